@@ -1,0 +1,234 @@
+"""Build the Whoosh index: validate every entry, write a fresh generation, swap it in atomically.
+
+The index folder holds generations (``gen-*``) and a symlink ``current`` naming the live one.
+A build writes a new generation beside the old, then replaces ``current`` with one rename, so a
+reader sees either the old index or the new one, never half of either, and a failed build
+leaves the last good index serving.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from kb.entries import Entry, Problem, load_entries
+from kb.render import render_markdown
+from kb.taxonomy import FACETS, Taxonomy, load_taxonomy
+
+CURRENT = "current"
+LOCK = ".build.lock"
+META = "kb-meta.json"
+SCHEMA_VERSION = 1
+# The metadata kept in memory for every entry (results, facets, feeds); the rest stays on disk.
+LIGHT_KEYS = ("slug", "path", "title", "summary", *FACETS, "organisations", "published",
+              "updated", "review_by", "aliases")
+
+
+def make_schema() -> Schema:
+    """The one place the index's fields are defined."""
+    stem = StemmingAnalyzer()
+    return Schema(
+        slug=ID(stored=True, unique=True, sortable=True),
+        aliases=KEYWORD(stored=True),
+        title=TEXT(analyzer=stem, stored=True, field_boost=3.0),
+        title_sort=ID(sortable=True),
+        summary=TEXT(analyzer=stem, stored=True, field_boost=2.0),
+        body=TEXT(analyzer=stem, stored=True),
+        organisations=TEXT(analyzer=stem, field_boost=2.0),
+        terms=TEXT(analyzer=stem, field_boost=1.5),  # labels of the entry's vocabulary terms
+        spell=TEXT(analyzer=StandardAnalyzer(stoplist=None), spelling=True),
+        principles=KEYWORD(stored=True),
+        sectors=KEYWORD(stored=True),
+        stages=KEYWORD(stored=True),
+        regions=KEYWORD(stored=True),
+        published=DATETIME(stored=True, sortable=True),
+        data=STORED,  # JSON: everything a page needs, so pages never re-read the files
+    )
+
+
+class BuildError(Exception):
+    """A build that cannot publish; the previous index is left as it was."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    generation: Path
+    entries: int
+    seconds: float
+    warnings: list[Problem]
+
+
+def entry_record(entry: Entry, taxonomy: Taxonomy) -> dict:
+    """The stored JSON of one entry: its metadata, rendered HTML and source."""
+    rendered = render_markdown(entry.body)
+    return {
+        "slug": entry.slug,
+        "path": entry.path,
+        "title": entry.title,
+        "summary": entry.summary,
+        **{facet: list(entry.tags(facet)) for facet in FACETS},
+        "organisations": list(entry.organisations),
+        "published": entry.published.isoformat(),
+        "updated": entry.updated.isoformat() if entry.updated else None,
+        "review_by": entry.review_by.isoformat() if entry.review_by else None,
+        "aliases": list(entry.aliases),
+        "sources": [{"title": s.title, "url": s.url} for s in entry.sources],
+        "headings": [{"level": h.level, "id": h.id, "text": h.text} for h in rendered.headings],
+        "html": rendered.html,
+        "text": rendered.text,
+        "source": entry.text,
+    }
+
+
+def document(record: dict, taxonomy: Taxonomy) -> dict:
+    labels = [taxonomy[f].label_of(slug) for f in FACETS for slug in record[f]]
+    orgs = " ".join(record["organisations"])
+    return {
+        "slug": record["slug"],
+        "aliases": " ".join(record["aliases"]),
+        "title": record["title"],
+        "title_sort": record["title"].lower(),
+        "summary": record["summary"],
+        "body": record["text"],
+        "organisations": orgs,
+        "terms": " ".join(labels),
+        "spell": " ".join([record["title"], record["summary"], orgs, record["text"]]),
+        **{facet: " ".join(record[facet]) for facet in FACETS},
+        "published": dt.datetime.fromisoformat(record["published"]),
+        "data": json.dumps(record, ensure_ascii=False),
+    }
+
+
+@contextmanager
+def build_lock(index_root: Path):
+    """Hold the build lock; a second build fails at once with a clear message. The kernel
+    releases the lock when a build dies, so a killed build never leaves a stale lock."""
+    index_root.mkdir(parents=True, exist_ok=True)
+    with open(index_root / LOCK, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(f"another build is running on {index_root}; wait for it to finish "
+                             "and run kb build again") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def git_commit(path: Path) -> str | None:
+    try:
+        out = subprocess.run(["git", "-C", str(path), "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def current_generation(index_root: Path) -> Path | None:
+    link = Path(index_root) / CURRENT
+    try:
+        return Path(index_root) / os.readlink(link)
+    except OSError:
+        return None
+
+
+def _progress(total: int) -> Callable[[int], None]:
+    """A one-line progress counter on a terminal; silent otherwise."""
+    if not sys.stderr.isatty() or total < 50:
+        return lambda done: None
+    step = max(1, total // 100)
+
+    def show(done: int) -> None:
+        if done % step == 0 or done == total:
+            sys.stderr.write(f"\rindexing {done}/{total} entries ({100 * done // total}%)")
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    return show
+
+
+def build(entries_dir: Path, index_root: Path) -> BuildResult:
+    """Validate every entry, index them into a new generation and swap it in atomically."""
+    started = time.monotonic()
+    entries_dir, index_root = Path(entries_dir), Path(index_root)
+    taxonomy = load_taxonomy(entries_dir / "taxonomy.yaml")
+    entries, problems = load_entries(entries_dir, taxonomy)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise BuildError(f"{len(errors)} error(s) in {entries_dir}; the index was not changed",
+                         problems)
+    with build_lock(index_root):
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+        gen = index_root / f"gen-{stamp}-{os.getpid()}"
+        gen.mkdir()
+        try:
+            ix = whoosh_index.create_in(str(gen), make_schema())
+            writer = ix.writer(limitmb=256)
+            show = _progress(len(entries))
+            hashes, light = {}, {}
+            for done, entry in enumerate(entries, 1):
+                record = entry_record(entry, taxonomy)
+                writer.add_document(**document(record, taxonomy))
+                light[entry.slug] = {k: record[k] for k in LIGHT_KEYS}
+                hashes[entry.path] = hashlib.sha256(entry.text.encode()).hexdigest()
+                show(done)
+            writer.commit()
+            meta = {
+                "schema": SCHEMA_VERSION,
+                "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "entries": len(entries),
+                "commit": git_commit(entries_dir),
+                "hashes": hashes,
+            }
+            (gen / META).write_text(json.dumps(meta), encoding="utf-8")
+            shutil.copyfile(entries_dir / "taxonomy.yaml", gen / "taxonomy.yaml")
+            (gen / "entries.json").write_text(json.dumps(light, ensure_ascii=False), "utf-8")
+            previous = current_generation(index_root)
+            _swap(index_root, gen)
+        except BaseException:
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+        # Spare the previous generation: a server may still be answering from it.
+        _remove_old_generations(index_root, keep={gen.name, previous.name if previous else ""})
+    warnings = [p for p in problems if p.severity == "warning"]
+    return BuildResult(gen, len(entries), time.monotonic() - started, warnings)
+
+
+def _swap(index_root: Path, gen: Path) -> None:
+    tmp = index_root / f".{CURRENT}.{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(gen.name, tmp)
+    os.replace(tmp, index_root / CURRENT)
+
+
+def _remove_old_generations(index_root: Path, keep: set[str]) -> None:
+    """Delete every generation not kept, including any left half-written by a killed build."""
+    for path in index_root.glob("gen-*"):
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def read_meta(generation: Path) -> dict:
+    return json.loads((generation / META).read_text(encoding="utf-8"))

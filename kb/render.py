@@ -1,0 +1,63 @@
+"""Markdown -> safe HTML. Raw HTML is disabled, unsafe link schemes are refused by markdown-it,
+and every heading gets a stable id derived from its text so that `#learning-points` deep links
+keep working."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_md.enable("table")
+_md.enable("strikethrough")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    headings: tuple[Heading, ...]
+    text: str  # plain text of the body without headings, for indexing and snippets
+
+
+def heading_id(text: str) -> str:
+    """GitHub-style anchor: lowercase words joined by hyphens."""
+    slug = re.sub(r"[^\w\s-]", "", text.lower(), flags=re.UNICODE)
+    return re.sub(r"[\s_-]+", "-", slug).strip("-") or "section"
+
+
+def _inline_text(token) -> str:
+    return "".join(
+        " " if c.type in ("softbreak", "hardbreak") else c.content
+        for c in token.children or ()
+        if c.type in ("text", "code_inline", "softbreak", "hardbreak")
+    )
+
+
+def render_markdown(source: str) -> Rendered:
+    """Render an entry body. Headings get unique ids (a repeated heading gets -2, -3 ...)."""
+    tokens = _md.parse(source)
+    headings, used, text_parts = [], {}, []
+    for i, token in enumerate(tokens):
+        if token.type == "inline" and tokens[i - 1].type != "heading_open":
+            text_parts.append(_inline_text(token))
+        elif token.type == "fence" or token.type == "code_block":
+            text_parts.append(token.content)
+        if token.type != "heading_open":
+            continue
+        title = _inline_text(tokens[i + 1]) if i + 1 < len(tokens) else ""
+        base = heading_id(title)
+        used[base] = used.get(base, 0) + 1
+        hid = base if used[base] == 1 else f"{base}-{used[base]}"
+        token.attrSet("id", hid)
+        headings.append(Heading(int(token.tag[1]), hid, title))
+    html = _md.renderer.render(tokens, _md.options, {})
+    return Rendered(html=html, headings=tuple(headings), text="\n".join(text_parts))

@@ -1,0 +1,485 @@
+"""Search: a Query -> Results (hits with highlights, total, facet counts, a suggestion, paging).
+
+`Library` holds the open index. It notices when a build swaps in a new generation and reopens
+it, so a running server serves the new index without a restart. Facet counts come from an
+in-memory layer (term -> bitset of documents) built when the index is opened: counting is a
+popcount of ANDed bitsets, and every facet is counted as if its own filter were off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import qparser
+from whoosh.lang.porter import stem as porter_stem
+from whoosh.query import Every, NullQuery
+from whoosh.query import Query as WhooshQuery
+
+from kb.entries import suggest
+from kb.index import CURRENT, read_meta
+from kb.taxonomy import FACETS, PARAM, Taxonomy, load_taxonomy
+
+PAGE_SIZE = 10
+SORTS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest", "title": "Title A-Z"}
+MAX_QUERY_CHARS = 500
+MAX_PAGE = 500
+MAX_VALUES_PER_FACET = 20
+SEARCH_FIELDS = {"title": 3.0, "summary": 2.0, "body": 1.0, "organisations": 2.0, "terms": 1.5}
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class QueryError(ValueError):
+    """A request the search cannot answer as asked (shown to the user as a 400 page)."""
+
+
+class IndexMissing(RuntimeError):
+    """No usable index: run `kb build`."""
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # facet -> term slugs
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    def selected(self, facet: str) -> tuple[str, ...]:
+        return self.filters.get(facet, ())
+
+    def params(self) -> list[tuple[str, str]]:
+        """The canonical URL parameters of this query, in a stable order."""
+        out = [("q", self.text)] if self.text else []
+        for facet in FACETS:
+            out += [(PARAM[facet], v) for v in self.selected(facet)]
+        if self.date_from:
+            out.append(("from", self.date_from.isoformat()))
+        if self.date_to:
+            out.append(("to", self.date_to.isoformat()))
+        if self.sort != "relevance":
+            out.append(("sort", self.sort))
+        if self.page != 1:
+            out.append(("page", str(self.page)))
+        return out
+
+    def replace(self, **changes) -> Query:
+        values = {**self.__dict__, **changes}
+        return Query(**values)
+
+    def toggle(self, facet: str, value: str) -> Query:
+        """This query with one facet value added or removed, back on page 1."""
+        current = self.selected(facet)
+        new = tuple(v for v in current if v != value) if value in current else current + (value,)
+        return self.replace(filters={**self.filters, facet: new}, page=1)
+
+    def as_dict(self) -> dict:
+        return {
+            "q": self.text,
+            **{PARAM[f]: list(self.selected(f)) for f in FACETS},
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+            "sort": self.sort,
+            "page": self.page,
+        }
+
+
+def _parse_date(name: str, value: str, end: bool) -> dt.date | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        if re.fullmatch(r"\d{4}", value):
+            return dt.date(int(value), 12, 31) if end else dt.date(int(value), 1, 1)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise QueryError(f"'{name}' must be a date written YYYY-MM-DD or a year YYYY; "
+                         f"got '{value[:40]}'") from None
+
+
+def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
+    """Read a Query from request parameters (`get_all(name) -> list[str]`).
+
+    Returns (query, canonical): canonical is False when an old (aliased) facet value was used,
+    so the caller can redirect to the canonical address. Raises QueryError for bad input.
+    """
+    texts = get_all("q")
+    text = " ".join(t for t in texts if t).strip()
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the search text is {len(text)} characters; the limit is "
+                         f"{MAX_QUERY_CHARS}")
+    if "\x00" in text:
+        raise QueryError("the search text contains a null character")
+    canonical = len(texts) <= 1
+    filters = {}
+    for facet in FACETS:
+        param = PARAM[facet]
+        values = [v.strip() for v in get_all(param) if v.strip()]
+        if len(values) > MAX_VALUES_PER_FACET:
+            raise QueryError(f"too many '{param}' values ({len(values)}); the limit is "
+                             f"{MAX_VALUES_PER_FACET}")
+        slugs = []
+        for value in values:
+            slug = taxonomy[facet].resolve(value)
+            if slug is None:
+                raise QueryError(f"unknown {param} '{value[:60]}'"
+                                 f"{suggest(value, taxonomy[facet].terms)}; known values: "
+                                 f"{', '.join(taxonomy[facet].terms)}")
+            canonical &= slug == value
+            if slug not in slugs:
+                slugs.append(slug)
+            else:
+                canonical = False
+        if slugs:
+            filters[facet] = tuple(slugs)
+    date_from = _parse_date("from", " ".join(get_all("from")), end=False)
+    date_to = _parse_date("to", " ".join(get_all("to")), end=True)
+    if date_from and date_to and date_from > date_to:
+        raise QueryError("'from' is after 'to'; swap the dates")
+    sort = (get_all("sort") or ["relevance"])[-1] or "relevance"
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort '{sort[:40]}'; use one of: {', '.join(SORTS)}")
+    page_text = (get_all("page") or ["1"])[-1] or "1"
+    if not page_text.isdigit() or not 1 <= int(page_text) <= MAX_PAGE:
+        raise QueryError(f"'page' must be a whole number from 1 to {MAX_PAGE}")
+    query = Query(text, filters, date_from, date_to, sort, int(page_text))
+    return query, canonical
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Hit:
+    slug: str
+    title: str
+    summary: str
+    score: float | None
+    principles: list[str]
+    sectors: list[str]
+    stages: list[str]
+    regions: list[str]
+    published: str
+    highlights: str  # HTML: escaped text with <mark> around matched words
+
+
+@dataclass
+class Results:
+    query: Query
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    suggestion: str | None = None  # "did you mean" text
+    note: str | None = None  # how the query was widened when nothing matched as typed
+    pages: int = 1
+
+
+# --- text analysis --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    return porter_stem(word.lower())
+
+
+def make_parser(schema) -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=SEARCH_FIELDS,
+                                      group=qparser.AndGroup)
+    # Keep plain words, "phrases", (groups) and AND/OR/NOT; drop syntax users type by accident.
+    for plugin in (qparser.FieldsPlugin, qparser.WildcardPlugin, qparser.RangePlugin,
+                   qparser.BoostPlugin, qparser.EveryPlugin, qparser.SingleQuotePlugin):
+        parser.remove_plugin_class(plugin)
+    return parser
+
+
+def parse_text(parser: qparser.QueryParser, text: str, any_word: bool = False) -> WhooshQuery:
+    """Parse user text; bad syntax degrades to its plain words and never raises."""
+    if any_word:
+        words = _WORD.findall(text)
+        return parser.parse(" OR ".join(words)) if words else NullQuery
+    try:
+        q = parser.parse(text)
+    except Exception:  # whoosh can raise on odd syntax; fall back to the words alone
+        words = _WORD.findall(text)
+        q = parser.parse(" ".join(words)) if words else NullQuery
+    return q
+
+
+def query_stems(q: WhooshQuery) -> set[str]:
+    return {text for field_, text in q.iter_all_terms(phrases=True) if field_ in SEARCH_FIELDS
+            and isinstance(text, str)}
+
+
+def snippet(text: str, stems: set[str], words: int = 36) -> str:
+    """The passage of `text` with the most distinct matched words, escaped, matches in <mark>."""
+    tokens = list(_WORD.finditer(text))
+    if not tokens:
+        return ""
+    matched = [stem(t.group()) in stems for t in tokens]
+    if not any(matched):
+        return ""
+    # Slide a window of `words` tokens; keep the one with the most distinct matched words.
+    best, best_score, distinct, counts = 0, 0, 0, {}
+    for i, token in enumerate(tokens):
+        if matched[i]:
+            w = token.group().lower()
+            counts[w] = counts.get(w, 0) + 1
+            distinct += counts[w] == 1
+        if i >= words and matched[i - words]:
+            w = tokens[i - words].group().lower()
+            counts[w] -= 1
+            distinct -= counts[w] == 0
+        if distinct > best_score:
+            best, best_score = max(0, i - words + 1), distinct
+    first = next(i for i in range(best, len(tokens)) if matched[i])
+    best = max(0, first - 4)  # a few words of context before the first match
+    end = min(len(tokens), best + words)
+    begin_char = tokens[best].start()
+    end_char = tokens[end - 1].end()
+    out, pos = [], begin_char
+    for i in range(best, end):
+        t = tokens[i]
+        if matched[i]:
+            out.append(html.escape(text[pos:t.start()]))
+            out.append(f"<mark>{html.escape(t.group())}</mark>")
+            pos = t.end()
+    out.append(html.escape(text[pos:end_char]))
+    prefix = "… " if best > 0 else ""
+    suffix = " …" if end < len(tokens) else ""
+    return prefix + " ".join("".join(out).split()) + suffix
+
+
+def _mask(docnums, size: int) -> int:
+    bits = bytearray((size >> 3) + 1)
+    for d in docnums:
+        bits[d >> 3] |= 1 << (d & 7)
+    return int.from_bytes(bits, "little")
+
+
+def _docs(mask: int) -> set[int]:
+    raw = mask.to_bytes((mask.bit_length() >> 3) + 1, "little")
+    return {(i << 3) + b for i, byte in enumerate(raw) if byte for b in range(8) if byte >> b & 1}
+
+
+# --- the open index -------------------------------------------------------------------------
+
+
+class Snapshot:
+    """One generation of the index, opened, with its facet layer. Immutable once built."""
+
+    def __init__(self, generation: Path):
+        self.generation = generation
+        self.meta = read_meta(generation)
+        self.taxonomy = load_taxonomy(generation / "taxonomy.yaml")
+        self.ix = whoosh_index.open_dir(str(generation))
+        self.parser = make_parser(self.ix.schema)
+        self._local = threading.local()
+        reader = self.searcher().reader()
+        self.size = reader.doc_count_all()
+        live = list(reader.all_doc_ids())
+        self.live = _mask(live, self.size)
+        slugs = list(reader.column_reader("slug"))  # docnum -> slug
+        with open(generation / "entries.json", encoding="utf-8") as fh:
+            light = json.load(fh)
+        self.records: dict[str, dict] = light  # slug -> light metadata (no body)
+        self.docnum = {slugs[d]: d for d in live}
+        self.slug_of = {d: slugs[d] for d in live}
+        self.alias = {a: slug for slug, rec in light.items() for a in rec["aliases"]}
+        self.published = [0] * self.size
+        for d in live:
+            self.published[d] = dt.date.fromisoformat(light[slugs[d]]["published"]).toordinal()
+        self.masks: dict[str, dict[str, int]] = {}
+        for facet in FACETS:
+            members: dict[str, list[int]] = {t: [] for t in self.taxonomy[facet].terms}
+            for d in live:
+                for t in light[slugs[d]][facet]:
+                    members.setdefault(t, []).append(d)
+            self.masks[facet] = {t: _mask(ds, self.size) for t, ds in members.items()}
+
+    def searcher(self):
+        s = getattr(self._local, "searcher", None)
+        if s is None:
+            s = self._local.searcher = self.ix.searcher()
+        return s
+
+    def date_mask(self, date_from: dt.date | None, date_to: dt.date | None) -> int:
+        if not date_from and not date_to:
+            return self.live
+        lo = date_from.toordinal() if date_from else 0
+        hi = date_to.toordinal() if date_to else 10**9
+        return _mask((d for d in self.slug_of if lo <= self.published[d] <= hi), self.size)
+
+
+class Library:
+    """The index as a long-lived, thread-safe object that follows `kb build`'s swaps."""
+
+    def __init__(self, index_root: Path):
+        self.root = Path(index_root)
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._target: str | None = None
+        self.snapshot()
+
+    def snapshot(self) -> Snapshot:
+        """The current generation, reopened if a build swapped in a new one."""
+        try:
+            target = os.readlink(self.root / CURRENT)
+        except OSError:
+            if self._snapshot:
+                return self._snapshot
+            raise IndexMissing(f"no index at {self.root}: run `kb build` first") from None
+        if target != self._target:
+            with self._lock:
+                if target != self._target:
+                    try:
+                        self._snapshot = Snapshot(self.root / target)
+                    except Exception as exc:
+                        if not self._snapshot:
+                            raise IndexMissing(f"the index at {self.root} cannot be opened "
+                                               f"({exc}); run `kb build` again") from exc
+                    self._target = target
+        return self._snapshot
+
+    # -- search --
+
+    def search(self, query: Query) -> Results:
+        snap = self.snapshot()
+        searcher = snap.searcher()
+        text_q, note, suggestion = None, None, None
+        base = snap.date_mask(query.date_from, query.date_to)
+        if query.text.strip():
+            text_q = parse_text(snap.parser, query.text)
+            matched = _mask(searcher.docs_for_query(text_q), snap.size) & snap.live
+            if not matched and len(_WORD.findall(query.text)) > 1:
+                text_q = parse_text(snap.parser, query.text, any_word=True)
+                matched = _mask(searcher.docs_for_query(text_q), snap.size) & snap.live
+                note = "No entry matched all your words; these match some of them."
+            suggestion = self.suggest(snap, query.text) if matched.bit_count() < 3 else None
+            if not matched and suggestion:
+                text_q = parse_text(snap.parser, suggestion)
+                matched = _mask(searcher.docs_for_query(text_q), snap.size) & snap.live
+                if matched:
+                    note = f"Nothing matched ‘{query.text}’; showing results for ‘{suggestion}’."
+            base &= matched
+
+        selected = {
+            facet: _or_masks(snap.masks[facet], query.selected(facet))
+            for facet in FACETS if query.selected(facet)
+        }
+        final = base
+        for m in selected.values():
+            final &= m
+        facets = {}
+        for facet in FACETS:
+            others = base
+            for other, m in selected.items():
+                if other != facet:
+                    others &= m
+            facets[facet] = [
+                FacetValue(slug, term.label, (others & snap.masks[facet].get(slug, 0)).bit_count(),
+                           slug in query.selected(facet))
+                for slug, term in snap.taxonomy[facet].terms.items()
+            ]
+        total = final.bit_count()
+        hits = self._hits(snap, text_q, final, base, query, total)
+        pages = max(1, -(-total // query.page_size))
+        return Results(query, total, hits, facets, suggestion, note, pages)
+
+    def _hits(self, snap: Snapshot, text_q, final: int, base: int, query: Query,
+              total: int) -> list[Hit]:
+        start = (query.page - 1) * query.page_size
+        if start >= total:
+            return []
+        searcher = snap.searcher()
+        limit = start + query.page_size
+        sort = query.sort if (text_q is not None or query.sort != "relevance") else "newest"
+        whoosh_q = text_q if text_q is not None else Every()
+        filter_set = None if final == (base if text_q is not None else snap.live) else _docs(final)
+        kwargs = {"limit": limit, "filter": filter_set}
+        if sort == "newest":
+            kwargs.update(sortedby="published", reverse=True)
+        elif sort == "oldest":
+            kwargs["sortedby"] = "published"
+        elif sort == "title":
+            kwargs["sortedby"] = "title_sort"
+        results = searcher.search(whoosh_q, **kwargs)
+        stems = query_stems(text_q) if text_q is not None else set()
+        hits = []
+        for hit in results[start:limit]:
+            slug = hit["slug"]
+            rec = snap.records[slug]
+            body = json.loads(hit["data"])["text"] if stems else ""
+            hits.append(Hit(
+                slug=slug, title=rec["title"], summary=rec["summary"],
+                score=round(hit.score, 4) if sort == "relevance" and hit.score else None,
+                principles=rec["principles"], sectors=rec["sectors"], stages=rec["stages"],
+                regions=rec["regions"], published=rec["published"],
+                highlights=snippet(body, stems) if stems else "",
+            ))
+        return hits
+
+    def suggest(self, snap: Snapshot, text: str) -> str | None:
+        """A corrected query from the index's own words, or None when every word is known."""
+        reader = snap.searcher().reader()
+        corrector = None
+        changed, out = False, text
+        for word in sorted(set(_WORD.findall(text)), key=len, reverse=True):
+            low = word.lower()
+            if len(low) < 4 or low.isdigit() or reader.doc_frequency("spell", low):
+                continue
+            corrector = corrector or snap.searcher().corrector("spell")
+            fixes = corrector.suggest(low, limit=1, maxdist=2, prefix=1)
+            if fixes:
+                out = re.sub(rf"\b{re.escape(word)}\b", fixes[0], out)
+                changed = True
+        return out if changed else None
+
+    # -- lookups for pages --
+
+    def entry(self, slug: str) -> dict | None:
+        """The full stored record of an entry (metadata, HTML, source), or None."""
+        snap = self.snapshot()
+        if slug not in snap.docnum:
+            return None
+        return json.loads(snap.searcher().stored_fields(snap.docnum[slug])["data"])
+
+    def resolve_alias(self, slug: str) -> str | None:
+        return self.snapshot().alias.get(slug)
+
+    def records(self) -> list[dict]:
+        """Light metadata of every entry, newest first."""
+        snap = self.snapshot()
+        return sorted(snap.records.values(), key=lambda r: (r["published"], r["slug"]),
+                      reverse=True)
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        return self.snapshot().taxonomy
+
+    def stats(self) -> dict:
+        snap = self.snapshot()
+        return {"entries": len(snap.docnum), "generation": snap.generation.name,
+                "built_at": snap.meta["built_at"], "commit": snap.meta.get("commit")}
+
+
+def _or_masks(masks: dict[str, int], slugs) -> int:
+    out = 0
+    for s in slugs:
+        out |= masks.get(s, 0)
+    return out
+

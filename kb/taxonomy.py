@@ -1,0 +1,97 @@
+"""Controlled vocabularies: the four facets of entries/taxonomy.yaml, their terms and aliases.
+
+A facet has a plural name used in front matter (``principles``) and a singular one used in
+search URLs (``principle``). Term slugs are permanent; a renamed term keeps its old slug in
+``aliases`` so that old links and filters still resolve.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+FACETS = ("principles", "sectors", "stages", "regions")
+PARAM = {"principles": "principle", "sectors": "sector", "stages": "stage", "regions": "region"}
+FACET_OF_PARAM = {param: facet for facet, param in PARAM.items()}
+
+
+class TaxonomyError(ValueError):
+    """taxonomy.yaml is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Term:
+    slug: str
+    label: str
+    description: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str  # plural, as in front matter: "principles"
+    label: str  # "Compact principle"
+    terms: dict[str, Term]
+
+    @property
+    def param(self) -> str:
+        return PARAM[self.name]
+
+    def resolve(self, value: str) -> str | None:
+        """The canonical slug for a slug or one of its aliases, else None."""
+        if value in self.terms:
+            return value
+        for term in self.terms.values():
+            if value in term.aliases:
+                return term.slug
+        return None
+
+    def label_of(self, slug: str) -> str:
+        term = self.terms.get(slug)
+        return term.label if term else slug
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    facets: dict[str, Facet]
+
+    def __getitem__(self, name: str) -> Facet:
+        return self.facets[name]
+
+    def by_param(self, param: str) -> Facet:
+        return self.facets[FACET_OF_PARAM[param]]
+
+
+def load_taxonomy(path: Path) -> Taxonomy:
+    """Read taxonomy.yaml; raise TaxonomyError naming the file and the problem."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise TaxonomyError(f"{path}: not found; the entries folder needs a taxonomy.yaml") from None
+    except yaml.YAMLError as exc:
+        raise TaxonomyError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise TaxonomyError(f"{path}: expected a mapping of facets")
+    facets = {}
+    for name in FACETS:
+        raw = data.get(name)
+        if not isinstance(raw, dict) or not isinstance(raw.get("terms"), dict):
+            raise TaxonomyError(f"{path}: facet '{name}' needs a 'terms' mapping")
+        terms = {}
+        for slug, spec in raw["terms"].items():
+            spec = spec or {}
+            if not isinstance(spec, dict) or not spec.get("label"):
+                raise TaxonomyError(f"{path}: term '{name}.{slug}' needs a label")
+            terms[str(slug)] = Term(
+                slug=str(slug),
+                label=str(spec["label"]),
+                description=str(spec.get("description") or "").strip(),
+                aliases=tuple(str(a) for a in spec.get("aliases") or ()),
+            )
+        facets[name] = Facet(name=name, label=str(raw.get("label") or name.title()), terms=terms)
+    unknown = set(data) - set(FACETS)
+    if unknown:
+        raise TaxonomyError(f"{path}: unknown facet(s) {', '.join(sorted(unknown))}")
+    return Taxonomy(facets=facets)

@@ -1,0 +1,284 @@
+"""The web app: every route turns a request into one plain dict (the context), then renders it
+as HTML with a template or as JSON, so a page and its `.json` twin never disagree."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
+
+import bottle
+
+from kb.search import IndexMissing, Library, Query, QueryError, Results, query_from_params
+from kb.taxonomy import FACETS, PARAM
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+STATIC = ROOT / "static"
+MAX_QUERY_STRING = 8192
+MAX_PARAMS = 100
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+class HTTPProblem(Exception):
+    """An expected failure shown to the user as a page: 400 bad request, 404 not found..."""
+
+    def __init__(self, status: int, title: str, message: str):
+        super().__init__(message)
+        self.status, self.title, self.message = status, title, message
+
+
+def search_url(query: Query, path: str = "/search") -> str:
+    params = query.params()
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+def entry_url(slug: str) -> str:
+    return f"/entries/{slug}"
+
+
+def term_url(facet: str, slug: str) -> str:
+    return search_url(Query(filters={facet: (slug,)}))
+
+
+def _request_params() -> list[tuple[str, str]]:
+    raw = bottle.request.environ.get("QUERY_STRING", "")
+    if len(raw) > MAX_QUERY_STRING:
+        raise HTTPProblem(400, "Search too long",
+                          f"The address is {len(raw)} characters long; the limit is "
+                          f"{MAX_QUERY_STRING}. Shorten the search or remove some filters.")
+    try:
+        return parse_qsl(raw, keep_blank_values=True, errors="replace",
+                         max_num_fields=MAX_PARAMS)
+    except ValueError:
+        raise HTTPProblem(400, "Too many parameters",
+                          f"The address has more than {MAX_PARAMS} parameters.") from None
+
+
+def results_context(results: Results, base_url: str) -> dict:
+    """The search page's data; the HTML template and /search.json both draw from it."""
+    q = results.query
+    taxonomy_labels = {}
+    facets = {}
+    for facet in FACETS:
+        values = []
+        for v in results.facets[facet]:
+            taxonomy_labels[(facet, v.value)] = v.label
+            values.append({"value": v.value, "label": v.label, "count": v.count,
+                           "selected": v.selected, "toggle_url": search_url(q.toggle(facet, v.value))})
+        facets[PARAM[facet]] = values
+    return {
+        "query": q.as_dict(),
+        "total": results.total,
+        "page": q.page,
+        "pages": results.pages,
+        "page_size": q.page_size,
+        "results": [
+            {
+                "slug": h.slug, "title": h.title, "summary": h.summary,
+                "url": base_url + entry_url(h.slug), "score": h.score,
+                "principles": h.principles, "sectors": h.sectors, "stages": h.stages,
+                "regions": h.regions, "published": h.published, "highlights": h.highlights,
+            }
+            for h in results.hits
+        ],
+        "facets": facets,
+        "suggestion": results.suggestion,
+        "suggestion_url": search_url(q.replace(text=results.suggestion, page=1))
+        if results.suggestion else None,
+        "note": results.note,
+        "sentence": result_sentence(results, taxonomy_labels),
+        "filters": [
+            {"param": PARAM[f], "value": v, "label": taxonomy_labels[(f, v)],
+             "remove_url": search_url(q.toggle(f, v))}
+            for f in FACETS for v in q.selected(f)
+        ],
+        "clear_url": search_url(Query(text=q.text)),
+        "prev_url": search_url(q.replace(page=q.page - 1)) if q.page > 1 else None,
+        "next_url": search_url(q.replace(page=q.page + 1)) if q.page < results.pages else None,
+    }
+
+
+def result_sentence(results: Results, labels: dict) -> str:
+    """'12 results for ‘funding’ in Health and Social care'."""
+    q = results.query
+    n = results.total
+    out = f"{n} result{'s' if n != 1 else ''}"
+    if q.text:
+        out += f" for ‘{q.text}’"
+    groups = []
+    for facet in FACETS:
+        names = [labels[(facet, v)] for v in q.selected(facet)]
+        if names:
+            groups.append(" or ".join(names))
+    if groups:
+        out += " in " + " and ".join(groups)
+    if q.date_from or q.date_to:
+        if q.date_from and q.date_to:
+            out += f" published {q.date_from:%-d %B %Y} to {q.date_to:%-d %B %Y}"
+        elif q.date_from:
+            out += f" published since {q.date_from:%-d %B %Y}"
+        else:
+            out += f" published up to {q.date_to:%-d %B %Y}"
+    return out
+
+
+def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bottle:
+    """Build the WSGI app over an index folder (the output of `kb build`)."""
+    library = Library(Path(index_dir))
+    app = bottle.Bottle()
+    app.config["kb.library"] = library
+    configured_base = (base_url or os.environ.get("KB_BASE_URL") or "").rstrip("/")
+
+    def base() -> str:
+        if configured_base:
+            return configured_base
+        parts = bottle.request.urlparts
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def render(name: str, ctx: dict, status: int = 200) -> str:
+        bottle.response.status = status
+        bottle.response.content_type = "text/html; charset=utf-8"
+        return bottle.template(
+            name, template_lookup=[str(TEMPLATES)], ctx=ctx, taxonomy=library.taxonomy,
+            search_url=search_url, entry_url=entry_url, term_url=term_url, FACETS=FACETS,
+            PARAM=PARAM, json_url=_json_twin(bottle.request),
+        )
+
+    def as_json(ctx: dict, status: int = 200) -> str:
+        bottle.response.status = status
+        bottle.response.content_type = "application/json; charset=utf-8"
+        return json.dumps(ctx, ensure_ascii=False, indent=2)
+
+    def problem_page(exc: HTTPProblem, wants_json: bool) -> str:
+        ctx = {"error": {"status": exc.status, "title": exc.title, "message": exc.message}}
+        return as_json(ctx, exc.status) if wants_json else render("error.tpl", ctx, exc.status)
+
+    def page(route_fn):
+        """Run a route: HTTPProblem and a missing index become clear pages, never a 500."""
+
+        def wrapper(*args, **kwargs):
+            wants_json = bottle.request.path.endswith(".json")
+            try:
+                return route_fn(*args, **kwargs)
+            except HTTPProblem as exc:
+                return problem_page(exc, wants_json)
+            except QueryError as exc:
+                return problem_page(HTTPProblem(400, "Cannot search for that", str(exc)[:1].upper()
+                                                + str(exc)[1:] + "."), wants_json)
+            except IndexMissing as exc:
+                return problem_page(HTTPProblem(503, "Index not available", str(exc)), wants_json)
+
+        return wrapper
+
+    @app.hook("after_request")
+    def headers():
+        for name, value in SECURITY_HEADERS.items():
+            bottle.response.set_header(name, value)
+
+    @app.get("/")
+    @page
+    def home():
+        results = library.search(Query())
+        ctx = results_context(results, base())
+        ctx["newest"] = [_light(r, base()) for r in library.records()[:5]]
+        return render("home.tpl", ctx)
+
+    def search_ctx() -> dict:
+        params = _request_params()
+        query, canonical = query_from_params(
+            lambda name: [v for k, v in params if k == name], library.taxonomy
+        )
+        if not canonical:
+            suffix = bottle.request.path.removeprefix("/search")
+            bottle.redirect(search_url(query, "/search" + suffix), 301)
+        return results_context(library.search(query), base())
+
+    @app.get("/search")
+    @page
+    def search_page():
+        return render("search.tpl", search_ctx())
+
+    @app.get("/search.json")
+    @page
+    def search_json():
+        return as_json(search_ctx())
+
+    @app.get("/entries/<name>")
+    @page
+    def entry_page(name: str):
+        slug, _, fmt = name.partition(".")
+        if fmt not in ("", "json", "md"):
+            raise HTTPProblem(404, "Page not found", f"There is no '.{fmt}' view of an entry.")
+        record = library.entry(slug)
+        if record is None:
+            new = library.resolve_alias(slug)
+            if new:
+                bottle.redirect(entry_url(new) + (f".{fmt}" if fmt else ""), 301)
+            raise HTTPProblem(404, "Entry not found",
+                              f"There is no entry at /entries/{slug}. Search for it instead.")
+        if fmt == "md":
+            bottle.response.content_type = "text/markdown; charset=utf-8"
+            return record["source"]
+        ctx = entry_context(record, base())
+        return as_json(ctx) if fmt == "json" else render("entry.tpl", ctx)
+
+    @app.get("/healthz")
+    @page
+    def healthz():
+        return as_json({"status": "ok", **library.stats(), "checked_at": int(time.time())})
+
+    @app.get("/static/<filename:path>")
+    def static(filename: str):
+        resp = bottle.static_file(filename, root=str(STATIC))
+        if resp.status_code == 200:
+            resp.set_header("Cache-Control", "public, max-age=3600")
+        return resp
+
+    @app.error(404)
+    def not_found(_err):
+        exc = HTTPProblem(404, "Page not found",
+                          "There is no page at this address. Try searching instead.")
+        return problem_page(exc, bottle.request.path.endswith(".json"))
+
+    @app.error(405)
+    def not_allowed(_err):
+        exc = HTTPProblem(405, "Method not allowed", "This address only answers GET requests.")
+        return problem_page(exc, bottle.request.path.endswith(".json"))
+
+    @app.error(500)
+    def server_error(_err):
+        exc = HTTPProblem(500, "Something went wrong",
+                          "The page could not be shown. Please try again.")
+        return problem_page(exc, bottle.request.path.endswith(".json"))
+
+    return app
+
+
+def _json_twin(request) -> str:
+    """The address of the .json twin of this page, with the same parameters."""
+    qs = request.environ.get("QUERY_STRING", "")
+    return request.path.rstrip("/") + ".json" + (f"?{qs}" if qs else "")
+
+
+def _light(record: dict, base_url: str) -> dict:
+    keys = ("slug", "title", "summary", *FACETS, "published")
+    return {**{k: record[k] for k in keys}, "url": base_url + entry_url(record["slug"])}
+
+
+def entry_context(record: dict, base_url: str) -> dict:
+    """An entry page's data: the stored record without its source, plus its permanent URL."""
+    ctx = {k: v for k, v in record.items() if k not in ("source", "text")}
+    ctx["url"] = base_url + entry_url(record["slug"])
+    return ctx

@@ -1,0 +1,15 @@
+<li class="hit">
+  <h2 class="hit-title"><a href="{{entry_url(hit['slug'])}}">{{hit['title']}}</a></h2>
+  <p class="hit-summary">{{hit['summary']}}</p>
+  % if hit.get('highlights'):
+  <p class="hit-snippet">{{!hit['highlights']}}</p>
+  % end
+  <dl class="hit-meta">
+    <dt>Principles</dt>
+    <dd>{{', '.join(taxonomy['principles'].label_of(s) for s in hit['principles'])}}</dd>
+    <dt>Sectors</dt>
+    <dd>{{', '.join(taxonomy['sectors'].label_of(s) for s in hit['sectors'])}}</dd>
+    <dt>Published</dt>
+    <dd><time datetime="{{hit['published']}}">{{hit['published']}}</time></dd>
+  </dl>
+</li>

@@ -1,0 +1,127 @@
+"""Layered fixtures: entries folder -> built index -> app -> live HTTP server.
+
+Everything is real: entries are files on disk, the index is a Whoosh index on disk, and the
+server is waitress on a free loopback port.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import shutil
+import socket
+import textwrap
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import waitress
+
+from kb.index import build
+from kb.web import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "entries"
+
+
+def write_entry(folder: Path, slug: str, front: str, body: str | None = None) -> Path:
+    """Write entries/<slug>.md from a front-matter block (without the --- lines)."""
+    if body is None:
+        body = "## What they did\n\nSomething useful.\n\n## Learning points\n\n- A lesson.\n"
+    path = folder / f"{slug}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\n{textwrap.dedent(front).strip()}\n---\n{body}", encoding="utf-8")
+    return path
+
+
+VALID = """
+title: A valid entry
+summary: A short summary of the entry.
+principles: [partnership-working]
+sectors: [health]
+published: 2009-01-05
+"""
+
+
+@pytest.fixture
+def entries_dir(tmp_path) -> Path:
+    """An empty entries folder with the bundled vocabularies."""
+    folder = tmp_path / "entries"
+    folder.mkdir()
+    shutil.copy(BUNDLED / "taxonomy.yaml", folder / "taxonomy.yaml")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def bundled_copy(tmp_path_factory) -> Path:
+    """A copy of the bundled entries, so no test can change the real ones."""
+    folder = tmp_path_factory.mktemp("bundled") / "entries"
+    shutil.copytree(BUNDLED, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def index_dir(bundled_copy, tmp_path_factory) -> Path:
+    index = tmp_path_factory.mktemp("index") / "ix"
+    build(bundled_copy, index)
+    return index
+
+
+@pytest.fixture(scope="session")
+def app(index_dir):
+    return create_app(index_dir, base_url="https://example.test")
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: str
+
+    def json(self):
+        return json.loads(self.body)
+
+
+class Client:
+    """A tiny HTTP client for a server on loopback (no redirects followed)."""
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+
+    def get(self, path: str, timeout: float = 10) -> Response:
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        try:
+            conn.request("GET", path)
+            resp = conn.getresponse()
+            body = resp.read().decode("utf-8", "replace")
+            return Response(resp.status, {k.lower(): v for k, v in resp.getheaders()}, body)
+        finally:
+            conn.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve_in_thread(app):
+    """Start waitress on a free loopback port; returns (server, base_url)."""
+    server = waitress.create_server(app, host="127.0.0.1", port=free_port(), threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    return server, f"http://127.0.0.1:{server.effective_port}"
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    server, url = serve_in_thread(app)
+    yield url
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def client(live_server) -> Client:
+    host, port = live_server.removeprefix("http://").split(":")
+    return Client(host, int(port))

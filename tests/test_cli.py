@@ -1,0 +1,69 @@
+import json
+import re
+import subprocess
+import sys
+
+from tests.conftest import BUNDLED, ROOT, VALID, write_entry
+
+
+def kb(*args, cwd=ROOT, env=None):
+    return subprocess.run([sys.executable, "-m", "kb", *args], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=60)
+
+
+def test_check_is_silent_on_bundled_entries():
+    out = kb("check", "--entries", str(BUNDLED))
+    assert (out.returncode, out.stdout, out.stderr) == (0, "", "")
+
+
+def test_check_names_file_line_field_and_value(entries_dir):
+    write_entry(entries_dir, "good", VALID)
+    write_entry(entries_dir, "bad", VALID.replace("[partnership-working]", "[full-cost-recovry]"))
+    out = kb("check", "--entries", str(entries_dir))
+    assert out.returncode == 1
+    line = f"{entries_dir.as_posix()}/bad.md:4: error: 'principles': unknown value"
+    assert out.stdout.startswith(line), out.stdout
+    assert "full-cost-recovry" in out.stdout and "full-cost-recovery" in out.stdout
+    assert "Traceback" not in out.stderr
+
+
+def test_check_strict_and_json(entries_dir):
+    write_entry(entries_dir, "thin", VALID, body="Only text.\n")
+    assert kb("check", "--entries", str(entries_dir)).returncode == 0
+    assert kb("check", "--entries", str(entries_dir), "--strict").returncode == 1
+    data = json.loads(kb("check", "--entries", str(entries_dir), "--format", "json").stdout)
+    assert {d["severity"] for d in data} == {"warning"} and data[0]["line"] == 8
+
+
+def test_build_then_search_in_the_terminal(entries_dir, tmp_path):
+    write_entry(entries_dir, "funding-example", VALID.replace("A valid entry", "Hospice funding"))
+    out = kb("build", "--entries", str(entries_dir), "--index", str(tmp_path / "ix"))
+    assert out.returncode == 0, out.stderr
+    out = kb("search", "hospice", "--sector", "health", "--index", str(tmp_path / "ix"))
+    assert out.returncode == 0
+    assert out.stdout.startswith("1 result for ‘hospice’ in Health")
+    assert "/entries/funding-example" in out.stdout
+    data = json.loads(kb("search", "--json", "--index", str(tmp_path / "ix")).stdout)
+    assert data["total"] == 1
+
+
+def test_build_failure_exits_non_zero_with_file_line(entries_dir, tmp_path):
+    write_entry(entries_dir, "bad", VALID.replace("2009-01-05", "2009-02-30"))
+    out = kb("build", "--entries", str(entries_dir), "--index", str(tmp_path / "ix"))
+    assert out.returncode == 1
+    assert "bad.md:6: error:" in out.stderr and "index was not changed" in out.stderr
+
+
+def test_missing_index_is_a_clear_message(tmp_path):
+    out = kb("search", "x", "--index", str(tmp_path / "none"))
+    assert out.returncode == 1 and "run `kb build` first" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_every_command_is_documented_in_readme():
+    readme = (ROOT / "README.md").read_text()
+    help_text = kb("--help").stdout
+    commands = re.findall(r"^  (\w+)\s", help_text.split("Commands:")[1], re.M)
+    assert commands
+    for command in commands:
+        assert f"kb {command}" in readme, command

@@ -1,0 +1,120 @@
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kb.entries import load_entries, read_entry
+from kb.taxonomy import load_taxonomy
+from tests.conftest import BUNDLED, VALID, write_entry
+
+BAD = Path(__file__).parent / "data" / "bad"
+EXPECTED = yaml.safe_load((BAD / "expected.yaml").read_text())
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return load_taxonomy(BUNDLED / "taxonomy.yaml")
+
+
+def test_valid_entry_reads_into_a_frozen_entry(entries_dir, taxonomy):
+    path = write_entry(entries_dir, "good-one", VALID + "stages: [plan]\nregions: [london]")
+    entry, problems = read_entry(path, "good-one.md", taxonomy)
+    assert problems == []
+    assert entry.slug == "good-one"
+    assert entry.principles == ("partnership-working",)
+    assert entry.stages == ("plan",) and entry.regions == ("london",)
+    assert str(entry.published) == "2009-01-05"
+    with pytest.raises(AttributeError):
+        entry.title = "changed"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_bad_entry_is_rejected_naming_field_and_line(name, taxonomy):
+    expected = EXPECTED[name]
+    entry, problems = read_entry(BAD / name, name, taxonomy)
+    errors = [p for p in problems if p.severity == "error"]
+    assert entry is None
+    assert errors, f"{name} was accepted"
+    matching = [p for p in errors if all(s in p.message for s in expected["says"])]
+    assert matching, f"{name}: no error says {expected['says']}: {[str(p) for p in errors]}"
+    assert matching[0].line == expected["line"], str(matching[0])
+
+
+def test_every_bad_file_has_an_expectation():
+    files = {p.name for p in BAD.glob("*.md")}
+    assert files == set(EXPECTED)
+    assert len(files) >= 25
+
+
+def test_all_bad_entries_reported_in_one_run_quickly(tmp_path, taxonomy):
+    started = time.monotonic()
+    _, problems = load_entries(BAD, taxonomy)
+    elapsed = time.monotonic() - started
+    reported = {p.path for p in problems if p.severity == "error"}
+    assert reported == set(EXPECTED)
+    assert problems == sorted(problems)
+    assert elapsed < 5, "generous bound: validation must not hang (e.g. on alias expansion)"
+
+
+def test_several_problems_in_one_file_are_all_reported(entries_dir, taxonomy):
+    path = write_entry(entries_dir, "many", """
+        title: Many problems
+        summary: Fine.
+        principles: [partnership-workin, nonsense]
+        sectors: health
+        published: 2009-13-01
+        colour: blue
+    """)
+    _, problems = read_entry(path, "many.md", taxonomy)
+    lines = sorted((p.line, p.message.split(":")[0]) for p in problems if p.severity == "error")
+    assert [line for line, _ in lines] == [4, 4, 5, 6, 7]
+
+
+def test_bom_and_crlf_are_accepted(entries_dir, taxonomy):
+    path = entries_dir / "bom.md"
+    text = "---\n" + VALID.strip() + "\n---\n## What they did\n\nx\n\n## Learning points\n\ny\n"
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    entry, problems = read_entry(path, "bom.md", taxonomy)
+    assert problems == [] and entry.title == "A valid entry"
+
+
+def test_missing_sections_are_warnings_not_errors(entries_dir, taxonomy):
+    path = write_entry(entries_dir, "thin", VALID, body="Just a paragraph.\n")
+    entry, problems = read_entry(path, "thin.md", taxonomy)
+    assert entry is not None
+    assert {p.severity for p in problems} == {"warning"}
+    assert any("What they did" in p.message for p in problems)
+    assert any("Learning points" in p.message for p in problems)
+
+
+def test_slugs_unique_across_subfolders_and_aliases(entries_dir, taxonomy):
+    write_entry(entries_dir, "same", VALID)
+    write_entry(entries_dir / "health", "same", VALID)
+    write_entry(entries_dir, "other", VALID + "aliases: [third]")
+    write_entry(entries_dir, "third", VALID)
+    entries, problems = load_entries(entries_dir, taxonomy)
+    messages = [str(p) for p in problems if p.severity == "error"]
+    assert any(m.startswith("health/same.md:1:") and "also used by same.md" in m
+               for m in messages)
+    assert any(m.startswith("other.md:7:") and "alias 'third'" in m for m in messages)
+    assert [e.slug for e in entries] == ["third"]
+
+
+def test_old_term_slug_is_a_warning_and_canonicalised(entries_dir):
+    data = yaml.safe_load((entries_dir / "taxonomy.yaml").read_text())
+    data["sectors"]["terms"]["health"]["aliases"] = ["nhs"]
+    (entries_dir / "taxonomy.yaml").write_text(yaml.safe_dump(data))
+    taxonomy = load_taxonomy(entries_dir / "taxonomy.yaml")
+    path = write_entry(entries_dir, "old-term", VALID.replace("[health]", "[nhs]"))
+    entry, problems = read_entry(path, "old-term.md", taxonomy)
+    assert entry.sectors == ("health",)
+    assert [p.severity for p in problems] == ["warning"]
+
+
+def test_bundled_entries_are_valid_and_cover_every_principle(taxonomy):
+    entries, problems = load_entries(BUNDLED, taxonomy)
+    assert problems == []
+    assert len(entries) >= 15
+    used = {p for e in entries for p in e.principles}
+    assert used == set(taxonomy["principles"].terms)

@@ -1,0 +1,62 @@
+import os
+import shutil
+
+import pytest
+
+from kb.index import CURRENT, BuildError, build, build_lock, current_generation, read_meta
+from kb.search import Library, Query
+from tests.conftest import VALID, write_entry
+
+
+def test_build_writes_a_generation_and_points_current_at_it(entries_dir, tmp_path):
+    write_entry(entries_dir, "one", VALID)
+    result = build(entries_dir, tmp_path / "ix")
+    assert result.entries == 1
+    assert os.path.islink(tmp_path / "ix" / CURRENT)
+    assert current_generation(tmp_path / "ix") == result.generation
+    assert read_meta(result.generation)["entries"] == 1
+
+
+def test_failed_build_keeps_the_good_index(entries_dir, tmp_path):
+    write_entry(entries_dir, "one", VALID)
+    good = build(entries_dir, tmp_path / "ix").generation
+    write_entry(entries_dir, "broken", VALID.replace("[health]", "[nowhere]"))
+    with pytest.raises(BuildError) as info:
+        build(entries_dir, tmp_path / "ix")
+    assert any("nowhere" in p.message for p in info.value.problems)
+    assert current_generation(tmp_path / "ix") == good
+    assert Library(tmp_path / "ix").search(Query()).total == 1
+
+
+def test_rebuild_replaces_and_cleans_old_generations(entries_dir, tmp_path):
+    write_entry(entries_dir, "one", VALID)
+    gens = [build(entries_dir, tmp_path / "ix").generation for _ in range(4)]
+    left = sorted(p.name for p in (tmp_path / "ix").glob("gen-*"))
+    assert left == sorted([gens[-2].name, gens[-1].name])
+
+
+def test_a_second_build_is_refused_while_one_holds_the_lock(entries_dir, tmp_path):
+    write_entry(entries_dir, "one", VALID)
+    with build_lock(tmp_path / "ix"):
+        with pytest.raises(BuildError, match="another build is running"):
+            build(entries_dir, tmp_path / "ix")
+    assert build(entries_dir, tmp_path / "ix").entries == 1
+
+
+def test_library_follows_a_swap_without_reopening_by_hand(entries_dir, tmp_path):
+    write_entry(entries_dir, "one", VALID)
+    build(entries_dir, tmp_path / "ix")
+    library = Library(tmp_path / "ix")
+    assert library.search(Query()).total == 1
+    write_entry(entries_dir, "two", VALID)
+    build(entries_dir, tmp_path / "ix")
+    assert library.search(Query()).total == 2
+
+
+def test_index_is_self_contained(entries_dir, tmp_path):
+    """A built index serves without the entries folder (it is a deployable artefact)."""
+    write_entry(entries_dir, "one", VALID)
+    build(entries_dir, tmp_path / "ix")
+    shutil.rmtree(entries_dir)
+    library = Library(tmp_path / "ix")
+    assert library.entry("one")["title"] == "A valid entry"

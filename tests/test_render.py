@@ -1,0 +1,31 @@
+from kb.render import heading_id, render_markdown
+
+
+def test_raw_html_is_escaped_not_rendered():
+    out = render_markdown('<script>alert(1)</script>\n\n<img src=x onerror="alert(1)">\n')
+    assert "<script" not in out.html and "<img" not in out.html
+    assert "&lt;script&gt;" in out.html
+
+
+def test_unsafe_link_schemes_are_not_links():
+    out = render_markdown("[click](javascript:alert(1)) and [ok](https://example.org)")
+    assert 'href="javascript:' not in out.html
+    assert 'href="https://example.org"' in out.html
+
+
+def test_headings_get_stable_unique_ids():
+    out = render_markdown("## Learning points\n\nx\n\n## Learning points\n\n### What **they** did\n")
+    assert [h.id for h in out.headings] == ["learning-points", "learning-points-2", "what-they-did"]
+    assert '<h2 id="learning-points">' in out.html
+    assert out.headings[2].text == "What they did"
+
+
+def test_plain_text_joins_soft_breaks_and_skips_headings():
+    out = render_markdown("## Title\n\nOne line\nnext line.\n\n- item *one*\n")
+    assert out.text == "One line next line.\nitem one"
+
+
+def test_heading_id_handles_punctuation():
+    assert heading_id("What they did?") == "what-they-did"
+    assert heading_id("Café & co") == "café-co"
+    assert heading_id("!!!") == "section"

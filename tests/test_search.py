@@ -1,0 +1,149 @@
+import random
+
+import pytest
+
+from kb.index import build
+from kb.search import Library, Query, QueryError, query_from_params, snippet, stem
+from kb.taxonomy import FACETS, load_taxonomy
+from tests.conftest import BUNDLED, write_entry
+
+WORDS = ("grant contract tender volunteer hospice council partnership funding notice "
+         "monitoring consultation housing youth carers advocacy outreach").split()
+
+
+@pytest.fixture(scope="module")
+def random_corpus(tmp_path_factory):
+    """60 entries with seeded random tags and words: every facet term gets used."""
+    rng = random.Random(7)
+    folder = tmp_path_factory.mktemp("random") / "entries"
+    folder.mkdir(parents=True)
+    (folder / "taxonomy.yaml").write_text((BUNDLED / "taxonomy.yaml").read_text())
+    taxonomy = load_taxonomy(folder / "taxonomy.yaml")
+    truth = {}
+    for i in range(60):
+        tags = {f: rng.sample(sorted(taxonomy[f].terms), rng.randint(1 if f in
+                ("principles", "sectors") else 0, 3)) for f in FACETS}
+        words = rng.sample(WORDS, 4)
+        year = 2005 + i % 6
+        front = (f"title: Example {i} about {words[0]}\nsummary: How a body handled {words[1]}.\n"
+                 + "".join(f"{f}: [{', '.join(v)}]\n" for f, v in tags.items())
+                 + f"published: {year}-0{1 + i % 9}-1{i % 10}\n")
+        body = f"## What they did\n\nThey worked on {words[2]} and {words[3]}.\n\n## Learning points\n\n- x\n"
+        write_entry(folder, f"example-{i}", front, body)
+        truth[f"example-{i}"] = {"tags": tags, "words": set(words), "year": year}
+    index = tmp_path_factory.mktemp("random-ix") / "ix"
+    build(folder, index)
+    return Library(index), truth, taxonomy
+
+
+def brute_force(truth, query: Query, matched: set[str]):
+    def keep(slug, skip=None):
+        t = truth[slug]
+        if slug not in matched:
+            return False
+        return all(set(t["tags"][f]) & set(query.selected(f))
+                   for f in FACETS if f != skip and query.selected(f))
+    total = sum(keep(s) for s in truth)
+    counts = {f: {} for f in FACETS}
+    for f in FACETS:
+        for slug in truth:
+            if keep(slug, skip=f):
+                for term in truth[slug]["tags"][f]:
+                    counts[f][term] = counts[f].get(term, 0) + 1
+    return total, counts
+
+
+@pytest.mark.parametrize("text,filters", [
+    ("", {"sectors": ("health", "housing"), "principles": ("partnership-working",)}),
+    ("", {"regions": ("london",), "stages": ("plan", "review")}),
+    ("grant", {"sectors": ("health", "social-care"), "principles": ("volunteering",)}),
+    ("volunteer OR hospice", {"principles": ("full-cost-recovery", "dispute-resolution")}),
+])
+def test_facet_counts_equal_brute_force(random_corpus, text, filters):
+    library, truth, taxonomy = random_corpus
+    unfiltered = library.search(Query(text=text, page_size=1000))
+    matched = {h.slug for h in unfiltered.hits}
+    assert len(matched) == unfiltered.total
+    query = Query(text=text, filters=filters)
+    results = library.search(query)
+    total, counts = brute_force(truth, query, matched)
+    assert results.total == total
+    for f in FACETS:
+        got = {v.value: v.count for v in results.facets[f] if v.count}
+        assert got == counts[f], f
+        assert [v.value for v in results.facets[f]] == list(taxonomy[f].terms)
+        assert {v.value for v in results.facets[f] if v.selected} == set(filters.get(f, ()))
+
+
+def test_paging_is_stable_and_complete(random_corpus):
+    library, truth, _ = random_corpus
+    seen = []
+    for page in range(1, 8):
+        seen += [h.slug for h in library.search(Query(sort="title", page=page)).hits]
+    assert len(seen) == len(set(seen)) == len(truth)
+
+
+def test_sorting_by_date_and_title(random_corpus):
+    library, *_ = random_corpus
+    newest = library.search(Query(sort="newest", page_size=100)).hits
+    assert [h.published for h in newest] == sorted((h.published for h in newest), reverse=True)
+    oldest = library.search(Query(sort="oldest", page_size=100)).hits
+    assert [h.published for h in oldest] == sorted(h.published for h in oldest)
+    titles = [h.title.lower() for h in library.search(Query(sort="title", page_size=100)).hits]
+    assert titles == sorted(titles)
+
+
+def test_date_range_filters_published(random_corpus):
+    library, truth, _ = random_corpus
+    import datetime as dt
+    results = library.search(Query(date_from=dt.date(2007, 1, 1), date_to=dt.date(2008, 12, 31),
+                                   page_size=100))
+    assert results.total == sum(1 for t in truth.values() if t["year"] in (2007, 2008))
+    assert all("2007" <= h.published[:4] <= "2008" for h in results.hits)
+
+
+def test_bundled_query_finds_and_highlights(index_dir):
+    library = Library(index_dir)
+    results = library.search(Query(text="full cost recovery"))
+    assert results.total >= 1
+    assert "full-cost-recovery" in results.hits[0].principles
+    assert any("<mark>" in h.highlights for h in results.hits)
+
+
+def test_typo_gets_a_suggestion_and_a_fallback(index_dir):
+    library = Library(index_dir)
+    results = library.search(Query(text="hospcies"))
+    assert results.suggestion == "hospices"
+    assert results.total > 0 and "hospices" in (results.note or "")
+    # Stemming already forgives some typos: no suggestion needed when plenty match.
+    assert library.search(Query(text="procurment")).total >= 3
+
+
+@pytest.mark.parametrize("text", ['"unbalanced', "(((", "AND OR NOT", "title:x body:", "*",
+                                  "a" * 500, "NOT", "\u202e\u0000x"[0:2] + "x", "🙂 ~ ^ !"])
+def test_odd_syntax_never_raises(index_dir, text):
+    Library(index_dir).search(Query(text=text))
+
+
+def test_params_parse_alias_and_errors():
+    taxonomy = load_taxonomy(BUNDLED / "taxonomy.yaml")
+
+    def parse(**params):
+        return query_from_params(lambda n: params.get(n, []), taxonomy)
+
+    query, canonical = parse(q=["funding"], sector=["health", "health"], page=["2"])
+    assert query.filters == {"sectors": ("health",)} and query.page == 2 and not canonical
+    for bad in ({"sector": ["helth"]}, {"page": ["0"]}, {"page": ["x"]}, {"sort": ["best"]},
+                {"from": ["2009-02-30"]}, {"from": ["2010"], "to": ["2009"]},
+                {"q": ["x" * 501]}):
+        with pytest.raises(QueryError):
+            parse(**bad)
+    with pytest.raises(QueryError, match="did you mean `health`"):
+        parse(sector=["helth"])
+
+
+def test_snippet_escapes_and_marks():
+    text = "Funding <b>matters</b>. " + "filler " * 50 + "We funded the hospice."
+    out = snippet(text, {stem("funding"), stem("hospice")})
+    assert "<b>" not in out and "&lt;b&gt;" not in out or "<mark>" in out
+    assert "<mark>hospice</mark>" in out and "<mark>funded</mark>" in out

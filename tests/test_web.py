@@ -1,0 +1,116 @@
+import pytest
+
+from tests.htmlcheck import Page
+
+PAGES = ["/", "/search", "/search?q=funding&sector=health", "/search?q=zzzxxyq",
+         "/entries/derby-joint-commissioning-framework-health-social-care", "/nowhere"]
+
+
+def test_search_json_has_the_documented_shape(client):
+    resp = client.get("/search.json?q=compact&sector=health")
+    assert resp.status == 200
+    assert resp.headers["content-type"].startswith("application/json")
+    data = resp.json()
+    assert set(data) >= {"query", "total", "page", "results", "facets", "suggestion"}
+    assert data["query"]["q"] == "compact" and data["query"]["sector"] == ["health"]
+    assert data["total"] == len(data["results"]) > 0
+    first = data["results"][0]
+    assert set(first) >= {"slug", "title", "summary", "url", "score", "principles", "sectors",
+                          "stages", "regions", "published", "highlights"}
+    assert first["url"] == f"https://example.test/entries/{first['slug']}"
+    assert set(data["facets"]) == {"principle", "sector", "stage", "region"}
+    health = next(v for v in data["facets"]["sector"] if v["value"] == "health")
+    assert health["selected"] and health["count"] == data["total"]
+    assert sum(v["count"] for v in data["facets"]["principle"]) >= data["total"]
+    assert all(set(v) >= {"value", "label", "count", "selected"}
+               for vs in data["facets"].values() for v in vs)
+
+
+def test_search_page_shows_results_counts_and_checked_filter(client):
+    resp = client.get("/search?q=funding&sector=health")
+    assert resp.status == 200 and resp.headers["content-type"].startswith("text/html")
+    page = Page(resp.body)
+    data = client.get("/search.json?q=funding&sector=health").json()
+    assert f"{data['total']} result" in page.text
+    titles = [a["href"] for a in page.find("a") if a.get("href", "").startswith("/entries/")]
+    assert titles == [f"/entries/{r['slug']}" for r in data["results"]]
+    assert page.find("input", id="f-sector-health", checked=None)
+    assert page.find("a", href="/search?q=funding")  # remove-filter link
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_are_well_formed_with_one_h1_and_labels(client, path):
+    resp = client.get(path)
+    assert resp.status in (200, 404)
+    assert Page(resp.body).problems() == []
+
+
+def test_entry_page_renders_markdown_tags_and_sources(client):
+    resp = client.get("/entries/derby-joint-commissioning-framework-health-social-care")
+    page = Page(resp.body)
+    assert resp.status == 200
+    assert page.find("h2", id="what-they-did") and page.find("h2", id="learning-points")
+    assert page.find("a", href="/search?sector=health")
+    assert "Joint Compact Action Plan" in page.text
+
+
+def test_entry_json_and_markdown_views(client):
+    slug = "derby-joint-commissioning-framework-health-social-care"
+    data = client.get(f"/entries/{slug}.json").json()
+    assert data["slug"] == slug and data["url"].endswith(f"/entries/{slug}")
+    assert "<h2" in data["html"]
+    md = client.get(f"/entries/{slug}.md")
+    assert md.headers["content-type"].startswith("text/markdown")
+    assert md.body.startswith("---\ntitle:")
+
+
+def test_unknown_entry_and_page_are_friendly_404s(client):
+    for path in ("/entries/no-such-entry", "/no/such/page", "/entries/x.pdf"):
+        resp = client.get(path)
+        assert resp.status == 404
+        assert "Search" in resp.body and "Traceback" not in resp.body
+    assert client.get("/entries/no-such-entry.json").json()["error"]["status"] == 404
+
+
+def test_bad_parameters_are_400_with_a_clear_message(client):
+    resp = client.get("/search?sector=helth")
+    assert resp.status == 400 and "did you mean `health`" in resp.body
+    assert client.get("/search.json?page=abc").json()["error"]["status"] == 400
+    assert client.get("/search?q=%00").status == 400
+    assert client.get("/search?q=%ff%fe").status == 200
+
+
+def test_user_text_is_escaped_everywhere(client):
+    payload = '<script>alert(1)</script>"\'><img src=x onerror=alert(1)>'
+    from urllib.parse import quote
+    for path in (f"/search?q={quote(payload)}", f"/search?sector={quote(payload)}"):
+        body = client.get(path).body
+        assert "<script>alert" not in body and "<img src=x" not in body
+
+
+def test_security_headers_on_every_response(client):
+    for path in ("/", "/search.json", "/static/site.css", "/nowhere"):
+        headers = client.get(path).headers
+        assert "script-src 'self'" in headers["content-security-policy"]
+        assert "unsafe-inline" not in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_static_files_are_cached_and_cannot_escape(client):
+    css = client.get("/static/site.css")
+    assert css.status == 200 and "max-age" in css.headers["cache-control"]
+    assert client.get("/static/../kb/web.py").status in (400, 403, 404)
+    assert client.get("/static/%2e%2e/pyproject.toml").status in (400, 403, 404)
+    assert client.get("/static/").status in (403, 404)
+
+
+def test_healthz_reports_index(client):
+    data = client.get("/healthz").json()
+    assert data["status"] == "ok" and data["entries"] >= 15
+
+
+def test_home_lists_principles_with_counts_and_newest(client):
+    page = Page(client.get("/").body)
+    links = [a["href"] for a in page.find("a")]
+    assert "/search?principle=full-cost-recovery" in links
+    assert any(h.startswith("/entries/") for h in links)
