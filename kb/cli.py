@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 
 import click
 
-from kb.entries import load_entries
+from kb.entries import Problem, check_against, entry_schema, load_entries, slugify, stale_entries
 from kb.index import BuildError, build
 from kb.taxonomy import FACETS, PARAM, TaxonomyError, load_taxonomy
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 ENTRIES = click.option("--entries", "entries_dir", type=click.Path(path_type=Path),
                        default="entries", envvar="KB_ENTRIES", show_default=True,
@@ -38,7 +41,10 @@ def _taxonomy(entries_dir: Path):
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output as lines or as a JSON list.")
-def check(entries_dir: Path, strict: bool, fmt: str) -> None:
+@click.option("--against", "ref", metavar="GIT-REF",
+              help="Also fail when an entry address or vocabulary term published at this git "
+                   "revision (e.g. origin/main) no longer resolves.")
+def check(entries_dir: Path, strict: bool, fmt: str, ref: str | None) -> None:
     """Validate every entry; print `path:line: error|warning: message` for each problem.
 
     Exits 1 when there is an error (or, with --strict, a warning), 0 otherwise. Prints nothing
@@ -46,17 +52,24 @@ def check(entries_dir: Path, strict: bool, fmt: str) -> None:
     """
     if not entries_dir.is_dir():
         raise click.ClickException(f"{entries_dir}: no such folder; pass --entries DIR")
-    _, problems = load_entries(entries_dir, _taxonomy(entries_dir))
-    for p in problems:
-        p_path = (entries_dir / p.path).as_posix()
-        if fmt == "text":
-            click.echo(f"{p_path}:{p.line}: {p.severity}: {p.message}")
+    taxonomy = _taxonomy(entries_dir)
+    entries, problems = load_entries(entries_dir, taxonomy)
+    if ref:
+        problems = sorted(problems + check_against(entries_dir, ref, entries, taxonomy))
     if fmt == "json":
         click.echo(json.dumps([{"path": (entries_dir / p.path).as_posix(), "line": p.line,
                                 "severity": p.severity, "message": p.message}
                                for p in problems], indent=2))
+    else:
+        _echo_problems(entries_dir, problems)
     failing = [p for p in problems if p.severity == "error" or strict]
     sys.exit(1 if failing else 0)
+
+
+def _echo_problems(entries_dir: Path, problems: list[Problem], err: bool = False) -> None:
+    for p in problems:
+        click.echo(f"{(entries_dir / p.path).as_posix()}:{p.line}: {p.severity}: {p.message}",
+                   err=err)
 
 
 @main.command("build")
@@ -71,13 +84,9 @@ def build_cmd(entries_dir: Path, index_dir: Path) -> None:
     try:
         result = build(entries_dir, index_dir)
     except BuildError as exc:
-        for p in exc.problems:
-            click.echo(f"{(entries_dir / p.path).as_posix()}:{p.line}: {p.severity}: "
-                       f"{p.message}", err=True)
+        _echo_problems(entries_dir, exc.problems, err=True)
         raise click.ClickException(str(exc)) from None
-    for p in result.warnings:
-        click.echo(f"{(entries_dir / p.path).as_posix()}:{p.line}: {p.severity}: {p.message}",
-                   err=True)
+    _echo_problems(entries_dir, result.warnings, err=True)
     click.echo(f"indexed {result.entries} entries into {index_dir} in {result.seconds:.1f}s",
                err=True)
 
@@ -123,23 +132,113 @@ def search_cmd(text: str, date_from: str, date_to: str, sort: str, page: str, as
 
 
 @main.command()
+@ENTRIES
 @INDEX
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="HOST")
 @click.option("--port", default=8080, show_default=True, type=int, envvar="PORT")
 @click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
-def serve(index_dir: Path, host: str, port: int, threads: int) -> None:
+@click.option("--reload", is_flag=True,
+              help="Watch the entries folder and rebuild on every save (live preview); a "
+                   "broken edit keeps the last good index and shows its errors on every page.")
+def serve(entries_dir: Path, index_dir: Path, host: str, port: int, threads: int,
+          reload: bool) -> None:
     """Serve the web site and its JSON with waitress (run `kb build` first)."""
+    import threading
+
     import waitress
 
+    from kb.index import watch
     from kb.search import IndexMissing
     from kb.web import create_app
 
+    stop = threading.Event()
+    problems: list = []
+    if reload:
+        def on_build(found):
+            problems[:] = [f"{(entries_dir / p.path).as_posix()}:{p.line}: {p.severity}: "
+                           f"{p.message}" for p in found]
+            click.echo("\n".join(problems) or "rebuilt the index", err=True)
+
+        threading.Thread(target=watch, args=(entries_dir, index_dir, on_build, stop),
+                         daemon=True).start()
+        for _ in range(100):  # the first build, so that the app has an index to open
+            if (index_dir / "current").exists() or problems:
+                break
+            stop.wait(0.1)
     try:
         app = create_app(index_dir)
     except IndexMissing as exc:
         raise click.ClickException(str(exc)) from None
+    app.config["kb.build_problems"] = problems
     click.echo(f"Serving Compact Practice on http://{host}:{port}/", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="compact-practice")
+
+
+@main.command()
+@click.argument("title")
+@ENTRIES
+@click.option("--principle", "principles", multiple=True, help="A Compact principle slug.")
+@click.option("--sector", "sectors", multiple=True, help="A sector slug.")
+@click.option("--slug", default="", help="File name to use instead of one made from the title.")
+def new(title: str, entries_dir: Path, principles: tuple, sectors: tuple, slug: str) -> None:
+    """Start a new entry: writes entries/<slug>.md with today's date and the usual sections.
+
+    Refuses to overwrite an existing file. Fill in the summary and tags, then run kb check.
+    """
+    import frontmatter
+
+    taxonomy = _taxonomy(entries_dir)
+    for facet, values in (("principles", principles), ("sectors", sectors)):
+        for value in values:
+            if taxonomy[facet].resolve(value) is None:
+                from kb.entries import suggest
+
+                raise click.BadParameter(
+                    f"unknown {PARAM[facet]} '{value}'{suggest(value, taxonomy[facet].terms)}; "
+                    f"allowed: {', '.join(taxonomy[facet].terms)}", param_hint=f"--{PARAM[facet]}")
+    slug = slug or slugify(title)
+    path = entries_dir / f"{slug}.md"
+    if path.exists():
+        raise click.ClickException(f"{path} already exists; choose another title or --slug")
+    post = frontmatter.Post(
+        (TEMPLATES / "new-entry.md").read_text(encoding="utf-8"),
+        title=title,
+        summary="One or two sentences for the results list (at most 300 characters).",
+        principles=[taxonomy["principles"].resolve(p) for p in principles] or
+        ["partnership-working"],
+        sectors=[taxonomy["sectors"].resolve(s) for s in sectors] or ["cross-sector"],
+        published=dt.date.today(),
+    )
+    path.write_text(frontmatter.dumps(post, sort_keys=False, default_flow_style=None) + "\n",
+                    encoding="utf-8")
+    click.echo(path.as_posix())
+
+
+@main.command()
+@ENTRIES
+def schema(entries_dir: Path) -> None:
+    """Print the JSON Schema of entry front matter, generated from taxonomy.yaml.
+
+    The committed copy is entries/entry.schema.json: kb schema > entries/entry.schema.json
+    """
+    click.echo(json.dumps(entry_schema(_taxonomy(entries_dir)), indent=2, ensure_ascii=False))
+
+
+@main.group()
+def report() -> None:
+    """Reports for editors."""
+
+
+@report.command()
+@ENTRIES
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Pretend today is this date (YYYY-MM-DD).")
+def stale(entries_dir: Path, today) -> None:
+    """List entries past their review_by date, or over two years old with none."""
+    entries, _ = load_entries(entries_dir, _taxonomy(entries_dir))
+    day = today.date() if today else dt.date.today()
+    for entry, reason in stale_entries(entries, day):
+        click.echo(f"{(entries_dir / entry.path).as_posix()}: {reason}")
 
 
 if __name__ == "__main__":

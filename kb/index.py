@@ -232,3 +232,37 @@ def _remove_old_generations(index_root: Path, keep: set[str]) -> None:
 
 def read_meta(generation: Path) -> dict:
     return json.loads((generation / META).read_text(encoding="utf-8"))
+
+
+def _fingerprint(entries_dir: Path) -> tuple:
+    out = []
+    for path in sorted(Path(entries_dir).rglob("*")):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        if path.suffix in (".md", ".yaml"):
+            out.append((str(path), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def watch(entries_dir: Path, index_root: Path, on_build: Callable[[list[Problem]], None],
+          stop, interval: float = 0.3) -> None:
+    """Rebuild whenever a file under entries_dir changes, until `stop` (an Event) is set.
+
+    `on_build` receives the problems of a failed build ([] after a good one); a failed build
+    leaves the last good index serving.
+    """
+    seen = None
+    while not stop.is_set():
+        now = _fingerprint(entries_dir)
+        if now != seen:
+            seen = now
+            try:
+                build(entries_dir, index_root)
+                on_build([])
+            except BuildError as exc:
+                on_build(exc.problems or [Problem("entries", 1, "error", str(exc))])
+            except Exception as exc:  # a vocabulary error, a full disk...: report, keep serving
+                on_build([Problem("entries", 1, "error", str(exc))])
+        stop.wait(interval)

@@ -69,7 +69,8 @@ def load_taxonomy(path: Path) -> Taxonomy:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise TaxonomyError(f"{path}: not found; the entries folder needs a taxonomy.yaml") from None
+        raise TaxonomyError(f"{path}: not found; the entries folder needs a taxonomy.yaml") \
+            from None
     except yaml.YAMLError as exc:
         raise TaxonomyError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(data, dict):

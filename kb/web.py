@@ -76,7 +76,8 @@ def results_context(results: Results, base_url: str) -> dict:
         for v in results.facets[facet]:
             taxonomy_labels[(facet, v.value)] = v.label
             values.append({"value": v.value, "label": v.label, "count": v.count,
-                           "selected": v.selected, "toggle_url": search_url(q.toggle(facet, v.value))})
+                           "selected": v.selected,
+                           "toggle_url": search_url(q.toggle(facet, v.value))})
         facets[PARAM[facet]] = values
     return {
         "query": q.as_dict(),
@@ -154,6 +155,7 @@ def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bot
             name, template_lookup=[str(TEMPLATES)], ctx=ctx, taxonomy=library.taxonomy,
             search_url=search_url, entry_url=entry_url, term_url=term_url, FACETS=FACETS,
             PARAM=PARAM, json_url=_json_twin(bottle.request),
+            build_problems=app.config.get("kb.build_problems") or [],
         )
 
     def as_json(ctx: dict, status: int = 200) -> str:

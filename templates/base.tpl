@@ -18,6 +18,17 @@
   </div>
 </header>
 <main id="main" class="wrap" tabindex="-1">
+% if build_problems:
+<div class="build-errors" role="alert">
+  <h2>The last edit was not published</h2>
+  <p>The site still shows the last good version. Fix these problems and save again:</p>
+  <ul>
+  % for line in build_problems:
+    <li><code>{{line}}</code></li>
+  % end
+  </ul>
+</div>
+% end
 {{!base}}
 </main>
 <footer class="site-footer">

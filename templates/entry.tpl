@@ -19,9 +19,11 @@
 % end
   <dt>Published</dt>
   <dd><time datetime="{{ctx['published']}}">{{ctx['published']}}</time></dd>
-% if ctx['updated']:
   <dt>Last updated</dt>
-  <dd><time datetime="{{ctx['updated']}}">{{ctx['updated']}}</time></dd>
+  <dd><time datetime="{{ctx['updated'] or ctx['published']}}">{{ctx['updated'] or ctx['published']}}</time></dd>
+% if ctx['review_by']:
+  <dt>Next review</dt>
+  <dd><time datetime="{{ctx['review_by']}}">{{ctx['review_by']}}</time></dd>
 % end
 </dl>
 <div class="entry-body">

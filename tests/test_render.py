@@ -14,7 +14,8 @@ def test_unsafe_link_schemes_are_not_links():
 
 
 def test_headings_get_stable_unique_ids():
-    out = render_markdown("## Learning points\n\nx\n\n## Learning points\n\n### What **they** did\n")
+    out = render_markdown("## Learning points\n\nx\n\n## Learning points\n\n"
+                          "### What **they** did\n")
     assert [h.id for h in out.headings] == ["learning-points", "learning-points-2", "what-they-did"]
     assert '<h2 id="learning-points">' in out.html
     assert out.headings[2].text == "What they did"

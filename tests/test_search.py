@@ -28,7 +28,8 @@ def random_corpus(tmp_path_factory):
         front = (f"title: Example {i} about {words[0]}\nsummary: How a body handled {words[1]}.\n"
                  + "".join(f"{f}: [{', '.join(v)}]\n" for f, v in tags.items())
                  + f"published: {year}-0{1 + i % 9}-1{i % 10}\n")
-        body = f"## What they did\n\nThey worked on {words[2]} and {words[3]}.\n\n## Learning points\n\n- x\n"
+        body = (f"## What they did\n\nThey worked on {words[2]} and {words[3]}.\n\n"
+                "## Learning points\n\n- x\n")
         write_entry(folder, f"example-{i}", front, body)
         truth[f"example-{i}"] = {"tags": tags, "words": set(words), "year": year}
     index = tmp_path_factory.mktemp("random-ix") / "ix"
