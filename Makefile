@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: serve test install build check lint clean
+.PHONY: serve test install build check lint clean relevance
 
 $(BIN)/kb: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ check: install
 
 test: install
 	$(BIN)/python -m pytest
+
+relevance: install
+	$(BIN)/python -m tests.relevance.evaluate
 
 lint: install
 	$(BIN)/ruff check kb tests

@@ -428,6 +428,7 @@ def load_entries(entries_dir: Path, taxonomy: Taxonomy) -> tuple[list[Entry], li
                                         f"{alias_owner[alias]}; keep it on one entry"))
             else:
                 alias_owner[alias] = entry.path
+    problems += synonym_problems(Path(entries_dir) / "synonyms.yaml")
     bad = {p.path for p in problems if p.severity == "error"}
     return [e for e in entries if e.path not in bad], sorted(problems)
 
@@ -550,3 +551,45 @@ def stale_entries(entries: list[Entry], today: dt.date, max_age_days: int = 730)
                   f"last changed {e.last_changed}, over two years ago, and no review_by date")
         out.append((due, e.slug, e, reason))
     return [(e, reason) for *_, e, reason in sorted(out)]
+
+
+PHRASE_RE = re.compile(r"^[\w'’-]+(?: [\w'’-]+)*$", re.UNICODE)
+
+
+def synonym_problems(path: Path, rel: str = "synonyms.yaml") -> list[Problem]:
+    """Check synonyms.yaml: a list of groups, each a list of two or more words or phrases, no
+    phrase in two groups."""
+    r = _Reader(rel)
+    if not Path(path).exists():
+        return []
+    text = _decode(Path(path).read_bytes(), r)
+    try:
+        root = yaml.compose(text or "", Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        r.error(mark.line + 1 if mark else 1, f"not valid YAML: {exc.problem or exc}")
+        return r.problems
+    if root is None:
+        return r.problems
+    if not isinstance(root, yaml.SequenceNode):
+        r.error(1, "synonyms.yaml must be a list of groups, e.g. - [BME, black and minority "
+                   "ethnic]")
+        return r.problems
+    seen: dict[str, int] = {}
+    for group in root.value:
+        line = _line(group, 1)
+        if not isinstance(group, yaml.SequenceNode) or len(group.value) < 2:
+            r.error(line, "each group must be a list of at least two words or phrases, e.g. "
+                          "- [PCT, primary care trust]")
+            continue
+        for item in group.value:
+            value = item.value if isinstance(item, yaml.ScalarNode) else None
+            phrase = " ".join(str(value).lower().split()) if value is not None else ""
+            if not phrase or not PHRASE_RE.match(phrase):
+                r.error(line, f"'{value}' must be plain words (letters, digits, hyphens)")
+            elif phrase in seen:
+                r.error(line, f"'{value}' is already in the group on line {seen[phrase]}; a "
+                              "phrase may belong to one group only")
+            else:
+                seen[phrase] = line
+    return r.problems

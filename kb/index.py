@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,8 +24,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import (
+    STOP_WORDS,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StandardAnalyzer,
+    StemFilter,
+    StopFilter,
+)
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.lang.porter import stem
 
 from kb.entries import Entry, Problem, load_entries
 from kb.render import render_markdown
@@ -39,9 +49,64 @@ LIGHT_KEYS = ("slug", "path", "title", "summary", *FACETS, "organisations", "pub
               "updated", "review_by", "aliases")
 
 
+# American spellings folded into British ones at index and query time, so "organization" finds
+# "organisation". Suffix rules cover -ize/-yze; the word list covers the rest.
+_SUFFIX_RULES = (
+    (re.compile(r"^(\w{3,})iz(e|es|ed|ing|ation|ations|er|ers)$"), r"\1is\2"),
+    (re.compile(r"^(\w{2,})yz(e|es|ed|ing)$"), r"\1ys\2"),
+)
+_WORDS = {
+    "program": "programme", "center": "centre", "behavior": "behaviour", "labor": "labour",
+    "color": "colour", "favor": "favour", "honor": "honour", "neighbor": "neighbour",
+    "neighborhood": "neighbourhood", "catalog": "catalogue", "defense": "defence",
+    "offense": "offence", "enroll": "enrol", "fulfill": "fulfil", "counselor": "counsellor",
+    "counseling": "counselling", "traveling": "travelling", "modeling": "modelling",
+    "fiber": "fibre", "theater": "theatre", "gray": "grey", "aging": "ageing",
+}
+
+
+def british(word: str) -> str:
+    """A lowercase word in British spelling: organization -> organisation, center -> centre."""
+    if word in _WORDS:
+        return _WORDS[word]
+    if word.endswith("s") and word[:-1] in _WORDS:
+        return _WORDS[word[:-1]] + "s"
+    for pattern, repl in _SUFFIX_RULES:
+        if pattern.match(word):
+            return pattern.sub(repl, word)
+    return word
+
+
+class BritishSpellingFilter(Filter):
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = british(t.text)
+            yield t
+
+
+# Whoosh's stop words plus the words of a plain-English question ("how should we ...?"), which
+# say nothing about what an entry is about.
+STOP_WORDS = STOP_WORDS | frozenset(
+    "about after all also any did do does done get got had has how i into its me my our ours "
+    "should so some such than their them then there these they those through under what "
+    "where which while who whom why would could can't cannot".split()
+)
+
+
+def make_analyzer():
+    """Words -> lowercase -> British spelling -> no stop words -> Porter stems."""
+    return (RegexTokenizer() | LowercaseFilter() | BritishSpellingFilter()
+            | StopFilter(stoplist=STOP_WORDS) | StemFilter())
+
+
+def index_term(word: str) -> str:
+    """The indexed form of one word (as make_analyzer makes it), for highlighting."""
+    return stem(british(word.lower()))
+
+
 def make_schema() -> Schema:
     """The one place the index's fields are defined."""
-    stem = StemmingAnalyzer()
+    stem = make_analyzer()
     return Schema(
         slug=ID(stored=True, unique=True, sortable=True),
         aliases=KEYWORD(stored=True),
@@ -100,7 +165,10 @@ def entry_record(entry: Entry, taxonomy: Taxonomy) -> dict:
 
 
 def document(record: dict, taxonomy: Taxonomy) -> dict:
-    labels = [taxonomy[f].label_of(slug) for f in FACETS for slug in record[f]]
+    # A term's label and old slugs match in free text: "full cost recovery" finds entries
+    # tagged full-cost-recovery even when their text never says so.
+    labels = [" ".join([taxonomy[f].label_of(slug), *taxonomy[f].terms[slug].aliases])
+              .replace("-", " ") for f in FACETS for slug in record[f]]
     orgs = " ".join(record["organisations"])
     return {
         "slug": record["slug"],
@@ -203,6 +271,8 @@ def build(entries_dir: Path, index_root: Path) -> BuildResult:
             }
             (gen / META).write_text(json.dumps(meta), encoding="utf-8")
             shutil.copyfile(entries_dir / "taxonomy.yaml", gen / "taxonomy.yaml")
+            if (entries_dir / "synonyms.yaml").exists():
+                shutil.copyfile(entries_dir / "synonyms.yaml", gen / "synonyms.yaml")
             (gen / "entries.json").write_text(json.dumps(light, ensure_ascii=False), "utf-8")
             previous = current_generation(index_root)
             _swap(index_root, gen)

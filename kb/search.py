@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import math
 import os
 import re
 import threading
@@ -20,13 +21,12 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import qparser
-from whoosh.lang.porter import stem as porter_stem
-from whoosh.query import Every, NullQuery
+from whoosh.query import And, Every, Not, NullQuery, Or
 from whoosh.query import Query as WhooshQuery
 
 from kb.entries import suggest
-from kb.index import CURRENT, read_meta
-from kb.taxonomy import FACETS, PARAM, Taxonomy, load_taxonomy
+from kb.index import CURRENT, index_term, read_meta
+from kb.taxonomy import FACETS, PARAM, Taxonomy, load_synonyms, load_taxonomy
 
 PAGE_SIZE = 10
 SORTS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest", "title": "Title A-Z"}
@@ -35,6 +35,8 @@ MAX_PAGE = 500
 MAX_VALUES_PER_FACET = 20
 SEARCH_FIELDS = {"title": 3.0, "summary": 2.0, "body": 1.0, "organisations": 2.0, "terms": 1.5}
 _WORD = re.compile(r"\w+", re.UNICODE)
+_EXPLICIT = re.compile(r'"|\b(AND|OR|NOT)\b|[()]')  # the user wrote query syntax: obey it
+MIN_SHOULD_MATCH = 0.6  # share of a 3+ word query's words that a result must contain
 
 
 class QueryError(ValueError):
@@ -187,14 +189,16 @@ class Results:
     suggestion: str | None = None  # "did you mean" text
     note: str | None = None  # how the query was widened when nothing matched as typed
     pages: int = 1
+    # With no results: (facet, value, total without that filter value) for each filter.
+    relaxations: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 # --- text analysis --------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return porter_stem(word.lower())
+    return index_term(word)
 
 
 def make_parser(schema) -> qparser.QueryParser:
@@ -207,17 +211,51 @@ def make_parser(schema) -> qparser.QueryParser:
     return parser
 
 
-def parse_text(parser: qparser.QueryParser, text: str, any_word: bool = False) -> WhooshQuery:
-    """Parse user text; bad syntax degrades to its plain words and never raises."""
+_TOKEN = re.compile(r'"[^"]*"?|[()]|[^\s()"]+')
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+
+
+def expand_synonyms(text: str, groups: list[tuple[str, ...]]) -> str:
+    """Rewrite user text so each known word or phrase also matches its synonyms:
+    'BME providers' -> '(bme OR "black and minority ethnic") providers'. Quoted phrases and
+    operators are left as typed."""
+    if not groups:
+        return text
+    starts: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    for n, group in enumerate(groups):
+        for phrase in group:
+            words = tuple(phrase.split())
+            starts.setdefault(words[0], []).append((words, n))
+    for options in starts.values():
+        options.sort(key=lambda o: -len(o[0]))
+    tokens = _TOKEN.findall(text)
+    norm = [t.lower().strip(".,;:!?") if t not in _OPERATORS else None for t in tokens]
+    out, i = [], 0
+    while i < len(tokens):
+        for words, n in starts.get(norm[i] or "", ()):
+            if tuple(norm[i:i + len(words)]) == words:
+                alternatives = [p if " " not in p else f'"{p}"' for p in groups[n]]
+                out.append("(" + " OR ".join(alternatives) + ")")
+                i += len(words)
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return " ".join(out)
+
+
+def parse_text(parser: qparser.QueryParser, text: str, synonyms=(),
+               any_word: bool = False) -> WhooshQuery:
+    """Parse user text, with synonyms; bad syntax degrades to its plain words, never raises."""
+    words = [w.lower() for w in _WORD.findall(text)]  # lowercase: no longer operators
     if any_word:
-        words = _WORD.findall(text)
-        return parser.parse(" OR ".join(words)) if words else NullQuery
-    try:
-        q = parser.parse(text)
-    except Exception:  # whoosh can raise on odd syntax; fall back to the words alone
-        words = _WORD.findall(text)
-        q = parser.parse(" ".join(words)) if words else NullQuery
-    return q
+        text = " OR ".join(words)
+    for attempt in (text, " ".join(words)):
+        try:
+            return parser.parse(expand_synonyms(attempt, synonyms))
+        except Exception:  # whoosh can raise on odd syntax; fall back to the words alone
+            continue
+    return NullQuery
 
 
 def query_stems(q: WhooshQuery) -> set[str]:
@@ -286,9 +324,12 @@ class Snapshot:
         self.generation = generation
         self.meta = read_meta(generation)
         self.taxonomy = load_taxonomy(generation / "taxonomy.yaml")
+        self.synonyms = load_synonyms(generation / "synonyms.yaml")
+        self.known_words = {w for group in self.synonyms for p in group for w in p.split()}
         self.ix = whoosh_index.open_dir(str(generation))
         self.parser = make_parser(self.ix.schema)
         self._local = threading.local()
+        self._word_for_stem: dict[str, str] | None = None
         reader = self.searcher().reader()
         self.size = reader.doc_count_all()
         live = list(reader.all_doc_ids())
@@ -316,6 +357,31 @@ class Snapshot:
         if s is None:
             s = self._local.searcher = self.ix.searcher()
         return s
+
+    def correct(self, word: str) -> str | None:
+        """The index's closest word to an unknown one: by spelling (up to two edits), else by
+        stem, which also forgives swapped letters and endings (hospcie -> hospices)."""
+        searcher = self.searcher()
+        fixes = searcher.corrector("spell").suggest(word, limit=1, maxdist=2, prefix=1)
+        if fixes:
+            return fixes[0]
+        stems = searcher.corrector("body").suggest(index_term(word), limit=1, maxdist=2,
+                                                   prefix=1)
+        return self.word_for_stem().get(stems[0]) if stems else None
+
+    def word_for_stem(self) -> dict[str, str]:
+        """stem -> the most frequent word with that stem (built on first use)."""
+        if self._word_for_stem is None:
+            reader = self.searcher().reader()
+            best: dict[str, tuple[int, str]] = {}
+            for raw, info in reader.iter_field("spell"):
+                word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                freq = info.doc_frequency()
+                key = index_term(word)
+                if freq > best.get(key, (0, ""))[0]:
+                    best[key] = (freq, word)
+            self._word_for_stem = {k: w for k, (_, w) in best.items()}
+        return self._word_for_stem
 
     def date_mask(self, date_from: dt.date | None, date_to: dt.date | None) -> int:
         if not date_from and not date_to:
@@ -363,18 +429,7 @@ class Library:
         text_q, note, suggestion = None, None, None
         base = snap.date_mask(query.date_from, query.date_to)
         if query.text.strip():
-            text_q = parse_text(snap.parser, query.text)
-            matched = _mask(searcher.docs_for_query(text_q), snap.size) & snap.live
-            if not matched and len(_WORD.findall(query.text)) > 1:
-                text_q = parse_text(snap.parser, query.text, any_word=True)
-                matched = _mask(searcher.docs_for_query(text_q), snap.size) & snap.live
-                note = "No entry matched all your words; these match some of them."
-            suggestion = self.suggest(snap, query.text) if matched.bit_count() < 3 else None
-            if not matched and suggestion:
-                text_q = parse_text(snap.parser, suggestion)
-                matched = _mask(searcher.docs_for_query(text_q), snap.size) & snap.live
-                if matched:
-                    note = f"Nothing matched ‘{query.text}’; showing results for ‘{suggestion}’."
+            text_q, matched, note, suggestion = self._match_text(snap, query.text)
             base &= matched
 
         selected = {
@@ -384,12 +439,17 @@ class Library:
         final = base
         for m in selected.values():
             final &= m
-        facets = {}
+        facets, relaxations = {}, []
         for facet in FACETS:
             others = base
             for other, m in selected.items():
                 if other != facet:
                     others &= m
+            if not final:
+                for value in query.selected(facet):
+                    rest = [v for v in query.selected(facet) if v != value]
+                    widened = others & _or_masks(snap.masks[facet], rest) if rest else others
+                    relaxations.append((facet, value, widened.bit_count()))
             facets[facet] = [
                 FacetValue(slug, term.label, (others & snap.masks[facet].get(slug, 0)).bit_count(),
                            slug in query.selected(facet))
@@ -398,7 +458,56 @@ class Library:
         total = final.bit_count()
         hits = self._hits(snap, text_q, final, base, query, total)
         pages = max(1, -(-total // query.page_size))
-        return Results(query, total, hits, facets, suggestion, note, pages)
+        return Results(query, total, hits, facets, suggestion, note, pages, relaxations)
+
+    def _match_text(self, snap: Snapshot, text: str):
+        """(whoosh query, bitset of matching docs, note, suggestion) for the user's text.
+
+        Every word must match; with three or more words, a document may miss a few (at least
+        MIN_SHOULD_MATCH of them must match, so a long plain-English question still finds the
+        entries that answer it). When nothing matches, a spelling correction from the index's
+        own words is tried, then any single word.
+        """
+        searcher = snap.searcher()
+
+        def run(words_text: str):
+            q = parse_text(snap.parser, words_text, snap.synonyms)
+            return self._docs(snap, q, relaxed=not _EXPLICIT.search(words_text))
+
+        q, matched = run(text)
+        suggestion = self.suggest(snap, text) if matched.bit_count() < 3 else None
+        note = None
+        if not matched and suggestion:
+            q2, matched2 = run(suggestion)
+            if matched2:
+                q, matched = q2, matched2
+                note = f"Nothing matched ‘{text}’; showing results for ‘{suggestion}’."
+        if not matched and len(_WORD.findall(text)) > 1:
+            q = parse_text(snap.parser, text, snap.synonyms, any_word=True)
+            matched = _mask(searcher.docs_for_query(q), snap.size) & snap.live
+            if matched:
+                note = "No entry matched all your words; these match some of them."
+        return q, matched, note, suggestion
+
+    def _docs(self, snap: Snapshot, q: WhooshQuery, relaxed: bool) -> tuple[WhooshQuery, int]:
+        """(query to rank with, bitset of live documents matching q); for a plain list of
+        words, documents matching at least MIN_SHOULD_MATCH of its positive clauses."""
+        searcher = snap.searcher()
+        clauses = list(q.subqueries) if isinstance(q, And) else []
+        positive = [c for c in clauses if not isinstance(c, Not)]
+        if not relaxed or len(positive) < 3:
+            return q, _mask(searcher.docs_for_query(q), snap.size) & snap.live
+        need = math.ceil(MIN_SHOULD_MATCH * len(positive))
+        at_least = [snap.live] + [0] * need  # at_least[j]: docs matching >= j clauses so far
+        for clause in positive:
+            m = _mask(searcher.docs_for_query(clause), snap.size)
+            for j in range(need, 0, -1):
+                at_least[j] |= at_least[j - 1] & m
+        out = at_least[need] & snap.live
+        for clause in clauses:
+            if isinstance(clause, Not):
+                out &= ~_mask(searcher.docs_for_query(clause.query), snap.size)
+        return Or(positive), out  # more matched words, higher score
 
     def _hits(self, snap: Snapshot, text_q, final: int, base: int, query: Query,
               total: int) -> list[Hit]:
@@ -436,16 +545,16 @@ class Library:
     def suggest(self, snap: Snapshot, text: str) -> str | None:
         """A corrected query from the index's own words, or None when every word is known."""
         reader = snap.searcher().reader()
-        corrector = None
         changed, out = False, text
         for word in sorted(set(_WORD.findall(text)), key=len, reverse=True):
             low = word.lower()
-            if len(low) < 4 or low.isdigit() or reader.doc_frequency("spell", low):
+            if (len(low) < 4 or low.isdigit() or low in snap.known_words
+                    or reader.doc_frequency("spell", low)
+                    or reader.doc_frequency("body", index_term(low))):
                 continue
-            corrector = corrector or snap.searcher().corrector("spell")
-            fixes = corrector.suggest(low, limit=1, maxdist=2, prefix=1)
-            if fixes:
-                out = re.sub(rf"\b{re.escape(word)}\b", fixes[0], out)
+            fix = snap.correct(low)
+            if fix:
+                out = re.sub(rf"\b{re.escape(word)}\b", fix, out)
                 changed = True
         return out if changed else None
 

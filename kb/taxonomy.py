@@ -96,3 +96,20 @@ def load_taxonomy(path: Path) -> Taxonomy:
     if unknown:
         raise TaxonomyError(f"{path}: unknown facet(s) {', '.join(sorted(unknown))}")
     return Taxonomy(facets=facets)
+
+
+def load_synonyms(path: Path) -> list[tuple[str, ...]]:
+    """Groups of equivalent words and phrases from synonyms.yaml, lowercased; [] if absent.
+    `kb check` reports problems in the file; here a malformed group is skipped."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig")) or []
+    except FileNotFoundError:
+        return []
+    groups = []
+    for group in data if isinstance(data, list) else []:
+        if isinstance(group, list):
+            phrases = tuple(dict.fromkeys(" ".join(str(p).lower().split()) for p in group
+                                          if isinstance(p, str | int) and str(p).strip()))
+            if len(phrases) > 1:
+                groups.append(phrases)
+    return groups

@@ -106,6 +106,11 @@ def results_context(results: Results, base_url: str) -> dict:
             for f in FACETS for v in q.selected(f)
         ],
         "clear_url": search_url(Query(text=q.text)),
+        "relaxations": [
+            {"param": PARAM[f], "value": v, "label": taxonomy_labels[(f, v)], "total": n,
+             "url": search_url(q.toggle(f, v))}
+            for f, v, n in results.relaxations
+        ],
         "prev_url": search_url(q.replace(page=q.page - 1)) if q.page > 1 else None,
         "next_url": search_url(q.replace(page=q.page + 1)) if q.page < results.pages else None,
     }

@@ -1,0 +1,46 @@
+"""Property tests: no query text or parameter mix makes a page fail."""
+
+from urllib.parse import urlencode
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kb.taxonomy import FACETS, PARAM, load_taxonomy
+from tests.conftest import BUNDLED
+
+TAXONOMY = load_taxonomy(BUNDLED / "taxonomy.yaml")
+SLUGS = [s for f in FACETS for s in TAXONOMY[f].terms]
+PARAMS = ["q", "sort", "page", "from", "to", *PARAM.values(), "unknown"]
+
+query_text = st.one_of(
+    st.text(max_size=200),
+    st.lists(st.sampled_from(['"', "(", ")", "AND", "OR", "NOT", "*", "title:", "~", "^2",
+                              "funding", "BME", "hospcie", "\\", "'", "-", "+", "?", "\x00"]),
+             max_size=12).map(" ".join),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=query_text, json_view=st.booleans())
+def test_any_query_text_gives_200_or_400(client, text, json_view):
+    path = "/search.json" if json_view else "/search"
+    resp = client.get(f"{path}?{urlencode({'q': text})}")
+    assert resp.status in (200, 400), (text, resp.status)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pairs=st.lists(st.tuples(st.sampled_from(PARAMS),
+                                st.one_of(st.sampled_from(SLUGS), st.text(max_size=30))),
+                      max_size=8))
+def test_any_parameter_mix_gives_200_301_or_400_and_consistent_counts(client, pairs):
+    resp = client.get(f"/search.json?{urlencode(pairs)}")
+    assert resp.status in (200, 301, 400), (pairs, resp.status)
+    if resp.status == 200:
+        data = resp.json()
+        assert data["total"] >= len(data["results"])
+        for param, values in data["facets"].items():
+            selected = [v for v in values if v["selected"]]
+            if selected:  # with a filter on, the total is what its selected values cover
+                assert sum(v["count"] for v in selected) >= data["total"]
+            else:  # every result carries at most all terms; a count never exceeds the total
+                assert all(v["count"] <= data["total"] for v in values)
