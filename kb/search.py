@@ -425,7 +425,6 @@ class Library:
 
     def search(self, query: Query) -> Results:
         snap = self.snapshot()
-        searcher = snap.searcher()
         text_q, note, suggestion = None, None, None
         base = snap.date_mask(query.date_from, query.date_to)
         if query.text.strip():

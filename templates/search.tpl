@@ -27,12 +27,16 @@
 % else:
     <div class="no-results">
       <h2>No examples found</h2>
+      <p>Try one of these:</p>
       <ul>
-        <li>Check the spelling or use fewer words.</li>
-%   if ctx['filters']:
-        <li>Remove a filter: <a href="{{ctx['clear_url']}}">clear all filters</a>.</li>
+%   for r in ctx['relaxations']:
+        <li><a href="{{r['url']}}">Remove the filter {{r['label']}}</a> ({{r['total']}} result{{'' if r['total'] == 1 else 's'}})</li>
 %   end
-        <li><a href="/">Browse by Compact principle</a>.</li>
+%   if ctx['filters']:
+        <li><a href="{{ctx['clear_url']}}">Clear all filters</a></li>
+%   end
+        <li>Check the spelling, or use fewer or more general words.</li>
+        <li><a href="/">Browse the examples by Compact principle</a>.</li>
       </ul>
     </div>
 % end
