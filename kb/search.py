@@ -423,7 +423,7 @@ class Library:
 
     # -- search --
 
-    def search(self, query: Query) -> Results:
+    def search(self, query: Query, snippets: bool = True) -> Results:
         snap = self.snapshot()
         text_q, note, suggestion = None, None, None
         base = snap.date_mask(query.date_from, query.date_to)
@@ -455,7 +455,7 @@ class Library:
                 for slug, term in snap.taxonomy[facet].terms.items()
             ]
         total = final.bit_count()
-        hits = self._hits(snap, text_q, final, base, query, total)
+        hits = self._hits(snap, text_q, final, base, query, total, snippets)
         pages = max(1, -(-total // query.page_size))
         return Results(query, total, hits, facets, suggestion, note, pages, relaxations)
 
@@ -509,7 +509,7 @@ class Library:
         return Or(positive), out  # more matched words, higher score
 
     def _hits(self, snap: Snapshot, text_q, final: int, base: int, query: Query,
-              total: int) -> list[Hit]:
+              total: int, snippets: bool) -> list[Hit]:
         start = (query.page - 1) * query.page_size
         if start >= total:
             return []
@@ -526,7 +526,7 @@ class Library:
         elif sort == "title":
             kwargs["sortedby"] = "title_sort"
         results = searcher.search(whoosh_q, **kwargs)
-        stems = query_stems(text_q) if text_q is not None else set()
+        stems = query_stems(text_q) if text_q is not None and snippets else set()
         hits = []
         for hit in results[start:limit]:
             slug = hit["slug"]
@@ -566,6 +566,36 @@ class Library:
             return None
         return json.loads(snap.searcher().stored_fields(snap.docnum[slug])["data"])
 
+    def coverage(self) -> dict[str, dict[str, int]]:
+        """principle -> sector -> number of entries tagged with both."""
+        snap = self.snapshot()
+        return {p: {s: (pm & sm).bit_count() for s, sm in snap.masks["sectors"].items()}
+                for p, pm in snap.masks["principles"].items()}
+
+    def related(self, slug: str, limit: int = 5) -> list[dict]:
+        """Entries sharing the most principles and sectors with this one (at least one of
+        each), newest first among equals."""
+        snap = self.snapshot()
+        rec = snap.records.get(slug)
+        if rec is None:
+            return []
+        own = _mask([snap.docnum[slug]], snap.size)
+        both = (_or_masks(snap.masks["principles"], rec["principles"])
+                & _or_masks(snap.masks["sectors"], rec["sectors"]) & ~own)
+        tags = [snap.masks[f][t] for f in ("principles", "sectors") for t in rec[f]]
+        levels = [both] + [0] * len(tags)  # levels[j]: sharing at least j tags
+        for m in tags:
+            for j in range(len(tags), 0, -1):
+                levels[j] |= levels[j - 1] & m
+        out: list[dict] = []
+        for j in range(len(tags), 0, -1):
+            tier = levels[j] & ~sum_masks(levels[j + 1:])
+            found = [snap.records[snap.slug_of[d]] for d in _docs(tier) if d in snap.slug_of]
+            out += sorted(found, key=lambda r: (r["published"], r["slug"]), reverse=True)
+            if len(out) >= limit:
+                break
+        return out[:limit]
+
     def resolve_alias(self, slug: str) -> str | None:
         return self.snapshot().alias.get(slug)
 
@@ -585,9 +615,13 @@ class Library:
                 "built_at": snap.meta["built_at"], "commit": snap.meta.get("commit")}
 
 
-def _or_masks(masks: dict[str, int], slugs) -> int:
+def sum_masks(masks) -> int:
     out = 0
-    for s in slugs:
-        out |= masks.get(s, 0)
+    for m in masks:
+        out |= m
     return out
+
+
+def _or_masks(masks: dict[str, int], slugs) -> int:
+    return sum_masks(masks.get(s, 0) for s in slugs)
 

@@ -3,6 +3,9 @@ as HTML with a template or as JSON, so a page and its `.json` twin never disagre
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import json
 import os
 import time
@@ -18,6 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 STATIC = ROOT / "static"
 MAX_QUERY_STRING = 8192
+MAX_CSV_ROWS = 5000
+FEED_SIZE = 20
+TERM_PAGE_SIZE = 50
 MAX_PARAMS = 100
 
 SECURITY_HEADERS = {
@@ -153,13 +159,16 @@ def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bot
         parts = bottle.request.urlparts
         return f"{parts.scheme}://{parts.netloc}"
 
-    def render(name: str, ctx: dict, status: int = 200) -> str:
+    def render(name: str, ctx: dict, status: int = 200, alternates=()) -> str:
         bottle.response.status = status
         bottle.response.content_type = "text/html; charset=utf-8"
+        if alternates:
+            bottle.response.set_header("Link", ", ".join(
+                f'<{href}>; rel="alternate"; type="{kind}"' for href, kind in alternates))
         return bottle.template(
             name, template_lookup=[str(TEMPLATES)], ctx=ctx, taxonomy=library.taxonomy,
             search_url=search_url, entry_url=entry_url, term_url=term_url, FACETS=FACETS,
-            PARAM=PARAM, json_url=_json_twin(bottle.request),
+            PARAM=PARAM, alternates=alternates,
             build_problems=app.config.get("kb.build_problems") or [],
         )
 
@@ -189,20 +198,46 @@ def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bot
 
         return wrapper
 
+    def view(path: str, template: str, extra=()):
+        """Register a page at `path` and its JSON twin at `path.json` ("/" has /index.json),
+        both drawn from one context function; `extra` adds (suffix, type, route) views such as
+        .atom or .csv."""
+        stem = path if path != "/" else "/index"
+
+        def register(ctx_fn):
+            def html(**kw):
+                ctx = ctx_fn(**kw)
+                qs = bottle.request.environ.get("QUERY_STRING", "")
+                here = bottle.request.path.rstrip("/") or "/index"
+                alternates = [(f"{here}{suffix}" + (f"?{qs}" if qs else ""), kind)
+                              for suffix, kind, _ in [(".json", "application/json", None),
+                                                      *extra]]
+                return render(template, ctx, alternates=alternates)
+
+            for suffix, _, fn in extra:
+                app.route(stem + suffix, "GET", page(fn))
+            app.route(stem + ".json", "GET", page(lambda **kw: as_json(ctx_fn(**kw))))
+            app.route(path, "GET", page(html))
+            return ctx_fn
+
+        return register
+
     @app.hook("after_request")
     def headers():
         for name, value in SECURITY_HEADERS.items():
             bottle.response.set_header(name, value)
 
-    @app.get("/")
-    @page
+    @view("/", "home.tpl")
     def home():
         results = library.search(Query())
         ctx = results_context(results, base())
+        taxonomy = library.taxonomy
+        for v in ctx["facets"]["principle"]:
+            v["description"] = taxonomy["principles"].terms[v["value"]].description
         ctx["newest"] = [_light(r, base()) for r in library.records()[:5]]
-        return render("home.tpl", ctx)
+        return ctx
 
-    def search_ctx() -> dict:
+    def search_ctx(snippets: bool = True, page_size: int | None = None) -> dict:
         params = _request_params()
         query, canonical = query_from_params(
             lambda name: [v for k, v in params if k == name], library.taxonomy
@@ -210,36 +245,120 @@ def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bot
         if not canonical:
             suffix = bottle.request.path.removeprefix("/search")
             bottle.redirect(search_url(query, "/search" + suffix), 301)
-        return results_context(library.search(query), base())
+        if page_size:
+            query = query.replace(page=1, page_size=page_size)
+        return results_context(library.search(query, snippets=snippets), base())
 
-    @app.get("/search")
-    @page
-    def search_page():
-        return render("search.tpl", search_ctx())
+    def search_atom() -> str:
+        ctx = search_ctx(snippets=False)
+        return atom_feed(ctx["sentence"], ctx["results"], base(), bottle.request.url)
 
-    @app.get("/search.json")
-    @page
-    def search_json():
-        return as_json(search_ctx())
+    def search_csv() -> str:
+        full = search_ctx(snippets=False, page_size=MAX_CSV_ROWS)
+        bottle.response.content_type = "text/csv; charset=utf-8"
+        bottle.response.set_header("Content-Disposition",
+                                   'attachment; filename="compact-practice-search.csv"')
+        return results_csv(full["results"])
 
-    @app.get("/entries/<name>")
+    view("/search", "search.tpl", extra=[
+        (".atom", "application/atom+xml", search_atom),
+        (".csv", "text/csv", search_csv),
+    ])(search_ctx)
+
+    @app.get("/feed.atom")
     @page
-    def entry_page(name: str):
-        slug, _, fmt = name.partition(".")
-        if fmt not in ("", "json", "md"):
-            raise HTTPProblem(404, "Page not found", f"There is no '.{fmt}' view of an entry.")
+    def feed():
+        newest = [_light(r, base()) for r in library.records()[:FEED_SIZE]]
+        return atom_feed("Newest examples", newest, base(), base() + "/feed.atom")
+
+    def atom_feed(title: str, items: list[dict], base_url: str, self_url: str) -> str:
+        bottle.response.content_type = "application/atom+xml; charset=utf-8"
+        dates = [i.get("updated") or i["published"] for i in items] or ["2008-01-01"]
+        return bottle.template("feed.atom.tpl", template_lookup=[str(TEMPLATES)], title=title,
+                               items=items, base_url=base_url, self_url=self_url,
+                               updated=max(dates), taxonomy=library.taxonomy)
+
+    @app.get("/entries/<slug:re:[a-z0-9-]+>.md")
+    @page
+    def entry_markdown(slug: str):
+        record = entry_record(slug, ".md")
+        bottle.response.content_type = "text/markdown; charset=utf-8"
+        return record["source"]
+
+    def entry_record(slug: str, suffix: str) -> dict:
         record = library.entry(slug)
         if record is None:
             new = library.resolve_alias(slug)
             if new:
-                bottle.redirect(entry_url(new) + (f".{fmt}" if fmt else ""), 301)
+                bottle.redirect(entry_url(new) + suffix, 301)
             raise HTTPProblem(404, "Entry not found",
                               f"There is no entry at /entries/{slug}. Search for it instead.")
-        if fmt == "md":
-            bottle.response.content_type = "text/markdown; charset=utf-8"
-            return record["source"]
-        ctx = entry_context(record, base())
-        return as_json(ctx) if fmt == "json" else render("entry.tpl", ctx)
+        return record
+
+    @view("/entries/<slug:re:[a-z0-9-]+>", "entry.tpl")
+    def entry_page(slug: str):
+        suffix = ".json" if bottle.request.path.endswith(".json") else ""
+        ctx = entry_context(entry_record(slug, suffix), base())
+        ctx["related"] = [_light(r, base()) for r in library.related(slug)]
+        return ctx
+
+    def term_ctx(facet: str, slug: str) -> dict:
+        vocab = library.taxonomy[facet]
+        canonical = vocab.resolve(slug)
+        suffix = ".json" if bottle.request.path.endswith(".json") else ""
+        if canonical is None:
+            raise HTTPProblem(404, f"No such {PARAM[facet]}",
+                              f"'{slug}' is not a {vocab.label.lower()}. See all of them at "
+                              f"/{facet}.")
+        if canonical != slug:
+            bottle.redirect(f"/{facet}/{canonical}{suffix}", 301)
+        term = vocab.terms[canonical]
+        results = library.search(Query(filters={facet: (canonical,)}, sort="newest",
+                                       page_size=TERM_PAGE_SIZE), snippets=False)
+        ctx = results_context(results, base())
+        return {
+            "facet": facet, "param": PARAM[facet], "facet_label": vocab.label,
+            "slug": canonical, "label": term.label, "description": term.description,
+            "total": ctx["total"], "results": ctx["results"],
+            "search_url": search_url(Query(filters={facet: (canonical,)})),
+        }
+
+    def terms_ctx(facet: str) -> dict:
+        vocab = library.taxonomy[facet]
+        counts = {v["value"]: v["count"] for v in
+                  results_context(library.search(Query(), snippets=False), base())["facets"][
+                      PARAM[facet]]}
+        return {"facet": facet, "label": vocab.label, "terms": [
+            {"slug": t.slug, "label": t.label, "description": t.description,
+             "count": counts.get(t.slug, 0), "url": f"/{facet}/{t.slug}"}
+            for t in vocab.terms.values()]}
+
+    for facet in FACETS:
+        view(f"/{facet}/<slug:re:[a-z0-9-]+>", "term.tpl")(
+            lambda slug, facet=facet: term_ctx(facet, slug))
+        view(f"/{facet}", "terms.tpl")(lambda facet=facet: terms_ctx(facet))
+
+    @view("/coverage", "coverage.tpl")
+    def coverage():
+        taxonomy = library.taxonomy
+        matrix = library.coverage()
+        rows = []
+        for p, term in taxonomy["principles"].terms.items():
+            cells = [{"sector": s, "count": matrix[p].get(s, 0),
+                      "url": search_url(Query(filters={"principles": (p,), "sectors": (s,)}))}
+                     for s in taxonomy["sectors"].terms]
+            rows.append({"principle": p, "label": term.label, "cells": cells,
+                         "total": sum(c["count"] for c in cells)})
+        sectors = [{"sector": s, "label": t.label} for s, t in taxonomy["sectors"].terms.items()]
+        gaps = sum(1 for r in rows for c in r["cells"] if c["count"] == 0)
+        return {"sectors": sectors, "rows": rows, "gaps": gaps,
+                "cells": len(rows) * len(sectors)}
+
+    @view("/about", "about.tpl")
+    def about():
+        return {"entries": library.stats()["entries"],
+                "principles": [{"slug": t.slug, "label": t.label, "description": t.description}
+                               for t in library.taxonomy["principles"].terms.values()]}
 
     @app.get("/healthz")
     @page
@@ -273,10 +392,18 @@ def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bot
     return app
 
 
-def _json_twin(request) -> str:
-    """The address of the .json twin of this page, with the same parameters."""
-    qs = request.environ.get("QUERY_STRING", "")
-    return request.path.rstrip("/") + ".json" + (f"?{qs}" if qs else "")
+CSV_COLUMNS = ("slug", "title", "summary", "url", "principles", "sectors", "stages", "regions",
+               "published")
+
+
+def results_csv(results: list[dict]) -> str:
+    """One row per result; tags joined with ';'."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for r in results:
+        writer.writerow([";".join(r[c]) if isinstance(r[c], list) else r[c] for c in CSV_COLUMNS])
+    return out.getvalue()
 
 
 def _light(record: dict, base_url: str) -> dict:
@@ -285,7 +412,13 @@ def _light(record: dict, base_url: str) -> dict:
 
 
 def entry_context(record: dict, base_url: str) -> dict:
-    """An entry page's data: the stored record without its source, plus its permanent URL."""
+    """An entry page's data: the stored record without its source, plus its permanent URL and
+    a citation line."""
     ctx = {k: v for k, v in record.items() if k not in ("source", "text")}
     ctx["url"] = base_url + entry_url(record["slug"])
+    who = ", ".join(record["organisations"])
+    published = dt.date.fromisoformat(record["published"])
+    ctx["citation"] = (f"{record['title']}. " + (f"{who}. " if who else "")
+                       + f"Compact Practice, published {published:%-d %B %Y}. {ctx['url']} "
+                       + f"(accessed {dt.date.today():%-d %B %Y}).")
     return ctx

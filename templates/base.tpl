@@ -5,8 +5,8 @@
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{title}} – Compact Practice</title>
 <link rel="stylesheet" href="/static/site.css">
-% if get('alternate'):
-<link rel="alternate" type="application/json" href="{{alternate}}">
+% for href, kind in alternates:
+<link rel="alternate" type="{{kind}}" href="{{href}}">
 % end
 </head>
 <body>
@@ -15,6 +15,14 @@
   <div class="wrap">
     <a class="brand" href="/">Compact Practice</a>
     <span class="tagline">Commissioning with the voluntary and community sector</span>
+    <nav class="site-nav" aria-label="Site">
+      <ul>
+        <li><a href="/search">Search</a></li>
+        <li><a href="/principles">Principles</a></li>
+        <li><a href="/coverage">Coverage</a></li>
+        <li><a href="/about">About</a></li>
+      </ul>
+    </nav>
   </div>
 </header>
 <main id="main" class="wrap" tabindex="-1">
@@ -34,7 +42,9 @@
 <footer class="site-footer">
   <div class="wrap">
     <p>Examples of commissioning that keeps to the Compact between government and the voluntary and community sector in England.</p>
+    <p><a href="/about">About and how to contribute</a> · <a href="/feed.atom">Newest examples (Atom feed)</a> · <a href="/search.json">Data as JSON</a></p>
   </div>
 </footer>
+<script src="/static/enhance.js" defer></script>
 </body>
 </html>

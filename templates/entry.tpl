@@ -1,4 +1,4 @@
-% rebase('base.tpl', title=ctx['title'], alternate=entry_url(ctx['slug']) + '.json')
+% rebase('base.tpl', title=ctx['title'])
 <article class="entry">
 <h1>{{ctx['title']}}</h1>
 <p class="lead">{{ctx['summary']}}</p>
@@ -42,5 +42,30 @@
   </li>
 %   end
 </ul>
+% end
+<aside class="cite" aria-labelledby="cite-title">
+  <h2 id="cite-title">Cite or link to this</h2>
+  <p>Permanent address: <a href="{{ctx['url']}}">{{ctx['url']}}</a></p>
+% if ctx['headings']:
+  <p>Link to a section:</p>
+  <ul>
+%   for h in ctx['headings']:
+    <li><a href="{{ctx['url']}}#{{h['id']}}">{{h['text']}}</a> <span class="print-url">({{ctx['url']}}#{{h['id']}})</span></li>
+%   end
+  </ul>
+% end
+  <p>Citation:</p>
+  <p class="citation">{{ctx['citation']}}</p>
+  <p>Also as <a href="{{entry_url(ctx['slug'])}}.json">JSON</a> and <a href="{{entry_url(ctx['slug'])}}.md">Markdown</a>.</p>
+</aside>
+% if ctx['related']:
+<aside class="related" aria-labelledby="related-title">
+  <h2 id="related-title">Related examples</h2>
+  <ul>
+%   for r in ctx['related']:
+    <li><a href="{{entry_url(r['slug'])}}">{{r['title']}}</a></li>
+%   end
+  </ul>
+</aside>
 % end
 </article>

@@ -1,18 +1,23 @@
 % rebase('base.tpl', title='Commissioning best practice')
 <h1>Find examples of good commissioning with the voluntary and community sector</h1>
-<p class="lead">Real examples of public bodies commissioning in line with the Compact: partnership, fair funding, proper notice, proportionate monitoring and more.</p>
+<p class="lead">Real examples of public bodies commissioning in line with the Compact, the agreement between government and the voluntary and community sector in England.</p>
 <form action="/search" method="get">
 % include('_searchbox.tpl', q='')
 </form>
+<p>{{ctx['total']}} examples. <a href="/coverage">See where evidence is thin</a>.</p>
 <h2>Browse by Compact principle</h2>
-<ul class="term-list">
+<ul class="principles">
 % for v in ctx['facets']['principle']:
-  <li><a href="{{term_url('principles', v['value'])}}">{{v['label']}}</a> <span class="count">{{v['count']}} example{{'' if v['count'] == 1 else 's'}}</span></li>
+  <li>
+    <h3><a href="/principles/{{v['value']}}">{{v['label']}}</a></h3>
+    <p>{{v['description']}}</p>
+    <p class="meta"><a href="{{term_url('principles', v['value'])}}">{{v['count']}} example{{'' if v['count'] == 1 else 's'}}<span class="visually-hidden"> of {{v['label']}}</span></a></p>
+  </li>
 % end
 </ul>
 <h2>Newest examples</h2>
 <ul class="newest">
 % for e in ctx['newest']:
-  <li><a href="{{entry_url(e['slug'])}}">{{e['title']}}</a> <span class="meta">{{e['published']}}</span></li>
+  <li><a href="{{entry_url(e['slug'])}}">{{e['title']}}</a> <span class="meta">published <time datetime="{{e['published']}}">{{e['published']}}</time></span></li>
 % end
 </ul>

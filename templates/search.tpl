@@ -1,13 +1,14 @@
-% rebase('base.tpl', title=(ctx['query']['q'] + ' – search' if ctx['query']['q'] else 'Search'), alternate=json_url)
+% rebase('base.tpl', title=(ctx['query']['q'] + ' – search' if ctx['query']['q'] else 'Search'))
 <h1>Search examples</h1>
-<form action="/search" method="get" class="search-layout">
+<p class="mobile-only"><a href="#filters">Filter the results</a></p>
+<form action="/search" method="get" class="search-layout" id="search-form">
   <div class="search-main">
 % include('_searchbox.tpl', q=ctx['query']['q'])
-    <p class="result-count" role="status" aria-live="polite">{{ctx['sentence']}}</p>
+    <p class="result-count" id="result-count" role="status" aria-live="polite">{{ctx['sentence']}}</p>
 % if ctx['filters']:
     <ul class="filter-tags" aria-label="Active filters">
 %   for f in ctx['filters']:
-      <li><a href="{{f['remove_url']}}">Remove filter {{f['label']}}</a></li>
+      <li><a href="{{f['remove_url']}}">Remove filter: {{f['label']}}</a></li>
 %   end
       <li><a href="{{ctx['clear_url']}}">Clear all filters</a></li>
     </ul>
@@ -19,12 +20,12 @@
     <p class="suggestion">Did you mean <a href="{{ctx['suggestion_url']}}">{{ctx['suggestion']}}</a>?</p>
 % end
 % if ctx['results']:
-    <ol class="hits">
+    <ol class="hits" start="{{(ctx['page'] - 1) * ctx['page_size'] + 1}}">
 %   for hit in ctx['results']:
 %     include('_hit.tpl', hit=hit)
 %   end
     </ol>
-% else:
+% elif ctx['total'] == 0:
     <div class="no-results">
       <h2>No examples found</h2>
       <p>Try one of these:</p>
@@ -36,9 +37,11 @@
         <li><a href="{{ctx['clear_url']}}">Clear all filters</a></li>
 %   end
         <li>Check the spelling, or use fewer or more general words.</li>
-        <li><a href="/">Browse the examples by Compact principle</a>.</li>
+        <li><a href="/principles">Browse the examples by Compact principle</a>.</li>
       </ul>
     </div>
+% else:
+    <p>There are no results on this page. <a href="{{ctx['clear_url']}}">Go to the first page</a>.</p>
 % end
 % if ctx['pages'] > 1:
     <nav class="pagination" aria-label="Results pages">
@@ -51,10 +54,30 @@
 %   end
     </nav>
 % end
+    <p class="data-links">Reuse these results: <a href="{{alternates[0][0]}}">JSON</a> · <a href="{{alternates[1][0]}}">Atom feed</a> · <a href="{{alternates[2][0]}}">CSV</a></p>
   </div>
-  <div class="search-filters">
-    <h2 class="filters-title">Filter</h2>
+  <div class="search-filters" id="filters">
+    <h2 class="filters-title">Filter results</h2>
 % include('_facets.tpl')
+    <fieldset class="facet dates">
+      <legend>Published</legend>
+      <div class="field">
+        <label for="from">From (YYYY-MM-DD)</label>
+        <input type="date" id="from" name="from" value="{{ctx['query']['from'] or ''}}">
+      </div>
+      <div class="field">
+        <label for="to">To (YYYY-MM-DD)</label>
+        <input type="date" id="to" name="to" value="{{ctx['query']['to'] or ''}}">
+      </div>
+    </fieldset>
+    <div class="field">
+      <label for="sort">Sort by</label>
+      <select id="sort" name="sort">
+% for value, label in (('relevance', 'Relevance'), ('newest', 'Newest'), ('oldest', 'Oldest'), ('title', 'Title A to Z')):
+        <option value="{{value}}"{{!' selected' if ctx['query']['sort'] == value else ''}}>{{label}}</option>
+% end
+      </select>
+    </div>
     <button type="submit" class="secondary">Apply filters</button>
   </div>
 </form>

@@ -1,4 +1,6 @@
-"""Real headless Chromium (Debian's) driven by Playwright against the live server."""
+"""Real headless Chromium (Debian's) driven by Playwright against the live server: the
+commissioner's journeys with JavaScript on and off, by keyboard alone, an axe-core scan of every
+page type, and screenshots at desktop and phone widths (saved in test-artifacts/)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,22 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-quic"]
+ENTRY = "/entries/derby-joint-commissioning-framework-health-social-care"
+PAGE_TYPES = {
+    "home": "/",
+    "search-filtered": "/search?q=funding&sector=health&principle=funding-and-procurement",
+    "zero-results": "/search?q=homelessness&sector=housing",
+    "entry": ENTRY,
+    "term": "/principles/full-cost-recovery",
+    "coverage": "/coverage",
+    "about": "/about",
+}
 
 
 def chromium_path() -> str | None:
@@ -37,32 +51,114 @@ def browser():
         b.close()
 
 
-@pytest.fixture(params=[True, False], ids=["js-on", "js-off"])
-def page(request, browser):
-    context = browser.new_context(java_script_enabled=request.param,
-                                  viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    yield pg
-    context.close()
+def new_page(browser, js=True, width=1280, **options):
+    context = browser.new_context(java_script_enabled=js,
+                                  viewport={"width": width, "height": 900}, **options)
+    return context, context.new_page()
 
 
-def test_search_tick_a_facet_open_an_entry(page, live_server):
-    page.goto(live_server + "/")
-    page.fill("#q", "funding")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/search?q=funding")
-    before = page.text_content(".result-count")
-    page.check("#f-sector-health")
-    page.click("text=Apply filters")
-    page.wait_for_url("**sector=health**")
-    after = page.text_content(".result-count")
-    assert "in Health" in after and after != before
-    assert page.is_checked("#f-sector-health")
+@pytest.mark.parametrize("js", [True, False], ids=["js-on", "js-off"])
+def test_search_tick_a_facet_open_an_entry(browser, live_server, js):
+    context, page = new_page(browser, js=js)
+    try:
+        page.goto(live_server + "/")
+        page.fill("#q", "funding")
+        page.click("form[action='/search'] button[type=submit]")
+        page.wait_for_url("**/search?q=funding")
+        before = page.text_content("#result-count")
+        health_before = page.text_content("label[for=f-sector-health]")
+        page.check("#f-sector-health")
+        if not js:  # without JavaScript the filter applies when the form is submitted
+            page.click("text=Apply filters")
+        page.wait_for_url("**sector=health**")
+        after = page.text_content("#result-count")
+        assert "sector=health" in page.url and "q=funding" in page.url
+        assert "in Health" in after and after != before
+        assert page.is_checked("#f-sector-health")
+        assert page.text_content("label[for=f-sector-health]") == health_before
+        first = page.locator(".hit-title a").first
+        title = first.text_content()
+        first.click()
+        page.wait_for_url("**/entries/**")
+        assert page.text_content("h1") == title
+        assert page.locator("#learning-points").count() == 1
+    finally:
+        context.close()
+
+
+def focus_by_tab(page, predicate: str, limit: int = 120) -> None:
+    """Press Tab until `predicate` (JS on document.activeElement, `el`) is true."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return {predicate}; }})()"):
+            return
+    raise AssertionError(f"never reached an element where {predicate}")
+
+
+def test_keyboard_only_journey(browser, live_server):
+    context, page = new_page(browser)
+    try:
+        page.goto(live_server + "/")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "skip-link"
+        assert page.evaluate(
+            "getComputedStyle(document.activeElement).outlineStyle") != "none"
+        focus_by_tab(page, "el.id === 'q'")
+        page.keyboard.type("volunteering")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/search?q=volunteering")
+        focus_by_tab(page, "el.id === 'f-principle-volunteering'")
+        page.keyboard.press("Space")
+        page.wait_for_url("**principle=volunteering**")
+        focus_by_tab(page, "el.closest('.hit-title') !== null")
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline != "none", "focused link has no visible focus"
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/entries/**")
+        assert page.locator("h1").count() == 1
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", list(PAGE_TYPES))
+def test_axe_finds_no_violations_and_screenshots(browser, live_server, name):
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "search-1280.png"), full_page=True)
-    first = page.locator(".hit-title a").first
-    title = first.text_content()
-    first.click()
-    page.wait_for_url("**/entries/**")
-    assert page.text_content("h1") == title
-    assert page.locator("#learning-points").count() == 1
+    for width in (1280, 375):
+        context, page = new_page(browser, width=width, bypass_csp=True)
+        try:
+            page.goto(live_server + PAGE_TYPES[name])
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{name} scrolls sideways at {width}px"
+            if width == 1280:
+                page.add_script_tag(path=str(AXE))
+                result = page.evaluate("async () => await axe.run(document)")
+                violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+                              for v in result["violations"]]
+                assert violations == [], violations
+        finally:
+            context.close()
+
+
+def test_phone_width_320_has_no_sideways_scroll(browser, live_server):
+    context, page = new_page(browser, width=320)
+    try:
+        for path in PAGE_TYPES.values():
+            page.goto(live_server + path)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{path} scrolls sideways at 320px"
+    finally:
+        context.close()
+
+
+def test_entry_prints_with_link_addresses(browser, live_server):
+    context, page = new_page(browser)
+    try:
+        page.goto(live_server + ENTRY)
+        page.emulate_media(media="print")
+        assert not page.is_visible(".site-header")
+        assert page.is_visible(".cite .print-url")
+    finally:
+        context.close()

@@ -1,0 +1,24 @@
+<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title>Compact Practice: {{title}}</title>
+  <id>{{self_url}}</id>
+  <link rel="self" type="application/atom+xml" href="{{self_url}}"/>
+  <link rel="alternate" type="text/html" href="{{base_url}}/"/>
+  <updated>{{updated}}T00:00:00Z</updated>
+  <author><name>Compact Practice</name></author>
+% for item in items:
+  <entry>
+    <title>{{item['title']}}</title>
+    <id>{{base_url}}/entries/{{item['slug']}}</id>
+    <link rel="alternate" type="text/html" href="{{base_url}}/entries/{{item['slug']}}"/>
+    <published>{{item['published']}}T00:00:00Z</published>
+    <updated>{{item.get('updated') or item['published']}}T00:00:00Z</updated>
+    <summary>{{item['summary']}}</summary>
+%   for facet in ('principles', 'sectors'):
+%     for slug in item[facet]:
+    <category term="{{slug}}" label="{{taxonomy[facet].label_of(slug)}}" scheme="{{base_url}}/{{facet}}"/>
+%     end
+%   end
+  </entry>
+% end
+</feed>

@@ -1,0 +1,15 @@
+% rebase('base.tpl', title=ctx['label'])
+<p class="caption">{{ctx['facet_label']}}</p>
+<h1>{{ctx['label']}}</h1>
+<p class="lead">{{ctx['description']}}</p>
+<p><a href="{{ctx['search_url']}}">Search within the {{ctx['total']}} example{{'' if ctx['total'] == 1 else 's'}} of {{ctx['label']}}</a></p>
+% if ctx['results']:
+<h2>Examples, newest first</h2>
+<ul class="newest">
+%   for r in ctx['results']:
+  <li><a href="{{entry_url(r['slug'])}}">{{r['title']}}</a> <span class="meta">published <time datetime="{{r['published']}}">{{r['published']}}</time></span><br>{{r['summary']}}</li>
+%   end
+</ul>
+% else:
+<p class="no-results">There are no examples of this yet. If you know of one, see <a href="/about">how to contribute</a>.</p>
+% end

@@ -1,0 +1,141 @@
+"""Every page type: well-formed HTML, a .json twin with the same data, feeds and CSV."""
+
+import csv
+import io
+
+import feedparser
+import pytest
+
+from tests.htmlcheck import Page
+
+ENTRY = "derby-joint-commissioning-framework-health-social-care"
+HTML_PAGES = ["/", "/search?q=funding&sector=health", "/search?q=homelessness&sector=housing",
+              f"/entries/{ENTRY}", "/principles/full-cost-recovery", "/sectors/health",
+              "/stages/plan", "/regions/london", "/principles", "/coverage", "/about",
+              "/principles/no-such-term", "/search?sector=nope"]
+
+
+@pytest.mark.parametrize("path", HTML_PAGES)
+def test_every_page_is_well_formed(client, path):
+    resp = client.get(path)
+    assert resp.status in (200, 400, 404)
+    assert Page(resp.body).problems() == []
+
+
+def links(page: Page, prefix: str) -> list[str]:
+    return [a["href"] for a in page.find("a") if a.get("href", "").startswith(prefix)]
+
+
+def json_twin(client, path: str) -> dict:
+    base, _, qs = path.partition("?")
+    twin = ("/index" if base == "/" else base) + ".json" + (f"?{qs}" if qs else "")
+    resp = client.get(twin)
+    assert resp.status == 200 and resp.headers["content-type"].startswith("application/json")
+    return resp.json()
+
+
+def test_search_page_and_json_agree(client):
+    path = "/search?q=compact&sector=cross-sector&principle=partnership-working"
+    page, data = Page(client.get(path).body), json_twin(client, path)
+    assert data["sentence"] in page.text
+    hits = [a["href"] for a in page.find("a") if a.get("href", "").startswith("/entries/")]
+    assert hits == [f"/entries/{r['slug']}" for r in data["results"]]
+    for param, values in data["facets"].items():
+        for v in values:
+            box = page.find("input", id=f"f-{param}-{v['value']}")[0]
+            assert ("checked" in box) == v["selected"]
+            assert f"{v['label']} ({v['count']})" in page.text
+
+
+def test_home_page_and_json_agree(client):
+    page, data = Page(client.get("/").body), json_twin(client, "/")
+    for v in data["facets"]["principle"]:
+        assert f"/principles/{v['value']}" in links(page, "/principles/")
+        assert f"{v['count']} example" in page.text
+    assert [f"/entries/{e['slug']}" for e in data["newest"]] == links(page, "/entries/")
+
+
+def test_entry_page_and_json_agree(client):
+    page, data = Page(client.get(f"/entries/{ENTRY}").body), json_twin(client, f"/entries/{ENTRY}")
+    assert data["title"] in page.text and data["summary"] in page.text
+    assert data["citation"] in page.text
+    assert data["url"] in [a["href"] for a in page.find("a")]
+    for h in data["headings"]:
+        assert page.find("h2", id=h["id"]) and f"{data['url']}#{h['id']}" in links(page, "http")
+    related = [f"/entries/{r['slug']}" for r in data["related"]]
+    assert related and related == links(page, "/entries/")[-len(related):]
+
+
+def test_term_page_and_json_agree(client):
+    path = "/sectors/health"
+    page, data = Page(client.get(path).body), json_twin(client, path)
+    assert data["label"] == "Health" and data["description"] in page.text
+    assert links(page, "/entries/") == [f"/entries/{r['slug']}" for r in data["results"]]
+    assert all("health" in r["sectors"] for r in data["results"])
+
+
+def test_coverage_page_and_json_agree(client):
+    page, data = Page(client.get("/coverage").body), json_twin(client, "/coverage")
+    cells = [c for row in data["rows"] for c in row["cells"]]
+    assert len(cells) == data["cells"] == 12 * 10
+    assert data["gaps"] == sum(1 for c in cells if c["count"] == 0)
+    for c in cells:
+        if c["count"]:
+            assert c["url"] in links(page, "/search?")
+    assert len(page.find("td", class_="gap")) == data["gaps"]
+    # The cell counts are the search's own counts for that filter pair.
+    some = next(c for c in cells if c["count"])
+    assert client.get(some["url"].replace("/search", "/search.json")).json()["total"] == \
+        some["count"]
+
+
+def test_about_page_and_json_agree(client):
+    page, data = Page(client.get("/about").body), json_twin(client, "/about")
+    assert f"{data['entries']} examples" in page.text
+    assert [f"/principles/{p['slug']}" for p in data["principles"]] == links(page, "/principles/")
+
+
+def test_alternate_links_in_header_and_head(client):
+    resp = client.get("/search?q=funding")
+    assert '</search.json?q=funding>; rel="alternate"; type="application/json"' in \
+        resp.headers["link"]
+    page = Page(resp.body)
+    kinds = {a["type"]: a["href"] for a in page.find("link", rel="alternate")}
+    assert kinds == {"application/json": "/search.json?q=funding",
+                     "application/atom+xml": "/search.atom?q=funding",
+                     "text/csv": "/search.csv?q=funding"}
+
+
+@pytest.mark.parametrize("path", ["/feed.atom", "/search.atom?q=funding",
+                                  "/search.atom?q=%3Cscript%3E%26"])
+def test_atom_feeds_are_valid(client, path):
+    resp = client.get(path)
+    assert resp.headers["content-type"].startswith("application/atom+xml")
+    feed = feedparser.parse(resp.body)
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.feed.title.startswith("Compact Practice")
+    for entry in feed.entries:
+        assert entry.link.startswith("https://example.test/entries/")
+        assert entry.updated_parsed and entry.title and entry.summary
+
+
+def test_search_feed_lists_the_same_results_as_json(client):
+    feed = feedparser.parse(client.get("/search.atom?q=funding").body)
+    data = client.get("/search.json?q=funding").json()
+    assert [e.link for e in feed.entries] == [r["url"] for r in data["results"]]
+
+
+def test_search_csv_round_trips(client):
+    resp = client.get("/search.csv?q=compact")
+    assert resp.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(resp.body)))
+    data = client.get("/search.json?q=compact&page=1").json()
+    assert len(rows) == data["total"]
+    first = data["results"][0]
+    assert rows[0]["slug"] == first["slug"] and rows[0]["title"] == first["title"]
+    assert rows[0]["principles"].split(";") == first["principles"]
+
+
+def test_term_alias_and_unknown_term(client):
+    assert client.get("/principles/no-such-term").status == 404
+    assert client.get("/principles/no-such-term.json").json()["error"]["status"] == 404
