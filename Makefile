@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: serve test install build check lint clean relevance
+.PHONY: serve test install build check lint clean relevance lock audit
 
-$(BIN)/kb: pyproject.toml
+# Dependencies come from the hash-pinned lock file; the package itself is installed editable.
+$(BIN)/kb: pyproject.toml requirements-test.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-test.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(BIN)/kb
@@ -29,6 +30,20 @@ test: install
 
 relevance: install
 	$(BIN)/python -m tests.relevance.evaluate
+
+# Regenerate the lock files after changing dependencies in pyproject.toml.
+LOCK := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+lock: install
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(LOCK) --extra server -o requirements.lock pyproject.toml
+	$(LOCK) --extra test --extra server -o requirements-test.lock pyproject.toml
+
+# Known vulnerabilities in the pinned dependencies (exit 1 if any is found).
+audit: install
+	$(BIN)/python -m pip install --quiet pip-audit
+	$(BIN)/pip-audit --require-hashes --disable-pip --progress-spinner off \
+		-r requirements-test.lock
 
 lint: install
 	$(BIN)/ruff check kb tests

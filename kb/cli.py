@@ -143,13 +143,14 @@ def search_cmd(text: str, date_from: str, date_to: str, sort: str, page: str, as
 def serve(entries_dir: Path, index_dir: Path, host: str, port: int, threads: int,
           reload: bool) -> None:
     """Serve the web site and its JSON with waitress (run `kb build` first)."""
+    import signal
     import threading
 
     import waitress
 
     from kb.index import watch
     from kb.search import IndexMissing
-    from kb.web import create_app
+    from kb.web import create_app, request_log
 
     stop = threading.Event()
     problems: list = []
@@ -170,8 +171,20 @@ def serve(entries_dir: Path, index_dir: Path, host: str, port: int, threads: int
     except IndexMissing as exc:
         raise click.ClickException(str(exc)) from None
     app.config["kb.build_problems"] = problems
-    click.echo(f"Serving Compact Practice on http://{host}:{port}/", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="compact-practice")
+    server = waitress.create_server(request_log(app), host=host, port=port, threads=threads,
+                                    ident="compact-practice")
+
+    def stop_serving(signum, _frame):
+        raise SystemExit(0)  # waitress finishes the requests in flight, then returns
+
+    signal.signal(signal.SIGTERM, stop_serving)
+    click.echo(f"Serving Compact Practice on http://{host}:{server.effective_port}/", err=True)
+    try:
+        server.run()
+    finally:
+        stop.set()
+        server.close()
+        click.echo("stopped", err=True)
 
 
 @main.command()

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import os
+import sys
 import time
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
@@ -363,13 +364,18 @@ def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bot
     @app.get("/healthz")
     @page
     def healthz():
-        return as_json({"status": "ok", **library.stats(), "checked_at": int(time.time())})
+        stats = library.stats()
+        built = dt.datetime.fromisoformat(stats["built_at"])
+        age = (dt.datetime.now(dt.UTC) - built).total_seconds()
+        return as_json({"status": "ok", **stats, "index_age_seconds": int(age)})
 
     @app.get("/static/<filename:path>")
+    @page
     def static(filename: str):
         resp = bottle.static_file(filename, root=str(STATIC))
-        if resp.status_code == 200:
-            resp.set_header("Cache-Control", "public, max-age=3600")
+        if resp.status_code >= 400:  # missing, a folder, or outside static/: all just absent
+            raise HTTPProblem(404, "Page not found", "There is no file at this address.")
+        resp.set_header("Cache-Control", "public, max-age=3600")
         return resp
 
     @app.error(404)
@@ -390,6 +396,39 @@ def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bot
         return problem_page(exc, bottle.request.path.endswith(".json"))
 
     return app
+
+
+def request_log(app, stream=None):
+    """WSGI middleware: one line per request on stderr: method, path, status, milliseconds."""
+    out = stream or sys.stderr
+
+    def logged(environ, start_response):
+        started = time.perf_counter()
+        status = ["-"]
+
+        def recording_start(status_line, headers, exc_info=None):
+            status[0] = status_line.split(" ", 1)[0]
+            return start_response(status_line, headers, exc_info)
+
+        try:
+            return app(environ, recording_start)
+        finally:
+            ms = (time.perf_counter() - started) * 1000
+            path = environ.get("PATH_INFO", "")
+            if environ.get("QUERY_STRING"):
+                path += "?" + environ["QUERY_STRING"]
+            # Escape control characters so a crafted URL cannot forge log lines.
+            path = path.encode("unicode_escape").decode("ascii")[:500]
+            out.write(f"{environ.get('REQUEST_METHOD', '-')} {path} {status[0]} {ms:.1f}ms\n")
+            out.flush()
+
+    return logged
+
+
+def app_from_env():
+    """WSGI entry point for any server, e.g. gunicorn -w 2 'kb.web:app_from_env()'. Reads
+    KB_INDEX (default .kb-index) and KB_BASE_URL; logs one line per request."""
+    return request_log(create_app(os.environ.get("KB_INDEX", ".kb-index")))
 
 
 CSV_COLUMNS = ("slug", "title", "summary", "url", "principles", "sectors", "stages", "regions",
