@@ -75,20 +75,24 @@ def _echo_problems(entries_dir: Path, problems: list[Problem], err: bool = False
 @main.command("build")
 @ENTRIES
 @INDEX
-def build_cmd(entries_dir: Path, index_dir: Path) -> None:
-    """Validate the entries, build a fresh index and swap it in atomically.
+@click.option("--full", is_flag=True, help="Re-read and re-index every entry, not only the "
+                                           "files changed since the last build.")
+def build_cmd(entries_dir: Path, index_dir: Path, full: bool) -> None:
+    """Validate the entries, build a new index generation and swap it in atomically.
 
-    On any error the previous index is left in place and serving, and the command exits 1.
+    Only files changed since the last build are re-read and re-indexed. On any error the
+    previous index is left in place and serving, and the command exits 1.
     """
     _taxonomy(entries_dir)
     try:
-        result = build(entries_dir, index_dir)
+        result = build(entries_dir, index_dir, full=full)
     except BuildError as exc:
         _echo_problems(entries_dir, exc.problems, err=True)
         raise click.ClickException(str(exc)) from None
     _echo_problems(entries_dir, result.warnings, err=True)
-    click.echo(f"indexed {result.entries} entries into {index_dir} in {result.seconds:.1f}s",
-               err=True)
+    how = "changed" if result.incremental else "all"
+    click.echo(f"indexed {result.entries} entries into {index_dir} ({result.reindexed} read: "
+               f"{how}) in {result.seconds:.2f}s", err=True)
 
 
 def _facet_options(fn):

@@ -399,35 +399,58 @@ def entry_files(entries_dir: Path) -> list[tuple[Path, str]]:
     return out
 
 
-def load_entries(entries_dir: Path, taxonomy: Taxonomy) -> tuple[list[Entry], list[Problem]]:
-    """Read every entry and check the rules that span files: unique slugs and aliases."""
-    entries, problems = [], []
-    seen_slugs: dict[str, list[str]] = defaultdict(list)
-    for path, rel in entry_files(entries_dir):
-        seen_slugs[path.stem].append(rel)
-        entry, found = read_entry(path, rel, taxonomy)
-        problems.extend(found)
-        if entry:
-            entries.append(entry)
-    for slug, rels in seen_slugs.items():
+@dataclass(frozen=True)
+class Address:
+    """What the cross-file checks need of an entry: where it is and the addresses it claims."""
+    path: str
+    slug: str
+    aliases: tuple[str, ...]
+    aliases_line: int = 1
+
+
+def address_problems(addresses: list[Address]) -> list[Problem]:
+    """Slugs unique across subfolders; an alias is no other entry's slug or alias."""
+    problems = []
+    by_slug: dict[str, list[str]] = defaultdict(list)
+    for a in addresses:
+        by_slug[a.slug].append(a.path)
+    for slug, rels in by_slug.items():
         for rel in rels if len(rels) > 1 else ():
             others = ", ".join(o for o in rels if o != rel)
             problems.append(Problem(rel, 1, "error", f"slug '{slug}' is also used by {others}; "
                                                      "rename one file"))
     alias_owner: dict[str, str] = {}
-    for entry in entries:
-        for alias in entry.aliases:
-            line = entry.key_lines.get("aliases", 1)
-            if alias in seen_slugs:
-                problems.append(Problem(entry.path, line, "error",
-                                        f"alias '{alias}' is the slug of {seen_slugs[alias][0]}; "
+    for a in addresses:
+        for alias in a.aliases:
+            if alias in by_slug:
+                problems.append(Problem(a.path, a.aliases_line, "error",
+                                        f"alias '{alias}' is the slug of {by_slug[alias][0]}; "
                                         "an old address cannot point to two entries"))
             elif alias in alias_owner:
-                problems.append(Problem(entry.path, line, "error",
+                problems.append(Problem(a.path, a.aliases_line, "error",
                                         f"alias '{alias}' is also an alias of "
                                         f"{alias_owner[alias]}; keep it on one entry"))
             else:
-                alias_owner[alias] = entry.path
+                alias_owner[alias] = a.path
+    return problems
+
+
+def address_of(entry: Entry) -> Address:
+    return Address(entry.path, entry.slug, entry.aliases, entry.key_lines.get("aliases", 1))
+
+
+def load_entries(entries_dir: Path, taxonomy: Taxonomy) -> tuple[list[Entry], list[Problem]]:
+    """Read every entry and check the rules that span files: unique slugs and aliases."""
+    entries, problems, addresses = [], [], []
+    for path, rel in entry_files(entries_dir):
+        entry, found = read_entry(path, rel, taxonomy)
+        problems.extend(found)
+        if entry:
+            entries.append(entry)
+            addresses.append(address_of(entry))
+        else:  # a broken file still claims its slug
+            addresses.append(Address(rel, path.stem, ()))
+    problems += address_problems(addresses)
     problems += synonym_problems(Path(entries_dir) / "synonyms.yaml")
     bad = {p.path for p in problems if p.severity == "error"}
     return [e for e in entries if e.path not in bad], sorted(problems)

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,14 +37,26 @@ from whoosh.analysis import (
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang.porter import stem
 
-from kb.entries import Entry, Problem, load_entries
+from kb.entries import (
+    Address,
+    Entry,
+    Problem,
+    address_of,
+    address_problems,
+    entry_files,
+    read_entry,
+    synonym_problems,
+)
 from kb.render import render_markdown
 from kb.taxonomy import FACETS, Taxonomy, load_taxonomy
 
 CURRENT = "current"
 LOCK = ".build.lock"
 META = "kb-meta.json"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+PARALLEL_FROM = 400  # files: below this, worker processes cost more than they save
+INCREMENTAL_UP_TO = 500  # changed files an incremental build takes on (or a quarter of all)
+MAX_SEGMENTS = 12  # beyond this many small segments, the next build is a full one
 # The metadata kept in memory for every entry (results, facets, feeds); the rest stays on disk.
 LIGHT_KEYS = ("slug", "path", "title", "summary", *FACETS, "organisations", "published",
               "updated", "review_by", "aliases")
@@ -140,6 +153,8 @@ class BuildResult:
     entries: int
     seconds: float
     warnings: list[Problem]
+    reindexed: int = 0  # files read and indexed anew
+    incremental: bool = False
 
 
 def entry_record(entry: Entry, taxonomy: Taxonomy) -> dict:
@@ -179,10 +194,12 @@ def document(record: dict, taxonomy: Taxonomy) -> dict:
         "body": record["text"],
         "organisations": orgs,
         "terms": " ".join(labels),
-        "spell": " ".join([record["title"], record["summary"], orgs, record["text"]]),
+        # Each distinct word once: enough for spelling suggestions, and far fewer postings.
+        "spell": " ".join(dict.fromkeys(re.findall(r"\w+", " ".join(
+            [record["title"], record["summary"], orgs, record["text"]]).lower()))),
         **{facet: " ".join(record[facet]) for facet in FACETS},
         "published": dt.datetime.fromisoformat(record["published"]),
-        "data": json.dumps(record, ensure_ascii=False),
+        "data": json.dumps({k: v for k, v in record.items() if k != "text"}, ensure_ascii=False),
     }
 
 
@@ -236,53 +253,155 @@ def _progress(total: int) -> Callable[[int], None]:
     return show
 
 
-def build(entries_dir: Path, index_root: Path) -> BuildResult:
-    """Validate every entry, index them into a new generation and swap it in atomically."""
+def prepare(path: Path, rel: str, taxonomy: Taxonomy):
+    """Read, validate and render one file: (Address, light record, document or None,
+    problems). Runs in worker processes during a large build."""
+    entry, problems = read_entry(path, rel, taxonomy)
+    if entry is None:
+        return Address(rel, path.stem, ()), None, None, problems
+    record = entry_record(entry, taxonomy)
+    light = {k: record[k] for k in LIGHT_KEYS}
+    return address_of(entry), light, document(record, taxonomy), problems
+
+
+def _prepare_chunk(args):
+    items, taxonomy = args
+    return [prepare(path, rel, taxonomy) for path, rel in items]
+
+
+def _prepare_all(items: list[tuple[Path, str]], taxonomy: Taxonomy, workers: int):
+    if workers <= 1 or len(items) < PARALLEL_FROM:
+        return [prepare(path, rel, taxonomy) for path, rel in items]
+    size = max(1, len(items) // (workers * 8))
+    chunks = [(items[i:i + size], taxonomy) for i in range(0, len(items), size)]
+    with ProcessPoolExecutor(workers) as pool:
+        return [result for chunk in pool.map(_prepare_chunk, chunks) for result in chunk]
+
+
+def _fingerprint_vocabularies(entries_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for name in ("taxonomy.yaml", "synonyms.yaml"):
+        path = entries_dir / name
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    return digest.hexdigest()
+
+
+def build(entries_dir: Path, index_root: Path, full: bool = False,
+          workers: int | None = None) -> BuildResult:
+    """Validate the entries, index them into a new generation and swap it in atomically.
+
+    Only files whose content changed since the live generation are re-read and re-indexed: the
+    new generation starts as hard links to the old one's immutable segment files and adds one
+    small segment. A full build happens with `full`, after a vocabulary or schema change, when
+    most files changed, or when small segments have piled up.
+    """
     started = time.monotonic()
     entries_dir, index_root = Path(entries_dir), Path(index_root)
+    workers = workers or os.cpu_count() or 1
     taxonomy = load_taxonomy(entries_dir / "taxonomy.yaml")
-    entries, problems = load_entries(entries_dir, taxonomy)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise BuildError(f"{len(errors)} error(s) in {entries_dir}; the index was not changed",
-                         problems)
+    vocab = _fingerprint_vocabularies(entries_dir)
+    files = entry_files(entries_dir)
+    hashes = {rel: hashlib.sha256(path.read_bytes()).hexdigest() for path, rel in files}
     with build_lock(index_root):
+        previous = current_generation(index_root)
+        prev_meta = _usable_meta(previous, vocab) if previous and not full else None
+        prev_light = (json.loads((previous / "entries.json").read_text("utf-8"))
+                      if prev_meta else {})
+        unchanged = {rec["path"]: rec for rec in prev_light.values()
+                     if prev_meta["hashes"].get(rec["path"]) == hashes.get(rec["path"])}
+        changed = [(path, rel) for path, rel in files if rel not in unchanged]
+        incremental = (prev_meta is not None and prev_meta.get("segments", 1) < MAX_SEGMENTS
+                       and len(changed) <= max(INCREMENTAL_UP_TO, len(files) // 4))
+        if not incremental:
+            unchanged, changed = {}, files
+        prepared = _prepare_all(changed, taxonomy, workers)
+        problems = [p for *_, found in prepared for p in found]
+        problems += address_problems([a for a, *_ in prepared] + [
+            Address(rec["path"], rec["slug"], tuple(rec["aliases"])) for rec in unchanged.values()])
+        problems += synonym_problems(entries_dir / "synonyms.yaml")
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise BuildError(f"{len(errors)} error(s) in {entries_dir}; the index was not changed",
+                             sorted(problems))
+        removed = [rec["slug"] for rec in prev_light.values() if rec["path"] not in unchanged]
+        if incremental and not changed and not removed:  # nothing to do: keep the live index
+            return BuildResult(previous, len(prev_light), time.monotonic() - started, [],
+                               reindexed=0, incremental=True)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
         gen = index_root / f"gen-{stamp}-{os.getpid()}"
         gen.mkdir()
         try:
-            ix = whoosh_index.create_in(str(gen), make_schema())
-            writer = ix.writer(limitmb=256)
-            show = _progress(len(entries))
-            hashes, light = {}, {}
-            for done, entry in enumerate(entries, 1):
-                record = entry_record(entry, taxonomy)
-                writer.add_document(**document(record, taxonomy))
-                light[entry.slug] = {k: record[k] for k in LIGHT_KEYS}
-                hashes[entry.path] = hashlib.sha256(entry.text.encode()).hexdigest()
-                show(done)
-            writer.commit()
+            docs = [doc for _, _, doc, _ in prepared]
+            if incremental:
+                segments = _update_generation(previous, gen, removed, docs)
+            else:
+                segments = _write_generation(gen, docs, workers)
+            light = {rec["slug"]: rec for rec in unchanged.values()}
+            light.update({lt["slug"]: lt for _, lt, _, _ in prepared})
             meta = {
                 "schema": SCHEMA_VERSION,
+                "vocabularies": vocab,
                 "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "entries": len(entries),
+                "entries": len(light),
                 "commit": git_commit(entries_dir),
-                "hashes": hashes,
+                "segments": segments,
+                "hashes": {rel: hashes[rel] for rel in (rec["path"] for rec in light.values())},
             }
             (gen / META).write_text(json.dumps(meta), encoding="utf-8")
-            shutil.copyfile(entries_dir / "taxonomy.yaml", gen / "taxonomy.yaml")
-            if (entries_dir / "synonyms.yaml").exists():
-                shutil.copyfile(entries_dir / "synonyms.yaml", gen / "synonyms.yaml")
+            for name in ("taxonomy.yaml", "synonyms.yaml"):
+                if (entries_dir / name).exists():
+                    shutil.copyfile(entries_dir / name, gen / name)
             (gen / "entries.json").write_text(json.dumps(light, ensure_ascii=False), "utf-8")
-            previous = current_generation(index_root)
             _swap(index_root, gen)
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
             raise
         # Spare the previous generation: a server may still be answering from it.
         _remove_old_generations(index_root, keep={gen.name, previous.name if previous else ""})
-    warnings = [p for p in problems if p.severity == "warning"]
-    return BuildResult(gen, len(entries), time.monotonic() - started, warnings)
+    warnings = sorted(p for p in problems if p.severity == "warning")
+    return BuildResult(gen, len(light), time.monotonic() - started, warnings,
+                       reindexed=len(changed), incremental=incremental)
+
+
+def _usable_meta(generation: Path, vocab: str) -> dict | None:
+    """The live generation's metadata if an incremental build may start from it."""
+    try:
+        meta = read_meta(generation)
+    except (OSError, ValueError):
+        return None
+    if meta.get("schema") != SCHEMA_VERSION or meta.get("vocabularies") != vocab:
+        return None
+    return meta
+
+
+def _write_generation(gen: Path, docs: list[dict], workers: int) -> int:
+    ix = whoosh_index.create_in(str(gen), make_schema())
+    procs = workers if len(docs) >= PARALLEL_FROM else 1
+    writer = ix.writer(limitmb=256, procs=procs, multisegment=procs > 1)
+    show = _progress(len(docs))
+    for done, doc in enumerate(docs, 1):
+        writer.add_document(**doc)
+        show(done)
+    writer.commit()
+    with ix.reader() as reader:
+        return len(reader.leaf_readers())
+
+
+def _update_generation(previous: Path, gen: Path, removed: list[str], docs: list[dict]) -> int:
+    """Start `gen` as hard links to `previous` (segment files are never changed in place), then
+    delete and add documents as one new segment, with no merging: no pause for a merge."""
+    for path in previous.iterdir():
+        if path.is_file() and path.name not in (META, "entries.json", "MAIN_WRITELOCK"):
+            os.link(path, gen / path.name)
+    ix = whoosh_index.open_dir(str(gen))
+    writer = ix.writer(limitmb=64)
+    for slug in removed:
+        writer.delete_by_term("slug", slug)
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit(merge=False)
+    with ix.reader() as reader:
+        return len(reader.leaf_readers())
 
 
 def _swap(index_root: Path, gen: Path) -> None:

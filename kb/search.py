@@ -531,7 +531,7 @@ class Library:
         for hit in results[start:limit]:
             slug = hit["slug"]
             rec = snap.records[slug]
-            body = json.loads(hit["data"])["text"] if stems else ""
+            body = hit["body"] if stems else ""
             hits.append(Hit(
                 slug=slug, title=rec["title"], summary=rec["summary"],
                 score=round(hit.score, 4) if sort == "relevance" and hit.score else None,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import email.utils
+import hashlib
 import io
 import json
 import os
@@ -183,12 +185,22 @@ def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bot
         return as_json(ctx, exc.status) if wants_json else render("error.tpl", ctx, exc.status)
 
     def page(route_fn):
-        """Run a route: HTTPProblem and a missing index become clear pages, never a 500."""
+        """Run a route: HTTPProblem and a missing index become clear pages, never a 500.
+        Pages carry an ETag and Last-Modified from the index generation: a client revalidating
+        an unchanged page gets a 304 without the page being built again."""
 
         def wrapper(*args, **kwargs):
             wants_json = bottle.request.path.endswith(".json")
             try:
-                return route_fn(*args, **kwargs)
+                etag, modified = validators()
+                if bottle.request.headers.get("If-None-Match") == etag:
+                    return bottle.HTTPResponse(status=304, ETag=etag)
+                body = route_fn(*args, **kwargs)
+                if bottle.response.status_code == 200:
+                    bottle.response.set_header("ETag", etag)
+                    bottle.response.set_header("Last-Modified", modified)
+                    bottle.response.set_header("Cache-Control", "no-cache")
+                return body
             except HTTPProblem as exc:
                 return problem_page(exc, wants_json)
             except QueryError as exc:
@@ -198,6 +210,17 @@ def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bot
                 return problem_page(HTTPProblem(503, "Index not available", str(exc)), wants_json)
 
         return wrapper
+
+    def validators() -> tuple[str, str]:
+        """(ETag, Last-Modified) of the current request's page in the live index generation."""
+        snap = library.snapshot()
+        env = bottle.request.environ
+        key = "\0".join([snap.generation.name, env.get("PATH_INFO", ""),
+                         env.get("QUERY_STRING", ""), str(bool(app.config.get(
+                             "kb.build_problems"))), configured_base])
+        etag = '"' + hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()[:20] + '"'
+        built = dt.datetime.fromisoformat(snap.meta["built_at"])
+        return etag, email.utils.format_datetime(built.astimezone(dt.UTC), usegmt=True)
 
     def view(path: str, template: str, extra=()):
         """Register a page at `path` and its JSON twin at `path.json` ("/" has /index.json),

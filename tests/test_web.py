@@ -114,3 +114,25 @@ def test_home_lists_principles_with_counts_and_newest(client):
     links = [a["href"] for a in page.find("a")]
     assert "/search?principle=full-cost-recovery" in links
     assert any(h.startswith("/entries/") for h in links)
+
+
+def test_pages_revalidate_with_etag_and_304(live_server):
+    import http.client
+
+    host, port = live_server.removeprefix("http://").split(":")
+
+    def get(path, headers=None):
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        conn.request("GET", path, headers=headers or {})
+        resp = conn.getresponse()
+        body = resp.read()
+        conn.close()
+        return resp, body
+
+    first, body = get("/search.json?q=funding")
+    etag = first.getheader("ETag")
+    assert first.status == 200 and etag and first.getheader("Last-Modified")
+    again, body2 = get("/search.json?q=funding", {"If-None-Match": etag})
+    assert again.status == 304 and body2 == b""
+    other, _ = get("/search.json?q=compact", {"If-None-Match": etag})
+    assert other.status == 200 and other.getheader("ETag") != etag
