@@ -29,8 +29,10 @@ def test_failed_build_keeps_the_good_index(entries_dir, tmp_path):
 
 
 def test_rebuild_replaces_and_cleans_old_generations(entries_dir, tmp_path):
-    write_entry(entries_dir, "one", VALID)
-    gens = [build(entries_dir, tmp_path / "ix").generation for _ in range(4)]
+    gens = []
+    for n in range(4):
+        write_entry(entries_dir, "one", VALID.replace("A valid entry", f"Version {n}"))
+        gens.append(build(entries_dir, tmp_path / "ix").generation)
     left = sorted(p.name for p in (tmp_path / "ix").glob("gen-*"))
     assert left == sorted([gens[-2].name, gens[-1].name])
 
@@ -60,3 +62,46 @@ def test_index_is_self_contained(entries_dir, tmp_path):
     shutil.rmtree(entries_dir)
     library = Library(tmp_path / "ix")
     assert library.entry("one")["title"] == "A valid entry"
+
+
+def test_incremental_build_reads_only_changed_files(entries_dir, tmp_path):
+    for n in range(5):
+        write_entry(entries_dir, f"e{n}", VALID.replace("A valid entry", f"Entry {n}"))
+    first = build(entries_dir, tmp_path / "ix")
+    assert (first.reindexed, first.incremental) == (5, False)
+    write_entry(entries_dir, "e2", VALID.replace("A valid entry", "Entry two, edited"))
+    (entries_dir / "e4.md").unlink()
+    second = build(entries_dir, tmp_path / "ix")
+    assert (second.reindexed, second.incremental, second.entries) == (1, True, 4)
+    library = Library(tmp_path / "ix")
+    assert library.entry("e2")["title"] == "Entry two, edited"
+    assert library.entry("e4") is None
+    assert library.search(Query(text="edited")).total == 1
+    assert library.search(Query()).total == 4
+    unchanged = build(entries_dir, tmp_path / "ix")
+    assert (unchanged.reindexed, unchanged.generation) == (0, second.generation)
+    full = build(entries_dir, tmp_path / "ix", full=True)
+    assert (full.reindexed, full.incremental) == (4, False)
+    assert Library(tmp_path / "ix").search(Query()).total == 4
+
+
+def test_incremental_build_still_checks_addresses_across_files(entries_dir, tmp_path):
+    write_entry(entries_dir, "a", VALID)
+    write_entry(entries_dir, "b", VALID)
+    build(entries_dir, tmp_path / "ix")
+    write_entry(entries_dir, "c", VALID + "aliases: [a]")
+    with pytest.raises(BuildError) as info:
+        build(entries_dir, tmp_path / "ix")
+    assert any("alias 'a' is the slug of a.md" in p.message for p in info.value.problems)
+
+
+def test_parallel_full_build_matches_serial(entries_dir, tmp_path):
+    from kb.index import PARALLEL_FROM
+    for n in range(PARALLEL_FROM + 10):
+        write_entry(entries_dir, f"p{n}", VALID.replace("A valid entry", f"Parallel {n}"))
+    serial = build(entries_dir, tmp_path / "serial", workers=1)
+    parallel = build(entries_dir, tmp_path / "parallel", workers=2)
+    assert serial.entries == parallel.entries == PARALLEL_FROM + 10
+    a, b = Library(tmp_path / "serial"), Library(tmp_path / "parallel")
+    for text in ("parallel", "valid", "41"):
+        assert a.search(Query(text=text)).total == b.search(Query(text=text)).total
