@@ -9,19 +9,22 @@ popcount of ANDed bitsets, and every facet is counted as if its own filter were 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import html
+import itertools
 import json
 import math
 import os
 import re
 import threading
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import qparser
-from whoosh.query import And, Every, Not, NullQuery, Or
+from whoosh.query import And, Not, NullQuery, Or, Term
 from whoosh.query import Query as WhooshQuery
 
 from kb.entries import suggest
@@ -36,7 +39,9 @@ MAX_VALUES_PER_FACET = 20
 SEARCH_FIELDS = {"title": 3.0, "summary": 2.0, "body": 1.0, "organisations": 2.0, "terms": 1.5}
 _WORD = re.compile(r"\w+", re.UNICODE)
 _EXPLICIT = re.compile(r'"|\b(AND|OR|NOT)\b|[()]')  # the user wrote query syntax: obey it
-MIN_SHOULD_MATCH = 0.6  # share of a 3+ word query's words that a result must contain
+MIN_SHOULD_MATCH = 0.5  # share of a 3+ word query's words a result must contain (rounded up)
+BM25_K1, BM25_B = 1.2, 0.75
+POSTINGS_CACHE = 4096  # terms (and phrases) whose scored postings stay in memory
 
 
 class QueryError(ValueError):
@@ -344,6 +349,12 @@ class Snapshot:
         self.published = [0] * self.size
         for d in live:
             self.published[d] = dt.date.fromisoformat(light[slugs[d]]["published"]).toordinal()
+        by_date = sorted(live, key=lambda d: (self.published[d], -d), reverse=True)
+        by_title = sorted(live, key=lambda d: (light[slugs[d]]["title"].lower(), d))
+        self.order = {"newest": by_date, "title": by_title}
+        self.title_rank = {d: n for n, d in enumerate(by_title)}
+        self._postings: OrderedDict = OrderedDict()  # (field, text) -> {docnum: bm25}
+        self._lengths: dict[str, list[int]] = {}
         self.masks: dict[str, dict[str, int]] = {}
         for facet in FACETS:
             members: dict[str, list[int]] = {t: [] for t in self.taxonomy[facet].terms}
@@ -382,6 +393,109 @@ class Snapshot:
                     best[key] = (freq, word)
             self._word_for_stem = {k: w for k, (_, w) in best.items()}
         return self._word_for_stem
+
+    # -- scoring: BM25 over Whoosh's postings, with per-term results cached --
+
+    def match(self, q: WhooshQuery, relaxed: bool) -> dict[int, float]:
+        """{docnum: score} of the documents matching q. For a plain list of 3+ words
+        (`relaxed`), a document needs MIN_SHOULD_MATCH of the words, and more is better."""
+        clauses = list(q.subqueries) if isinstance(q, And) else []
+        positive = [c for c in clauses if not isinstance(c, Not)]
+        if not relaxed or len(positive) < 3:
+            return self.evaluate(q)
+        need = math.ceil(MIN_SHOULD_MATCH * len(positive))
+        parts = [self.evaluate(c) for c in positive]
+        counts = Counter()
+        for part in parts:
+            counts.update(part.keys())
+        scores: dict[int, float] = {}
+        for part in parts:
+            for d, s in part.items():
+                if counts[d] >= need:
+                    scores[d] = scores.get(d, 0.0) + s
+        for clause in clauses:
+            if isinstance(clause, Not):
+                for d in self.evaluate(clause.query):
+                    scores.pop(d, None)
+        return scores
+
+    def evaluate(self, q: WhooshQuery) -> dict[int, float]:
+        """Score a parsed query: terms from cached postings, AND/OR combined here; any other
+        kind (phrases, ANDNOT ...) matched by Whoosh and scored by the sum of its terms."""
+        if isinstance(q, Term):
+            return self.term_scores(q.fieldname, q.text, q.boost)
+        if isinstance(q, Or):
+            out: dict[int, float] = {}
+            for sub in q.subqueries:
+                for d, s in self.evaluate(sub).items():
+                    out[d] = out.get(d, 0.0) + s
+            return out
+        if isinstance(q, And):
+            parts = sorted((self.evaluate(s) for s in q.subqueries if not isinstance(s, Not)),
+                           key=len)
+            if not parts:
+                return {}
+            out = {d: s for d, s in parts[0].items() if all(d in p for p in parts[1:])}
+            for p in parts[1:]:
+                for d in out:
+                    out[d] += p[d]
+            for sub in q.subqueries:
+                if isinstance(sub, Not):
+                    for d in self.evaluate(sub.query):
+                        out.pop(d, None)
+            return out
+        if q is NullQuery or isinstance(q, type(NullQuery)):
+            return {}
+        docs = self.docs_matching(q)
+        out = dict.fromkeys(docs, 0.0)
+        for field_, text in q.iter_all_terms(phrases=True):
+            for d, s in self.term_scores(field_, text, q.boost).items():
+                if d in out:
+                    out[d] += s
+        return out
+
+    def docs_matching(self, q: WhooshQuery) -> list[int]:
+        key = ("docs", repr(q))
+        if key not in self._postings:
+            self._remember(key, list(self.searcher().docs_for_query(q)))
+        return self._postings[key]
+
+    def term_scores(self, field_: str, text, boost: float = 1.0) -> dict[int, float]:
+        key = (field_, text)
+        if key not in self._postings:
+            self._remember(key, self._bm25(field_, text))
+        scores = self._postings[key]
+        return scores if boost == 1.0 else {d: s * boost for d, s in scores.items()}
+
+    def _remember(self, key, value) -> None:
+        self._postings[key] = value
+        self._postings.move_to_end(key)
+        while len(self._postings) > POSTINGS_CACHE:
+            self._postings.popitem(last=False)
+
+    def _bm25(self, field_: str, text) -> dict[int, float]:
+        searcher = self.searcher()
+        reader = searcher.reader()
+        try:
+            matcher = reader.postings(field_, text)
+        except Exception:  # TermNotFound: the word is not in this field
+            return {}
+        # Whoosh's BM25F, term by term: its idf, and weights that already carry the field boost.
+        idf = math.log(reader.doc_count_all() / (reader.doc_frequency(field_, text) + 1)) + 1
+        lengths = self.field_lengths(field_)
+        avg = searcher.avg_field_length(field_) or 1.0
+        out = {}
+        for d, tf in matcher.items_as("weight"):
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[d] / avg)
+            out[d] = idf * tf * (BM25_K1 + 1) / (tf + norm)
+        return out
+
+    def field_lengths(self, field_: str) -> list[int]:
+        if field_ not in self._lengths:
+            reader = self.searcher().reader()
+            self._lengths[field_] = [reader.doc_field_length(d, field_, 0)
+                                     for d in range(self.size)]
+        return self._lengths[field_]
 
     def date_mask(self, date_from: dt.date | None, date_to: dt.date | None) -> int:
         if not date_from and not date_to:
@@ -425,10 +539,10 @@ class Library:
 
     def search(self, query: Query, snippets: bool = True) -> Results:
         snap = self.snapshot()
-        text_q, note, suggestion = None, None, None
+        text_q, scores, note, suggestion = None, None, None, None
         base = snap.date_mask(query.date_from, query.date_to)
         if query.text.strip():
-            text_q, matched, note, suggestion = self._match_text(snap, query.text)
+            text_q, scores, matched, note, suggestion = self._match_text(snap, query.text)
             base &= matched
 
         selected = {
@@ -455,86 +569,79 @@ class Library:
                 for slug, term in snap.taxonomy[facet].terms.items()
             ]
         total = final.bit_count()
-        hits = self._hits(snap, text_q, final, base, query, total, snippets)
+        hits = self._hits(snap, text_q, scores, final, query, total, snippets)
         pages = max(1, -(-total // query.page_size))
         return Results(query, total, hits, facets, suggestion, note, pages, relaxations)
 
     def _match_text(self, snap: Snapshot, text: str):
-        """(whoosh query, bitset of matching docs, note, suggestion) for the user's text.
+        """(whoosh query, scores {docnum: score}, bitset of matching docs, note, suggestion).
 
-        Every word must match; with three or more words, a document may miss a few (at least
-        MIN_SHOULD_MATCH of them must match, so a long plain-English question still finds the
-        entries that answer it). When nothing matches, a spelling correction from the index's
-        own words is tried, then any single word.
+        Every word must match; with three or more words, a document needs at least half of them
+        (MIN_SHOULD_MATCH), so a long plain-English question still finds the entries that
+        answer it. When nothing matches, a spelling correction from the index's own words is
+        tried, then any single word.
         """
-        searcher = snap.searcher()
 
-        def run(words_text: str):
-            q = parse_text(snap.parser, words_text, snap.synonyms)
-            return self._docs(snap, q, relaxed=not _EXPLICIT.search(words_text))
+        def run(words_text: str, any_word: bool = False):
+            q = parse_text(snap.parser, words_text, snap.synonyms, any_word=any_word)
+            relaxed = not any_word and not _EXPLICIT.search(words_text)
+            scores = snap.match(q, relaxed)
+            return q, scores, _mask(scores, snap.size) & snap.live
 
-        q, matched = run(text)
+        q, scores, matched = run(text)
         suggestion = self.suggest(snap, text) if matched.bit_count() < 3 else None
         note = None
         if not matched and suggestion:
-            q2, matched2 = run(suggestion)
-            if matched2:
-                q, matched = q2, matched2
+            corrected = run(suggestion)
+            if corrected[2]:
+                q, scores, matched = corrected
                 note = f"Nothing matched ‘{text}’; showing results for ‘{suggestion}’."
         if not matched and len(_WORD.findall(text)) > 1:
-            q = parse_text(snap.parser, text, snap.synonyms, any_word=True)
-            matched = _mask(searcher.docs_for_query(q), snap.size) & snap.live
+            q, scores, matched = run(text, any_word=True)
             if matched:
                 note = "No entry matched all your words; these match some of them."
-        return q, matched, note, suggestion
+        return q, scores, matched, note, suggestion
 
-    def _docs(self, snap: Snapshot, q: WhooshQuery, relaxed: bool) -> tuple[WhooshQuery, int]:
-        """(query to rank with, bitset of live documents matching q); for a plain list of
-        words, documents matching at least MIN_SHOULD_MATCH of its positive clauses."""
-        searcher = snap.searcher()
-        clauses = list(q.subqueries) if isinstance(q, And) else []
-        positive = [c for c in clauses if not isinstance(c, Not)]
-        if not relaxed or len(positive) < 3:
-            return q, _mask(searcher.docs_for_query(q), snap.size) & snap.live
-        need = math.ceil(MIN_SHOULD_MATCH * len(positive))
-        at_least = [snap.live] + [0] * need  # at_least[j]: docs matching >= j clauses so far
-        for clause in positive:
-            m = _mask(searcher.docs_for_query(clause), snap.size)
-            for j in range(need, 0, -1):
-                at_least[j] |= at_least[j - 1] & m
-        out = at_least[need] & snap.live
-        for clause in clauses:
-            if isinstance(clause, Not):
-                out &= ~_mask(searcher.docs_for_query(clause.query), snap.size)
-        return Or(positive), out  # more matched words, higher score
-
-    def _hits(self, snap: Snapshot, text_q, final: int, base: int, query: Query,
+    def _hits(self, snap: Snapshot, text_q, scores: dict | None, final: int, query: Query,
               total: int, snippets: bool) -> list[Hit]:
         start = (query.page - 1) * query.page_size
         if start >= total:
             return []
-        searcher = snap.searcher()
         limit = start + query.page_size
-        sort = query.sort if (text_q is not None or query.sort != "relevance") else "newest"
-        whoosh_q = text_q if text_q is not None else Every()
-        filter_set = None if final == (base if text_q is not None else snap.live) else _docs(final)
-        kwargs = {"limit": limit, "filter": filter_set}
-        if sort == "newest":
-            kwargs.update(sortedby="published", reverse=True)
-        elif sort == "oldest":
-            kwargs["sortedby"] = "published"
-        elif sort == "title":
-            kwargs["sortedby"] = "title_sort"
-        results = searcher.search(whoosh_q, **kwargs)
+        sort = query.sort if (scores is not None or query.sort != "relevance") else "newest"
+        member = final.to_bytes((snap.size >> 3) + 1, "little")
+
+        def kept(d: int) -> bool:
+            return member[d >> 3] >> (d & 7) & 1
+
+        if scores is None:  # no words: walk the precomputed order, keeping filtered documents
+            order = snap.order["title" if sort == "title" else "newest"]
+            if sort == "oldest":
+                order = reversed(order)
+            ranked = list(itertools.islice((d for d in order if kept(d)), limit))
+        else:
+            candidates = [d for d in scores if kept(d)]
+            published = snap.published
+            if sort == "relevance":
+                ranked = heapq.nlargest(limit, candidates,
+                                        key=lambda d: (scores[d], published[d], -d))
+            elif sort == "title":
+                rank = snap.title_rank
+                ranked = heapq.nsmallest(limit, candidates, key=lambda d: rank[d])
+            else:
+                ranked = heapq.nlargest(limit, candidates, key=lambda d: (published[d], -d))
+                if sort == "oldest":
+                    ranked = heapq.nsmallest(limit, candidates, key=lambda d: (published[d], d))
         stems = query_stems(text_q) if text_q is not None and snippets else set()
+        searcher = snap.searcher()
         hits = []
-        for hit in results[start:limit]:
-            slug = hit["slug"]
-            rec = snap.records[slug]
-            body = hit["body"] if stems else ""
+        for d in ranked[start:limit]:
+            rec = snap.records[snap.slug_of[d]]
+            body = searcher.stored_fields(d)["body"] if stems else ""
+            score = scores.get(d) if scores is not None and sort == "relevance" else None
             hits.append(Hit(
-                slug=slug, title=rec["title"], summary=rec["summary"],
-                score=round(hit.score, 4) if sort == "relevance" and hit.score else None,
+                slug=rec["slug"], title=rec["title"], summary=rec["summary"],
+                score=round(score, 4) if score else None,
                 principles=rec["principles"], sectors=rec["sectors"], stages=rec["stages"],
                 regions=rec["regions"], published=rec["published"],
                 highlights=snippet(body, stems) if stems else "",

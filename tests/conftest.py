@@ -109,7 +109,14 @@ def free_port() -> int:
 def serve_in_thread(app):
     """Start waitress on a free loopback port; returns (server, base_url)."""
     server = waitress.create_server(app, host="127.0.0.1", port=free_port(), threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
+
+    def run():
+        try:
+            server.run()
+        except (OSError, ValueError):  # the loop notices its sockets closed at teardown
+            pass
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     return server, f"http://127.0.0.1:{server.effective_port}"
 

@@ -148,3 +148,13 @@ def test_snippet_escapes_and_marks():
     out = snippet(text, {stem("funding"), stem("hospice")})
     assert "<b>" not in out and "&lt;b&gt;" not in out or "<mark>" in out
     assert "<mark>hospice</mark>" in out and "<mark>funded</mark>" in out
+
+
+def test_hits_never_exceed_the_counted_total(index_dir):
+    """A long question ranks only the documents it counts (a regression: hits once came from
+    every document matching any word)."""
+    library = Library(index_dir)
+    for text in ("how much notice must we give before a grant ends?",
+                 "can a charity we fund still campaign against government policy?"):
+        results = library.search(Query(text=text, page_size=50))
+        assert len(results.hits) == results.total
