@@ -18,6 +18,7 @@ import os
 import re
 import threading
 from collections import Counter, OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -41,7 +42,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _EXPLICIT = re.compile(r'"|\b(AND|OR|NOT)\b|[()]')  # the user wrote query syntax: obey it
 MIN_SHOULD_MATCH = 0.5  # share of a 3+ word query's words a result must contain (rounded up)
 BM25_K1, BM25_B = 1.2, 0.75
-POSTINGS_CACHE = 4096  # terms (and phrases) whose scored postings stay in memory
+POSTINGS_BUDGET = 1_000_000  # scored postings kept in memory per index generation (~100 MB)
 
 
 class QueryError(ValueError):
@@ -333,9 +334,10 @@ class Snapshot:
         self.known_words = {w for group in self.synonyms for p in group for w in p.split()}
         self.ix = whoosh_index.open_dir(str(generation))
         self.parser = make_parser(self.ix.schema)
-        self._local = threading.local()
+        self._searcher = self.ix.searcher()
+        self._whoosh_lock = threading.RLock()
         self._word_for_stem: dict[str, str] | None = None
-        reader = self.searcher().reader()
+        reader = self._searcher.reader()
         self.size = reader.doc_count_all()
         live = list(reader.all_doc_ids())
         self.live = _mask(live, self.size)
@@ -354,6 +356,8 @@ class Snapshot:
         self.order = {"newest": by_date, "title": by_title}
         self.title_rank = {d: n for n, d in enumerate(by_title)}
         self._postings: OrderedDict = OrderedDict()  # (field, text) -> {docnum: bm25}
+        self._cached = 0  # postings held in self._postings
+        self._cache_lock = threading.Lock()
         self._lengths: dict[str, list[int]] = {}
         self.masks: dict[str, dict[str, int]] = {}
         for facet in FACETS:
@@ -363,27 +367,40 @@ class Snapshot:
                     members.setdefault(t, []).append(d)
             self.masks[facet] = {t: _mask(ds, self.size) for t, ds in members.items()}
 
-    def searcher(self):
-        s = getattr(self._local, "searcher", None)
-        if s is None:
-            s = self._local.searcher = self.ix.searcher()
-        return s
+    @contextmanager
+    def whoosh(self):
+        """The generation's one Whoosh searcher, held by one thread at a time. (A searcher per
+        thread cost about 100 MB each at 10,000 entries; most requests are answered from the
+        caches here without touching Whoosh.)"""
+        with self._whoosh_lock:
+            yield self._searcher
+
+    def stored(self, docnum: int) -> dict:
+        with self.whoosh() as searcher:
+            return searcher.stored_fields(docnum)
+
+    def knows(self, word: str) -> bool:
+        """Whether the word, as typed or as a stem, occurs in the index."""
+        with self.whoosh() as searcher:
+            reader = searcher.reader()
+            return bool(reader.doc_frequency("spell", word)
+                        or reader.doc_frequency("body", index_term(word)))
 
     def correct(self, word: str) -> str | None:
         """The index's closest word to an unknown one: by spelling (up to two edits), else by
         stem, which also forgives swapped letters and endings (hospcie -> hospices)."""
-        searcher = self.searcher()
-        fixes = searcher.corrector("spell").suggest(word, limit=1, maxdist=2, prefix=1)
-        if fixes:
-            return fixes[0]
-        stems = searcher.corrector("body").suggest(index_term(word), limit=1, maxdist=2,
-                                                   prefix=1)
-        return self.word_for_stem().get(stems[0]) if stems else None
+        with self.whoosh() as searcher:
+            fixes = searcher.corrector("spell").suggest(word, limit=1, maxdist=2, prefix=1)
+            if fixes:
+                return fixes[0]
+            stems = searcher.corrector("body").suggest(index_term(word), limit=1, maxdist=2,
+                                                       prefix=1)
+            return self.word_for_stem().get(stems[0]) if stems else None
 
     def word_for_stem(self) -> dict[str, str]:
         """stem -> the most frequent word with that stem (built on first use)."""
         if self._word_for_stem is None:
-            reader = self.searcher().reader()
+            reader = self._searcher.reader()  # called with the lock held, from correct()
             best: dict[str, tuple[int, str]] = {}
             for raw, info in reader.iter_field("spell"):
                 word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
@@ -456,45 +473,58 @@ class Snapshot:
 
     def docs_matching(self, q: WhooshQuery) -> list[int]:
         key = ("docs", repr(q))
-        if key not in self._postings:
-            self._remember(key, list(self.searcher().docs_for_query(q)))
-        return self._postings[key]
+        found = self._postings.get(key)
+        if found is None:
+            with self.whoosh() as searcher:
+                found = list(searcher.docs_for_query(q))
+            self._remember(key, found)
+        return found
 
     def term_scores(self, field_: str, text, boost: float = 1.0) -> dict[int, float]:
         key = (field_, text)
-        if key not in self._postings:
-            self._remember(key, self._bm25(field_, text))
-        scores = self._postings[key]
+        scores = self._postings.get(key)
+        if scores is None:
+            scores = self._bm25(field_, text)
+            self._remember(key, scores)
         return scores if boost == 1.0 else {d: s * boost for d, s in scores.items()}
 
     def _remember(self, key, value) -> None:
-        self._postings[key] = value
-        self._postings.move_to_end(key)
-        while len(self._postings) > POSTINGS_CACHE:
-            self._postings.popitem(last=False)
+        """Keep a term's scored postings, dropping the least recently added beyond the budget
+        (counted in postings, so a few very common terms cannot exhaust memory)."""
+        with self._cache_lock:
+            if key in self._postings:
+                return
+            self._postings[key] = value
+            self._cached += len(value) + 1
+            while self._cached > POSTINGS_BUDGET and len(self._postings) > 1:
+                _, dropped = self._postings.popitem(last=False)
+                self._cached -= len(dropped) + 1
 
     def _bm25(self, field_: str, text) -> dict[int, float]:
-        searcher = self.searcher()
-        reader = searcher.reader()
-        try:
-            matcher = reader.postings(field_, text)
-        except Exception:  # TermNotFound: the word is not in this field
-            return {}
-        # Whoosh's BM25F, term by term: its idf, and weights that already carry the field boost.
-        idf = math.log(reader.doc_count_all() / (reader.doc_frequency(field_, text) + 1)) + 1
         lengths = self.field_lengths(field_)
-        avg = searcher.avg_field_length(field_) or 1.0
+        with self.whoosh() as searcher:
+            reader = searcher.reader()
+            try:
+                matcher = reader.postings(field_, text)
+            except Exception:  # TermNotFound: the word is not in this field
+                return {}
+            # Whoosh's BM25F term by term: its idf; weights already carry the field boost.
+            n, df = reader.doc_count_all(), reader.doc_frequency(field_, text)
+            idf = math.log(n / (df + 1)) + 1
+            avg = searcher.avg_field_length(field_) or 1.0
+            postings = list(matcher.items_as("weight"))
         out = {}
-        for d, tf in matcher.items_as("weight"):
+        for d, tf in postings:
             norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[d] / avg)
             out[d] = idf * tf * (BM25_K1 + 1) / (tf + norm)
         return out
 
     def field_lengths(self, field_: str) -> list[int]:
         if field_ not in self._lengths:
-            reader = self.searcher().reader()
-            self._lengths[field_] = [reader.doc_field_length(d, field_, 0)
-                                     for d in range(self.size)]
+            with self.whoosh() as searcher:
+                reader = searcher.reader()
+                self._lengths[field_] = [reader.doc_field_length(d, field_, 0)
+                                         for d in range(self.size)]
         return self._lengths[field_]
 
     def date_mask(self, date_from: dt.date | None, date_to: dt.date | None) -> int:
@@ -633,11 +663,10 @@ class Library:
                 if sort == "oldest":
                     ranked = heapq.nsmallest(limit, candidates, key=lambda d: (published[d], d))
         stems = query_stems(text_q) if text_q is not None and snippets else set()
-        searcher = snap.searcher()
         hits = []
         for d in ranked[start:limit]:
             rec = snap.records[snap.slug_of[d]]
-            body = searcher.stored_fields(d)["body"] if stems else ""
+            body = snap.stored(d)["body"] if stems else ""
             score = scores.get(d) if scores is not None and sort == "relevance" else None
             hits.append(Hit(
                 slug=rec["slug"], title=rec["title"], summary=rec["summary"],
@@ -650,13 +679,10 @@ class Library:
 
     def suggest(self, snap: Snapshot, text: str) -> str | None:
         """A corrected query from the index's own words, or None when every word is known."""
-        reader = snap.searcher().reader()
         changed, out = False, text
         for word in sorted(set(_WORD.findall(text)), key=len, reverse=True):
             low = word.lower()
-            if (len(low) < 4 or low.isdigit() or low in snap.known_words
-                    or reader.doc_frequency("spell", low)
-                    or reader.doc_frequency("body", index_term(low))):
+            if len(low) < 4 or low.isdigit() or low in snap.known_words or snap.knows(low):
                 continue
             fix = snap.correct(low)
             if fix:
@@ -671,7 +697,7 @@ class Library:
         snap = self.snapshot()
         if slug not in snap.docnum:
             return None
-        return json.loads(snap.searcher().stored_fields(snap.docnum[slug])["data"])
+        return json.loads(snap.stored(snap.docnum[slug])["data"])
 
     def coverage(self) -> dict[str, dict[str, int]]:
         """principle -> sector -> number of entries tagged with both."""
