@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: serve test install build check lint clean relevance lock audit
+.PHONY: serve test install build check lint clean relevance lock audit bench bench-quick bench-50k
 
 # Dependencies come from the hash-pinned lock file; the package itself is installed editable.
 $(BIN)/kb: pyproject.toml requirements-test.lock
@@ -27,6 +27,16 @@ check: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# Benchmarks (not tests): synthetic corpus, kb against SQLite FTS5; see bench/README.md.
+bench: install
+	$(BIN)/python -m bench.run --n 10000
+
+bench-quick: install
+	$(BIN)/python -m bench.run --n 1000
+
+bench-50k: install
+	$(BIN)/python -m bench.run --n 50000
 
 relevance: install
 	$(BIN)/python -m tests.relevance.evaluate

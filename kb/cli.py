@@ -241,6 +241,28 @@ def schema(entries_dir: Path) -> None:
     click.echo(json.dumps(entry_schema(_taxonomy(entries_dir)), indent=2, ensure_ascii=False))
 
 
+@main.command()
+@INDEX
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
+              show_default=True)
+@click.option("--base-url", default="", envvar="KB_BASE_URL",
+              help="Prefix for entry URLs (env KB_BASE_URL).")
+def export(index_dir: Path, fmt: str, base_url: str) -> None:
+    """Print every published entry's metadata, newest first, as JSON or CSV."""
+    from kb.search import IndexMissing, Library
+    from kb.web import entry_url, results_csv
+
+    try:
+        records = Library(index_dir).records()
+    except IndexMissing as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = [{**r, "url": base_url.rstrip("/") + entry_url(r["slug"])} for r in records]
+    if fmt == "csv":
+        click.echo(results_csv(rows), nl=False)
+    else:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+
+
 @main.group()
 def report() -> None:
     """Reports for editors."""

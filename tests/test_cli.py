@@ -67,3 +67,15 @@ def test_every_command_is_documented_in_readme():
     assert commands
     for command in commands:
         assert f"kb {command}" in readme, command
+
+
+def test_export_lists_every_published_entry(index_dir):
+    import csv
+    import io
+
+    data = json.loads(kb("export", "--index", str(index_dir)).stdout)
+    rows = list(csv.DictReader(io.StringIO(
+        kb("export", "--format", "csv", "--index", str(index_dir)).stdout)))
+    assert len(data) == len(rows) == len(list(BUNDLED.glob("*.md")))
+    assert [d["slug"] for d in data] == [r["slug"] for r in rows]
+    assert data[0]["published"] >= data[-1]["published"]
