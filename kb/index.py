@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -36,6 +37,7 @@ from whoosh.analysis import (
 )
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang.porter import stem
+from whoosh.reading import SegmentReader
 
 from kb.entries import (
     Address,
@@ -53,10 +55,14 @@ from kb.taxonomy import FACETS, Taxonomy, load_taxonomy
 CURRENT = "current"
 LOCK = ".build.lock"
 META = "kb-meta.json"
+FILES = "kb-files.pickle"  # content hashes and stats, for the next incremental build
+RECORDS = "entries.pickle"  # slug -> light record; pickle loads several times faster than JSON
 SCHEMA_VERSION = 2
 PARALLEL_FROM = 400  # files: below this, worker processes cost more than they save
 INCREMENTAL_UP_TO = 500  # changed files an incremental build takes on (or a quarter of all)
-MAX_SEGMENTS = 12  # beyond this many small segments, the next build is a full one
+SMALL_SEGMENT = 2000  # documents: a segment smaller than this is merged with its peers...
+MERGE_AFTER = 4  # ...once there are this many small segments
+MAX_DELETED_SHARE = 0.2  # superseded documents beyond this share call for a full build
 # The metadata kept in memory for every entry (results, facets, feeds); the rest stays on disk.
 LIGHT_KEYS = ("slug", "path", "title", "summary", *FACETS, "organisations", "published",
               "updated", "review_by", "aliases")
@@ -253,12 +259,12 @@ def _progress(total: int) -> Callable[[int], None]:
     return show
 
 
-def prepare(path: Path, rel: str, taxonomy: Taxonomy):
+def prepare(path: Path | str, rel: str, taxonomy: Taxonomy):
     """Read, validate and render one file: (Address, light record, document or None,
     problems). Runs in worker processes during a large build."""
     entry, problems = read_entry(path, rel, taxonomy)
     if entry is None:
-        return Address(rel, path.stem, ()), None, None, problems
+        return Address(rel, Path(rel).stem, ()), None, None, problems
     record = entry_record(entry, taxonomy)
     light = {k: record[k] for k in LIGHT_KEYS}
     return address_of(entry), light, document(record, taxonomy), problems
@@ -269,7 +275,7 @@ def _prepare_chunk(args):
     return [prepare(path, rel, taxonomy) for path, rel in items]
 
 
-def _prepare_all(items: list[tuple[Path, str]], taxonomy: Taxonomy, workers: int):
+def _prepare_all(items: list[tuple[str, str]], taxonomy: Taxonomy, workers: int):
     if workers <= 1 or len(items) < PARALLEL_FROM:
         return [prepare(path, rel, taxonomy) for path, rel in items]
     size = max(1, len(items) // (workers * 8))
@@ -301,16 +307,17 @@ def build(entries_dir: Path, index_root: Path, full: bool = False,
     taxonomy = load_taxonomy(entries_dir / "taxonomy.yaml")
     vocab = _fingerprint_vocabularies(entries_dir)
     files = entry_files(entries_dir)
-    hashes = {rel: hashlib.sha256(path.read_bytes()).hexdigest() for path, rel in files}
     with build_lock(index_root):
         previous = current_generation(index_root)
         prev_meta = _usable_meta(previous, vocab) if previous and not full else None
-        prev_light = (json.loads((previous / "entries.json").read_text("utf-8"))
-                      if prev_meta else {})
+        hashes, stats = _content_hashes(files, prev_meta)
+        prev_light = read_records(previous) if prev_meta else {}
         unchanged = {rec["path"]: rec for rec in prev_light.values()
                      if prev_meta["hashes"].get(rec["path"]) == hashes.get(rec["path"])}
         changed = [(path, rel) for path, rel in files if rel not in unchanged]
-        incremental = (prev_meta is not None and prev_meta.get("segments", 1) < MAX_SEGMENTS
+        incremental = (prev_meta is not None
+                       and prev_meta.get("deleted", 0) <= max(MAX_DELETED_SHARE * len(files),
+                                                              SMALL_SEGMENT)
                        and len(changed) <= max(INCREMENTAL_UP_TO, len(files) // 4))
         if not incremental:
             unchanged, changed = {}, files
@@ -333,9 +340,9 @@ def build(entries_dir: Path, index_root: Path, full: bool = False,
         try:
             docs = [doc for _, _, doc, _ in prepared]
             if incremental:
-                segments = _update_generation(previous, gen, removed, docs)
+                segments, deleted = _update_generation(previous, gen, removed, docs)
             else:
-                segments = _write_generation(gen, docs, workers)
+                segments, deleted = _write_generation(gen, docs, workers), 0
             light = {rec["slug"]: rec for rec in unchanged.values()}
             light.update({lt["slug"]: lt for _, lt, _, _ in prepared})
             meta = {
@@ -345,13 +352,17 @@ def build(entries_dir: Path, index_root: Path, full: bool = False,
                 "entries": len(light),
                 "commit": git_commit(entries_dir),
                 "segments": segments,
-                "hashes": {rel: hashes[rel] for rel in (rec["path"] for rec in light.values())},
+                "deleted": deleted,  # superseded documents still in segments
             }
             (gen / META).write_text(json.dumps(meta), encoding="utf-8")
+            paths = [rec["path"] for rec in light.values()]
+            (gen / FILES).write_bytes(pickle.dumps({
+                "hashes": {rel: hashes[rel] for rel in paths},
+                "stats": {rel: stats[rel] for rel in paths}}, protocol=5))
             for name in ("taxonomy.yaml", "synonyms.yaml"):
                 if (entries_dir / name).exists():
                     shutil.copyfile(entries_dir / name, gen / name)
-            (gen / "entries.json").write_text(json.dumps(light, ensure_ascii=False), "utf-8")
+            (gen / RECORDS).write_bytes(pickle.dumps(light, protocol=5))
             _swap(index_root, gen)
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
@@ -363,15 +374,32 @@ def build(entries_dir: Path, index_root: Path, full: bool = False,
                        reindexed=len(changed), incremental=incremental)
 
 
+def _content_hashes(files, prev_meta: dict | None) -> tuple[dict, dict]:
+    """({path: sha256}, {path: [mtime_ns, size]}). Like git's index, a file whose modification
+    time and size match the last build's is taken as unchanged without being read."""
+    prev_hashes = (prev_meta or {}).get("hashes", {})
+    prev_stats = (prev_meta or {}).get("stats", {})
+    hashes, stats = {}, {}
+    for path, rel in files:
+        st = os.stat(path)
+        stats[rel] = [st.st_mtime_ns, st.st_size]
+        if rel in prev_hashes and prev_stats.get(rel) == stats[rel]:
+            hashes[rel] = prev_hashes[rel]
+        else:
+            with open(path, "rb") as fh:
+                hashes[rel] = hashlib.sha256(fh.read()).hexdigest()
+    return hashes, stats
+
+
 def _usable_meta(generation: Path, vocab: str) -> dict | None:
     """The live generation's metadata if an incremental build may start from it."""
     try:
         meta = read_meta(generation)
-    except (OSError, ValueError):
+        if meta.get("schema") != SCHEMA_VERSION or meta.get("vocabularies") != vocab:
+            return None
+        return {**meta, **pickle.loads((generation / FILES).read_bytes())}
+    except (OSError, ValueError, pickle.UnpicklingError):
         return None
-    if meta.get("schema") != SCHEMA_VERSION or meta.get("vocabularies") != vocab:
-        return None
-    return meta
 
 
 def _write_generation(gen: Path, docs: list[dict], workers: int) -> int:
@@ -383,15 +411,29 @@ def _write_generation(gen: Path, docs: list[dict], workers: int) -> int:
         writer.add_document(**doc)
         show(done)
     writer.commit()
-    with ix.reader() as reader:
-        return len(reader.leaf_readers())
+    return len(ix._segments())
 
 
-def _update_generation(previous: Path, gen: Path, removed: list[str], docs: list[dict]) -> int:
+def _merge_small_segments(writer, segments):
+    """Whoosh merge policy: leave the large segments of the last full build alone; once several
+    small segments from incremental builds pile up, merge them into the new one. Merging only
+    small segments keeps every incremental build fast (no pause to rewrite the whole index)."""
+    small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT]
+    if len(small) < MERGE_AFTER:
+        return segments
+    for segment in small:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s not in small]
+
+
+def _update_generation(previous: Path, gen: Path, removed: list[str],
+                       docs: list[dict]) -> tuple[int, int]:
     """Start `gen` as hard links to `previous` (segment files are never changed in place), then
-    delete and add documents as one new segment, with no merging: no pause for a merge."""
+    delete and add documents as one new segment. Returns (segments, deleted documents)."""
     for path in previous.iterdir():
-        if path.is_file() and path.name not in (META, "entries.json", "MAIN_WRITELOCK"):
+        if path.is_file() and path.name not in (META, FILES, RECORDS, "MAIN_WRITELOCK"):
             os.link(path, gen / path.name)
     ix = whoosh_index.open_dir(str(gen))
     writer = ix.writer(limitmb=64)
@@ -399,9 +441,9 @@ def _update_generation(previous: Path, gen: Path, removed: list[str], docs: list
         writer.delete_by_term("slug", slug)
     for doc in docs:
         writer.add_document(**doc)
-    writer.commit(merge=False)
-    with ix.reader() as reader:
-        return len(reader.leaf_readers())
+    writer.commit(mergetype=_merge_small_segments)
+    segments = ix._segments()
+    return len(segments), sum(s.deleted_count() for s in segments)
 
 
 def _swap(index_root: Path, gen: Path) -> None:
@@ -417,6 +459,11 @@ def _remove_old_generations(index_root: Path, keep: set[str]) -> None:
     for path in index_root.glob("gen-*"):
         if path.name not in keep:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def read_records(generation: Path) -> dict[str, dict]:
+    """slug -> the light record of every entry in a generation (written by this build code)."""
+    return pickle.loads((generation / RECORDS).read_bytes())
 
 
 def read_meta(generation: Path) -> dict:

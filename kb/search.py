@@ -17,6 +17,7 @@ import math
 import os
 import re
 import threading
+import time
 from collections import Counter, OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from whoosh.query import And, Not, NullQuery, Or, Term
 from whoosh.query import Query as WhooshQuery
 
 from kb.entries import suggest
-from kb.index import CURRENT, index_term, read_meta
+from kb.index import CURRENT, index_term, read_meta, read_records
 from kb.taxonomy import FACETS, PARAM, Taxonomy, load_synonyms, load_taxonomy
 
 PAGE_SIZE = 10
@@ -42,6 +43,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _EXPLICIT = re.compile(r'"|\b(AND|OR|NOT)\b|[()]')  # the user wrote query syntax: obey it
 MIN_SHOULD_MATCH = 0.5  # share of a 3+ word query's words a result must contain (rounded up)
 BM25_K1, BM25_B = 1.2, 0.75
+FOLLOW_INTERVAL = 0.1  # seconds between a server's checks for a new index generation
 POSTINGS_BUDGET = 1_000_000  # scored postings kept in memory per index generation (~100 MB)
 
 
@@ -326,7 +328,7 @@ def _docs(mask: int) -> set[int]:
 class Snapshot:
     """One generation of the index, opened, with its facet layer. Immutable once built."""
 
-    def __init__(self, generation: Path):
+    def __init__(self, generation: Path, warm: bool = False):
         self.generation = generation
         self.meta = read_meta(generation)
         self.taxonomy = load_taxonomy(generation / "taxonomy.yaml")
@@ -342,8 +344,7 @@ class Snapshot:
         live = list(reader.all_doc_ids())
         self.live = _mask(live, self.size)
         slugs = list(reader.column_reader("slug"))  # docnum -> slug
-        with open(generation / "entries.json", encoding="utf-8") as fh:
-            light = json.load(fh)
+        light = read_records(generation)
         self.records: dict[str, dict] = light  # slug -> light metadata (no body)
         self.docnum = {slugs[d]: d for d in live}
         self.slug_of = {d: slugs[d] for d in live}
@@ -366,6 +367,9 @@ class Snapshot:
                 for t in light[slugs[d]][facet]:
                     members.setdefault(t, []).append(d)
             self.masks[facet] = {t: _mask(ds, self.size) for t, ds in members.items()}
+        if warm:  # what every text search needs first, read before any request waits for it
+            for field_ in SEARCH_FIELDS:
+                self.field_lengths(field_)
 
     @contextmanager
     def whoosh(self):
@@ -536,16 +540,30 @@ class Snapshot:
 
 
 class Library:
-    """The index as a long-lived, thread-safe object that follows `kb build`'s swaps."""
+    """The index as a long-lived, thread-safe object that follows `kb build`'s swaps.
 
-    def __init__(self, index_root: Path):
+    With `follow`, a background thread opens a newly swapped-in generation as soon as it
+    appears, so requests keep being answered from the old one until the new one is ready.
+    """
+
+    def __init__(self, index_root: Path, follow: bool = False):
         self.root = Path(index_root)
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._target: str | None = None
         self.snapshot()
+        if follow:
+            threading.Thread(target=self._follow, daemon=True, name="kb-follow").start()
 
-    def snapshot(self) -> Snapshot:
+    def _follow(self, interval: float = FOLLOW_INTERVAL) -> None:
+        while True:
+            time.sleep(interval)
+            try:
+                self.snapshot(warm=True)
+            except Exception:  # a missing or broken generation: keep serving the last good one
+                continue
+
+    def snapshot(self, warm: bool = False) -> Snapshot:
         """The current generation, reopened if a build swapped in a new one."""
         try:
             target = os.readlink(self.root / CURRENT)
@@ -557,7 +575,7 @@ class Library:
             with self._lock:
                 if target != self._target:
                     try:
-                        self._snapshot = Snapshot(self.root / target)
+                        self._snapshot = Snapshot(self.root / target, warm=warm)
                     except Exception as exc:
                         if not self._snapshot:
                             raise IndexMissing(f"the index at {self.root} cannot be opened "

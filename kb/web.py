@@ -151,7 +151,7 @@ def result_sentence(results: Results, labels: dict) -> str:
 
 def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bottle:
     """Build the WSGI app over an index folder (the output of `kb build`)."""
-    library = Library(Path(index_dir))
+    library = Library(Path(index_dir), follow=True)
     app = bottle.Bottle()
     app.config["kb.library"] = library
     configured_base = (base_url or os.environ.get("KB_BASE_URL") or "").rstrip("/")
