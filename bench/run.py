@@ -256,16 +256,22 @@ class Client:
 
 
 class Server:
-    """`kb serve` on a free loopback port, stopped on exit whatever happens."""
+    """`kb serve` (or, with `workers`, gunicorn running that many worker processes of
+    kb.web:app_from_env()) on a free loopback port, stopped on exit whatever happens."""
 
-    def __init__(self, index: Path, log_path: Path):
+    def __init__(self, index: Path, log_path: Path, workers: int | None = None):
         self.port = free_port()
         self.log_path = log_path
         self._log = open(log_path, "wb")
+        if workers:
+            cmd = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
+                   f"127.0.0.1:{self.port}", "kb.web:app_from_env()"]
+        else:
+            cmd = [*kb_command(), "serve", "--index", str(index), "--host", "127.0.0.1",
+                   "--port", str(self.port)]
         self.proc = subprocess.Popen(
-            [*kb_command(), "serve", "--index", str(index), "--host", "127.0.0.1",
-             "--port", str(self.port)],
-            stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=ROOT)
+            cmd, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=ROOT,
+            env={**os.environ, "KB_INDEX": str(index)})
 
     def wait_ready(self, timeout: float = 120) -> float:
         started = time.perf_counter()
@@ -581,12 +587,23 @@ def table_rows(r: dict) -> list[tuple[str, object, object, object]]:
          ratio(h["search.json"]["latency"]["p50_ms"], floor), None, None),
         ("/search p50 ÷ in-process p50", ratio(h["search"]["latency"]["p50_ms"], q["p50_ms"]),
          None, None),
+        ("/search.json p50 − in-process p50: ms",
+         h["search.json"]["latency"]["p50_ms"] - q["p50_ms"], None, None),
         ("server RSS after warm-up MB", mb(h["server_rss_bytes"]), None, None),
         ("server RSS after HTTP runs MB", mb(h["server_rss_end_bytes"]), None, None),
         ("  of which heap (RssAnon) MB", mb(h.get("server_rss_end_anon_bytes")), None, None),
         ("  of which mapped files (RssFile) MB", mb(h.get("server_rss_end_file_bytes")),
          None, None),
     ]
+    if "workers" in h:
+        w = h["workers"]
+        rows += [
+            (f"gunicorn 1 worker: /search.json req/s, {w['1']['clients']} clients",
+             w["1"]["requests_per_s"], None, None),
+            (f"gunicorn 2 workers: /search.json req/s, {w['2']['clients']} clients",
+             w["2"]["requests_per_s"], None, None),
+            ("2 workers ÷ 1 worker: req/s", w["ratio"], None, None),
+        ]
     return rows
 
 
@@ -778,6 +795,25 @@ def run(args) -> dict:
                 break
         server.stop()
         server = None
+
+        scaling = {}
+        for workers in (1, 2):
+            log(f"gunicorn with {workers} worker process(es): /search.json throughput, "
+                f"{args.clients} clients")
+            server = Server(index, logs / f"gunicorn-{workers}.log", workers=workers)
+            server.wait_ready()
+            warm = Client(server.port)
+            try:
+                for path in [q.url("/search.json") for q in warmup] * workers:
+                    warm.get(path)
+            finally:
+                warm.close()
+            scaling[str(workers)] = http_throughput(server.port, json_paths, args.clients,
+                                                    cfg["throughput_seconds"])
+            server.stop()
+            server = None
+        scaling["ratio"] = ratio(scaling["2"]["requests_per_s"], scaling["1"]["requests_per_s"])
+        result["http"]["workers"] = scaling
 
         result["edits"] = {
             "one": {"count": len(edits),

@@ -60,8 +60,8 @@ RECORDS = "entries.pickle"  # slug -> light record; pickle loads several times f
 SCHEMA_VERSION = 2
 PARALLEL_FROM = 400  # files: below this, worker processes cost more than they save
 INCREMENTAL_UP_TO = 500  # changed files an incremental build takes on (or a quarter of all)
-SMALL_SEGMENT = 2000  # documents: a segment smaller than this is merged with its peers...
-MERGE_AFTER = 4  # ...once there are this many small segments
+MERGE_AFTER = 4  # segments from incremental builds merged into one once this many pile up
+DELETED_FLOOR = 2000  # superseded documents tolerated whatever the size of the index
 MAX_DELETED_SHARE = 0.2  # superseded documents beyond this share call for a full build
 # The metadata kept in memory for every entry (results, facets, feeds); the rest stays on disk.
 LIGHT_KEYS = ("slug", "path", "title", "summary", *FACETS, "organisations", "published",
@@ -299,7 +299,7 @@ def build(entries_dir: Path, index_root: Path, full: bool = False,
     Only files whose content changed since the live generation are re-read and re-indexed: the
     new generation starts as hard links to the old one's immutable segment files and adds one
     small segment. A full build happens with `full`, after a vocabulary or schema change, when
-    most files changed, or when small segments have piled up.
+    many files changed, or when superseded copies of edited entries have piled up.
     """
     started = time.monotonic()
     entries_dir, index_root = Path(entries_dir), Path(index_root)
@@ -317,7 +317,7 @@ def build(entries_dir: Path, index_root: Path, full: bool = False,
         changed = [(path, rel) for path, rel in files if rel not in unchanged]
         incremental = (prev_meta is not None
                        and prev_meta.get("deleted", 0) <= max(MAX_DELETED_SHARE * len(files),
-                                                              SMALL_SEGMENT)
+                                                              DELETED_FLOOR)
                        and len(changed) <= max(INCREMENTAL_UP_TO, len(files) // 4))
         if not incremental:
             unchanged, changed = {}, files
@@ -340,9 +340,11 @@ def build(entries_dir: Path, index_root: Path, full: bool = False,
         try:
             docs = [doc for _, _, doc, _ in prepared]
             if incremental:
-                segments, deleted = _update_generation(previous, gen, removed, docs)
+                base = set(prev_meta.get("base_segments", ()))
+                segments, deleted = _update_generation(previous, gen, removed, docs, base)
             else:
                 segments, deleted = _write_generation(gen, docs, workers), 0
+                base = set(segments)
             light = {rec["slug"]: rec for rec in unchanged.values()}
             light.update({lt["slug"]: lt for _, lt, _, _ in prepared})
             meta = {
@@ -351,7 +353,8 @@ def build(entries_dir: Path, index_root: Path, full: bool = False,
                 "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "entries": len(light),
                 "commit": git_commit(entries_dir),
-                "segments": segments,
+                "segments": len(segments),
+                "base_segments": sorted(base),  # written by the last full build
                 "deleted": deleted,  # superseded documents still in segments
             }
             (gen / META).write_text(json.dumps(meta), encoding="utf-8")
@@ -402,7 +405,7 @@ def _usable_meta(generation: Path, vocab: str) -> dict | None:
         return None
 
 
-def _write_generation(gen: Path, docs: list[dict], workers: int) -> int:
+def _write_generation(gen: Path, docs: list[dict], workers: int) -> list[str]:
     ix = whoosh_index.create_in(str(gen), make_schema())
     procs = workers if len(docs) >= PARALLEL_FROM else 1
     writer = ix.writer(limitmb=256, procs=procs, multisegment=procs > 1)
@@ -411,25 +414,30 @@ def _write_generation(gen: Path, docs: list[dict], workers: int) -> int:
         writer.add_document(**doc)
         show(done)
     writer.commit()
-    return len(ix._segments())
+    return [segment.segment_id() for segment in ix._segments()]
 
 
-def _merge_small_segments(writer, segments):
-    """Whoosh merge policy: leave the large segments of the last full build alone; once several
-    small segments from incremental builds pile up, merge them into the new one. Merging only
-    small segments keeps every incremental build fast (no pause to rewrite the whole index)."""
-    small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT]
-    if len(small) < MERGE_AFTER:
-        return segments
-    for segment in small:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
-    return [s for s in segments if s not in small]
+def _merge_policy(base: set[str]):
+    """A Whoosh merge policy that leaves the segments of the last full build (`base`) alone and,
+    once MERGE_AFTER segments from incremental builds pile up, merges those into the new one.
+    They hold only edited entries, so the merge is small and no build pauses to rewrite the
+    whole index."""
+
+    def merge(writer, segments):
+        small = [s for s in segments if s.segment_id() not in base]
+        if len(small) < MERGE_AFTER:
+            return segments
+        for segment in small:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        return [s for s in segments if s.segment_id() in base]
+
+    return merge
 
 
-def _update_generation(previous: Path, gen: Path, removed: list[str],
-                       docs: list[dict]) -> tuple[int, int]:
+def _update_generation(previous: Path, gen: Path, removed: list[str], docs: list[dict],
+                       base: set[str]) -> tuple[int, int]:
     """Start `gen` as hard links to `previous` (segment files are never changed in place), then
     delete and add documents as one new segment. Returns (segments, deleted documents)."""
     for path in previous.iterdir():
@@ -441,9 +449,9 @@ def _update_generation(previous: Path, gen: Path, removed: list[str],
         writer.delete_by_term("slug", slug)
     for doc in docs:
         writer.add_document(**doc)
-    writer.commit(mergetype=_merge_small_segments)
+    writer.commit(mergetype=_merge_policy(base))
     segments = ix._segments()
-    return len(segments), sum(s.deleted_count() for s in segments)
+    return [s.segment_id() for s in segments], sum(s.deleted_count() for s in segments)
 
 
 def _swap(index_root: Path, gen: Path) -> None:

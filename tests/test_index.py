@@ -105,3 +105,20 @@ def test_parallel_full_build_matches_serial(entries_dir, tmp_path):
     a, b = Library(tmp_path / "serial"), Library(tmp_path / "parallel")
     for text in ("parallel", "valid", "41"):
         assert a.search(Query(text=text)).total == b.search(Query(text=text)).total
+
+
+def test_many_edits_stay_incremental_with_few_segments(entries_dir, tmp_path):
+    from kb.index import MERGE_AFTER
+
+    for n in range(30):
+        write_entry(entries_dir, f"e{n}", VALID.replace("A valid entry", f"Entry {n}"))
+    build(entries_dir, tmp_path / "ix", workers=1)
+    for k in range(3 * MERGE_AFTER):
+        write_entry(entries_dir, f"e{k % 5}", VALID.replace("A valid entry", f"Edit {k}"))
+        result = build(entries_dir, tmp_path / "ix")
+        assert (result.reindexed, result.incremental) == (1, True)
+        meta = read_meta(result.generation)
+        assert meta["segments"] <= len(meta["base_segments"]) + MERGE_AFTER
+    library = Library(tmp_path / "ix")
+    assert library.search(Query()).total == 30
+    assert library.search(Query(text="edit")).total == 5
