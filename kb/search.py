@@ -3,7 +3,8 @@
 `Library` holds the open index. It notices when a build swaps in a new generation and reopens
 it, so a running server serves the new index without a restart. Facet counts come from an
 in-memory layer (term -> bitset of documents) built when the index is opened: counting is a
-popcount of ANDed bitsets, and every facet is counted as if its own filter were off.
+popcount of ANDed bitsets, and every facet is counted as if its own filter were off. Text is
+scored with Whoosh's BM25F formula over postings read once per generation from Whoosh's reader.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ from kb.index import CURRENT, index_term, read_meta, read_records
 from kb.taxonomy import FACETS, PARAM, Taxonomy, load_synonyms, load_taxonomy
 
 PAGE_SIZE = 10
-SORTS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest", "title": "Title A-Z"}
+SORTS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest",
+         "title": "Title A to Z"}
 MAX_QUERY_CHARS = 500
 MAX_PAGE = 500
 MAX_VALUES_PER_FACET = 20
@@ -676,10 +678,10 @@ class Library:
             elif sort == "title":
                 rank = snap.title_rank
                 ranked = heapq.nsmallest(limit, candidates, key=lambda d: rank[d])
+            elif sort == "oldest":
+                ranked = heapq.nsmallest(limit, candidates, key=lambda d: (published[d], d))
             else:
                 ranked = heapq.nlargest(limit, candidates, key=lambda d: (published[d], -d))
-                if sort == "oldest":
-                    ranked = heapq.nsmallest(limit, candidates, key=lambda d: (published[d], d))
         stems = query_stems(text_q) if text_q is not None and snippets else set()
         hits = []
         for d in ranked[start:limit]:

@@ -17,7 +17,15 @@ from urllib.parse import parse_qsl, urlencode
 
 import bottle
 
-from kb.search import IndexMissing, Library, Query, QueryError, Results, query_from_params
+from kb.search import (
+    SORTS,
+    IndexMissing,
+    Library,
+    Query,
+    QueryError,
+    Results,
+    query_from_params,
+)
 from kb.taxonomy import FACETS, PARAM
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,7 +179,7 @@ def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bot
         return bottle.template(
             name, template_lookup=[str(TEMPLATES)], ctx=ctx, taxonomy=library.taxonomy,
             search_url=search_url, entry_url=entry_url, term_url=term_url, FACETS=FACETS,
-            PARAM=PARAM, alternates=alternates,
+            PARAM=PARAM, SORTS=SORTS, alternates=alternates,
             build_problems=app.config.get("kb.build_problems") or [],
         )
 

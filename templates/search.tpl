@@ -73,7 +73,7 @@
     <div class="field">
       <label for="sort">Sort by</label>
       <select id="sort" name="sort">
-% for value, label in (('relevance', 'Relevance'), ('newest', 'Newest'), ('oldest', 'Oldest'), ('title', 'Title A to Z')):
+% for value, label in SORTS.items():
         <option value="{{value}}"{{!' selected' if ctx['query']['sort'] == value else ''}}>{{label}}</option>
 % end
       </select>
