@@ -56,6 +56,11 @@ class HTTPProblem(Exception):
         self.status, self.title, self.message = status, title, message
 
 
+def human_date(iso: str) -> str:
+    """'2008-12-02' -> '2 December 2008', as GOV.UK writes dates."""
+    return f"{dt.date.fromisoformat(iso):%-d %B %Y}"
+
+
 def search_url(query: Query, path: str = "/search") -> str:
     params = query.params()
     return f"{path}?{urlencode(params)}" if params else path
@@ -179,7 +184,7 @@ def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bot
         return bottle.template(
             name, template_lookup=[str(TEMPLATES)], ctx=ctx, taxonomy=library.taxonomy,
             search_url=search_url, entry_url=entry_url, term_url=term_url, FACETS=FACETS,
-            PARAM=PARAM, SORTS=SORTS, alternates=alternates,
+            PARAM=PARAM, SORTS=SORTS, alternates=alternates, human_date=human_date,
             build_problems=app.config.get("kb.build_problems") or [],
         )
 

@@ -10,6 +10,6 @@
     <dt>Sectors</dt>
     <dd>{{', '.join(taxonomy['sectors'].label_of(s) for s in hit['sectors'])}}</dd>
     <dt>Published</dt>
-    <dd><time datetime="{{hit['published']}}">{{hit['published']}}</time></dd>
+    <dd><time datetime="{{hit['published']}}">{{human_date(hit['published'])}}</time></dd>
   </dl>
 </li>

@@ -18,12 +18,12 @@
   <dd>{{', '.join(ctx['organisations'])}}</dd>
 % end
   <dt>Published</dt>
-  <dd><time datetime="{{ctx['published']}}">{{ctx['published']}}</time></dd>
+  <dd><time datetime="{{ctx['published']}}">{{human_date(ctx['published'])}}</time></dd>
   <dt>Last updated</dt>
-  <dd><time datetime="{{ctx['updated'] or ctx['published']}}">{{ctx['updated'] or ctx['published']}}</time></dd>
+  <dd><time datetime="{{ctx['updated'] or ctx['published']}}">{{human_date(ctx['updated'] or ctx['published'])}}</time></dd>
 % if ctx['review_by']:
   <dt>Next review</dt>
-  <dd><time datetime="{{ctx['review_by']}}">{{ctx['review_by']}}</time></dd>
+  <dd><time datetime="{{ctx['review_by']}}">{{human_date(ctx['review_by'])}}</time></dd>
 % end
 </dl>
 <div class="entry-body">

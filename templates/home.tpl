@@ -18,6 +18,6 @@
 <h2>Newest examples</h2>
 <ul class="newest">
 % for e in ctx['newest']:
-  <li><a href="{{entry_url(e['slug'])}}">{{e['title']}}</a> <span class="meta">published <time datetime="{{e['published']}}">{{e['published']}}</time></span></li>
+  <li><a href="{{entry_url(e['slug'])}}">{{e['title']}}</a> <span class="meta">published <time datetime="{{e['published']}}">{{human_date(e['published'])}}</time></span></li>
 % end
 </ul>
