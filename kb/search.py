@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh import qparser
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.filedb.filestore import FileStorage
 from whoosh.query import And, Not, NullQuery, Or, Term
 from whoosh.query import Query as WhooshQuery
 
@@ -370,7 +370,9 @@ class Snapshot:
         self.taxonomy = load_taxonomy(generation / "taxonomy.yaml")
         self.synonyms = load_synonyms(generation / "synonyms.yaml")
         self.known_words = {w for group in self.synonyms for p in group for w in p.split()}
-        self.ix = whoosh_index.open_dir(str(generation))
+        # Read with plain file reads, not memory maps: the search keeps what it needs in its
+        # own caches, and a mapped 500 MB index would count in every process's resident memory.
+        self.ix = FileStorage(str(generation), supports_mmap=False).open_index()
         self.parser = make_parser(self.ix.schema)
         self._searcher = self.ix.searcher()
         self._whoosh_lock = threading.RLock()
@@ -406,6 +408,12 @@ class Snapshot:
         if warm:  # what every text search needs first, read before any request waits for it
             for field_ in SEARCH_FIELDS:
                 self.field_lengths(field_)
+
+    def __del__(self):
+        # The last request using this generation is done: close its files.
+        searcher = getattr(self, "_searcher", None)
+        if searcher is not None:
+            searcher.close()
 
     @contextmanager
     def whoosh(self):
