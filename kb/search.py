@@ -27,10 +27,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from whoosh import qparser
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query import And, Not, NullQuery, Or, Term
 from whoosh.query import Query as WhooshQuery
+from whoosh.util.numeric import byte_to_length
 
 from kb.entries import suggest
 from kb.index import CURRENT, index_term, read_meta, read_records
@@ -346,6 +347,27 @@ def _read_postings(reader, field_: str, text) -> tuple[array, array]:
     return docs, weights
 
 
+_LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
+
+
+def _read_lengths(reader, field_: str, size: int) -> list[int]:
+    """Every document's length in a field. Reads Whoosh's length column of each segment whole
+    where it can (a fifth of a second at 10,000 entries one document at a time)."""
+    out: list[int] = []
+    for segment, _ in reader.leaf_readers():
+        try:
+            column = segment._perdoc._cached_reader(_lenfield(field_), LENGTHS_COLUMN)
+            if column is None:  # no document has this field
+                out.extend([0] * segment.doc_count_all())
+            else:
+                out.extend(_LENGTH_OF_BYTE[b] for b in column)
+        except AttributeError:  # another codec: ask document by document
+            out.extend(segment.doc_field_length(d, field_, 0)
+                       for d in range(segment.doc_count_all()))
+    return out if len(out) == size else [reader.doc_field_length(d, field_, 0)
+                                         for d in range(size)]
+
+
 def _mask(docnums, size: int) -> int:
     bits = bytearray((size >> 3) + 1)
     for d in docnums:
@@ -580,9 +602,7 @@ class Snapshot:
     def field_lengths(self, field_: str) -> list[int]:
         if field_ not in self._lengths:
             with self.whoosh() as searcher:
-                reader = searcher.reader()
-                self._lengths[field_] = [reader.doc_field_length(d, field_, 0)
-                                         for d in range(self.size)]
+                self._lengths[field_] = _read_lengths(searcher.reader(), field_, self.size)
         return self._lengths[field_]
 
     def date_mask(self, date_from: dt.date | None, date_to: dt.date | None) -> int:
