@@ -802,9 +802,11 @@ def run(args) -> dict:
                 f"{args.clients} clients")
             server = Server(index, logs / f"gunicorn-{workers}.log", workers=workers)
             server.wait_ready()
+            # Each worker process fills its own caches; requests reach workers unevenly, so
+            # the warm-up queries go round several times to warm every worker alike.
             warm = Client(server.port)
             try:
-                for path in [q.url("/search.json") for q in warmup] * workers:
+                for path in [q.url("/search.json") for q in warmup] * (2 * workers):
                     warm.get(path)
             finally:
                 warm.close()
