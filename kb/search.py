@@ -824,6 +824,11 @@ class Library:
     def resolve_alias(self, slug: str) -> str | None:
         return self.snapshot().alias.get(slug)
 
+    def newest(self, limit: int) -> list[dict]:
+        """Light metadata of the `limit` most recently published entries."""
+        snap = self.snapshot()
+        return [snap.records[snap.slug_of[d]] for d in snap.order["newest"][:limit]]
+
     def records(self) -> list[dict]:
         """Light metadata of every entry, newest first."""
         snap = self.snapshot()

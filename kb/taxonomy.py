@@ -14,7 +14,6 @@ import yaml
 
 FACETS = ("principles", "sectors", "stages", "regions")
 PARAM = {"principles": "principle", "sectors": "sector", "stages": "stage", "regions": "region"}
-FACET_OF_PARAM = {param: facet for facet, param in PARAM.items()}
 
 
 class TaxonomyError(ValueError):
@@ -59,9 +58,6 @@ class Taxonomy:
 
     def __getitem__(self, name: str) -> Facet:
         return self.facets[name]
-
-    def by_param(self, param: str) -> Facet:
-        return self.facets[FACET_OF_PARAM[param]]
 
 
 def load_taxonomy(path: Path) -> Taxonomy:

@@ -271,7 +271,7 @@ def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bot
         taxonomy = library.taxonomy
         for v in ctx["facets"]["principle"]:
             v["description"] = taxonomy["principles"].terms[v["value"]].description
-        ctx["newest"] = [_light(r, base()) for r in library.records()[:5]]
+        ctx["newest"] = [_light(r, base()) for r in library.newest(5)]
         return ctx
 
     def search_ctx(snippets: bool = True, page_size: int | None = None) -> dict:
@@ -305,7 +305,7 @@ def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bot
     @app.get("/feed.atom")
     @page
     def feed():
-        newest = [_light(r, base()) for r in library.records()[:FEED_SIZE]]
+        newest = [_light(r, base()) for r in library.newest(FEED_SIZE)]
         return atom_feed("Newest examples", newest, base(), base() + "/feed.atom")
 
     def atom_feed(title: str, items: list[dict], base_url: str, self_url: str) -> str:
@@ -318,11 +318,11 @@ def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bot
     @app.get("/entries/<slug:re:[a-z0-9-]+>.md")
     @page
     def entry_markdown(slug: str):
-        record = entry_record(slug, ".md")
+        record = find_entry(slug, ".md")
         bottle.response.content_type = "text/markdown; charset=utf-8"
         return record["source"]
 
-    def entry_record(slug: str, suffix: str) -> dict:
+    def find_entry(slug: str, suffix: str) -> dict:
         record = library.entry(slug)
         if record is None:
             new = library.resolve_alias(slug)
@@ -335,7 +335,7 @@ def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bot
     @view("/entries/<slug:re:[a-z0-9-]+>", "entry.tpl")
     def entry_page(slug: str):
         suffix = ".json" if bottle.request.path.endswith(".json") else ""
-        ctx = entry_context(entry_record(slug, suffix), base())
+        ctx = entry_context(find_entry(slug, suffix), base())
         ctx["related"] = [_light(r, base()) for r in library.related(slug)]
         return ctx
 
