@@ -83,9 +83,10 @@ def build_cmd(entries_dir: Path, index_dir: Path, full: bool) -> None:
     Only files changed since the last build are re-read and re-indexed. On any error the
     previous index is left in place and serving, and the command exits 1.
     """
-    _taxonomy(entries_dir)
     try:
         result = build(entries_dir, index_dir, full=full)
+    except TaxonomyError as exc:
+        raise click.ClickException(str(exc)) from None
     except BuildError as exc:
         _echo_problems(entries_dir, exc.problems, err=True)
         raise click.ClickException(str(exc)) from None
