@@ -36,8 +36,10 @@ from whoosh.analysis import (
     StopFilter,
 )
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 from whoosh.lang.porter import stem
 from whoosh.reading import SegmentReader
+from whoosh.writing import NO_MERGE
 
 from kb.entries import (
     Address,
@@ -344,14 +346,12 @@ def build(entries_dir: Path, index_root: Path, full: bool = False,
         if incremental and not changed and not removed:  # nothing to do: keep the live index
             return BuildResult(previous, len(prev_light), time.monotonic() - started, [],
                                reindexed=0, incremental=True)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-        gen = index_root / f"gen-{stamp}-{os.getpid()}"
-        gen.mkdir()
+        gen = _new_generation(index_root)
         try:
             docs = [doc for _, _, doc, _ in prepared]
             if incremental:
                 base = set(prev_meta.get("base_segments", ()))
-                segments, deleted = _update_generation(previous, gen, removed, docs, base)
+                segments, deleted = _update_generation(previous, gen, removed, docs)
             else:
                 segments, deleted = _write_generation(gen, docs, workers), 0
                 base = set(segments)
@@ -381,7 +381,13 @@ def build(entries_dir: Path, index_root: Path, full: bool = False,
             shutil.rmtree(gen, ignore_errors=True)
             raise
         # Spare the previous generation: a server may still be answering from it.
-        _remove_old_generations(index_root, keep={gen.name, previous.name if previous else ""})
+        keep = {gen.name, previous.name if previous else ""}
+        if len(set(segments) - base) >= MERGE_AFTER:
+            # The edit is live; now fold the small segments of incremental builds into one,
+            # as a further generation, so no edit waits for a merge to be served.
+            gen = _merge_generation(index_root, gen, meta, base)
+            keep.add(gen.name)
+        _remove_old_generations(index_root, keep)
     warnings = sorted(p for p in problems if p.severity == "warning")
     return BuildResult(gen, len(light), time.monotonic() - started, warnings,
                        reindexed=len(changed), incremental=incremental)
@@ -427,41 +433,70 @@ def _write_generation(gen: Path, docs: list[dict], workers: int) -> list[str]:
     return [segment.segment_id() for segment in ix._segments()]
 
 
-def _merge_policy(base: set[str]):
-    """A Whoosh merge policy that leaves the segments of the last full build (`base`) alone and,
-    once MERGE_AFTER segments from incremental builds pile up, merges those into the new one.
-    They hold only edited entries, so the merge is small and no build pauses to rewrite the
-    whole index."""
-
-    def merge(writer, segments):
-        small = [s for s in segments if s.segment_id() not in base]
-        if len(small) < MERGE_AFTER:
-            return segments
-        for segment in small:
-            reader = SegmentReader(writer.storage, writer.schema, segment)
-            writer.add_reader(reader)
-            reader.close()
-        return [s for s in segments if s.segment_id() in base]
-
-    return merge
+def _new_generation(index_root: Path) -> Path:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+    gen = index_root / f"gen-{stamp}-{os.getpid()}"
+    gen.mkdir()
+    return gen
 
 
-def _update_generation(previous: Path, gen: Path, removed: list[str], docs: list[dict],
-                       base: set[str]) -> tuple[int, int]:
-    """Start `gen` as hard links to `previous` (segment files are never changed in place), then
-    delete and add documents as one new segment. Returns (segments, deleted documents)."""
-    for path in previous.iterdir():
-        if path.is_file() and path.name not in (META, FILES, RECORDS, "MAIN_WRITELOCK"):
+def _link_files(source: Path, gen: Path, skip: tuple[str, ...]) -> None:
+    """Hard-link a generation's files into a new one: Whoosh never changes a segment file in
+    place, and this build code never rewrites a file once a generation is published."""
+    for path in source.iterdir():
+        if path.is_file() and path.name not in skip:
             os.link(path, gen / path.name)
-    ix = whoosh_index.open_dir(str(gen))
+
+
+def _open_for_writing(gen: Path):
+    # Without memory maps: Whoosh copies a mapped segment file whole into memory when it opens
+    # it, which made a one-entry update read the large segments' term files in full.
+    return FileStorage(str(gen), supports_mmap=False).open_index()
+
+
+def _update_generation(previous: Path, gen: Path, removed: list[str],
+                       docs: list[dict]) -> tuple[list[str], int]:
+    """Start `gen` as hard links to `previous`, then delete and add documents as one new
+    segment, merging nothing. Returns (segment ids, deleted documents)."""
+    _link_files(previous, gen, skip=(META, FILES, RECORDS, "MAIN_WRITELOCK"))
+    ix = _open_for_writing(gen)
     writer = ix.writer(limitmb=64)
     for slug in removed:
         writer.delete_by_term("slug", slug)
     for doc in docs:
         writer.add_document(**doc)
-    writer.commit(mergetype=_merge_policy(base))
+    writer.commit(mergetype=NO_MERGE)
     segments = ix._segments()
     return [s.segment_id() for s in segments], sum(s.deleted_count() for s in segments)
+
+
+def _merge_generation(index_root: Path, source: Path, meta: dict, base: set[str]) -> Path:
+    """Publish a copy of `source` whose segments from incremental builds are merged into one,
+    leaving the segments of the last full build (`base`) alone. They hold only edited entries,
+    so the merge is small and no build rewrites the whole index. Returns the new generation."""
+    gen = _new_generation(index_root)
+    try:
+        _link_files(source, gen, skip=(META, "MAIN_WRITELOCK"))
+        ix = _open_for_writing(gen)
+
+        def merge_small(writer, segments):
+            for segment in segments:
+                if segment.segment_id() not in base:
+                    reader = SegmentReader(writer.storage, writer.schema, segment)
+                    writer.add_reader(reader)
+                    reader.close()
+            return [s for s in segments if s.segment_id() in base]
+
+        ix.writer(limitmb=64).commit(mergetype=merge_small)
+        segments = ix._segments()
+        merged = {**meta, "segments": len(segments),
+                  "deleted": sum(s.deleted_count() for s in segments)}
+        (gen / META).write_text(json.dumps(merged), encoding="utf-8")
+        _swap(index_root, gen)
+    except BaseException:
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
+    return gen
 
 
 def _swap(index_root: Path, gen: Path) -> None:
