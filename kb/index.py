@@ -39,7 +39,6 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.lang.porter import stem
 from whoosh.reading import SegmentReader
-from whoosh.writing import NO_MERGE
 
 from kb.entries import (
     Address,
@@ -62,7 +61,7 @@ RECORDS = "entries.pickle"  # slug -> light record; pickle loads several times f
 SCHEMA_VERSION = 2
 PARALLEL_FROM = 400  # files: below this, worker processes cost more than they save
 INCREMENTAL_UP_TO = 500  # changed files an incremental build takes on (or a quarter of all)
-MERGE_AFTER = 4  # segments from incremental builds merged into one once this many pile up
+MERGE_AFTER = 4  # segments of one size tier from incremental builds merged once this many pile up
 DELETED_FLOOR = 2000  # superseded documents tolerated whatever the size of the index
 MAX_DELETED_SHARE = 0.2  # superseded documents beyond this share call for a full build
 # The metadata kept in memory for every entry (results, facets, feeds); the rest stays on disk.
@@ -382,9 +381,9 @@ def build(entries_dir: Path, index_root: Path, full: bool = False,
             raise
         # Spare the previous generation: a server may still be answering from it.
         keep = {gen.name, previous.name if previous else ""}
-        if len(set(segments) - base) >= MERGE_AFTER:
-            # The edit is live; now fold the small segments of incremental builds into one,
-            # as a further generation, so no edit waits for a merge to be served.
+        if incremental and _tier_to_merge(_open_for_writing(gen)._segments(), base):
+            # The edit is live; now fold small segments of incremental builds together, as a
+            # further generation, so no edit waits for a merge to be served.
             gen = _merge_generation(index_root, gen, meta, base)
             keep.add(gen.name)
         _remove_old_generations(index_root, keep)
@@ -454,6 +453,12 @@ def _open_for_writing(gen: Path):
     return FileStorage(str(gen), supports_mmap=False).open_index()
 
 
+def _drop_empty(writer, segments):
+    """A Whoosh merge policy that merges nothing and drops segments with no live document left
+    (an entry edited again supersedes its only copy in a small segment)."""
+    return [s for s in segments if s.doc_count() > 0]
+
+
 def _update_generation(previous: Path, gen: Path, removed: list[str],
                        docs: list[dict]) -> tuple[list[str], int]:
     """Start `gen` as hard links to `previous`, then delete and add documents as one new
@@ -465,29 +470,47 @@ def _update_generation(previous: Path, gen: Path, removed: list[str],
         writer.delete_by_term("slug", slug)
     for doc in docs:
         writer.add_document(**doc)
-    writer.commit(mergetype=NO_MERGE)
+    writer.commit(mergetype=_drop_empty)
     segments = ix._segments()
     return [s.segment_id() for s in segments], sum(s.deleted_count() for s in segments)
 
 
+def _tiers(segments, base: set[str]) -> dict[int, list]:
+    """The segments written by incremental builds, by size tier: 1-9 documents, 10-99, ..."""
+    tiers: dict[int, list] = {}
+    for segment in segments:
+        if segment.segment_id() not in base:
+            tiers.setdefault(len(str(max(1, segment.doc_count_all()))), []).append(segment)
+    return tiers
+
+
+def _tier_to_merge(segments, base: set[str]) -> list:
+    """The segments of the smallest size tier holding MERGE_AFTER or more, or []. Merging a
+    tier at a time (as log-structured indexes do) keeps merges small: four one-entry segments
+    are merged without rewriting the hundred entries of an earlier batch."""
+    full = [members for _, members in sorted(_tiers(segments, base).items())
+            if len(members) >= MERGE_AFTER]
+    return full[0] if full else []
+
+
 def _merge_generation(index_root: Path, source: Path, meta: dict, base: set[str]) -> Path:
-    """Publish a copy of `source` whose segments from incremental builds are merged into one,
-    leaving the segments of the last full build (`base`) alone. They hold only edited entries,
-    so the merge is small and no build rewrites the whole index. Returns the new generation."""
+    """Publish a copy of `source` with the smallest full tier of small segments merged into
+    one; the segments of the last full build (`base`) are left alone. Returns the new
+    generation."""
     gen = _new_generation(index_root)
     try:
         _link_files(source, gen, skip=(META, "MAIN_WRITELOCK"))
         ix = _open_for_writing(gen)
 
-        def merge_small(writer, segments):
-            for segment in segments:
-                if segment.segment_id() not in base:
-                    reader = SegmentReader(writer.storage, writer.schema, segment)
-                    writer.add_reader(reader)
-                    reader.close()
-            return [s for s in segments if s.segment_id() in base]
+        def merge_tier(writer, segments):
+            tier = _tier_to_merge(segments, base)
+            for segment in tier:
+                reader = SegmentReader(writer.storage, writer.schema, segment)
+                writer.add_reader(reader)
+                reader.close()
+            return [s for s in segments if s not in tier]
 
-        ix.writer(limitmb=64).commit(mergetype=merge_small)
+        ix.writer(limitmb=64).commit(mergetype=merge_tier)
         segments = ix._segments()
         merged = {**meta, "segments": len(segments),
                   "deleted": sum(s.deleted_count() for s in segments)}

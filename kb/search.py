@@ -48,7 +48,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _EXPLICIT = re.compile(r'"|\b(AND|OR|NOT)\b|[()]')  # the user wrote query syntax: obey it
 MIN_SHOULD_MATCH = 0.5  # share of a 3+ word query's words a result must contain (rounded up)
 BM25_K1, BM25_B = 1.2, 0.75
-FOLLOW_INTERVAL = 0.1  # seconds between a server's checks for a new index generation
+FOLLOW_INTERVAL = 0.05  # seconds between a server's checks for a new index generation
 POSTINGS_BUDGET = 6_000_000  # scored postings cached per index generation (12 bytes each)
 
 

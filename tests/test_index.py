@@ -166,3 +166,37 @@ def test_an_edit_is_published_before_small_segments_are_merged(entries_dir, tmp_
         assert len(snap.docnum) == 8
         assert list(snap.term_scores("title", index_term(f"revision{MERGE_AFTER - 1}"))) == [
             snap.docnum[f"e{MERGE_AFTER - 1}"]]
+
+
+def _small_segment_sizes(generation):
+    from whoosh.filedb.filestore import FileStorage
+
+    base = set(read_meta(generation)["base_segments"])
+    return sorted(s.doc_count_all() for s in FileStorage(str(generation)).open_index()._segments()
+                  if s.segment_id() not in base)
+
+
+def test_merges_take_one_size_tier_and_drop_superseded_segments(entries_dir, tmp_path):
+    """Four one-entry segments are merged without rewriting an earlier batch's segment, and a
+    segment whose only entry was edited again disappears without a merge."""
+    from kb.index import MERGE_AFTER
+
+    for n in range(40):
+        write_entry(entries_dir, f"e{n}", VALID.replace("A valid entry", f"Entry {n}"))
+    build(entries_dir, tmp_path / "ix", workers=1)
+    for n in range(20, 32):  # a batch of twelve: the 10-99 tier
+        write_entry(entries_dir, f"e{n}", VALID.replace("A valid entry", f"Batch {n}"))
+    build(entries_dir, tmp_path / "ix")
+    write_entry(entries_dir, "e0", VALID.replace("A valid entry", "First edit"))
+    build(entries_dir, tmp_path / "ix")
+    write_entry(entries_dir, "e0", VALID.replace("A valid entry", "Second edit"))
+    result = build(entries_dir, tmp_path / "ix")
+    assert _small_segment_sizes(result.generation) == [1, 12]  # the first edit's segment went
+    for k in range(1, MERGE_AFTER):
+        write_entry(entries_dir, f"e{k}", VALID.replace("A valid entry", f"Edit {k}"))
+        result = build(entries_dir, tmp_path / "ix")
+    assert _small_segment_sizes(result.generation) == [MERGE_AFTER, 12]
+    library = Library(tmp_path / "ix")
+    assert library.search(Query()).total == 40
+    assert library.search(Query(text="batch")).total == 12
+    assert library.search(Query(text="second edit")).total == 1
