@@ -9,6 +9,7 @@ scored with Whoosh's BM25F formula over postings read once per generation from W
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import heapq
 import html
@@ -277,39 +278,38 @@ def query_stems(q: WhooshQuery) -> set[str]:
 
 
 def snippet(text: str, stems: set[str], words: int = 36) -> str:
-    """The passage of `text` with the most distinct matched words, escaped, matches in <mark>."""
-    tokens = list(_WORD.finditer(text))
-    if not tokens:
+    """The passage of `text` with the most distinct matched words, escaped, matches in <mark>.
+    Words are stemmed once per distinct spelling, and passages are scored over the matches
+    alone: a results page builds ten of these from bodies of several hundred words."""
+    tokens = _WORD.findall(text)
+    hits = {w for w in set(tokens) if stem(w) in stems}
+    where = [i for i, w in enumerate(tokens) if w in hits]  # token numbers of the matches
+    if not where:
         return ""
-    matched = [stem(t.group()) in stems for t in tokens]
-    if not any(matched):
-        return ""
-    # Slide a window of `words` tokens; keep the one with the most distinct matched words.
-    best, best_score, distinct, counts = 0, 0, 0, {}
-    for i, token in enumerate(tokens):
-        if matched[i]:
-            w = token.group().lower()
-            counts[w] = counts.get(w, 0) + 1
-            distinct += counts[w] == 1
-        if i >= words and matched[i - words]:
-            w = tokens[i - words].group().lower()
+    # A window of `words` tokens ending at each match; keep the one with the most distinct
+    # matched words (the first such window).
+    best, best_score, counts, left = 0, 0, Counter(), 0
+    for i in where:
+        counts[tokens[i].lower()] += 1
+        while where[left] <= i - words:
+            w = tokens[where[left]].lower()
             counts[w] -= 1
-            distinct -= counts[w] == 0
-        if distinct > best_score:
-            best, best_score = max(0, i - words + 1), distinct
-    first = next(i for i in range(best, len(tokens)) if matched[i])
+            if not counts[w]:
+                del counts[w]
+            left += 1
+        if len(counts) > best_score:
+            best, best_score = max(0, i - words + 1), len(counts)
+    first = where[bisect.bisect_left(where, best)]
     best = max(0, first - 4)  # a few words of context before the first match
     end = min(len(tokens), best + words)
-    begin_char = tokens[best].start()
-    end_char = tokens[end - 1].end()
-    out, pos = [], begin_char
-    for i in range(best, end):
-        t = tokens[i]
-        if matched[i]:
-            out.append(html.escape(text[pos:t.start()]))
-            out.append(f"<mark>{html.escape(t.group())}</mark>")
-            pos = t.end()
-    out.append(html.escape(text[pos:end_char]))
+    spans = [m.span() for m in itertools.islice(_WORD.finditer(text), best, end)]
+    out, pos = [], spans[0][0]
+    for i, (start, stop) in enumerate(spans, best):
+        if tokens[i] in hits:
+            out.append(html.escape(text[pos:start]))
+            out.append(f"<mark>{html.escape(text[start:stop])}</mark>")
+            pos = stop
+    out.append(html.escape(text[pos:spans[-1][1]]))
     prefix = "… " if best > 0 else ""
     suffix = " …" if end < len(tokens) else ""
     return prefix + " ".join("".join(out).split()) + suffix
