@@ -485,29 +485,39 @@ def edit_served(server: Server, entries: Path, index: Path, files: list[Path], k
 # --- query latency in-process ---------------------------------------------------------------
 
 
-def time_queries(search, queries: list[BenchQuery], warmup: list[BenchQuery],
-                 budget: float, max_passes: int = 5) -> dict:
-    """Warm up on other queries, then time each query once (the headline figures: a warm
-    process meeting queries it has not seen), then repeat passes while within the budget
-    (figures kept apart: they show what caches of earlier answers are worth)."""
+def time_side_by_side(engines: dict, queries: list[BenchQuery], warmup: list[BenchQuery],
+                      budget: float, max_passes: int = 5) -> dict[str, dict]:
+    """Time several ways of answering the same queries, query by query in turn (the order
+    rotating from one query to the next), so that a machine growing busier or quieter during
+    the run affects them all alike. Each is warmed up on other queries first. The headline
+    figures are the first pass: a warm process meeting queries it has not seen. Repeat passes,
+    run while within the budget, are kept apart: they show what caches of earlier answers are
+    worth."""
+    names = list(engines)
     for q in warmup:
-        search(q)
-    passes: list[list[float]] = []
+        for name in names:
+            engines[name](q)
+    passes: list[dict[str, list[float]]] = []
     started = time.perf_counter()
     while len(passes) < max_passes:
-        times = []
-        for q in queries:
-            t = time.perf_counter()
-            search(q)
-            times.append(time.perf_counter() - t)
+        times: dict[str, list[float]] = {name: [] for name in names}
+        for i, q in enumerate(queries):
+            for name in names[i % len(names):] + names[:i % len(names)]:
+                t = time.perf_counter()
+                engines[name](q)
+                times[name].append(time.perf_counter() - t)
         passes.append(times)
         elapsed = time.perf_counter() - started
         if elapsed / len(passes) * (len(passes) + 1) > budget:
             break
-    out = {**summarise_ms(passes[0]), "warmup_queries": len(warmup)}
-    if len(passes) > 1:
-        repeats = [t for times in passes[1:] for t in times]
-        out["repeat_passes"] = {**summarise_ms(repeats), "passes": len(passes) - 1}
+    out = {}
+    for name in names:
+        first = passes[0][name]
+        out[name] = {**summarise_ms(first), "warmup_queries": len(warmup),
+                     "requests_per_s_1_client": len(first) / sum(first)}
+        if len(passes) > 1:
+            repeats = [t for times in passes[1:] for t in times[name]]
+            out[name]["repeat_passes"] = {**summarise_ms(repeats), "passes": len(passes) - 1}
     return out
 
 
@@ -638,7 +648,7 @@ def table_rows(r: dict) -> list[tuple[str, object, object, object]]:
          None, None),
         ("/search.json p50 − in-process p50: ms",
          h["search.json"]["latency"]["p50_ms"] - q["p50_ms"], None, None),
-        ("server RSS after warm-up MB", mb(h["server_rss_bytes"]), None, None),
+        ("server RSS after the timed queries MB", mb(h["server_rss_bytes"]), None, None),
         ("server RSS after HTTP runs MB", mb(h["server_rss_end_bytes"]), None, None),
         ("  of which heap (RssAnon) MB", mb(h.get("server_rss_end_anon_bytes")), None, None),
         ("  of which mapped files (RssFile) MB", mb(h.get("server_rss_end_file_bytes")),
@@ -760,56 +770,52 @@ def run(args) -> dict:
                      "log": (logs / "build-fts5.log").read_text(errors="replace").strip()}
         log(f"FTS5 build: {child.seconds:.1f}s, {n / child.seconds:.0f} entries/s")
 
-        from kb.search import Library, Query
-
-        log(f"in-process queries (kb): {len(warmup)} to warm up, then {len(queries)} timed")
-        library = Library(index)
-        totals = {}
-
-        def ours(q: BenchQuery):
-            res = library.search(Query(text=q.text, filters=q.filters))
-            totals[q.url()] = res.total
-            return res
-
-        timing = time_queries(ours, queries, warmup, cfg["query_budget"])
-        result["queries_in_process"] = {**timing, "mean_total": statistics.fmean(
-            totals[q.url()] for q in queries)}
-        log(f"kb in-process: p50 {timing['p50_ms']:.1f} ms, p99 {timing['p99_ms']:.1f} ms")
-
         from bench.fts5 import Fts5Library
-
-        log("in-process queries (FTS5)")
-        fts = Fts5Library(db, entries / "synonyms.yaml")
-        fts_totals = {}
-
-        def peer(q: BenchQuery):
-            res = fts.search(q.text, q.filters)
-            fts_totals[q.url()] = res.total
-            return res
-
-        try:
-            timing = time_queries(peer, queries, warmup, cfg["query_budget"])
-        finally:
-            fts.close()
-        result["fts5"] = {"build": fts_build,
-                          "queries": {**timing, "mean_total": statistics.fmean(
-                              fts_totals[q.url()] for q in queries)}}
-        log(f"FTS5 in-process: p50 {timing['p50_ms']:.1f} ms, p99 {timing['p99_ms']:.1f} ms")
+        from kb.search import Library, Query
 
         log("starting kb serve")
         server = Server(index, logs / "serve.log")
         started_in = server.wait_ready()
-        log(f"kb serve ready on 127.0.0.1:{server.port} in {started_in:.1f}s; warming up")
+        log(f"kb serve ready on 127.0.0.1:{server.port} in {started_in:.1f}s")
+        library = Library(index)
+        fts = Fts5Library(db, entries / "synonyms.yaml")
+        client = Client(server.port)
+        totals: dict[str, dict[str, int]] = {"kb": {}, "fts5": {}}
+
+        def ours(q: BenchQuery):
+            totals["kb"][q.url()] = library.search(Query(text=q.text, filters=q.filters)).total
+
+        def peer(q: BenchQuery):
+            totals["fts5"][q.url()] = fts.search(q.text, q.filters).total
+
+        def over_http(route: str):
+            def get(q: BenchQuery):
+                status, _ = client.get(q.url(route))
+                if status != 200:
+                    raise BenchError(f"{q.url(route)} answered {status}; see "
+                                     f"{server.log_path}")
+            return get
+
+        log(f"results page, side by side (kb in process, FTS5 in process, kb over HTTP as "
+            f"/search and /search.json): {len(warmup)} queries to warm up, then "
+            f"{len(queries)} timed")
+        try:
+            timed = time_side_by_side({"kb": ours, "fts5": peer,
+                                       "search": over_http("/search"),
+                                       "search.json": over_http("/search.json")},
+                                      queries, warmup, cfg["query_budget"])
+        finally:
+            fts.close()
+            client.close()
+        result["queries_in_process"] = {**timed["kb"], "mean_total": statistics.fmean(
+            totals["kb"].values())}
+        result["fts5"] = {"build": fts_build,
+                          "queries": {**timed["fts5"], "mean_total": statistics.fmean(
+                              totals["fts5"].values())}}
+        for name in ("kb", "fts5", "search", "search.json"):
+            log(f"{name}: p50 {timed[name]['p50_ms']:.1f} ms, p99 {timed[name]['p99_ms']:.1f} ms")
         search_paths = [q.url("/search") for q in queries]
         json_paths = [q.url("/search.json") for q in queries]
-        warm = Client(server.port)
-        try:
-            for path in ([q.url("/search") for q in warmup] + [q.url("/search.json")
-                                                               for q in warmup]
-                         + ["/healthz"] * 20):
-                warm.get(path)
-        finally:
-            warm.close()
         warm_rss = server.rss()
         http = {"port": server.port, "startup_s": started_in,
                 "server_rss_bytes": warm_rss.get("VmRSS"),
@@ -817,14 +823,16 @@ def run(args) -> dict:
                 "server_rss_file_bytes": warm_rss.get("RssFile")}
         for name, paths in (("search", search_paths), ("search.json", json_paths),
                             ("healthz", ["/healthz"] * 2000)):
-            log(f"HTTP /{name}: latency, 1 client")
-            lat = http_latency(server.port, paths, cfg["http_budget"])
-            log(f"HTTP /{name}: p50 {lat['p50_ms']:.1f} ms, p99 {lat['p99_ms']:.1f} ms; "
-                f"throughput, {args.clients} clients")
+            if name == "healthz":
+                log("HTTP /healthz: latency, 1 client")
+                lat = http_latency(server.port, paths, cfg["http_budget"])
+            else:
+                lat = {**timed[name], "errors": 0}
+            log(f"HTTP /{name}: throughput, {args.clients} clients")
             thr = http_throughput(server.port, paths, args.clients, cfg["throughput_seconds"])
             if lat["errors"] or thr["errors"]:
                 raise BenchError(f"/{name}: {lat['errors'] + thr['errors']} responses were "
-                                 f"not 200 ({lat['statuses']}); see {logs / 'serve.log'}")
+                                 f"not 200; see {logs / 'serve.log'}")
             http[name] = {"latency": lat, "throughput": thr}
         end_rss = server.rss()
         http["server_rss_end_bytes"] = end_rss.get("VmRSS")
