@@ -375,33 +375,36 @@ def warm_workers(port: int, paths: list[str], workers: int) -> None:
 
 
 def worker_scaling(index: Path, logs: Path, paths: list[str], clients: int, seconds: float,
-                   rounds: int) -> dict:
-    """Throughput of gunicorn with one worker process, then two, `rounds` times in turn, each
-    server warmed on the timed paths first. The ratio is of the medians over the rounds:
-    alternating and repeating keeps a passing disturbance on a shared machine from deciding
-    it."""
-    runs: dict[str, list[dict]] = {"1": [], "2": []}
-    for r in range(rounds):
-        for workers in (1, 2):
-            server = Server(index, logs / f"gunicorn-{workers}-{r + 1}.log", workers=workers)
-            try:
-                server.wait_ready()
-                warm_workers(server.port, paths, workers)
+                   count: int) -> dict:
+    """Throughput of gunicorn with one worker process against two. Both servers run at once
+    and are warmed on the timed paths; then short timed windows alternate between them,
+    `count` windows each, so that a shared machine growing busier or quieter affects both
+    alike. The ratio is of all requests served in the windows (of equal total length)."""
+    servers = {w: Server(index, logs / f"gunicorn-{w}.log", workers=w) for w in (1, 2)}
+    windows: dict[str, list[dict]] = {"1": [], "2": []}
+    try:
+        for workers, server in servers.items():
+            server.wait_ready()
+            warm_workers(server.port, paths, workers)
+        for r in range(count):
+            for workers in ((1, 2) if r % 2 == 0 else (2, 1)):
+                server = servers[workers]
                 thr = http_throughput(server.port, paths, clients, seconds)
-            finally:
-                server.stop()
-            if thr["errors"]:
-                raise BenchError(f"gunicorn with {workers} worker(s): {thr['errors']} responses "
-                                 f"were not 200; see {server.log_path}")
-            runs[str(workers)].append(thr)
-            log(f"  round {r + 1}, {workers} worker(s): {thr['requests_per_s']:.1f} req/s")
-    out: dict = {"rounds": rounds, "runs": runs}
-    for workers, measured in runs.items():
-        out[workers] = {"clients": clients, "requests_per_s": statistics.median(
-            m["requests_per_s"] for m in measured)}
+                if thr["errors"]:
+                    raise BenchError(f"gunicorn with {workers} worker(s): {thr['errors']} "
+                                     f"responses were not 200; see {server.log_path}")
+                windows[str(workers)].append(thr)
+            log(f"  window {r + 1}: 1 worker {windows['1'][-1]['requests_per_s']:.1f} req/s, "
+                f"2 workers {windows['2'][-1]['requests_per_s']:.1f} req/s")
+    finally:
+        for server in servers.values():
+            server.stop()
+    out: dict = {"windows": count, "runs": windows}
+    for workers, measured in windows.items():
+        out[workers] = {"clients": clients,
+                        "requests_per_s": sum(m["requests"] for m in measured)
+                        / sum(m["seconds"] for m in measured)}
     out["ratio"] = ratio(out["2"]["requests_per_s"], out["1"]["requests_per_s"])
-    out["ratios"] = [ratio(two["requests_per_s"], one["requests_per_s"])
-                     for one, two in zip(runs["1"], runs["2"], strict=True)]
     return out
 
 
@@ -661,7 +664,7 @@ def table_rows(r: dict) -> list[tuple[str, object, object, object]]:
              w["1"]["requests_per_s"], None, None),
             (f"gunicorn 2 workers: /search.json req/s, {w['2']['clients']} clients",
              w["2"]["requests_per_s"], None, None),
-            (f"2 workers ÷ 1 worker: req/s (median of {w.get('rounds', 1)} round(s))",
+            (f"2 workers ÷ 1 worker: req/s ({w.get('windows', 1)} alternating windows each)",
              w["ratio"], None, None),
         ]
     return rows
@@ -720,7 +723,8 @@ def defaults(n: int) -> dict:
         "query_budget": 6.0 if quick else 40.0,
         "http_budget": 6.0 if quick else 30.0,
         "throughput_seconds": 1.5 if quick else 5.0,
-        "scaling_rounds": 1 if quick else 3,
+        "scaling_windows": 2 if quick else 8,
+        "scaling_seconds": 1.5 if quick else 3.0,
     }
 
 
@@ -855,10 +859,11 @@ def run(args) -> dict:
         server.stop()
         server = None
 
-        log(f"gunicorn with 1 and 2 worker processes, {cfg['scaling_rounds']} round(s): "
-            f"/search.json throughput, {args.clients} clients")
+        log(f"gunicorn with 1 and with 2 worker processes: /search.json throughput, "
+            f"{args.clients} clients, {cfg['scaling_windows']} alternating windows of "
+            f"{cfg['scaling_seconds']:g}s each")
         scaling = worker_scaling(index, logs, json_paths, args.clients,
-                                 cfg["throughput_seconds"], cfg["scaling_rounds"])
+                                 cfg["scaling_seconds"], cfg["scaling_windows"])
         result["http"]["workers"] = scaling
 
         result["edits"] = {
