@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import gc
 import hashlib
 import json
 import os
@@ -211,6 +212,20 @@ def document(record: dict, taxonomy: Taxonomy) -> dict:
 
 
 @contextmanager
+def paused_gc():
+    """Pause Python's cyclic garbage collector while loading many small objects that form no
+    cycles (records, per-document tables): each collection would walk them all again, which
+    tripled the time to read 50,000 records."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextmanager
 def build_lock(index_root: Path):
     """Hold the build lock; a second build fails at once with a clear message. The kernel
     releases the lock when a build dies, so a killed build never leaves a stale lock."""
@@ -312,6 +327,11 @@ def build(entries_dir: Path, index_root: Path, full: bool = False,
     small segment. A full build happens with `full`, after a vocabulary or schema change, when
     many files changed, or when superseded copies of edited entries have piled up.
     """
+    with paused_gc():
+        return _build(entries_dir, index_root, full, workers)
+
+
+def _build(entries_dir: Path, index_root: Path, full: bool, workers: int | None) -> BuildResult:
     started = time.monotonic()
     entries_dir, index_root = Path(entries_dir), Path(index_root)
     workers = workers or os.cpu_count() or 1

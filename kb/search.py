@@ -35,7 +35,7 @@ from whoosh.query import Query as WhooshQuery
 from whoosh.util.numeric import byte_to_length
 
 from kb.entries import suggest
-from kb.index import CURRENT, index_term, read_meta, read_records
+from kb.index import CURRENT, index_term, paused_gc, read_meta, read_records
 from kb.taxonomy import FACETS, PARAM, Taxonomy, load_synonyms, load_taxonomy
 
 PAGE_SIZE = 10
@@ -396,6 +396,19 @@ def _read_slugs(reader, size: int) -> list[str]:
     return out if len(out) == size else list(reader.column_reader("slug"))
 
 
+def _live_docs(reader) -> list[int]:
+    """The numbers of the documents not deleted, a segment at a time (asking Whoosh document
+    by document took a seventh of a second at 50,000 entries)."""
+    live: list[int] = []
+    for segment, base in reader.leaf_readers():
+        try:
+            deleted = segment.deleted_docs_set if segment.has_deletions() else frozenset()
+        except AttributeError:  # another reader kind
+            return list(reader.all_doc_ids())
+        live.extend(base + d for d in range(segment.doc_count_all()) if d not in deleted)
+    return live
+
+
 def _mask(docnums, size: int) -> int:
     bits = bytearray((size >> 3) + 1)
     for d in docnums:
@@ -415,6 +428,10 @@ class Snapshot:
     """One generation of the index, opened, with its facet layer. Immutable once built."""
 
     def __init__(self, generation: Path, warm: bool = False):
+        with paused_gc():  # hundreds of thousands of small objects, none in a cycle
+            self._open(generation, warm)
+
+    def _open(self, generation: Path, warm: bool) -> None:
         self.generation = generation
         self.meta = read_meta(generation)
         self.taxonomy = load_taxonomy(generation / "taxonomy.yaml")
@@ -429,7 +446,7 @@ class Snapshot:
         self._word_for_stem: dict[str, str] | None = None
         reader = self._searcher.reader()
         self.size = reader.doc_count_all()
-        live = list(reader.all_doc_ids())
+        live = _live_docs(reader)
         self.live = _mask(live, self.size)
         slugs = _read_slugs(reader, self.size)  # docnum -> slug
         light = read_records(generation)
