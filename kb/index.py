@@ -57,9 +57,11 @@ from kb.taxonomy import FACETS, Taxonomy, load_taxonomy
 CURRENT = "current"
 LOCK = ".build.lock"
 META = "kb-meta.json"
-FILES = "kb-files.pickle"  # content hashes and stats, for the next incremental build
+FILES = "kb-files.pickle"  # hashes, stats and addresses of the files, for incremental builds
 RECORDS = "entries.pickle"  # slug -> light record; pickle loads several times faster than JSON
-SCHEMA_VERSION = 2
+DELTA = "entries-delta.pickle"  # records changed and removed since RECORDS was written
+SCHEMA_VERSION = 3
+DELTA_UP_TO = 1000  # records a delta holds (or a twentieth of all) before RECORDS is rewritten
 PARALLEL_FROM = 400  # files: below this, worker processes cost more than they save
 INCREMENTAL_UP_TO = 500  # changed files an incremental build takes on (or a quarter of all)
 MERGE_AFTER = 4  # segments of one size tier from incremental builds merged once this many pile up
@@ -342,59 +344,65 @@ def _build(entries_dir: Path, index_root: Path, full: bool, workers: int | None)
         previous = current_generation(index_root)
         prev_meta = _usable_meta(previous, vocab) if previous and not full else None
         hashes, stats = _content_hashes(files, prev_meta)
-        prev_light = read_records(previous) if prev_meta else {}
-        unchanged = {rec["path"]: rec for rec in prev_light.values()
-                     if prev_meta["hashes"].get(rec["path"]) == hashes.get(rec["path"])}
+        # rel -> (slug, aliases) of every file the live generation indexed
+        prev_addresses = prev_meta["addresses"] if prev_meta else {}
+        unchanged = {rel for rel, digest in (prev_meta or {}).get("hashes", {}).items()
+                     if hashes.get(rel) == digest}
         changed = [(path, rel) for path, rel in files if rel not in unchanged]
         incremental = (prev_meta is not None
                        and prev_meta.get("deleted", 0) <= max(MAX_DELETED_SHARE * len(files),
                                                               DELETED_FLOOR)
                        and len(changed) <= max(INCREMENTAL_UP_TO, len(files) // 4))
         if not incremental:
-            unchanged, changed = {}, files
+            unchanged, changed = set(), files
         prepared = _prepare_all(changed, taxonomy, workers)
+        addresses = {rel: prev_addresses[rel] for rel in unchanged}
         problems = [p for *_, found in prepared for p in found]
         problems += address_problems([a for a, *_ in prepared] + [
-            Address(rec["path"], rec["slug"], tuple(rec["aliases"])) for rec in unchanged.values()])
+            Address(rel, slug, tuple(aliases)) for rel, (slug, aliases) in addresses.items()])
         problems += synonym_problems(entries_dir / "synonyms.yaml")
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             raise BuildError(f"{len(errors)} error(s) in {entries_dir}; the index was not changed",
                              sorted(problems))
-        removed = [rec["slug"] for rec in prev_light.values() if rec["path"] not in unchanged]
+        removed = [slug for rel, (slug, _) in prev_addresses.items() if rel not in unchanged]
         if incremental and not changed and not removed:  # nothing to do: keep the live index
-            return BuildResult(previous, len(prev_light), time.monotonic() - started, [],
+            return BuildResult(previous, len(addresses), time.monotonic() - started, [],
                                reindexed=0, incremental=True)
+        new_light = {lt["slug"]: lt for _, lt, _, _ in prepared if lt is not None}
+        addresses.update({rec["path"]: (slug, tuple(rec["aliases"]))
+                          for slug, rec in new_light.items()})
         gen = _new_generation(index_root)
         try:
             docs = [doc for _, _, doc, _ in prepared]
             if incremental:
                 base = set(prev_meta.get("base_segments", ()))
                 segments, deleted = _update_generation(previous, gen, removed, docs)
+                records_id = _write_records(gen, previous, prev_meta, removed, new_light,
+                                            len(addresses))
             else:
                 segments, deleted = _write_generation(gen, docs, workers), 0
                 base = set(segments)
-            light = {rec["slug"]: rec for rec in unchanged.values()}
-            light.update({lt["slug"]: lt for _, lt, _, _ in prepared})
+                records_id = _write_records(gen, None, None, [], new_light, len(addresses))
             meta = {
                 "schema": SCHEMA_VERSION,
                 "vocabularies": vocab,
                 "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "entries": len(light),
+                "entries": len(addresses),
                 "commit": git_commit(entries_dir),
                 "segments": len(segments),
                 "base_segments": sorted(base),  # written by the last full build
                 "deleted": deleted,  # superseded documents still in segments
+                "records": records_id,  # names the RECORDS file, which later builds may share
             }
             (gen / META).write_text(json.dumps(meta), encoding="utf-8")
-            paths = [rec["path"] for rec in light.values()]
             (gen / FILES).write_bytes(pickle.dumps({
-                "hashes": {rel: hashes[rel] for rel in paths},
-                "stats": {rel: stats[rel] for rel in paths}}, protocol=5))
+                "hashes": {rel: hashes[rel] for rel in addresses},
+                "stats": {rel: stats[rel] for rel in addresses},
+                "addresses": addresses}, protocol=5))
             for name in ("taxonomy.yaml", "synonyms.yaml"):
                 if (entries_dir / name).exists():
                     shutil.copyfile(entries_dir / name, gen / name)
-            (gen / RECORDS).write_bytes(pickle.dumps(light, protocol=5))
             _swap(index_root, gen)
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
@@ -408,7 +416,7 @@ def _build(entries_dir: Path, index_root: Path, full: bool, workers: int | None)
             keep.add(gen.name)
         _remove_old_generations(index_root, keep)
     warnings = sorted(p for p in problems if p.severity == "warning")
-    return BuildResult(gen, len(light), time.monotonic() - started, warnings,
+    return BuildResult(gen, len(addresses), time.monotonic() - started, warnings,
                        reindexed=len(changed), incremental=incremental)
 
 
@@ -427,6 +435,31 @@ def _content_hashes(files, prev_meta: dict | None) -> tuple[dict, dict]:
             with open(path, "rb") as fh:
                 hashes[rel] = hashlib.sha256(fh.read()).hexdigest()
     return hashes, stats
+
+
+def _write_records(gen: Path, previous: Path | None, prev_meta: dict | None,
+                   removed: list[str], new_light: dict[str, dict], entries: int) -> str:
+    """Write the generation's light records; returns the id of its RECORDS file.
+
+    An incremental build shares the previous generation's RECORDS file (a hard link) and
+    writes only what changed since that file was written (DELTA), so a one-entry edit neither
+    reads nor rewrites the records of every entry, and a server can reuse the records it has.
+    Once the delta grows past DELTA_UP_TO (or a twentieth of the entries), RECORDS is
+    rewritten whole."""
+    if previous is not None and prev_meta.get("records"):
+        old = read_delta(previous)
+        gone = set(removed)
+        delta = {"changed": {slug: rec for slug, rec in old["changed"].items()
+                             if slug not in gone},
+                 "removed": (old["removed"] | gone) - set(new_light)}
+        delta["changed"].update(new_light)
+        if len(delta["changed"]) + len(delta["removed"]) <= max(DELTA_UP_TO, entries // 20):
+            os.link(previous / RECORDS, gen / RECORDS)
+            (gen / DELTA).write_bytes(pickle.dumps(delta, protocol=5))
+            return prev_meta["records"]
+        new_light = apply_delta(read_base_records(previous), delta)
+    (gen / RECORDS).write_bytes(pickle.dumps(new_light, protocol=5))
+    return f"{gen.name}/{RECORDS}"
 
 
 def _usable_meta(generation: Path, vocab: str) -> dict | None:
@@ -483,7 +516,7 @@ def _update_generation(previous: Path, gen: Path, removed: list[str],
                        docs: list[dict]) -> tuple[list[str], int]:
     """Start `gen` as hard links to `previous`, then delete and add documents as one new
     segment, merging nothing. Returns (segment ids, deleted documents)."""
-    _link_files(previous, gen, skip=(META, FILES, RECORDS, "MAIN_WRITELOCK"))
+    _link_files(previous, gen, skip=(META, FILES, RECORDS, DELTA, "MAIN_WRITELOCK"))
     ix = _open_for_writing(gen)
     writer = ix.writer(limitmb=64)
     for slug in removed:
@@ -557,9 +590,29 @@ def _remove_old_generations(index_root: Path, keep: set[str]) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def read_base_records(generation: Path) -> dict[str, dict]:
+    """slug -> light record as RECORDS holds them, before the generation's DELTA."""
+    return pickle.loads((generation / RECORDS).read_bytes())
+
+
+def read_delta(generation: Path) -> dict:
+    """{"changed": {slug: light record}, "removed": {slug}} since RECORDS was written."""
+    try:
+        return pickle.loads((generation / DELTA).read_bytes())
+    except FileNotFoundError:
+        return {"changed": {}, "removed": set()}
+
+
+def apply_delta(base: dict[str, dict], delta: dict) -> dict[str, dict]:
+    """The records after a delta, as a new dict (`base` is left as it was)."""
+    out = {slug: rec for slug, rec in base.items() if slug not in delta["removed"]}
+    out.update(delta["changed"])
+    return out
+
+
 def read_records(generation: Path) -> dict[str, dict]:
     """slug -> the light record of every entry in a generation (written by this build code)."""
-    return pickle.loads((generation / RECORDS).read_bytes())
+    return apply_delta(read_base_records(generation), read_delta(generation))
 
 
 def read_meta(generation: Path) -> dict:

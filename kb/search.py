@@ -35,7 +35,15 @@ from whoosh.query import Query as WhooshQuery
 from whoosh.util.numeric import byte_to_length
 
 from kb.entries import suggest
-from kb.index import CURRENT, index_term, paused_gc, read_meta, read_records
+from kb.index import (
+    CURRENT,
+    apply_delta,
+    index_term,
+    paused_gc,
+    read_base_records,
+    read_delta,
+    read_meta,
+)
 from kb.taxonomy import FACETS, PARAM, Taxonomy, load_synonyms, load_taxonomy
 
 PAGE_SIZE = 10
@@ -427,11 +435,13 @@ def _docs(mask: int) -> set[int]:
 class Snapshot:
     """One generation of the index, opened, with its facet layer. Immutable once built."""
 
-    def __init__(self, generation: Path, warm: bool = False):
+    def __init__(self, generation: Path, warm: bool = False, previous: Snapshot | None = None):
+        """Open a generation; `previous`, the generation open before it, lends the records
+        the two share (an incremental build keeps the previous RECORDS file)."""
         with paused_gc():  # hundreds of thousands of small objects, none in a cycle
-            self._open(generation, warm)
+            self._open(generation, warm, previous)
 
-    def _open(self, generation: Path, warm: bool) -> None:
+    def _open(self, generation: Path, warm: bool, previous: Snapshot | None) -> None:
         self.generation = generation
         self.meta = read_meta(generation)
         self.taxonomy = load_taxonomy(generation / "taxonomy.yaml")
@@ -449,7 +459,13 @@ class Snapshot:
         live = _live_docs(reader)
         self.live = _mask(live, self.size)
         slugs = _read_slugs(reader, self.size)  # docnum -> slug
-        light = read_records(generation)
+        self._records_id = self.meta.get("records")
+        if previous is not None and self._records_id and \
+                previous._records_id == self._records_id:
+            self._base_records = previous._base_records  # shared, never changed
+        else:
+            self._base_records = read_base_records(generation)
+        light = apply_delta(self._base_records, read_delta(generation))
         self.records: dict[str, dict] = light  # slug -> light metadata (no body)
         self.docnum = {slugs[d]: d for d in live}
         self.slug_of = {d: slugs[d] for d in live}
@@ -694,7 +710,8 @@ class Library:
             with self._lock:
                 if target != self._target:
                     try:
-                        self._snapshot = Snapshot(self.root / target, warm=warm)
+                        self._snapshot = Snapshot(self.root / target, warm=warm,
+                                                  previous=self._snapshot)
                     except Exception as exc:
                         if not self._snapshot:
                             raise IndexMissing(f"the index at {self.root} cannot be opened "
