@@ -13,6 +13,7 @@ import fcntl
 import gc
 import hashlib
 import json
+import multiprocessing
 import os
 import pickle
 import re
@@ -21,9 +22,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -40,6 +42,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.lang.porter import stem
 from whoosh.reading import SegmentReader
+from whoosh.writing import SegmentWriter
 
 from kb.entries import (
     Address,
@@ -88,8 +91,10 @@ _WORDS = {
 }
 
 
+@lru_cache(maxsize=100_000)
 def british(word: str) -> str:
-    """A lowercase word in British spelling: organization -> organisation, center -> centre."""
+    """A lowercase word in British spelling: organization -> organisation, center -> centre.
+    (Cached: every token of every entry passes through here when indexing.)"""
     if word in _WORDS:
         return _WORDS[word]
     if word.endswith("s") and word[:-1] in _WORDS:
@@ -139,7 +144,7 @@ def make_schema() -> Schema:
         body=TEXT(analyzer=stem, stored=True),
         organisations=TEXT(analyzer=stem, field_boost=2.0),
         terms=TEXT(analyzer=stem, field_boost=1.5),  # labels of the entry's vocabulary terms
-        spell=TEXT(analyzer=StandardAnalyzer(stoplist=None), spelling=True),
+        spell=TEXT(analyzer=StandardAnalyzer(stoplist=None), spelling=True, phrase=False),
         principles=KEYWORD(stored=True),
         sectors=KEYWORD(stored=True),
         stages=KEYWORD(stored=True),
@@ -355,34 +360,40 @@ def _build(entries_dir: Path, index_root: Path, full: bool, workers: int | None)
                        and len(changed) <= max(INCREMENTAL_UP_TO, len(files) // 4))
         if not incremental:
             unchanged, changed = set(), files
-        prepared = _prepare_all(changed, taxonomy, workers)
-        addresses = {rel: prev_addresses[rel] for rel in unchanged}
-        problems = [p for *_, found in prepared for p in found]
-        problems += address_problems([a for a, *_ in prepared] + [
-            Address(rel, slug, tuple(aliases)) for rel, (slug, aliases) in addresses.items()])
-        problems += synonym_problems(entries_dir / "synonyms.yaml")
-        errors = [p for p in problems if p.severity == "error"]
-        if errors:
-            raise BuildError(f"{len(errors)} error(s) in {entries_dir}; the index was not changed",
-                             sorted(problems))
-        removed = [slug for rel, (slug, _) in prev_addresses.items() if rel not in unchanged]
-        if incremental and not changed and not removed:  # nothing to do: keep the live index
-            return BuildResult(previous, len(addresses), time.monotonic() - started, [],
-                               reindexed=0, incremental=True)
-        new_light = {lt["slug"]: lt for _, lt, _, _ in prepared if lt is not None}
-        addresses.update({rec["path"]: (slug, tuple(rec["aliases"]))
-                          for slug, rec in new_light.items()})
         gen = _new_generation(index_root)
         try:
-            docs = [doc for _, _, doc, _ in prepared]
+            if incremental or workers <= 1 or len(changed) < PARALLEL_FROM:
+                segments = None
+                prepared = _prepare_all(changed, taxonomy, workers)
+            else:
+                prepared, segments = _index_in_parallel(gen, changed, taxonomy, workers)
+            addresses = {rel: prev_addresses[rel] for rel in unchanged}
+            problems = [p for *_, found in prepared for p in found]
+            problems += address_problems([a for a, *_ in prepared] + [
+                Address(rel, slug, tuple(aliases)) for rel, (slug, aliases) in addresses.items()])
+            problems += synonym_problems(entries_dir / "synonyms.yaml")
+            errors = [p for p in problems if p.severity == "error"]
+            if errors:
+                raise BuildError(f"{len(errors)} error(s) in {entries_dir}; the index was not "
+                                 "changed", sorted(problems))
+            removed = [slug for rel, (slug, _) in prev_addresses.items() if rel not in unchanged]
+            if incremental and not changed and not removed:  # nothing to do: keep the live one
+                shutil.rmtree(gen, ignore_errors=True)
+                return BuildResult(previous, len(addresses), time.monotonic() - started, [],
+                                   reindexed=0, incremental=True)
+            new_light = {lt["slug"]: lt for _, lt, _, _ in prepared if lt is not None}
+            addresses.update({rec["path"]: (slug, tuple(rec["aliases"]))
+                              for slug, rec in new_light.items()})
+            docs = [doc for _, _, doc, _ in prepared if doc is not None]
             if incremental:
                 base = set(prev_meta.get("base_segments", ()))
                 segments, deleted = _update_generation(previous, gen, removed, docs)
                 records_id = _write_records(gen, previous, prev_meta, removed, new_light,
                                             len(addresses))
             else:
-                segments, deleted = _write_generation(gen, docs, workers), 0
-                base = set(segments)
+                if segments is None:
+                    segments = _write_generation(gen, docs)
+                deleted, base = 0, set(segments)
                 records_id = _write_records(gen, None, None, [], new_light, len(addresses))
             meta = {
                 "schema": SCHEMA_VERSION,
@@ -473,16 +484,73 @@ def _usable_meta(generation: Path, vocab: str) -> dict | None:
         return None
 
 
-def _write_generation(gen: Path, docs: list[dict], workers: int) -> list[str]:
+def _write_generation(gen: Path, docs: list[dict]) -> list[str]:
+    """Index prepared documents into the new generation `gen` as one segment."""
     ix = whoosh_index.create_in(str(gen), make_schema())
-    procs = workers if len(docs) >= PARALLEL_FROM else 1
-    writer = ix.writer(limitmb=256, procs=procs, multisegment=procs > 1)
+    writer = ix.writer(limitmb=256)
     show = _progress(len(docs), "indexing")
     for done, doc in enumerate(docs, 1):
         writer.add_document(**doc)
         show(done)
     writer.commit()
     return [segment.segment_id() for segment in ix._segments()]
+
+
+_indexed = None  # in a worker process: the count of files it has indexed, shared with the parent
+
+
+def _count_into(counter) -> None:
+    global _indexed
+    gc.enable()  # the parent paused it; a worker indexing thousands of entries wants it
+    _indexed = counter
+
+
+def _index_share(args):
+    """In a worker process: read, validate, render and index a share of the files as one
+    segment of the new generation. Returns (the segment or None, [(Address, light record,
+    None, problems)])."""
+    gen, items, taxonomy = args
+    ix = FileStorage(gen, supports_mmap=False).open_index()
+    writer = SegmentWriter(ix, _lk=False, limitmb=256)  # the parent holds the index's lock
+    out = []
+    for path, rel in items:
+        address, light, doc, problems = prepare(path, rel, taxonomy)
+        if doc is not None:
+            writer.add_document(**doc)
+        out.append((address, light, None, problems))
+        with _indexed.get_lock():
+            _indexed.value += 1
+    if not writer._added:
+        writer.cancel()
+        return None, out
+    return writer._finalize_segment(), out
+
+
+def _index_in_parallel(gen: Path, items: list[tuple[str, str]], taxonomy: Taxonomy,
+                       workers: int):
+    """A full build's reading and indexing, fused: each of `workers` processes takes an equal
+    share of the files and writes one segment, so no document crosses between processes (as
+    it would from reading workers to Whoosh's indexing workers). Returns (prepared, segment
+    ids), prepared as _prepare_all gives it."""
+    ix = whoosh_index.create_in(str(gen), make_schema())
+    size = -(-len(items) // workers)
+    shares = [(str(gen), items[i:i + size], taxonomy) for i in range(0, len(items), size)]
+    show = _progress(len(items), "indexing")
+    counter = multiprocessing.Value("i", 0)
+    with ProcessPoolExecutor(len(shares), initializer=_count_into,
+                             initargs=(counter,)) as pool:
+        futures = [pool.submit(_index_share, share) for share in shares]
+        while not all(f.done() for f in futures):
+            wait(futures, timeout=0.5)
+            show(counter.value)
+        results = [f.result() for f in futures]
+    show(len(items))
+    segments = [segment for segment, _ in results if segment is not None]
+    writer = SegmentWriter(ix, limitmb=16)  # takes the lock; writes only the table of segments
+    writer._close_segment()
+    writer._commit_toc(segments)
+    writer._finish()
+    return [p for _, prepared in results for p in prepared], [s.segment_id() for s in segments]
 
 
 def _new_generation(index_root: Path) -> Path:
