@@ -246,3 +246,34 @@ def test_incremental_records_match_a_full_build(entries_dir, tmp_path, monkeypat
     assert (len(records_ids) > 1) == (delta_up_to == 2)  # the small delta was folded in
     # Without a fold, the server kept the records it loaded first instead of reading them again.
     assert (library.snapshot()._base_records is first_base) == (delta_up_to == 1000)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_build_shows_progress_on_a_terminal_only(entries_dir, tmp_path, monkeypatch, workers):
+    """A long build counts entries on one terminal line, whether one process reads and indexes
+    or worker processes share the files; a build writing to a file or pipe prints nothing."""
+    import io
+    import sys
+
+    from kb import index
+
+    class Terminal(io.StringIO):
+        def __init__(self, tty: bool):
+            super().__init__()
+            self.tty = tty
+
+        def isatty(self) -> bool:
+            return self.tty
+
+    monkeypatch.setattr(index, "PARALLEL_FROM", 10)
+    for n in range(60):
+        write_entry(entries_dir, f"e{n}", VALID.replace("A valid entry", f"Entry {n}"))
+    for tty in (True, False):
+        out = Terminal(tty)
+        monkeypatch.setattr(sys, "stderr", out)
+        build(entries_dir, tmp_path / f"ix-{tty}", workers=workers)
+        shown = out.getvalue()
+        if tty:
+            assert "\r" in shown and shown.rstrip().endswith("60/60 entries (100%)")
+        else:
+            assert shown == ""
