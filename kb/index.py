@@ -66,6 +66,9 @@ DELTA = "entries-delta.pickle"  # records changed and removed since RECORDS was 
 SCHEMA_VERSION = 3
 DELTA_UP_TO = 1000  # records a delta holds (or a twentieth of all) before RECORDS is rewritten
 PARALLEL_FROM = 400  # files: below this, worker processes cost more than they save
+# Worker processes start as new interpreters rather than as forks of this one, which
+# may be a web server with threads (kb serve --reload) whose locks a fork would copy held.
+_PROCESSES = multiprocessing.get_context("spawn")
 INCREMENTAL_UP_TO = 500  # changed files an incremental build takes on (or a quarter of all)
 MERGE_AFTER = 4  # segments of one size tier from incremental builds merged once this many pile up
 DELETED_FLOOR = 2000  # superseded documents tolerated whatever the size of the index
@@ -310,7 +313,7 @@ def _prepare_all(items: list[tuple[str, str]], taxonomy: Taxonomy, workers: int)
     size = max(1, len(items) // (workers * 8))
     chunks = [(items[i:i + size], taxonomy) for i in range(0, len(items), size)]
     out = []
-    with ProcessPoolExecutor(workers) as pool:
+    with ProcessPoolExecutor(workers, mp_context=_PROCESSES) as pool:
         for chunk in pool.map(_prepare_chunk, chunks):
             out += chunk
             show(len(out))
@@ -536,8 +539,8 @@ def _index_in_parallel(gen: Path, items: list[tuple[str, str]], taxonomy: Taxono
     size = -(-len(items) // workers)
     shares = [(str(gen), items[i:i + size], taxonomy) for i in range(0, len(items), size)]
     show = _progress(len(items), "indexing")
-    counter = multiprocessing.Value("i", 0)
-    with ProcessPoolExecutor(len(shares), initializer=_count_into,
+    counter = _PROCESSES.Value("i", 0)
+    with ProcessPoolExecutor(len(shares), mp_context=_PROCESSES, initializer=_count_into,
                              initargs=(counter,)) as pool:
         futures = [pool.submit(_index_share, share) for share in shares]
         while not all(f.done() for f in futures):
