@@ -270,14 +270,17 @@ def current_generation(index_root: Path) -> Path | None:
 
 
 def _progress(total: int, doing: str) -> Callable[[int], None]:
-    """A one-line progress counter on a terminal ("reading 4100/10000 entries (41%)");
-    silent when stderr is not a terminal."""
+    """A one-line progress counter on a terminal ("reading 4100/10000 entries (41%)"), updated
+    at each percent passed, however the count advances; silent when stderr is not a
+    terminal."""
     if not sys.stderr.isatty() or total < 50:
         return lambda done: None
     step = max(1, total // 100)
+    shown = [-1]
 
     def show(done: int) -> None:
-        if done % step == 0 or done == total:
+        if done // step != shown[0] // step or (done == total and shown[0] != total):
+            shown[0] = done
             sys.stderr.write(f"\r{doing} {done}/{total} entries ({100 * done // total}%)")
             if done == total:
                 sys.stderr.write("\n")
@@ -504,7 +507,6 @@ _indexed = None  # in a worker process: the count of files it has indexed, share
 
 def _count_into(counter) -> None:
     global _indexed
-    gc.enable()  # the parent paused it; a worker indexing thousands of entries wants it
     _indexed = counter
 
 
