@@ -393,13 +393,16 @@ def _build(entries_dir: Path, index_root: Path, full: bool, workers: int | None)
             docs = [doc for _, _, doc, _ in prepared if doc is not None]
             if incremental:
                 base = set(prev_meta.get("base_segments", ()))
-                segments, deleted = _update_generation(previous, gen, removed, docs)
+                updated = _update_generation(previous, gen, removed, docs)
+                segments = [s.segment_id() for s in updated]
+                deleted = sum(s.deleted_count() for s in updated)
+                to_merge = _tier_to_merge(updated, base)
                 records_id = _write_records(gen, previous, prev_meta, removed, new_light,
                                             len(addresses))
             else:
                 if segments is None:
                     segments = _write_generation(gen, docs)
-                deleted, base = 0, set(segments)
+                deleted, base, to_merge = 0, set(segments), []
                 records_id = _write_records(gen, None, None, [], new_light, len(addresses))
             meta = {
                 "schema": SCHEMA_VERSION,
@@ -426,7 +429,7 @@ def _build(entries_dir: Path, index_root: Path, full: bool, workers: int | None)
             raise
         # Spare the previous generation: a server may still be answering from it.
         keep = {gen.name, previous.name if previous else ""}
-        if incremental and _tier_to_merge(_open_for_writing(gen)._segments(), base):
+        if to_merge:
             # The edit is live; now fold small segments of incremental builds together, as a
             # further generation, so no edit waits for a merge to be served.
             gen = _merge_generation(index_root, gen, meta, base)
@@ -585,10 +588,9 @@ def _drop_empty(writer, segments):
     return [s for s in segments if s.doc_count() > 0]
 
 
-def _update_generation(previous: Path, gen: Path, removed: list[str],
-                       docs: list[dict]) -> tuple[list[str], int]:
+def _update_generation(previous: Path, gen: Path, removed: list[str], docs: list[dict]) -> list:
     """Start `gen` as hard links to `previous`, then delete and add documents as one new
-    segment, merging nothing. Returns (segment ids, deleted documents)."""
+    segment, merging nothing. Returns the generation's segments."""
     _link_files(previous, gen, skip=(META, FILES, RECORDS, DELTA, "MAIN_WRITELOCK"))
     ix = _open_for_writing(gen)
     writer = ix.writer(limitmb=64)
@@ -597,8 +599,7 @@ def _update_generation(previous: Path, gen: Path, removed: list[str],
     for doc in docs:
         writer.add_document(**doc)
     writer.commit(mergetype=_drop_empty)
-    segments = ix._segments()
-    return [s.segment_id() for s in segments], sum(s.deleted_count() for s in segments)
+    return ix._segments()
 
 
 def _tiers(segments, base: set[str]) -> dict[int, list]:
