@@ -25,25 +25,16 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import (
-    STOP_WORDS,
-    Filter,
-    LowercaseFilter,
-    RegexTokenizer,
-    StandardAnalyzer,
-    StemFilter,
-    StopFilter,
-)
+from whoosh.analysis import StandardAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.lang.porter import stem
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
+from kb.analysis import make_analyzer, make_pairs_analyzer
 from kb.entries import (
     Address,
     Entry,
@@ -63,7 +54,7 @@ META = "kb-meta.json"
 FILES = "kb-files.pickle"  # hashes, stats and addresses of the files, for incremental builds
 RECORDS = "entries.pickle"  # slug -> light record; pickle loads several times faster than JSON
 DELTA = "entries-delta.pickle"  # records changed and removed since RECORDS was written
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DELTA_UP_TO = 1000  # records a delta holds (or a twentieth of all) before RECORDS is rewritten
 PARALLEL_FROM = 400  # files: below this, worker processes cost more than they save
 # Worker processes start as new interpreters rather than as forks of this one, which
@@ -78,75 +69,20 @@ LIGHT_KEYS = ("slug", "path", "title", "summary", *FACETS, "organisations", "pub
               "updated", "review_by", "aliases")
 
 
-# American spellings folded into British ones at index and query time, so "organization" finds
-# "organisation". Suffix rules cover -ize/-yze; the word list covers the rest.
-_SUFFIX_RULES = (
-    (re.compile(r"^(\w{3,})iz(e|es|ed|ing|ation|ations|er|ers)$"), r"\1is\2"),
-    (re.compile(r"^(\w{2,})yz(e|es|ed|ing)$"), r"\1ys\2"),
-)
-_WORDS = {
-    "program": "programme", "center": "centre", "behavior": "behaviour", "labor": "labour",
-    "color": "colour", "favor": "favour", "honor": "honour", "neighbor": "neighbour",
-    "neighborhood": "neighbourhood", "catalog": "catalogue", "defense": "defence",
-    "offense": "offence", "enroll": "enrol", "fulfill": "fulfil", "counselor": "counsellor",
-    "counseling": "counselling", "traveling": "travelling", "modeling": "modelling",
-    "fiber": "fibre", "theater": "theatre", "gray": "grey", "aging": "ageing",
-}
-
-
-@lru_cache(maxsize=100_000)
-def british(word: str) -> str:
-    """A lowercase word in British spelling: organization -> organisation, center -> centre.
-    (Cached: every token of every entry passes through here when indexing.)"""
-    if word in _WORDS:
-        return _WORDS[word]
-    if word.endswith("s") and word[:-1] in _WORDS:
-        return _WORDS[word[:-1]] + "s"
-    for pattern, repl in _SUFFIX_RULES:
-        if pattern.match(word):
-            return pattern.sub(repl, word)
-    return word
-
-
-class BritishSpellingFilter(Filter):
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = british(t.text)
-            yield t
-
-
-# Whoosh's stop words plus the words of a plain-English question ("how should we ...?"), which
-# say nothing about what an entry is about.
-STOP_WORDS = STOP_WORDS | frozenset(
-    "about after all also any did do does done get got had has how i into its me my our ours "
-    "should so some such than their them then there these they those through under what "
-    "where which while who whom why would could can't cannot".split()
-)
-
-
-def make_analyzer():
-    """Words -> lowercase -> British spelling -> no stop words -> Porter stems."""
-    return (RegexTokenizer() | LowercaseFilter() | BritishSpellingFilter()
-            | StopFilter(stoplist=STOP_WORDS) | StemFilter())
-
-
-def index_term(word: str) -> str:
-    """The indexed form of one word (as make_analyzer makes it), for highlighting."""
-    return stem(british(word.lower()))
-
-
 def make_schema() -> Schema:
     """The one place the index's fields are defined."""
     stem = make_analyzer()
+    # No positions: phrases and nearness are matched through `pairs`, which is smaller and
+    # quicker to read than positions.
     return Schema(
         slug=ID(stored=True, unique=True, sortable=True),
         aliases=KEYWORD(stored=True),
-        title=TEXT(analyzer=stem, stored=True, field_boost=3.0),
+        title=TEXT(analyzer=stem, stored=True, field_boost=3.0, phrase=False),
         title_sort=ID(sortable=True),
-        summary=TEXT(analyzer=stem, stored=True, field_boost=2.0),
-        body=TEXT(analyzer=stem, stored=True),
-        organisations=TEXT(analyzer=stem, field_boost=2.0),
-        terms=TEXT(analyzer=stem, field_boost=1.5),  # labels of the entry's vocabulary terms
+        summary=TEXT(analyzer=stem, stored=True, field_boost=2.0, phrase=False),
+        body=TEXT(analyzer=stem, stored=True, phrase=False),
+        organisations=TEXT(analyzer=stem, field_boost=2.0, phrase=False),
+        pairs=TEXT(analyzer=make_pairs_analyzer(), phrase=False),  # neighbouring terms
         spell=TEXT(analyzer=StandardAnalyzer(stoplist=None), spelling=True, phrase=False),
         principles=KEYWORD(stored=True),
         sectors=KEYWORD(stored=True),
@@ -197,11 +133,9 @@ def entry_record(entry: Entry, taxonomy: Taxonomy) -> dict:
     }
 
 
-def document(record: dict, taxonomy: Taxonomy) -> dict:
-    # A term's label and old slugs match in free text: "full cost recovery" finds entries
-    # tagged full-cost-recovery even when their text never says so.
-    labels = [" ".join([taxonomy[f].label_of(slug), *taxonomy[f].terms[slug].aliases])
-              .replace("-", " ") for f in FACETS for slug in record[f]]
+def document(record: dict) -> dict:
+    """The Whoosh document of an entry's record. (The vocabulary terms an entry is tagged with
+    are matched at query time, from the facets' bitsets: see kb.text's concepts.)"""
     orgs = " ".join(record["organisations"])
     return {
         "slug": record["slug"],
@@ -211,7 +145,9 @@ def document(record: dict, taxonomy: Taxonomy) -> dict:
         "summary": record["summary"],
         "body": record["text"],
         "organisations": orgs,
-        "terms": " ".join(labels),
+        # Fields, paragraphs and list items end a run of neighbouring words.
+        "pairs": " . ".join([record["title"], record["summary"], *record["organisations"],
+                             record["text"].replace("\n", " . ")]),
         # Each distinct word once: enough for spelling suggestions, and far fewer postings.
         "spell": " ".join(dict.fromkeys(re.findall(r"\w+", " ".join(
             [record["title"], record["summary"], orgs, record["text"]]).lower()))),
@@ -297,7 +233,7 @@ def prepare(path: Path | str, rel: str, taxonomy: Taxonomy):
         return Address(rel, Path(rel).stem, ()), None, None, problems
     record = entry_record(entry, taxonomy)
     light = {k: record[k] for k in LIGHT_KEYS}
-    return address_of(entry), light, document(record, taxonomy), problems
+    return address_of(entry), light, document(record), problems
 
 
 def _prepare_chunk(args):

@@ -1,0 +1,179 @@
+"""The analyzer: how text becomes index terms, the same for entries and for queries.
+
+Words are lowercased; hyphenated compounds are split into their parts and also kept whole
+(`co-production` -> co, production, coproduction), so that `coproduction`, `co-production` and
+`co production` find each other; number words become digits (`six months` = `6 months`);
+American spellings fold into British ones (`organization` -> organisation); stop words and
+single letters are dropped; what is left is Porter-stemmed (`commissioners` -> commission).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.lang.porter import stem as porter_stem
+
+# A number with thousands separators (5,000), or a word, or words joined by hyphens (ASCII
+# hyphen-minus, Unicode hyphen, non-breaking hyphen).
+WORD_PATTERN = r"\d{1,3}(?:,\d{3})+|\w+(?:[-\u2010\u2011]\w+)*"
+WORD = re.compile(WORD_PATTERN, re.UNICODE)
+HYPHENS = re.compile(r"[-\u2010\u2011]")
+
+# Whoosh's stop words plus the function words of English and of a plain-English question
+# ("how should we ...?", "examples of ..."), which say nothing about what an entry is about.
+STOP_WORDS = WHOOSH_STOP_WORDS | frozenset(
+    "about above after again against all also am any because been before being below between "
+    "both but cannot cant could did do does doing done down during each either else ever every "
+    "example examples few further get gets getting got had has having he her here hers herself "
+    "him himself his how i into its itself just me more most much must my myself neither no "
+    "nor now off once only other others ought our ours ourselves out over own please same she "
+    "should so some such than their theirs them themselves then there these they those through "
+    "thus too under until up upon very was were what whatever where whether which while who "
+    "whom whose why would "
+    # what is left of a contraction once the apostrophe splits it: don't -> don, t
+    "aren couldn didn doesn don hadn hasn haven isn mustn needn shouldn wasn weren wouldn".split()
+)
+
+NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13",
+    "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18",
+    "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50",
+    "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90", "hundred": "100",
+}
+
+# American spellings folded into British ones at index and query time, so "organization" finds
+# "organisation". Suffix rules cover -ize/-yze; the word list covers the rest.
+_SUFFIX_RULES = (
+    (re.compile(r"^(\w{3,})iz(e|es|ed|ing|ation|ations|er|ers)$"), r"\1is\2"),
+    (re.compile(r"^(\w{2,})yz(e|es|ed|ing)$"), r"\1ys\2"),
+)
+AMERICAN_WORDS = {
+    "program": "programme", "center": "centre", "behavior": "behaviour", "labor": "labour",
+    "color": "colour", "favor": "favour", "honor": "honour", "neighbor": "neighbour",
+    "neighborhood": "neighbourhood", "catalog": "catalogue", "defense": "defence",
+    "offense": "offence", "enroll": "enrol", "fulfill": "fulfil", "counselor": "counsellor",
+    "counseling": "counselling", "traveling": "travelling", "modeling": "modelling",
+    "fiber": "fibre", "theater": "theatre", "gray": "grey", "aging": "ageing",
+}
+
+
+@lru_cache(maxsize=100_000)
+def british(word: str) -> str:
+    """A lowercase word in British spelling: organization -> organisation, center -> centre.
+    (Cached: every token of every entry passes through here when indexing.)"""
+    if word in AMERICAN_WORDS:
+        return AMERICAN_WORDS[word]
+    if word.endswith("s") and word[:-1] in AMERICAN_WORDS:
+        return AMERICAN_WORDS[word[:-1]] + "s"
+    for pattern, repl in _SUFFIX_RULES:
+        if pattern.match(word):
+            return pattern.sub(repl, word)
+    return word
+
+
+def word_parts(word: str) -> tuple[list[str], str | None]:
+    """A lowercase word's parts, number words as digits, and the parts joined when the word
+    was hyphenated: 'twelve-week' -> (['12', 'week'], '12week'); 'grant' -> (['grant'], None)."""
+    parts = [NUMBER_WORDS.get(p, p) for p in HYPHENS.split(word.replace(",", "")) if p]
+    if len(parts) < 2:
+        return parts, None
+    return parts, "".join(parts)
+
+
+class WordFormsFilter(Filter):
+    """Splits hyphenated tokens into their parts, then adds the parts joined as one more token
+    (marked `joined`); writes number words as digits; drops single letters (a lone digit
+    stays). Punctuation tokens (see PAIRS_PATTERN) pass through as they are."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if not t.text[0].isalnum():
+                t.joined = False
+                yield t
+                continue
+            parts, joined = word_parts(t.text)
+            for n, text in enumerate(parts + ([joined] if joined else [])):
+                if len(text) == 1 and not text.isdigit():
+                    continue
+                t.text, t.joined = text, n == len(parts)
+                yield t
+
+
+class PairsFilter(Filter):
+    """Each two neighbouring terms as one term, 'a b' (stop words already gone, so 'cost of
+    recovery' gives 'cost recoveri'); a sentence's end, or a joined compound, breaks the run."""
+
+    def __call__(self, tokens):
+        previous = None
+        for t in tokens:
+            text = t.text
+            if not text[0].isalnum():
+                previous = None
+                continue
+            if t.joined:
+                continue
+            if previous is not None:
+                t.text = f"{previous} {text}"
+                yield t
+            previous = text
+
+
+class BritishSpellingFilter(Filter):
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = british(t.text)
+            yield t
+
+
+# Words, and the punctuation that ends a sentence or a field (fields are joined with " . ").
+PAIRS_PATTERN = WORD_PATTERN + r"|[.!?;:]"
+
+
+def make_pairs_analyzer():
+    """Text -> the pairs of neighbouring terms (as make_analyzer makes them): phrase matching
+    and proximity without storing positions."""
+    return (RegexTokenizer(PAIRS_PATTERN) | LowercaseFilter() | WordFormsFilter()
+            | BritishSpellingFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1)
+            | StemFilter() | PairsFilter())
+
+
+def make_analyzer():
+    """Words -> lowercase -> parts and numbers -> British spelling -> no stop words -> stems.
+    (Whoosh's stop filter numbers the remaining words consecutively, so a phrase matches across
+    stop words: "cost of recovery" matches the phrase "cost recovery".)"""
+    return (RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | WordFormsFilter()
+            | BritishSpellingFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1)
+            | StemFilter())
+
+
+@lru_cache(maxsize=200_000)
+def index_term(word: str) -> str:
+    """The indexed form of one word without hyphens (as make_analyzer makes it)."""
+    word = word.lower()
+    return porter_stem(british(NUMBER_WORDS.get(word, word)))
+
+
+_ANALYZER = make_analyzer()
+_PAIRS = make_pairs_analyzer()
+
+
+def analyse(text: str) -> list[str]:
+    """The index terms of a piece of text, in order (compounds' joined forms included)."""
+    return [t.text for t in _ANALYZER(text)]
+
+
+def pairs(text: str) -> list[str]:
+    """The pair terms of a piece of text, as the index's pairs field holds them."""
+    return [t.text for t in _PAIRS(text)]
+
+
+def pair_term(first: str, second: str) -> str:
+    return f"{first} {second}"
+
+
+def is_stop_word(word: str) -> bool:
+    return word.lower() in STOP_WORDS
