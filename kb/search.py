@@ -9,42 +9,38 @@ scored with Whoosh's BM25F formula over postings read once per generation from W
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import heapq
-import html
 import itertools
 import json
-import math
 import os
 import re
 import threading
 import time
 from array import array
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-from whoosh import columns, qparser
+from whoosh import columns
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.filedb.filestore import FileStorage
-from whoosh.query import And, Not, NullQuery, Or, Term
-from whoosh.query import Query as WhooshQuery
 from whoosh.util.numeric import byte_to_length
 
+from kb.analysis import index_term, pair_term
 from kb.entries import suggest
 from kb.index import (
     CURRENT,
     apply_delta,
-    index_term,
     paused_gc,
     read_base_records,
     read_delta,
     read_meta,
 )
+from kb.scoring import Match, bm25_idf, match, scores, top
+from kb.spelling import is_english
 from kb.taxonomy import FACETS, PARAM, Taxonomy, load_synonyms, load_taxonomy
+from kb.text import Concept, ParsedQuery, compile_vocabulary, parse_query, snippet
 
 PAGE_SIZE = 10
 SORTS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest",
@@ -52,10 +48,9 @@ SORTS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest",
 MAX_QUERY_CHARS = 500
 MAX_PAGE = 500
 MAX_VALUES_PER_FACET = 20
-SEARCH_FIELDS = {"title": 3.0, "summary": 2.0, "body": 1.0, "organisations": 2.0, "terms": 1.5}
-_WORD = re.compile(r"\w+", re.UNICODE)
-_EXPLICIT = re.compile(r'"|\b(AND|OR|NOT)\b|[()]')  # the user wrote query syntax: obey it
-MIN_SHOULD_MATCH = 0.5  # share of a 3+ word query's words a result must contain (rounded up)
+SEARCH_FIELDS = {"title": 3.0, "summary": 2.0, "body": 1.0, "organisations": 2.0}
+PAIRS_FIELD = "pairs"  # neighbouring terms: phrases and proximity
+PHRASE_BOOST = 1.0  # a phrase scores as one term of the pairs field
 BM25_K1, BM25_B = 1.2, 0.75
 FOLLOW_INTERVAL = 0.05  # seconds between a server's checks for a new index generation
 POSTINGS_BUDGET = 6_000_000  # scored postings cached per index generation (12 bytes each)
@@ -200,6 +195,8 @@ class Hit:
     regions: list[str]
     published: str
     highlights: str  # HTML: escaped text with <mark> around matched words
+    matched_words: list[str] = field(default_factory=list)  # the query's words it contains
+    matched_tags: list[Concept] = field(default_factory=list)  # concepts it is tagged with
 
 
 @dataclass
@@ -208,123 +205,18 @@ class Results:
     total: int
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
-    suggestion: str | None = None  # "did you mean" text
-    note: str | None = None  # how the query was widened when nothing matched as typed
+    suggestion: str | None = None  # "did you mean": the query with misspelt words corrected
     pages: int = 1
     # With no results: (facet, value, total without that filter value) for each filter.
     relaxations: list[tuple[str, str, int]] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # the query's scoring clauses, as typed
+    complete: int = 0  # results that match every one of `words` (directly or by a concept)
+    unmatched: list[str] = field(default_factory=list)  # words no entry matches
+    corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, searched too)
+    concepts: list[Concept] = field(default_factory=list)  # terms named, with tagged results
 
 
-# --- text analysis --------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    return index_term(word)
-
-
-def make_parser(schema) -> qparser.QueryParser:
-    parser = qparser.MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=SEARCH_FIELDS,
-                                      group=qparser.AndGroup)
-    # Keep plain words, "phrases", (groups) and AND/OR/NOT; drop syntax users type by accident.
-    for plugin in (qparser.FieldsPlugin, qparser.WildcardPlugin, qparser.RangePlugin,
-                   qparser.BoostPlugin, qparser.EveryPlugin, qparser.SingleQuotePlugin):
-        parser.remove_plugin_class(plugin)
-    return parser
-
-
-_TOKEN = re.compile(r'"[^"]*"?|[()]|[^\s()"]+')
-_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
-
-
-def expand_synonyms(text: str, groups: list[tuple[str, ...]]) -> str:
-    """Rewrite user text so each known word or phrase also matches its synonyms:
-    'BME providers' -> '(bme OR "black and minority ethnic") providers'. Quoted phrases and
-    operators are left as typed."""
-    if not groups:
-        return text
-    starts: dict[str, list[tuple[tuple[str, ...], int]]] = {}
-    for n, group in enumerate(groups):
-        for phrase in group:
-            words = tuple(phrase.split())
-            starts.setdefault(words[0], []).append((words, n))
-    for options in starts.values():
-        options.sort(key=lambda o: -len(o[0]))
-    tokens = _TOKEN.findall(text)
-    norm = [t.lower().strip(".,;:!?") if t not in _OPERATORS else None for t in tokens]
-    out, i = [], 0
-    while i < len(tokens):
-        for words, n in starts.get(norm[i] or "", ()):
-            if tuple(norm[i:i + len(words)]) == words:
-                alternatives = [p if " " not in p else f'"{p}"' for p in groups[n]]
-                out.append("(" + " OR ".join(alternatives) + ")")
-                i += len(words)
-                break
-        else:
-            out.append(tokens[i])
-            i += 1
-    return " ".join(out)
-
-
-def parse_text(parser: qparser.QueryParser, text: str, synonyms=(),
-               any_word: bool = False) -> WhooshQuery:
-    """Parse user text, with synonyms; bad syntax degrades to its plain words, never raises."""
-    words = [w.lower() for w in _WORD.findall(text)]  # lowercase: no longer operators
-    if any_word:
-        text = " OR ".join(words)
-    for attempt in (text, " ".join(words)):
-        try:
-            return parser.parse(expand_synonyms(attempt, synonyms))
-        except Exception:  # whoosh can raise on odd syntax; fall back to the words alone
-            continue
-    return NullQuery
-
-
-def query_stems(q: WhooshQuery) -> set[str]:
-    return {text for field_, text in q.iter_all_terms(phrases=True) if field_ in SEARCH_FIELDS
-            and isinstance(text, str)}
-
-
-def snippet(text: str, stems: set[str], words: int = 36) -> str:
-    """The passage of `text` with the most distinct matched words, escaped, matches in <mark>.
-    Words are stemmed once per distinct spelling, and passages are scored over the matches
-    alone: a results page builds ten of these from bodies of several hundred words."""
-    tokens = _WORD.findall(text)
-    hits = {w for w in set(tokens) if stem(w) in stems}
-    where = [i for i, w in enumerate(tokens) if w in hits]  # token numbers of the matches
-    if not where:
-        return ""
-    # A window of `words` tokens ending at each match; keep the one with the most distinct
-    # matched words (the first such window).
-    best, best_score, counts, left = 0, 0, Counter(), 0
-    for i in where:
-        counts[tokens[i].lower()] += 1
-        while where[left] <= i - words:
-            w = tokens[where[left]].lower()
-            counts[w] -= 1
-            if not counts[w]:
-                del counts[w]
-            left += 1
-        if len(counts) > best_score:
-            best, best_score = max(0, i - words + 1), len(counts)
-    first = where[bisect.bisect_left(where, best)]
-    best = max(0, first - 4)  # a few words of context before the first match
-    end = min(len(tokens), best + words)
-    spans = [m.span() for m in itertools.islice(_WORD.finditer(text), best, end)]
-    out, pos = [], spans[0][0]
-    for i, (start, stop) in enumerate(spans, best):
-        if tokens[i] in hits:
-            out.append(html.escape(text[pos:start]))
-            out.append(f"<mark>{html.escape(text[start:stop])}</mark>")
-            pos = stop
-    out.append(html.escape(text[pos:spans[-1][1]]))
-    prefix = "… " if best > 0 else ""
-    suffix = " …" if end < len(tokens) else ""
-    return prefix + " ".join("".join(out).split()) + suffix
-
-
-def _pack(scores: dict[int, float]) -> tuple[array, array]:
-    return array("i", scores.keys()), array("d", scores.values())
+# --- reading Whoosh ---------------------------------------------------------------------------
 
 
 def _read_postings(reader, field_: str, text) -> tuple[array, array]:
@@ -446,11 +338,10 @@ class Snapshot:
         self.meta = read_meta(generation)
         self.taxonomy = load_taxonomy(generation / "taxonomy.yaml")
         self.synonyms = load_synonyms(generation / "synonyms.yaml")
-        self.known_words = {w for group in self.synonyms for p in group for w in p.split()}
+        self.vocabulary = compile_vocabulary(self.taxonomy, self.synonyms)
         # Read with plain file reads, not memory maps: the search keeps what it needs in its
         # own caches, and a mapped 500 MB index would count in every process's resident memory.
         self.ix = FileStorage(str(generation), supports_mmap=False).open_index()
-        self.parser = make_parser(self.ix.schema)
         self._searcher = self.ix.searcher()
         self._whoosh_lock = threading.RLock()
         self._word_for_stem: dict[str, str] | None = None
@@ -458,6 +349,7 @@ class Snapshot:
         self.size = reader.doc_count_all()
         live = _live_docs(reader)
         self.live = _mask(live, self.size)
+        self.live_count = len(live)
         slugs = _read_slugs(reader, self.size)  # docnum -> slug
         self._records_id = self.meta.get("records")
         if previous is not None and self._records_id and \
@@ -489,7 +381,7 @@ class Snapshot:
                     members.setdefault(t, []).append(d)
             self.masks[facet] = {t: _mask(ds, self.size) for t, ds in members.items()}
         if warm:  # what every text search needs first, read before any request waits for it
-            for field_ in SEARCH_FIELDS:
+            for field_ in (*SEARCH_FIELDS, PAIRS_FIELD):
                 self.field_lengths(field_)
 
     def __del__(self):
@@ -510,28 +402,46 @@ class Snapshot:
         with self.whoosh() as searcher:
             return searcher.stored_fields(docnum)
 
-    def knows(self, word: str) -> bool:
-        """Whether the word, as typed or as a stem, occurs in the index."""
+    # -- the lexicon spelling correction asks (see kb.text.parse_query) --
+
+    def has_word(self, word: str) -> bool:
+        """Whether the index has a lowercase word, as typed or as a stem."""
         with self.whoosh() as searcher:
             reader = searcher.reader()
             return bool(reader.doc_frequency("spell", word)
                         or reader.doc_frequency("body", index_term(word)))
 
-    def correct(self, word: str) -> str | None:
-        """The index's closest word to an unknown one: by spelling (up to two edits), else by
-        stem, which also forgives swapped letters and endings (hospcie -> hospices)."""
+    def knows(self, word: str) -> bool:
+        """Whether a lowercase word is right as typed: the index has it or it is English.
+        Only a word neither knows is ever corrected."""
+        return self.has_word(word) or is_english(word)
+
+    def split(self, word: str) -> tuple[str, str] | None:
+        """Two words the index has that make up a closed compound ('multiyear' -> multi,
+        year), the most even split first; None when there are none."""
+        cuts = sorted(range(2, len(word) - 1), key=lambda n: -min(n, len(word) - n))
+        for n in cuts:
+            if self.has_word(word[:n]) and self.has_word(word[n:]):
+                return word[:n], word[n:]
+        return None
+
+    def closest(self, word: str) -> str | None:
+        """The index's closest word to a misspelt one: by spelling (one edit for words of up to
+        five letters, two for longer ones), else by stem, which also forgives swapped letters
+        and endings (hospcie -> hospices). None when nothing is that close."""
+        edits = 1 if len(word) <= 5 else 2
         with self.whoosh() as searcher:
-            fixes = searcher.corrector("spell").suggest(word, limit=1, maxdist=2, prefix=1)
+            fixes = searcher.corrector("spell").suggest(word, limit=1, maxdist=edits, prefix=1)
             if fixes:
                 return fixes[0]
-            stems = searcher.corrector("body").suggest(index_term(word), limit=1, maxdist=2,
-                                                       prefix=1)
+            stems = searcher.corrector("body").suggest(index_term(word), limit=1,
+                                                       maxdist=edits, prefix=1)
             return self.word_for_stem().get(stems[0]) if stems else None
 
     def word_for_stem(self) -> dict[str, str]:
         """stem -> the most frequent word with that stem (built on first use)."""
         if self._word_for_stem is None:
-            reader = self._searcher.reader()  # called with the lock held, from correct()
+            reader = self._searcher.reader()  # called with the lock held, from closest()
             best: dict[str, tuple[int, str]] = {}
             for raw, info in reader.iter_field("spell"):
                 word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
@@ -542,94 +452,68 @@ class Snapshot:
             self._word_for_stem = {k: w for k, (_, w) in best.items()}
         return self._word_for_stem
 
-    # -- scoring: BM25 over Whoosh's postings, with per-term results cached --
+    # -- scoring: BM25 over Whoosh's postings, with each term's results cached --
 
-    def match(self, q: WhooshQuery, relaxed: bool) -> dict[int, float]:
-        """{docnum: score} of the documents matching q. For a plain list of 3+ words
-        (`relaxed`), a document needs MIN_SHOULD_MATCH of the words, and more is better."""
-        clauses = list(q.subqueries) if isinstance(q, And) else []
-        positive = [c for c in clauses if not isinstance(c, Not)]
-        if not relaxed or len(positive) < 3:
-            return self.evaluate(q)
-        need = math.ceil(MIN_SHOULD_MATCH * len(positive))
-        parts = [self.evaluate(c) for c in positive]
-        counts = Counter()
-        for part in parts:
-            counts.update(part.keys())
-        scores: dict[int, float] = {}
-        for part in parts:
-            for d, s in part.items():
-                if counts[d] >= need:
-                    scores[d] = scores.get(d, 0.0) + s
-        for clause in clauses:
-            if isinstance(clause, Not):
-                for d in self.evaluate(clause.query):
-                    scores.pop(d, None)
-        return scores
+    def scored(self, terms: tuple[str, ...]) -> tuple[array, array, int]:
+        """(entries, scores, bitset of the entries) of one word's index term across the search
+        fields, or of a phrase's terms side by side (through the pairs field)."""
+        if len(terms) == 1:
+            return self._cached(("word", terms[0]), lambda: self._word(terms[0]))
+        return self._cached(("phrase", terms), lambda: self._phrase(terms))
 
-    def evaluate(self, q: WhooshQuery) -> dict[int, float]:
-        """Score a parsed query: terms from cached postings, AND/OR combined here; any other
-        kind (phrases, ANDNOT ...) matched by Whoosh and scored by the sum of its terms."""
-        if isinstance(q, Term):
-            return self.term_scores(q.fieldname, q.text, q.boost)
-        if isinstance(q, Or) and all(isinstance(sub, Term) for sub in q.subqueries):
-            # One word across the search fields: the unit queries share, cached whole.
-            docs, scores = self._cached(("or", repr(q)), lambda: _pack(self._sum_terms(q)))
-            return dict(zip(docs, scores, strict=True))
-        if isinstance(q, Or):
-            out: dict[int, float] = {}
-            for sub in q.subqueries:
-                for d, s in self.evaluate(sub).items():
-                    out[d] = out.get(d, 0.0) + s
-            return out
-        if isinstance(q, And):
-            parts = sorted((self.evaluate(s) for s in q.subqueries if not isinstance(s, Not)),
-                           key=len)
-            if not parts:
-                return {}
-            out = {d: s for d, s in parts[0].items() if all(d in p for p in parts[1:])}
-            for p in parts[1:]:
-                for d in out:
-                    out[d] += p[d]
-            for sub in q.subqueries:
-                if isinstance(sub, Not):
-                    for d in self.evaluate(sub.query):
-                        out.pop(d, None)
-            return out
-        if q is NullQuery or isinstance(q, type(NullQuery)):
-            return {}
-        out = dict.fromkeys(self.docs_matching(q), 0.0)
-        for field_, text in q.iter_all_terms(phrases=True):
-            for d, s in self.term_scores(field_, text, q.boost).items():
-                if d in out:
-                    out[d] += s
+    def nearby(self, first: str, second: str) -> dict[int, float]:
+        """entry -> BM25 of two terms found side by side, in either order."""
+        out = {}
+        for pair in (pair_term(first, second), pair_term(second, first)):
+            docs, weights, _ = self._cached(("pair", pair), lambda p=pair: self._pair(p))
+            for d, s in zip(docs, weights, strict=True):
+                out[d] = out.get(d, 0.0) + s
         return out
 
-    def _sum_terms(self, q: Or) -> dict[int, float]:
+    def _word(self, term: str) -> tuple[array, array, int]:
+        """BM25F: the term's frequency in each field, normalised by the field's length and
+        weighted by its boost, summed, then saturated once, times the term's idf over whole
+        entries. (A word in an entry's title, summary and body counts for more than in its
+        body alone, but not three times more: a common word cannot pile up a score.)"""
+        combined: dict[int, float] = {}
+        for field_, boost in SEARCH_FIELDS.items():
+            docs, tfs = self._normalised_tf(field_, term)
+            for d, tf in zip(docs, tfs, strict=True):
+                combined[d] = combined.get(d, 0.0) + boost * tf
+        return self._pack(self._saturate(combined))
+
+    def _saturate(self, tfs: dict[int, float]) -> dict[int, float]:
+        idf = bm25_idf(self.live_count, len(tfs))
+        k1 = BM25_K1
+        return {d: idf * tf * (k1 + 1) / (tf + k1) for d, tf in tfs.items()}
+
+    def _pair(self, pair: str) -> tuple[array, array, int]:
+        docs, tfs = self._normalised_tf(PAIRS_FIELD, pair)
+        return self._pack(self._saturate(dict(zip(docs, tfs, strict=True))))
+
+    def _phrase(self, terms: tuple[str, ...]) -> tuple[array, array, int]:
+        """A phrase matches where each two neighbouring terms are side by side, in order; it
+        scores its pairs' mean BM25 (a phrase is as rare as its rarest pair)."""
+        parts = [self._cached(("pair", p), lambda p=p: self._pair(p))
+                 for p in (pair_term(a, b) for a, b in zip(terms, terms[1:], strict=False))]
+        mask = self.live
+        for _, _, m in parts:
+            mask &= m
+        member = mask.to_bytes((self.size >> 3) + 1, "little")
         out: dict[int, float] = {}
-        for term in q.subqueries:
-            docs, scores = self._bm25(term.fieldname, term.text)
-            boost = term.boost
-            for d, s in zip(docs, scores, strict=True):
-                out[d] = out.get(d, 0.0) + s * boost
-        return out
+        for docs, scores_, _ in parts:
+            for d, s in zip(docs, scores_, strict=True):
+                if member[d >> 3] >> (d & 7) & 1:
+                    out[d] = out.get(d, 0.0) + s * PHRASE_BOOST / len(parts)
+        return self._pack(out)
 
-    def docs_matching(self, q: WhooshQuery) -> array:
-        def read():
-            with self.whoosh() as searcher:
-                return array("i", searcher.docs_for_query(q)), array("d")
+    def _pack(self, scores_: dict[int, float]) -> tuple[array, array, int]:
+        docs = array("i", scores_.keys())
+        return docs, array("d", scores_.values()), _mask(docs, self.size)
 
-        return self._cached(("docs", repr(q)), read)[0]
-
-    def term_scores(self, field_: str, text, boost: float = 1.0) -> dict[int, float]:
-        docs, scores = self._cached((field_, text), lambda: self._bm25(field_, text))
-        if boost == 1.0:
-            return dict(zip(docs, scores, strict=True))
-        return {d: s * boost for d, s in zip(docs, scores, strict=True)}
-
-    def _cached(self, key, compute) -> tuple[array, array]:
-        """Scored postings as two compact arrays (docnums, scores), kept in a cache bounded by
-        postings held: the least recently added go first."""
+    def _cached(self, key, compute) -> tuple[array, array, int]:
+        """Scored postings as compact arrays (entries, scores) and their bitset, kept in a
+        cache bounded by postings held: the least recently added go first."""
         found = self._postings.get(key)
         if found is not None:
             return found
@@ -639,26 +523,26 @@ class Snapshot:
                 self._postings[key] = found
                 self._cached_postings += len(found[0]) + 1
                 while self._cached_postings > POSTINGS_BUDGET and len(self._postings) > 1:
-                    _, (dropped, _) = self._postings.popitem(last=False)
+                    _, (dropped, _, _) = self._postings.popitem(last=False)
                     self._cached_postings -= len(dropped) + 1
         return found
 
-    def _bm25(self, field_: str, text) -> tuple[array, array]:
-        """(docnums, BM25 scores) of one term in one field, by Whoosh's BM25F formula: its idf,
-        and weights that already carry the field's boost."""
+    def _normalised_tf(self, field_: str, text) -> tuple[array, array]:
+        """(docnums, term frequency / (1 - b + b x field length / average length)) of one term
+        in one field, deleted documents included (matching masks them out)."""
         lengths = self.field_lengths(field_)
         with self.whoosh() as searcher:
             reader = searcher.reader()
-            df = reader.doc_frequency(field_, text)
-            if not df:
+            if not reader.doc_frequency(field_, text):
                 return array("i"), array("d")
-            idf = math.log(reader.doc_count_all() / (df + 1)) + 1
             avg = searcher.avg_field_length(field_) or 1.0
             docs, weights = _read_postings(reader, field_, text)
-        k1, b = BM25_K1, BM25_B
-        scores = array("d", (idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[d] / avg))
-                             for d, tf in zip(docs, weights, strict=True)))
-        return docs, scores
+        b = BM25_B
+        return docs, array("d", (tf / (1 - b + b * lengths[d] / avg)
+                                 for d, tf in zip(docs, weights, strict=True)))
+
+    def docs_of(self, mask: int) -> list[int]:
+        return sorted(_docs(mask))
 
     def field_lengths(self, field_: str) -> list[int]:
         if field_ not in self._lengths:
@@ -723,12 +607,11 @@ class Library:
 
     def search(self, query: Query, snippets: bool = True) -> Results:
         snap = self.snapshot()
-        text_q, scores, note, suggestion = None, None, None, None
         base = snap.date_mask(query.date_from, query.date_to)
+        found = None
         if query.text.strip():
-            text_q, scores, matched, note, suggestion = self._match_text(snap, query.text)
-            base &= matched
-
+            found = match(snap, parse_query(query.text, snap.vocabulary, lexicon=snap))
+            base &= found.mask
         selected = {
             facet: _or_masks(snap.masks[facet], query.selected(facet))
             for facet in FACETS if query.selected(facet)
@@ -753,96 +636,54 @@ class Library:
                 for slug, term in snap.taxonomy[facet].terms.items()
             ]
         total = final.bit_count()
-        hits = self._hits(snap, text_q, scores, final, query, total, snippets)
         pages = max(1, -(-total // query.page_size))
-        return Results(query, total, hits, facets, suggestion, note, pages, relaxations)
+        results = Results(query, total, [], facets, pages=pages, relaxations=relaxations)
+        if found is not None:
+            _describe(results, snap, found, final, query.text)
+        results.hits = self._hits(snap, found, final, query, total, snippets, results)
+        return results
 
-    def _match_text(self, snap: Snapshot, text: str):
-        """(whoosh query, scores {docnum: score}, bitset of matching docs, note, suggestion).
-
-        Every word must match; with three or more words, a document needs at least half of them
-        (MIN_SHOULD_MATCH), so a long plain-English question still finds the entries that
-        answer it. When nothing matches, a spelling correction from the index's own words is
-        tried, then any single word.
-        """
-
-        def run(words_text: str, any_word: bool = False):
-            q = parse_text(snap.parser, words_text, snap.synonyms, any_word=any_word)
-            relaxed = not any_word and not _EXPLICIT.search(words_text)
-            scores = snap.match(q, relaxed)
-            return q, scores, _mask(scores, snap.size) & snap.live
-
-        q, scores, matched = run(text)
-        suggestion = self.suggest(snap, text) if matched.bit_count() < 3 else None
-        note = None
-        if not matched and suggestion:
-            corrected = run(suggestion)
-            if corrected[2]:
-                q, scores, matched = corrected
-                note = f"Nothing matched ‘{text}’; showing results for ‘{suggestion}’."
-        if not matched and len(_WORD.findall(text)) > 1:
-            q, scores, matched = run(text, any_word=True)
-            if matched:
-                note = "No entry matched all your words; these match some of them."
-        return q, scores, matched, note, suggestion
-
-    def _hits(self, snap: Snapshot, text_q, scores: dict | None, final: int, query: Query,
-              total: int, snippets: bool) -> list[Hit]:
+    def _hits(self, snap: Snapshot, found: Match | None, final: int, query: Query,
+              total: int, snippets: bool, results: Results) -> list[Hit]:
         start = (query.page - 1) * query.page_size
         if start >= total:
             return []
         limit = start + query.page_size
-        sort = query.sort if (scores is not None or query.sort != "relevance") else "newest"
-        member = final.to_bytes((snap.size >> 3) + 1, "little")
-
-        def kept(d: int) -> bool:
-            return member[d >> 3] >> (d & 7) & 1
-
-        if scores is None:  # no words: walk the precomputed order, keeping filtered documents
+        scored = found is not None and bool(found.query.positive)
+        sort = query.sort if scored or query.sort != "relevance" else "newest"
+        ranked_scores: dict[int, float] = {}
+        if sort == "relevance":
+            ranked_scores, results.complete = scores(snap, found, final)
+            ranked = top(snap, ranked_scores, limit)
+        else:  # walk a precomputed order, keeping the matching documents
+            member = final.to_bytes((snap.size >> 3) + 1, "little")
             order = snap.order["title" if sort == "title" else "newest"]
             if sort == "oldest":
                 order = reversed(order)
-            ranked = list(itertools.islice((d for d in order if kept(d)), limit))
-        else:
-            candidates = [d for d in scores if kept(d)]
-            published = snap.published
-            if sort == "relevance":
-                ranked = heapq.nlargest(limit, candidates,
-                                        key=lambda d: (scores[d], published[d], -d))
-            elif sort == "title":
-                rank = snap.title_rank
-                ranked = heapq.nsmallest(limit, candidates, key=lambda d: rank[d])
-            elif sort == "oldest":
-                ranked = heapq.nsmallest(limit, candidates, key=lambda d: (published[d], d))
-            else:
-                ranked = heapq.nlargest(limit, candidates, key=lambda d: (published[d], -d))
-        stems = query_stems(text_q) if text_q is not None and snippets else set()
-        hits = []
-        for d in ranked[start:limit]:
-            rec = snap.records[snap.slug_of[d]]
-            body = snap.stored(d)["body"] if stems else ""
-            score = scores.get(d) if scores is not None and sort == "relevance" else None
-            hits.append(Hit(
-                slug=rec["slug"], title=rec["title"], summary=rec["summary"],
-                score=round(score, 4) if score else None,
-                principles=rec["principles"], sectors=rec["sectors"], stages=rec["stages"],
-                regions=rec["regions"], published=rec["published"],
-                highlights=snippet(body, stems) if stems else "",
-            ))
-        return hits
+            ranked = list(itertools.islice(
+                (d for d in order if member[d >> 3] >> (d & 7) & 1), limit))
+        stems = found.query.stems() if found is not None and snippets else set()
+        return [self._hit(snap, d, found, ranked_scores.get(d), stems)
+                for d in ranked[start:limit]]
 
-    def suggest(self, snap: Snapshot, text: str) -> str | None:
-        """A corrected query from the index's own words, or None when every word is known."""
-        changed, out = False, text
-        for word in sorted(set(_WORD.findall(text)), key=len, reverse=True):
-            low = word.lower()
-            if len(low) < 4 or low.isdigit() or low in snap.known_words or snap.knows(low):
-                continue
-            fix = snap.correct(low)
-            if fix:
-                out = re.sub(rf"\b{re.escape(word)}\b", fix, out)
-                changed = True
-        return out if changed else None
+    def _hit(self, snap: Snapshot, d: int, found: Match | None, score: float | None,
+             stems: set[str]) -> Hit:
+        rec = snap.records[snap.slug_of[d]]
+        words, tags = [], []
+        if found is not None:
+            clauses = found.query.clauses
+            words = [clauses[i].text for i in found.words_matched(d)]
+            tags = [c for c in found.query.concepts
+                    if snap.masks[c.facet].get(c.slug, 0) >> d & 1]
+        body = snap.stored(d)["body"] if stems else ""
+        return Hit(
+            slug=rec["slug"], title=rec["title"], summary=rec["summary"],
+            score=round(score, 4) if score else None,
+            principles=rec["principles"], sectors=rec["sectors"], stages=rec["stages"],
+            regions=rec["regions"], published=rec["published"],
+            highlights=snippet(body, stems) if stems else "",
+            matched_words=words, matched_tags=tags,
+        )
 
     # -- lookups for pages --
 
@@ -905,6 +746,19 @@ class Library:
         snap = self.snapshot()
         return {"entries": len(snap.docnum), "generation": snap.generation.name,
                 "built_at": snap.meta["built_at"], "commit": snap.meta.get("commit")}
+
+
+def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: str) -> None:
+    """What the page says about how the words matched: the words, those nothing matched, the
+    spelling corrections searched too, and the concepts that brought in tagged results."""
+    query: ParsedQuery = found.query
+    results.words = [query.clauses[i].text for i in query.positive]
+    results.unmatched = [query.clauses[i].text for i in query.positive
+                         if not found.direct[i] and not found.tagged[i]]
+    results.corrections = [(c.text, c.correction) for c in query.clauses if c.correction]
+    results.suggestion = query.corrected_text(text)
+    results.concepts = [c for c in query.concepts
+                        if snap.masks[c.facet].get(c.slug, 0) & final]
 
 
 def sum_masks(masks) -> int:

@@ -2,7 +2,8 @@
 
 A facet has a plural name used in front matter (``principles``) and a singular one used in
 search URLs (``principle``). Term slugs are permanent; a renamed term keeps its old slug in
-``aliases`` so that old links and filters still resolve.
+``aliases`` so that old links and filters still resolve. A term's ``words`` are the words and
+phrases commissioners use for it: a search using them also finds the entries tagged with it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Term:
     label: str
     description: str
     aliases: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()  # what commissioners type for it: "core costs", "overheads"
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ def load_taxonomy(path: Path) -> Taxonomy:
                 label=str(spec["label"]),
                 description=str(spec.get("description") or "").strip(),
                 aliases=tuple(str(a) for a in spec.get("aliases") or ()),
+                words=tuple(" ".join(str(w).split()) for w in spec.get("words") or ()
+                            if isinstance(w, str | int) and str(w).strip()),
             )
         facets[name] = Facet(name=name, label=str(raw.get("label") or name.title()), terms=terms)
     unknown = set(data) - set(FACETS)

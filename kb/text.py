@@ -1,0 +1,486 @@
+"""What a search's words mean: query text -> clauses, a boolean tree, and the concepts named.
+
+Matching is recall-first. Each typed word is a clause that any entry using the word (or its
+stem, its compound forms, a synonym, or, for a misspelt word, the index's nearest word) matches;
+an entry needs only one clause to be a result, and ranking rewards entries that match more of
+them. Explicit syntax keeps its meaning: a "quoted phrase" and a +word must match, -word and
+NOT exclude, AND requires both sides, OR either, (parentheses) group. A word or phrase that
+names a vocabulary term (its label, its slug or one of its commissioners' words) is a concept:
+entries tagged with the term match that clause too, ranked below comparable direct matches.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import itertools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from kb.analysis import WORD, index_term, is_stop_word, word_parts
+from kb.taxonomy import FACETS, PARAM, Taxonomy
+
+MIN_CORRECTED_LENGTH = 4  # shorter unknown words are acronyms or noise: never corrected
+SPELLING_WEIGHT = 0.8  # a corrected word's matches count for less than the typed words'
+_TOKEN = re.compile(r'(?P<sign>[-+]?)"(?P<phrase>[^"]*)"?|(?P<paren>[()])|(?P<word>[^\s()"]+)')
+_OPERATORS = {"AND", "OR", "NOT"}
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One way a clause can match: a word's index term, or a phrase's terms in order."""
+    terms: tuple[str, ...]
+    weight: float = 1.0
+    why: str = "word"  # word, synonym, compound or spelling
+
+
+@dataclass
+class Clause:
+    text: str  # as typed: 'light-touch', 'BME', '"full cost recovery"'
+    alternatives: list[Alternative]
+    exact: bool = False  # a quoted phrase: matched as typed, never through a concept
+    correction: str | None = None  # the index's word for a misspelt one
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A vocabulary term named in the query: entries tagged with it match `clauses`."""
+    facet: str
+    slug: str
+    label: str
+    phrase: str  # the words of the query that named it
+    clauses: tuple[int, ...] = ()
+
+
+@dataclass
+class ParsedQuery:
+    clauses: list[Clause]
+    tree: tuple  # ("clause", i) | ("and", [..]) | ("or", [..]) | ("not", node) | ("all",)
+    positive: list[int]  # the clauses that score: every clause not under NOT
+    concepts: list[Concept] = field(default_factory=list)
+
+    def stems(self) -> set[str]:
+        """Every index term the scoring clauses can match, for highlighting."""
+        return {t for i in self.positive for a in self.clauses[i].alternatives for t in a.terms}
+
+    def corrected_text(self, text: str) -> str | None:
+        """The query as typed with each misspelt word replaced by its correction, or None."""
+        out = text
+        for clause in self.clauses:
+            if clause.correction:
+                out = re.sub(rf"(?<!\w){re.escape(clause.text)}(?!\w)", clause.correction, out)
+        return out if out != text else None
+
+
+def phrase_terms(phrase: str) -> tuple[str, ...]:
+    """The index terms of a phrase, in order, without stop words and joined compounds."""
+    return phrase_forms(phrase)[0] if phrase_forms(phrase) else ()
+
+
+def phrase_forms(phrase: str) -> list[tuple[str, ...]]:
+    """The index terms of a phrase in order: with hyphenated words split into their parts,
+    and, when it has any, with them joined ('co-production' -> (co, product), (coproduct,))."""
+    split: list[str] = []
+    joined: list[str] = []
+    for word in WORD.findall(phrase.lower()):
+        parts, join = word_parts(word)
+        kept = [index_term(p) for p in parts if (len(p) > 1 or p.isdigit())
+                and not is_stop_word(p)]
+        split += kept
+        joined += [index_term(join)] if join and kept else kept
+    forms = [tuple(split), tuple(joined)] if joined != split else [tuple(split)]
+    return [f for f in forms if f]
+
+
+@dataclass
+class Vocabulary:
+    """Synonym groups and concept phrases, as sequences of index terms, for matching queries."""
+    groups: list[tuple[str, ...]]  # synonym groups, as written
+    synonym_starts: dict[str, list[tuple[tuple[str, ...], int]]]
+    concept_starts: dict[str, list[tuple[tuple[str, ...], Concept]]]
+    concepts_by_terms: dict[tuple[str, ...], list[Concept]]
+    words: frozenset[str]  # every word the vocabularies use: never "corrected"
+
+
+def _add(starts: dict, terms: tuple[str, ...], value) -> None:
+    if terms:
+        starts.setdefault(terms[0], []).append((terms, value))
+
+
+def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> Vocabulary:
+    synonym_starts: dict = {}
+    for n, group in enumerate(synonyms):
+        for phrase in group:
+            for terms in phrase_forms(phrase):
+                _add(synonym_starts, terms, n)
+    concept_starts: dict = {}
+    by_terms: dict = {}
+    words: set[str] = {w for group in synonyms for p in group for w in WORD.findall(p)}
+    for facet in FACETS:
+        for term in taxonomy[facet].terms.values():
+            phrases = [term.label, term.slug.replace("-", " "), *term.words]
+            seen = set()
+            for phrase in phrases:
+                words.update(w.lower() for w in WORD.findall(phrase))
+                for terms in phrase_forms(phrase):
+                    if terms in seen:
+                        continue
+                    seen.add(terms)
+                    concept = Concept(facet, term.slug, term.label, phrase)
+                    _add(concept_starts, terms, concept)
+                    by_terms.setdefault(terms, []).append(concept)
+    for starts in (synonym_starts, concept_starts):
+        for options in starts.values():
+            options.sort(key=lambda o: -len(o[0]))
+    return Vocabulary(list(synonyms), synonym_starts, concept_starts, by_terms,
+                      frozenset(w for w in words if w))
+
+
+# --- reading the query text ------------------------------------------------------------------
+
+
+@dataclass
+class _Word:
+    text: str  # lowercase, as typed
+    stems: tuple[str, ...]  # the parts' index terms, stop words dropped
+    joined: str | None  # a hyphenated word's parts as one term
+
+
+def _word(text: str) -> _Word:
+    low = text.lower()
+    parts, joined = word_parts(low)
+    stems = tuple(index_term(p) for p in parts if (len(p) > 1 or p.isdigit())
+                  and not is_stop_word(p))
+    joined_term = index_term(joined) if joined and stems else None
+    return _Word(low, stems, joined_term)
+
+
+def _tokens(text: str) -> list[tuple[str, object]]:
+    """("word", _Word) | ("phrase", (sign, text)) | ("signed", (sign, _Word)) | ("op", "AND")
+    | ("(", None) | (")", None). Punctuation around words is dropped."""
+    out: list[tuple[str, object]] = []
+    for m in _TOKEN.finditer(text):
+        if m.group("paren"):
+            out.append((m.group("paren"), None))
+        elif m.group("word") is None:
+            out.append(("phrase", (m.group("sign"), m.group("phrase"))))
+        elif m.group("word") in _OPERATORS:
+            out.append(("op", m.group("word")))
+        else:
+            raw = m.group("word")
+            sign = raw[0] if raw[0] in "-+" and len(raw) > 1 else ""
+            words = WORD.findall(raw[len(sign):])
+            if sign and words:
+                out.append(("signed", (sign, _word(words[0]))))
+                words = words[1:]
+            out += [("word", _word(w)) for w in words]
+    return out
+
+
+def _longest(starts: dict, seq: list[str], at: int):
+    for terms, value in starts.get(seq[at], ()):
+        if tuple(seq[at:at + len(terms)]) == terms:
+            return terms, value
+    return None, None
+
+
+def _run_clauses(run: list[_Word], vocab: Vocabulary):
+    """A clause for each distinct word of a run of plain words that is not a stop word, as
+    ([(word index, clause)], {word index: index of the word whose clause it shares}). Where
+    words form a synonym phrase (the longest match, covering whole words), each of their
+    clauses may also match every phrase of the synonym group, with an equal share of its
+    score: an entry that says 'FCR' matches all three words of 'full cost recovery'."""
+    clauses, first = {}, {}  # a repeated word ("year to year") is one clause
+    for i, w in enumerate(run):
+        if w.stems and w.stems not in first:
+            first[w.stems] = i
+            alts = [Alternative(w.stems)] + ([Alternative((w.joined,))] if w.joined else [])
+            clauses[i] = Clause(w.text, alts)
+    seq, owner = [], []
+    for i, w in enumerate(run):
+        seq += w.stems
+        owner += [i] * len(w.stems)
+    at = 0
+    while at < len(seq):
+        terms, group = _longest(vocab.synonym_starts, seq, at)
+        end = at + len(terms) if terms else at
+        if terms and (at == 0 or owner[at - 1] != owner[at]) and \
+                (end == len(seq) or owner[end] != owner[end - 1]):
+            words = sorted({first[run[w].stems] for w in owner[at:end]})
+            share = 1.0 / len(words)
+            for i in words:
+                clauses[i].alternatives = _dedupe(clauses[i].alternatives + [
+                    Alternative(terms, share, "synonym")
+                    for p in vocab.groups[group] for terms in phrase_forms(p)])
+            at = end
+        else:
+            at += 1
+    return sorted(clauses.items()), {i: first[w.stems] for i, w in enumerate(run) if w.stems}
+
+
+def _dedupe(alts: list[Alternative]) -> list[Alternative]:
+    seen, out = set(), []
+    for a in alts:
+        if a.terms and a.terms not in seen:
+            seen.add(a.terms)
+            out.append(a)
+    return out
+
+
+class _Parser:
+    """Recursive descent over tokens whose plain-word runs are already clauses.
+    Precedence: NOT, then AND, then OR, then juxtaposition (recall-first)."""
+
+    def __init__(self, items: list[tuple[str, object]]):
+        self.items, self.at = items, 0
+
+    def peek(self, kind: str, value=None) -> bool:
+        if self.at >= len(self.items):
+            return False
+        k, v = self.items[self.at]
+        return k == kind and (value is None or v == value)
+
+    def sequence(self) -> tuple:
+        must, should, must_not = [], [], []
+        while self.at < len(self.items) and not self.peek(")"):
+            if self.peek("op", "AND") or self.peek("op", "OR"):
+                self.at += 1  # a dangling operator: ignore it
+                continue
+            node, kind = self.disjunction()
+            {"must": must, "should": should, "must_not": must_not}[kind].append(node) \
+                if node else None
+        tree = ("and", must) if must else ("or", should) if should else ("all",)
+        if must_not:
+            tree = ("and", [tree, *(("not", n) for n in must_not)])
+        return tree
+
+    def disjunction(self):
+        node, kind = self.conjunction()
+        nodes = [node]
+        while self.peek("op", "OR"):
+            self.at += 1
+            if self.at < len(self.items) and not self.peek(")"):
+                nodes.append(self.conjunction()[0])
+        nodes = [n for n in nodes if n]
+        if len(nodes) > 1:
+            return ("or", nodes), "must"
+        return (nodes[0] if nodes else None), kind
+
+    def conjunction(self):
+        node, kind = self.unary()
+        nodes = [node]
+        while self.peek("op", "AND"):
+            self.at += 1
+            if self.at < len(self.items) and not self.peek(")"):
+                nodes.append(self.unary()[0])
+        nodes = [n for n in nodes if n]
+        if len(nodes) > 1:
+            return ("and", nodes), "must"
+        return (nodes[0] if nodes else None), kind
+
+    def unary(self):
+        if self.peek("op", "NOT"):
+            self.at += 1
+            if self.at >= len(self.items) or self.peek(")") or self.peek("op"):
+                return None, "should"
+            node, _ = self.unary()
+            return node, "must_not"
+        kind, value = self.items[self.at]
+        self.at += 1
+        if kind == "(":
+            node = self.sequence()
+            if self.peek(")"):
+                self.at += 1
+            return (node if node != ("all",) else None), "must"
+        if kind == ")":
+            return None, "should"
+        if kind == "op":  # an operator where a word should be: skip it
+            return None, "should"
+        return ("clause", value[0]), value[1]
+
+
+def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
+    """Read a search's text. `lexicon` (the open index) says which words it knows and the
+    closest word it has to a misspelt one; without it no word is corrected."""
+    clauses: list[Clause] = []
+    concepts: list[Concept] = []
+    items: list[tuple[str, object]] = []
+    tokens = _tokens(text)
+    at = 0
+    while at < len(tokens):
+        kind, value = tokens[at]
+        if kind == "word":
+            run = []
+            while at < len(tokens) and tokens[at][0] == "word":
+                run.append(tokens[at][1])
+                at += 1
+            numbered, same_as = _run_clauses(run, vocab)
+            clause_of = {}
+            for i, clause in numbered:
+                clauses.append(clause)
+                items.append(("atom", (len(clauses) - 1, "should")))
+                clause_of[i] = len(clauses) - 1
+            concepts += _run_concepts(run, vocab, {i: clause_of[j] for i, j in same_as.items()})
+            continue
+        if kind == "phrase":
+            sign, phrase = value
+            terms = phrase_terms(phrase)
+            if terms:
+                clauses.append(Clause(f'"{phrase}"', [Alternative(terms)], exact=True))
+                items.append(("atom", (len(clauses) - 1, "must_not" if sign == "-" else "must")))
+        elif kind == "signed":
+            sign, word = value
+            for _, clause in _run_clauses([word], vocab)[0]:
+                clauses.append(clause)
+                items.append(("atom", (len(clauses) - 1, "must_not" if sign == "-" else "must")))
+        else:
+            items.append((kind, value))
+        at += 1
+    parser = _Parser([(k, v) for k, v in items])
+    tree = parser.sequence() if items else ("or", [])
+    negated = _negated(tree)
+    positive = [i for i in range(len(clauses)) if i not in negated]
+    concepts += _alternative_concepts(clauses, positive, vocab, concepts)
+    if lexicon is not None:
+        _correct(clauses, positive, vocab, lexicon)
+    return ParsedQuery(clauses, tree, positive, _merge_concepts(concepts, negated))
+
+
+def _run_concepts(run: list[_Word], vocab: Vocabulary,
+                  clause_of: dict[int, int]) -> list[Concept]:
+    """Concepts named by a run of plain words (`clause_of`: word index -> clause number):
+    the longest phrase at each place wins."""
+    seq, owner = [], []
+    for i, w in enumerate(run):
+        seq += w.stems
+        owner += [i] * len(w.stems)
+    out, at = [], 0
+    while at < len(seq):
+        terms, _ = _longest(vocab.concept_starts, seq, at)
+        if not terms:
+            at += 1
+            continue
+        words = sorted(set(owner[at:at + len(terms)]))
+        covered = tuple(sorted({clause_of[w] for w in words}))
+        phrase = " ".join(run[w].text for w in range(words[0], words[-1] + 1))
+        for c in vocab.concepts_by_terms[terms]:
+            out.append(Concept(c.facet, c.slug, c.label, phrase, covered))
+        at += len(terms)
+    return out
+
+
+def _alternative_concepts(clauses: list[Clause], positive: list[int], vocab: Vocabulary,
+                          found: list[Concept]) -> list[Concept]:
+    """Concepts named by a synonym of a clause (BAME names the term whose words list BME)."""
+    out = []
+    for i in positive:
+        clause = clauses[i]
+        if clause.exact:
+            continue
+        for alt in clause.alternatives:
+            for c in vocab.concepts_by_terms.get(alt.terms, ()):
+                out.append(Concept(c.facet, c.slug, c.label, clause.text, (i,)))
+    return out
+
+
+def _merge_concepts(concepts: list[Concept], negated: set[int]) -> list[Concept]:
+    """One Concept per term, covering every clause that named it (none under NOT)."""
+    merged: dict[tuple[str, str], Concept] = {}
+    for c in concepts:
+        covered = tuple(i for i in c.clauses if i not in negated)
+        if not covered:
+            continue
+        key = (c.facet, c.slug)
+        if key in merged:
+            old = merged[key]
+            clauses = tuple(sorted(set(old.clauses) | set(covered)))
+            phrase = old.phrase if c.phrase in old.phrase else f"{old.phrase}, {c.phrase}"
+            merged[key] = Concept(c.facet, c.slug, c.label, phrase, clauses)
+        else:
+            merged[key] = Concept(c.facet, c.slug, c.label, c.phrase, covered)
+    return list(merged.values())
+
+
+def _negated(tree: tuple, under_not: bool = False) -> set[int]:
+    kind = tree[0]
+    if kind == "clause":
+        return {tree[1]} if under_not else set()
+    if kind == "not":
+        return _negated(tree[1], True)
+    if kind in ("and", "or"):
+        return set().union(*(_negated(n, under_not) for n in tree[1])) if tree[1] else set()
+    return set()
+
+
+def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexicon) -> None:
+    """Give a word the index lacks another way to match. A closed compound that splits into
+    two words the index has matches them side by side ('coproduction' -> co production). A
+    misspelt word (one neither the index, the vocabularies nor the English dictionary knows)
+    also matches the index's closest word; nonsense with nothing close stays as it is."""
+    for i in positive:
+        clause = clauses[i]
+        word = clause.text
+        if clause.exact or len(clause.alternatives) != 1 or not word.isalpha() or \
+                len(word) < MIN_CORRECTED_LENGTH or lexicon.has_word(word):
+            continue
+        parts = lexicon.split(word)
+        if parts:
+            clause.alternatives.append(Alternative(tuple(index_term(p) for p in parts), 1.0,
+                                                   "compound"))
+            continue
+        if word in vocab.words or lexicon.knows(word):
+            continue
+        fix = lexicon.closest(word)
+        if fix and fix != word:
+            clause.correction = fix
+            clause.alternatives.append(Alternative((index_term(fix),), SPELLING_WEIGHT,
+                                                   "spelling"))
+
+
+def concept_params(concepts: list[Concept]) -> list[dict]:
+    return [{"param": PARAM[c.facet], "value": c.slug, "label": c.label, "matched": c.phrase}
+            for c in concepts]
+
+
+# --- snippets --------------------------------------------------------------------------------
+
+_SNIPPET_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def snippet(text: str, stems: set[str], words: int = 36) -> str:
+    """The passage of `text` with the most distinct matched words, escaped, matches in <mark>.
+    Words are stemmed once per distinct spelling, and passages are scored over the matches
+    alone: a results page builds ten of these from bodies of several hundred words."""
+    tokens = _SNIPPET_WORD.findall(text)
+    hits = {w for w in set(tokens) if index_term(w) in stems}
+    where = [i for i, w in enumerate(tokens) if w in hits]  # token numbers of the matches
+    if not where:
+        return ""
+    # A window of `words` tokens ending at each match; keep the one with the most distinct
+    # matched words (the first such window).
+    best, best_score, counts, left = 0, 0, Counter(), 0
+    for i in where:
+        counts[tokens[i].lower()] += 1
+        while where[left] <= i - words:
+            w = tokens[where[left]].lower()
+            counts[w] -= 1
+            if not counts[w]:
+                del counts[w]
+            left += 1
+        if len(counts) > best_score:
+            best, best_score = max(0, i - words + 1), len(counts)
+    first = where[bisect.bisect_left(where, best)]
+    best = max(0, first - 4)  # a few words of context before the first match
+    end = min(len(tokens), best + words)
+    spans = [m.span() for m in itertools.islice(_SNIPPET_WORD.finditer(text), best, end)]
+    out, pos = [], spans[0][0]
+    for i, (start, stop) in enumerate(spans, best):
+        if tokens[i] in hits:
+            out.append(html.escape(text[pos:start]))
+            out.append(f"<mark>{html.escape(text[start:stop])}</mark>")
+            pos = stop
+    out.append(html.escape(text[pos:spans[-1][1]]))
+    prefix = "… " if best > 0 else ""
+    suffix = " …" if end < len(tokens) else ""
+    return prefix + " ".join("".join(out).split()) + suffix
