@@ -122,6 +122,8 @@ def results_context(results: Results, base_url: str) -> dict:
                 "url": base_url + entry_url(h.slug), "score": h.score,
                 "principles": h.principles, "sectors": h.sectors, "stages": h.stages,
                 "regions": h.regions, "published": h.published, "highlights": h.highlights,
+                "matched": {"words": h.matched_words,
+                            "tags": [concept_context(c) for c in h.matched_tags]},
             }
             for h in results.hits
         ],
@@ -129,8 +131,13 @@ def results_context(results: Results, base_url: str) -> dict:
         "suggestion": results.suggestion,
         "suggestion_url": search_url(q.replace(text=results.suggestion, page=1))
         if results.suggestion else None,
-        "note": results.note,
         "sentence": result_sentence(results, taxonomy_labels),
+        "notes": result_notes(results),
+        "words": results.words,
+        "matched_all": results.complete,
+        "unmatched": results.unmatched,
+        "corrections": [{"word": w, "searched": c} for w, c in results.corrections],
+        "concepts": [concept_context(c) for c in results.concepts],
         "filters": [
             {"param": PARAM[f], "value": v, "label": taxonomy_labels[(f, v)],
              "remove_url": search_url(q.toggle(f, v))}
@@ -145,6 +152,36 @@ def results_context(results: Results, base_url: str) -> dict:
         "prev_url": search_url(q.replace(page=q.page - 1)) if q.page > 1 else None,
         "next_url": search_url(q.replace(page=q.page + 1)) if q.page < results.pages else None,
     }
+
+
+def concept_context(concept) -> dict:
+    """A vocabulary term a search's words named: where its page is and which words named it."""
+    return {"param": PARAM[concept.facet], "value": concept.slug, "label": concept.label,
+            "matched": concept.phrase, "url": f"/{concept.facet}/{concept.slug}"}
+
+
+def _quoted(words) -> str:
+    words = [f"‘{w}’" for w in words]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def result_notes(results: Results) -> list[str]:
+    """Plain sentences on how the words matched: what the results contain, which words no
+    example uses, the spellings searched too, the vocabulary terms that brought results in."""
+    notes = []
+    corrected = {w for w, _ in results.corrections}
+    missing = [w for w in results.unmatched if w not in corrected]
+    if results.total and len(results.words) > 1 and results.complete < results.total:
+        notes.append(f"Best matches first: {results.complete} of {results.total} match all "
+                     "your words (or the topics they name); the others match some of them.")
+    for word, searched in results.corrections:
+        notes.append(f"No example uses ‘{word}’, so the search includes ‘{searched}’.")
+    if missing and results.total:
+        notes.append(f"No example mentions {_quoted(missing)}.")
+    if results.concepts:
+        tags = "; ".join(f"{c.label} (for ‘{c.phrase}’)" for c in results.concepts)
+        notes.append(f"Includes examples tagged {tags}.")
+    return notes
 
 
 def result_sentence(results: Results, labels: dict) -> str:
@@ -367,6 +404,7 @@ def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bot
         return {
             "facet": facet, "param": PARAM[facet], "facet_label": vocab.label,
             "slug": canonical, "label": term.label, "description": term.description,
+            "words": list(term.words),
             "total": ctx["total"], "results": ctx["results"],
             "search_url": search_url(Query(filters={facet: (canonical,)})),
         }

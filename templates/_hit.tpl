@@ -4,6 +4,14 @@
   % if hit.get('highlights'):
   <p class="hit-snippet">{{!hit['highlights']}}</p>
   % end
+  % tags = hit.get('matched', {}).get('tags')
+  % if tags:
+  <p class="hit-why">{{'Tagged' if hit['matched']['words'] else 'Found through its tag'}}
+    % for n, t in enumerate(tags):
+    {{'; ' if n else ''}}<a href="{{t['url']}}">{{t['label']}}</a> (for ‘{{t['matched']}}’)
+    % end
+  </p>
+  % end
   <dl class="hit-meta">
     <dt>Principles</dt>
     <dd>{{', '.join(taxonomy['principles'].label_of(s) for s in hit['principles'])}}</dd>

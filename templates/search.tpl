@@ -13,11 +13,15 @@
       <li><a href="{{ctx['clear_url']}}">Clear all filters</a></li>
     </ul>
 % end
-% if ctx['note']:
-    <p class="note">{{ctx['note']}}</p>
-% end
 % if ctx['suggestion']:
     <p class="suggestion">Did you mean <a href="{{ctx['suggestion_url']}}">{{ctx['suggestion']}}</a>?</p>
+% end
+% if ctx['notes']:
+    <ul class="notes">
+%   for note in ctx['notes']:
+      <li>{{note}}</li>
+%   end
+    </ul>
 % end
 % if ctx['results']:
     <ol class="hits" start="{{(ctx['page'] - 1) * ctx['page_size'] + 1}}">
@@ -28,6 +32,9 @@
 % elif ctx['total'] == 0:
     <div class="no-results">
       <h2>No examples found</h2>
+%   if ctx['unmatched']:
+      <p>No example mentions {{' or '.join('‘' + w + '’' for w in ctx['unmatched'])}}.</p>
+%   end
       <p>Try one of these:</p>
       <ul>
 %   for r in ctx['relaxations']:

@@ -2,6 +2,9 @@
 <p class="caption">{{ctx['facet_label']}}</p>
 <h1>{{ctx['label']}}</h1>
 <p class="lead">{{ctx['description']}}</p>
+% if ctx['words']:
+<p class="term-words">Searches for these words also find its examples: {{', '.join(ctx['words'])}}.</p>
+% end
 <p><a href="{{ctx['search_url']}}">Search within the {{ctx['total']}} example{{'' if ctx['total'] == 1 else 's'}} of {{ctx['label']}}</a></p>
 % if ctx['results']:
 <h2>Examples, newest first</h2>
