@@ -148,7 +148,8 @@ def test_whole_column_reads_match_whooshs_per_document_answers(entries_dir, tmp_
 def test_an_edit_is_published_before_small_segments_are_merged(entries_dir, tmp_path):
     """The build that folds the small segments together swaps in the edit first, then the
     merged copy: both generations answer the edit, the merged one with fewer segments."""
-    from kb.index import MERGE_AFTER, index_term
+    from kb.analysis import index_term
+    from kb.index import MERGE_AFTER
     from kb.search import Snapshot
 
     for n in range(8):
@@ -164,8 +165,8 @@ def test_an_edit_is_published_before_small_segments_are_merged(entries_dir, tmp_
     for gen in (published, merged):
         snap = Snapshot(gen)
         assert len(snap.docnum) == 8
-        assert list(snap.term_scores("title", index_term(f"revision{MERGE_AFTER - 1}"))) == [
-            snap.docnum[f"e{MERGE_AFTER - 1}"]]
+        docs, _, _ = snap.scored((index_term(f"revision{MERGE_AFTER - 1}"),))
+        assert list(docs) == [snap.docnum[f"e{MERGE_AFTER - 1}"]]
 
 
 def _small_segment_sizes(generation):
@@ -199,7 +200,7 @@ def test_merges_take_one_size_tier_and_drop_superseded_segments(entries_dir, tmp
     library = Library(tmp_path / "ix")
     assert library.search(Query()).total == 40
     assert library.search(Query(text="batch")).total == 12
-    assert library.search(Query(text="second edit")).total == 1
+    assert library.search(Query(text='"second edit"')).total == 1
 
 
 @pytest.mark.parametrize("delta_up_to", [1000, 2])

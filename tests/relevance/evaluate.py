@@ -1,26 +1,39 @@
 """Search-quality measurement against hand-made relevance judgements.
 
-Run from the repository root:
+Run from the repository root (`make relevance`):
 
-    python -m tests.relevance.evaluate [--entries entries] [--index DIR] [--queries FILE]
+    python -m tests.relevance.evaluate [--entries DIR] [--set NAME ...] [--no-save]
 
-Without --index a temporary index is built from the entries folder. The report has one row
-per query and the means overall and per kind. Metrics, all at a cut-off of 10 results:
+Two judged sets, both over the frozen corpus in tests/relevance/corpus/ (a copy of the entries
+as they were when judged, searched with the live vocabularies entries/taxonomy.yaml and
+entries/synonyms.yaml):
 
-- nDCG@10: gains 2^grade - 1, discount log2(rank + 1), normalised by the ideal ordering of
-  the judged entries (so a query whose relevant entries all come first scores 1.0).
+- blind.yaml: queries written from commissioners' vocabulary before anyone looked at which
+  entries match, then graded for every entry of the corpus (exhaustive judging);
+- queries.yaml: the first set, written by reading the entries.
+
+Metrics, all at a cut-off of 10 results:
+
+- nDCG@10: gains 2^grade - 1, discount log2(rank + 1), normalised by the ideal ordering of the
+  judged entries (a query whose relevant entries all come first scores 1.0).
 - recall@10: the share of entries graded 2 or 3 that appear in the top 10.
-- RR: 1 / rank of the first grade-3 entry in the top 10, or 0 when none is there (MRR is
-  its mean).
+- RR: 1 / rank of the first entry with the query's top grade (when that grade is 2 or 3), 0
+  when none is in the top 10; MRR is its mean.
+- zero-result rate: the share of answerable queries (some entry graded above 0) that return no
+  result at all; and how many no-answer queries (nothing graded) return nothing, as they should.
 
-The no-answer query (empty judgements) has no ideal ordering, so it is left out of the means
-and the report says how many results it returned instead.
+Queries with no grade above 0 have no ideal ordering and are left out of the means. With
+--entries another folder is searched (the live entries, say); the report then names the results
+that no judgement covers. Each run is compared with the last one saved in last-run.json: the
+report lists the queries whose nDCG@10 rose or fell.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -32,9 +45,14 @@ from kb.search import Library, Query
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-QUERIES = HERE / "queries.yaml"
+CORPUS = HERE / "corpus"
+VOCABULARIES = ROOT / "entries"
+SETS = {"blind": HERE / "blind.yaml", "original": HERE / "queries.yaml"}
+QUERIES = SETS["original"]
+LAST_RUN = HERE / "last-run.json"
 K = 10
-KINDS = ("plain", "acronym", "typo", "question", "filtered", "british-spelling", "no-answer")
+KINDS = ("plain", "question", "synonym", "acronym", "jargon", "typo", "hyphenation", "numbers",
+         "british-spelling", "filtered", "no-answer")
 FACETS = ("principles", "sectors", "stages", "regions")
 
 
@@ -79,7 +97,9 @@ def score_ranking(returned: list[str], judgements: dict[str, int], k: int = K) -
     ndcg = dcg([judgements.get(slug, 0) for slug in top]) / ideal
     wanted = {slug for slug, g in judgements.items() if g >= 2}
     recall = len(wanted & set(top)) / len(wanted) if wanted else None
-    rr = next((1 / rank for rank, slug in enumerate(top, 1) if judgements.get(slug, 0) == 3), 0.0)
+    best = max(judgements.values())
+    rr = next((1 / rank for rank, slug in enumerate(top, 1) if judgements.get(slug, 0) == best),
+              0.0) if best >= 2 else None
     return {"ndcg": ndcg, "recall": recall, "rr": rr}
 
 
@@ -95,6 +115,7 @@ def _means(rows: list[dict]) -> dict:
         "ndcg": _mean(r["ndcg"] for r in judged),
         "recall": _mean(r["recall"] for r in judged),
         "mrr": _mean(r["rr"] for r in judged),
+        "zero_results": _mean(float(r["total"] == 0) for r in judged),
     }
 
 
@@ -109,18 +130,12 @@ def evaluate(library: Library, queries: list[dict], k: int = K) -> dict:
         filters = {f: tuple(v) for f, v in (q.get("filters") or {}).items()}
         results = library.search(Query(text=q["query"], filters=filters, page_size=k))
         returned = [hit.slug for hit in results.hits]
-        row = {
-            "id": q["id"],
-            "kind": q["kind"],
-            "query": q["query"],
-            "filters": filters,
-            "returned": returned,
-            "total": results.total,
-            "note": results.note,
-            "suggestion": results.suggestion,
+        rows.append({
+            "id": q["id"], "kind": q["kind"], "query": q["query"], "filters": filters,
+            "returned": returned, "total": results.total, "suggestion": results.suggestion,
+            "unjudged": [s for s in returned if s not in q["judgements"]],
             **score_ranking(returned, q.get("judgements") or {}, k),
-        }
-        rows.append(row)
+        })
     kinds = [kind for kind in KINDS if any(r["kind"] == kind for r in rows)]
     return {
         "queries": rows,
@@ -134,46 +149,83 @@ def _fmt(value: float | None) -> str:
     return "  -  " if value is None else f"{value:.3f}"
 
 
-def format_report(report: dict) -> str:
+def format_report(name: str, report: dict, last: dict | None = None) -> str:
     rows = report["queries"]
     id_w = max(len("id"), *(len(r["id"]) for r in rows))
     kind_w = max(len("kind"), *(len(r["kind"]) for r in rows))
     head = f"{'id':<{id_w}}  {'kind':<{kind_w}}  nDCG@10  R@10   RR     top 3 returned"
-    lines = [head, "-" * len(head)]
+    lines = [f"== {name} ==", head, "-" * len(head)]
     for r in rows:
         top3 = ", ".join(r["returned"][:3]) or "(nothing)"
         lines.append(f"{r['id']:<{id_w}}  {r['kind']:<{kind_w}}  {_fmt(r['ndcg'])}    "
                      f"{_fmt(r['recall'])}  {_fmt(r['rr'])}  {top3}")
     m = report["means"]
-    lines += ["", f"Overall ({m['queries']} judged queries): nDCG@10 {_fmt(m['ndcg'])}  "
-              f"recall@10 {_fmt(m['recall'])}  MRR {_fmt(m['mrr'])}", "", "Per kind:"]
+    lines += ["", f"{name}: {m['queries']} judged queries: nDCG@10 {_fmt(m['ndcg'])}  "
+              f"recall@10 {_fmt(m['recall'])}  MRR {_fmt(m['mrr'])}  "
+              f"zero-result rate {_fmt(m['zero_results'])}", "", "Per kind:"]
     for kind, km in report["by_kind"].items():
         if km["queries"]:
             lines.append(f"  {kind:<{kind_w}}  n={km['queries']:<3} nDCG@10 {_fmt(km['ndcg'])}  "
                          f"recall@10 {_fmt(km['recall'])}  MRR {_fmt(km['mrr'])}")
+    silent = [r for r in report["no_answer"] if r["total"] == 0]
+    lines.append(f"  no judged answer: {len(report['no_answer'])} queries, {len(silent)} "
+                 "return nothing")
     for r in report["no_answer"]:
-        lines.append(f"  {r['kind']:<{kind_w}}  {r['id']}: returned {r['total']} result(s)"
-                     + (f" [{r['note']}]" if r["note"] else ""))
+        lines.append(f"    {r['id']}: {r['total']} result(s)")
+    lines += _changes(rows, last)
+    unjudged = {s for r in rows for s in r["unjudged"] if r["ndcg"] is not None}
+    if unjudged and not (CORPUS.exists() and all((CORPUS / f"{s}.md").exists()
+                                                  for s in unjudged)):
+        lines.append(f"  results no judgement covers: {', '.join(sorted(unjudged))}")
     return "\n".join(lines)
+
+
+def _changes(rows: list[dict], last: dict | None) -> list[str]:
+    if not last:
+        return ["  (no earlier run saved to compare with)"]
+    out = []
+    for r in rows:
+        before = (last.get(r["id"]) or {}).get("ndcg")
+        if r["ndcg"] is None or before is None or abs(r["ndcg"] - before) < 0.001:
+            continue
+        verb = "gained" if r["ndcg"] > before else "lost"
+        out.append(f"    {verb}: {r['id']} ({r['query']!r}) nDCG@10 {before:.3f} -> "
+                   f"{r['ndcg']:.3f}")
+    return ["  since the last saved run:" if out else "  since the last saved run: no change",
+            *out]
+
+
+def run(entries: Path, names: list[str], save: bool) -> str:
+    last = json.loads(LAST_RUN.read_text()) if LAST_RUN.exists() else {}
+    with tempfile.TemporaryDirectory(prefix="kb-relevance-") as tmp:
+        folder = Path(tmp) / "entries"
+        shutil.copytree(entries, folder)
+        for name in ("taxonomy.yaml", "synonyms.yaml"):
+            shutil.copyfile(VOCABULARIES / name, folder / name)
+        build(folder, Path(tmp) / "ix")
+        library = Library(Path(tmp) / "ix")
+        reports = {name: evaluate(library, load_queries(SETS[name])) for name in names}
+    text = "\n\n".join(format_report(n, r, last.get(n)) for n, r in reports.items())
+    if save:
+        for name, report in reports.items():
+            last[name] = {r["id"]: {"ndcg": r["ndcg"], "recall": r["recall"], "total": r["total"]}
+                          for r in report["queries"]}
+        LAST_RUN.write_text(json.dumps(last, indent=1, sort_keys=True) + "\n")
+    return text
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Measure search quality against judgements.")
-    parser.add_argument("--entries", type=Path, default=ROOT / "entries",
-                        help="entries folder to index (default: the bundled entries)")
-    parser.add_argument("--index", type=Path, default=None,
-                        help="use this existing index instead of building a temporary one")
-    parser.add_argument("--queries", type=Path, default=QUERIES,
-                        help="judged queries (default: tests/relevance/queries.yaml)")
+    parser.add_argument("--entries", type=Path, default=CORPUS,
+                        help="entries to search (default: the judged corpus, "
+                             "tests/relevance/corpus)")
+    parser.add_argument("--set", dest="sets", action="append", choices=sorted(SETS),
+                        help="a judged set to run (repeatable; default: both)")
+    parser.add_argument("--no-save", action="store_true",
+                        help="do not record this run in last-run.json")
     args = parser.parse_args(argv)
-    queries = load_queries(args.queries)
-    if args.index is not None:
-        print(format_report(evaluate(Library(args.index), queries)))
-        return 0
-    with tempfile.TemporaryDirectory(prefix="kb-relevance-") as tmp:
-        index = Path(tmp) / "ix"
-        build(args.entries, index)
-        print(format_report(evaluate(Library(index), queries)))
+    names = args.sets or list(SETS)
+    print(run(args.entries, names, save=not args.no_save and args.entries == CORPUS))
     return 0
 
 
