@@ -459,6 +459,7 @@ def load_entries(entries_dir: Path, taxonomy: Taxonomy) -> tuple[list[Entry], li
             addresses.append(Address(rel, Path(rel).stem, ()))
     problems += address_problems(addresses)
     problems += synonym_problems(Path(entries_dir) / "synonyms.yaml")
+    problems += vocabulary_word_problems(Path(entries_dir) / "taxonomy.yaml")
     bad = {p.path for p in problems if p.severity == "error"}
     return [e for e in entries if e.path not in bad], sorted(problems)
 
@@ -623,3 +624,65 @@ def synonym_problems(path: Path, rel: str = "synonyms.yaml") -> list[Problem]:
             else:
                 seen[phrase] = line
     return r.problems
+
+
+def vocabulary_word_problems(path: Path, rel: str = "taxonomy.yaml") -> list[Problem]:
+    """Check the commissioners' words of taxonomy.yaml's terms: each `words` a list of plain
+    words or phrases, none empty, none listed under two terms or equal to another term's
+    label (a search for it could not say which term it means)."""
+    r = _Reader(rel)
+    if not Path(path).exists():
+        return []
+    text = _decode(Path(path).read_bytes(), r)
+    try:
+        root = yaml.compose(text or "", Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError:
+        return r.problems  # load_taxonomy reports unreadable YAML
+    owner: dict[str, tuple[str, int]] = {}  # phrase -> (facet.term, line)
+    labels: dict[str, str] = {}
+    words: list[tuple[str, int, object]] = []  # (facet.term, line, node)
+    for facet, term, spec in _taxonomy_terms(root):
+        name = f"{facet}.{term}"
+        for key, value in spec:
+            if key.value == "label" and isinstance(value, yaml.ScalarNode):
+                labels[" ".join(str(value.value).lower().split())] = name
+            elif key.value == "words":
+                words.append((name, _line(value, 1), value))
+    for name, line, node in words:
+        if not isinstance(node, yaml.SequenceNode):
+            r.error(line, f"{name}: 'words' must be a list, e.g. words: [core costs, overheads]")
+            continue
+        for item in node.value:
+            item_line = _line(item, 1)
+            value = item.value if isinstance(item, yaml.ScalarNode) else None
+            phrase = " ".join(str(value).lower().split()) if value is not None else ""
+            if not phrase or not PHRASE_RE.match(phrase):
+                r.error(item_line, f"{name}: '{value}' must be plain words (letters, digits, "
+                                   "hyphens, apostrophes); remove the empty or odd item")
+            elif labels.get(phrase, name) != name:
+                r.error(item_line, f"{name}: '{value}' is the label of {labels[phrase]}; a "
+                                   "search for it already finds that term")
+            elif phrase in owner and owner[phrase][0] != name:
+                other, other_line = owner[phrase]
+                r.error(item_line, f"{name}: '{value}' is also listed under {other} (line "
+                                   f"{other_line}); a phrase may name one term only")
+            elif phrase in owner:
+                r.warning(item_line, f"{name}: '{value}' is listed twice; keep one")
+            else:
+                owner[phrase] = (name, item_line)
+    return r.problems
+
+
+def _taxonomy_terms(root):
+    """(facet, term slug, [(key node, value node)]) for each term of a composed taxonomy."""
+    if not isinstance(root, yaml.MappingNode):
+        return
+    for facet_key, facet in root.value:
+        if not isinstance(facet, yaml.MappingNode):
+            continue
+        for key, terms in facet.value:
+            if key.value != "terms" or not isinstance(terms, yaml.MappingNode):
+                continue
+            for term_key, spec in terms.value:
+                if isinstance(spec, yaml.MappingNode):
+                    yield facet_key.value, term_key.value, spec.value

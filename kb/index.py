@@ -44,6 +44,7 @@ from kb.entries import (
     entry_files,
     read_entry,
     synonym_problems,
+    vocabulary_word_problems,
 )
 from kb.render import render_markdown
 from kb.taxonomy import FACETS, Taxonomy, load_taxonomy
@@ -314,6 +315,7 @@ def _build(entries_dir: Path, index_root: Path, full: bool, workers: int | None)
             problems += address_problems([a for a, *_ in prepared] + [
                 Address(rel, slug, tuple(aliases)) for rel, (slug, aliases) in addresses.items()])
             problems += synonym_problems(entries_dir / "synonyms.yaml")
+            problems += vocabulary_word_problems(entries_dir / "taxonomy.yaml")
             errors = [p for p in problems if p.severity == "error"]
             if errors:
                 raise BuildError(f"{len(errors)} error(s) in {entries_dir}; the index was not "
