@@ -31,8 +31,9 @@ def bm25_idf(documents: int, df: int) -> float:
     return math.log(1 + (documents - df + 0.5) / (df + 0.5))
 
 CONCEPT = 0.5  # an entry found through its tag scores this share of the clause's idf
-TAGGED = 0.5  # bonus share of the clause's idf for a direct match tagged with the concept
+TAGGED = 1.0  # bonus share of the clause's idf for a direct match tagged with the concept
 COORDINATION = 1.0  # exponent of the share of clauses matched
+AFFINITY = 0.25  # share of a concept match that depends on how much the entry says about it
 PROXIMITY = 0.25  # weight of neighbouring query words found side by side
 
 
@@ -131,11 +132,13 @@ def scores(snap, m: Match, final: int) -> tuple[dict[int, float], int]:
         tagged = m.tagged[i] & final
         if tagged:
             through_tag, bonus = CONCEPT * weight, TAGGED * weight
+            about = [snap.affinity(c.facet, c.slug) for c in m.query.concepts if i in c.clauses]
             for d in snap.docs_of(tagged):
+                share = 1 - AFFINITY + AFFINITY * max((a.get(d, 0.0) for a in about), default=0)
                 if d in direct:
-                    total[d] += bonus
+                    total[d] += bonus * share
                 else:
-                    total[d] = total.get(d, 0.0) + through_tag
+                    total[d] = total.get(d, 0.0) + through_tag * share
                     matched[d] = matched.get(d, 0.0) + weight
     whole = whole or 1.0
     out = {d: s * (matched[d] / whole) ** COORDINATION for d, s in total.items()}

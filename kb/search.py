@@ -373,6 +373,7 @@ class Snapshot:
         self._cached_postings = 0  # postings held in self._postings
         self._cache_lock = threading.Lock()
         self._lengths: dict[str, list[int]] = {}
+        self._affinity: dict = {}
         self.masks: dict[str, dict[str, int]] = {}
         for facet in FACETS:
             members: dict[str, list[int]] = {t: [] for t in self.taxonomy[facet].terms}
@@ -540,6 +541,20 @@ class Snapshot:
         b = BM25_B
         return docs, array("d", (tf / (1 - b + b * lengths[d] / avg)
                                  for d, tf in zip(docs, weights, strict=True)))
+
+    def affinity(self, facet: str, slug: str) -> dict[int, float]:
+        """entry -> how much of its text is about a term (its label and words), from 0 to 1."""
+        key = ("affinity", facet, slug)
+        found = self._affinity.get(key)
+        if found is None:
+            out: dict[int, float] = {}
+            for terms in self.vocabulary.concept_terms.get((facet, slug), ()):
+                docs, scores_, _ = self.scored(terms)
+                for d, s in zip(docs, scores_, strict=True):
+                    out[d] = out.get(d, 0.0) + s
+            top = max(out.values(), default=0.0) or 1.0
+            found = self._affinity[key] = {d: s / top for d, s in out.items()}
+        return found
 
     def docs_of(self, mask: int) -> list[int]:
         return sorted(_docs(mask))

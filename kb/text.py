@@ -90,7 +90,16 @@ def phrase_forms(phrase: str) -> list[tuple[str, ...]]:
         split += kept
         joined += [index_term(join)] if join and kept else kept
     forms = [tuple(split), tuple(joined)] if joined != split else [tuple(split)]
+    if len(WORD.findall(phrase)) > 1:  # 'have your say' is not the word 'say'
+        forms = [f for f in forms if len(f) > 1]
     return [f for f in forms if f]
+
+
+def label_phrases(label: str) -> list[str]:
+    """A label and, when it lists several things ('Funding and procurement', 'Arts, culture
+    and sport'), each of them: any one names the term."""
+    parts = [p.strip() for p in re.split(r",|\band\b|&", label) if p.strip()]
+    return [label, *parts] if len(parts) > 1 else [label]
 
 
 @dataclass
@@ -100,6 +109,7 @@ class Vocabulary:
     synonym_starts: dict[str, list[tuple[tuple[str, ...], int]]]
     concept_starts: dict[str, list[tuple[tuple[str, ...], Concept]]]
     concepts_by_terms: dict[tuple[str, ...], list[Concept]]
+    concept_terms: dict[tuple[str, str], list[tuple[str, ...]]]  # (facet, slug) -> phrases
     words: frozenset[str]  # every word the vocabularies use: never "corrected"
 
 
@@ -119,7 +129,7 @@ def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> V
     words: set[str] = {w for group in synonyms for p in group for w in WORD.findall(p)}
     for facet in FACETS:
         for term in taxonomy[facet].terms.values():
-            phrases = [term.label, term.slug.replace("-", " "), *term.words]
+            phrases = [*label_phrases(term.label), term.slug.replace("-", " "), *term.words]
             seen = set()
             for phrase in phrases:
                 words.update(w.lower() for w in WORD.findall(phrase))
@@ -133,7 +143,11 @@ def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> V
     for starts in (synonym_starts, concept_starts):
         for options in starts.values():
             options.sort(key=lambda o: -len(o[0]))
-    return Vocabulary(list(synonyms), synonym_starts, concept_starts, by_terms,
+    concept_terms: dict = {}
+    for terms, concepts in by_terms.items():
+        for c in concepts:
+            concept_terms.setdefault((c.facet, c.slug), []).append(terms)
+    return Vocabulary(list(synonyms), synonym_starts, concept_starts, by_terms, concept_terms,
                       frozenset(w for w in words if w))
 
 
