@@ -2,11 +2,11 @@ import random
 
 import pytest
 
-from kb.index import build
 from kb.analysis import index_term as stem
+from kb.index import build
 from kb.search import Library, Query, QueryError, query_from_params
-from kb.text import snippet
 from kb.taxonomy import FACETS, load_taxonomy
+from kb.text import snippet
 from tests.conftest import BUNDLED, write_entry
 
 WORDS = ("grant contract tender volunteer hospice council partnership funding notice "
