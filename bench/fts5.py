@@ -10,17 +10,16 @@ and body, a table of light metadata and a tags table, and merges the FTS5 segmen
 total, the top 10 by bm25 (column weights title 3, summary 2, body 1) with a snippet() of the
 body, and the counts of every facet term, each facet counted disjunctively (its own filter
 off, the other facets' filters on). The text is matched as kb matches it, where kb's own
-modules say how: stop words dropped, synonym groups from synonyms.yaml ORed, every word
-required except that a query of three or more words may miss some (kb.search.MIN_SHOULD_MATCH),
-and any one word when nothing matches. Unlike kb it has no spelling correction, searches neither
-organisations nor term labels, and does not render Markdown to HTML at build.
+modules say how: recall-first (any one word or synonym will do), stop words dropped, synonym
+groups from synonyms.yaml ORed, and the entries tagged with a vocabulary term the words name
+(found by kb's own query reader, kb.text) included. Unlike kb it has no spelling correction,
+no compound splitting, does not search organisations, ranks by plain bm25 (entries found only
+through a tag come last), and does not render Markdown to HTML at build.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
-import math
 import re
 import sqlite3
 import sys
@@ -33,13 +32,13 @@ from kb.taxonomy import FACETS, load_taxonomy
 
 # Mirror kb's query semantics where kb has them, so both engines answer the same question.
 try:
-    from kb.search import MIN_SHOULD_MATCH
-except ImportError:
-    MIN_SHOULD_MATCH = None
-try:
-    from kb.index import STOP_WORDS
+    from kb.analysis import STOP_WORDS
 except ImportError:
     from whoosh.analysis import STOP_WORDS
+try:
+    from kb.text import compile_vocabulary, parse_query
+except ImportError:
+    compile_vocabulary = parse_query = None
 try:
     from kb.taxonomy import load_synonyms
 except ImportError:
@@ -125,21 +124,10 @@ def clauses(text: str, synonyms=()) -> list[str]:
     return out
 
 
-def match_expression(text: str, synonyms=(), any_word: bool = False) -> str | None:
-    """The FTS5 query for user text: every clause must match, except that with three or more
-    clauses a document may miss some, as kb allows (MIN_SHOULD_MATCH), or, with any_word,
-    any one clause will do."""
+def match_expression(text: str, synonyms=()) -> str | None:
+    """The FTS5 query for user text, recall-first as kb matches it: any one clause will do."""
     parts = clauses(text, synonyms)
-    if not parts:
-        return None
-    if any_word:
-        return " OR ".join(parts)
-    if MIN_SHOULD_MATCH and len(parts) >= 3:
-        need = math.ceil(MIN_SHOULD_MATCH * len(parts))
-        if need < len(parts):
-            return " OR ".join("(" + " AND ".join(c) + ")"
-                               for c in itertools.combinations(parts, need))
-    return " AND ".join(parts)
+    return " OR ".join(parts) if parts else None
 
 
 @dataclass
@@ -150,14 +138,23 @@ class Fts5Results:
 
 
 class Fts5Library:
-    def __init__(self, db_path: Path, synonyms_path: Path | None = None):
+    def __init__(self, db_path: Path, synonyms_path: Path | None = None,
+                 taxonomy_path: Path | None = None):
         self.synonyms = load_synonyms(synonyms_path) if synonyms_path else []
+        self.vocabulary = (compile_vocabulary(load_taxonomy(taxonomy_path), self.synonyms)
+                           if taxonomy_path and compile_vocabulary else None)
         self.con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True,
                                    check_same_thread=False)
         self.con.execute("CREATE TEMP TABLE m(id INTEGER PRIMARY KEY)")  # matches
         self.con.execute("CREATE TEMP TABLE f(id INTEGER PRIMARY KEY)")  # matches, filtered
         self.terms = {f: [t for (t,) in self.con.execute(
             "SELECT DISTINCT term FROM tags WHERE facet = ? ORDER BY term", (f,))] for f in FACETS}
+
+    def concepts(self, text: str) -> list[tuple[str, str]]:
+        """The vocabulary terms the words name, as kb's query reader finds them."""
+        if self.vocabulary is None:
+            return []
+        return [(c.facet, c.slug) for c in parse_query(text, self.vocabulary).concepts]
 
     def close(self) -> None:
         self.con.close()
@@ -182,11 +179,9 @@ class Fts5Library:
             con.execute("INSERT INTO temp.m SELECT id FROM docs")
         else:
             con.execute("INSERT INTO temp.m SELECT rowid FROM fts WHERE fts MATCH ?", (expr,))
-            if con.execute("SELECT count(*) FROM temp.m").fetchone()[0] == 0 \
-                    and len(WORD.findall(text)) > 1:
-                expr = match_expression(text, self.synonyms, any_word=True)
-                con.execute("INSERT INTO temp.m SELECT rowid FROM fts WHERE fts MATCH ?",
-                            (expr,))
+            for facet, term in self.concepts(text):  # entries tagged with a term the words name
+                con.execute("INSERT OR IGNORE INTO temp.m SELECT doc FROM tags WHERE facet = ? "
+                            "AND term = ?", (facet, term))
         # The final set: the matches that pass every filter.
         where, args = self._filter_sql("m.id", filters)
         con.execute("DELETE FROM temp.f")
@@ -210,6 +205,12 @@ class Fts5Library:
                 + ("JOIN temp.f AS f ON f.id = r.id " if filters else "")
                 + "ORDER BY r.score LIMIT 10", (expr,)).fetchall()
             ids = [r[0] for r in top]
+            if len(ids) < 10:  # then the entries found only through a tag, newest first
+                top += con.execute(
+                    "SELECT f.id, NULL FROM temp.f AS f JOIN docs AS d ON d.id = f.id WHERE f.id "
+                    f"NOT IN ({', '.join('?' * len(ids))}) ORDER BY d.published DESC LIMIT ?",
+                    [*ids, 10 - len(ids)]).fetchall()
+                ids = [r[0] for r in top]
             marks = ", ".join("?" * len(ids))
             snippets = dict(con.execute(
                 "SELECT rowid, snippet(fts, 2, '<mark>', '</mark>', '…', 36) FROM fts "

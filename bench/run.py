@@ -782,7 +782,7 @@ def run(args) -> dict:
         started_in = server.wait_ready()
         log(f"kb serve ready on 127.0.0.1:{server.port} in {started_in:.1f}s")
         library = Library(index)
-        fts = Fts5Library(db, entries / "synonyms.yaml")
+        fts = Fts5Library(db, entries / "synonyms.yaml", entries / "taxonomy.yaml")
         client = Client(server.port)
         totals: dict[str, dict[str, int]] = {"kb": {}, "fts5": {}}
 
