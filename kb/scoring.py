@@ -33,7 +33,6 @@ def bm25_idf(documents: int, df: int) -> float:
 CONCEPT = 0.5  # an entry found through its tag scores this share of the clause's idf
 TAGGED = 1.0  # bonus share of the clause's idf for a direct match tagged with the concept
 COORDINATION = 1.0  # exponent of the share of clauses matched
-AFFINITY = 0.25  # share of a concept match that depends on how much the entry says about it
 PROXIMITY = 0.25  # weight of neighbouring query words found side by side
 
 
@@ -44,7 +43,8 @@ class Match:
     mask: int  # every live entry the query matches (before facet and date filters)
     direct: list[dict[int, float]]  # per clause: entry -> score of its best direct match
     tagged: list[int]  # per clause: entries tagged with a concept the clause names
-    units: list[float]  # per clause: what a match through a concept is worth
+    units: list[float]  # per clause: its idf, the weight of a match through a concept
+    clause_masks: list[int]  # per clause: every entry it matches, directly or by a tag
     proximity: list[dict[int, float]]  # per neighbouring pair of clauses: entry -> BM25
 
     def words_matched(self, d: int) -> list[int]:
@@ -109,48 +109,81 @@ def match(snap, query: ParsedQuery) -> Match:
             first, second = query.clauses[a].alternatives[0], query.clauses[b].alternatives[0]
             proximity.append(snap.nearby(first.terms[-1], second.terms[0]))
     mask = _evaluate(query.tree, masks, snap.live) & snap.live
-    return Match(query, mask, direct, tagged, units, proximity)
+    return Match(query, mask, direct, tagged, units, masks, proximity)
 
 
-def scores(snap, m: Match, final: int) -> tuple[dict[int, float], int]:
-    """({entry: score} for every entry in the bitset `final`, how many match every clause)."""
-    member = final.to_bytes((snap.size >> 3) + 1, "little")
-
-    def kept(d: int) -> bool:
-        return member[d >> 3] >> (d & 7) & 1
-
-    total: dict[int, float] = {}
-    matched: dict[int, float] = {}  # the idf of the clauses an entry matches, summed
-    whole = 0.0  # the idf of all the clauses, summed
+def complete(m: Match, final: int) -> int:
+    """How many entries of the bitset `final` match every scoring clause of the query."""
+    if not m.query.positive:
+        return 0
+    every = final
     for i in m.query.positive:
-        direct, weight = m.direct[i], m.units[i]
-        whole += weight
-        for d, s in direct.items():
-            if kept(d):
-                total[d] = total.get(d, 0.0) + s
-                matched[d] = matched.get(d, 0.0) + weight
+        every &= m.clause_masks[i]
+    return every.bit_count()
+
+
+def rank(snap, m: Match, final: int, limit: int) -> list[tuple[int, float]]:
+    """The `limit` best entries of the bitset `final` as [(entry, score)], best first (newer
+    first among equal scores).
+
+    Scores are summed per clause for every matching entry, then the entries are taken in order
+    of that sum (an upper bound: the coordination factor is at most 1) and scored exactly one
+    at a time, until no entry left can beat the last one kept."""
+    positive = m.query.positive
+    member = final.to_bytes((snap.size >> 3) + 1, "little")
+    bounds = _score_sums(snap, m, final, member)
+    whole = sum(m.units[i] for i in positive) or 1.0
+    heap = [(-b, d) for d, b in bounds.items()]
+    heapq.heapify(heap)
+    published = snap.published
+    best: list[tuple[float, int, int, float]] = []  # (score, published, -entry, score) heap
+    while heap:
+        bound, d = heapq.heappop(heap)
+        if len(best) == limit and best[0][0] > -bound:
+            break
+        if not member[d >> 3] >> (d & 7) & 1:
+            continue
+        score = _exact(m, d, -bound, whole)
+        item = (score, published[d], -d, score)
+        if len(best) < limit:
+            heapq.heappush(best, item)
+        elif item > best[0]:
+            heapq.heapreplace(best, item)
+    return [(-neg_d, score) for _, _, neg_d, score in sorted(best, reverse=True)]
+
+
+def _score_sums(snap, m: Match, final: int, member: bytes) -> dict[int, float]:
+    """entry -> its clause scores summed, plus its proximity bonus: an upper bound of its
+    score. (Entries outside `final` may be included; rank() skips them.)"""
+    total: dict[int, float] = {}
+    for i in m.query.positive:
+        direct = m.direct[i]
+        if not total:
+            total = dict(direct)
+        else:
+            get = total.get
+            for d, s in direct.items():
+                total[d] = get(d, 0.0) + s
         tagged = m.tagged[i] & final
         if tagged:
-            through_tag, bonus = CONCEPT * weight, TAGGED * weight
-            about = [snap.affinity(c.facet, c.slug) for c in m.query.concepts if i in c.clauses]
+            through_tag, bonus = CONCEPT * m.units[i], TAGGED * m.units[i]
+            get = total.get
             for d in snap.docs_of(tagged):
-                share = 1 - AFFINITY + AFFINITY * max((a.get(d, 0.0) for a in about), default=0)
-                if d in direct:
-                    total[d] += bonus * share
-                else:
-                    total[d] = total.get(d, 0.0) + through_tag * share
-                    matched[d] = matched.get(d, 0.0) + weight
-    whole = whole or 1.0
-    out = {d: s * (matched[d] / whole) ** COORDINATION for d, s in total.items()}
+                total[d] = get(d, 0.0) + (bonus if d in direct else through_tag)
     for pair in m.proximity:
+        get = total.get
         for d, s in pair.items():
-            if d in out:
-                out[d] += PROXIMITY * s
-    complete = sum(1 for c in matched.values() if c >= whole * 0.999999)
-    return out, complete
+            if d in total:
+                total[d] = get(d) + PROXIMITY * s
+    return total
 
 
-def top(snap, ranked: dict[int, float], limit: int) -> list[int]:
-    """The `limit` best entries; newer first among equal scores, then by index order."""
-    published = snap.published
-    return heapq.nlargest(limit, ranked, key=lambda d: (ranked[d], published[d], -d))
+def _exact(m: Match, d: int, bound: float, whole: float) -> float:
+    """An entry's score from its upper bound: the part that comes from clauses, times the idf
+    share of the clauses it matches (the proximity bonus is not scaled)."""
+    matched = 0.0
+    near = sum(PROXIMITY * pair.get(d, 0.0) for pair in m.proximity)
+    for i in m.query.positive:
+        if d in m.direct[i] or m.tagged[i] >> d & 1:
+            matched += m.units[i]
+    return (bound - near) * (matched / whole) ** COORDINATION + near

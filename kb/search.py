@@ -37,7 +37,7 @@ from kb.index import (
     read_delta,
     read_meta,
 )
-from kb.scoring import Match, bm25_idf, match, scores, top
+from kb.scoring import Match, bm25_idf, complete, match, rank
 from kb.spelling import is_english
 from kb.taxonomy import FACETS, PARAM, Taxonomy, load_synonyms, load_taxonomy
 from kb.text import Concept, ParsedQuery, compile_vocabulary, parse_query, snippet
@@ -373,7 +373,6 @@ class Snapshot:
         self._cached_postings = 0  # postings held in self._postings
         self._cache_lock = threading.Lock()
         self._lengths: dict[str, list[int]] = {}
-        self._affinity: dict = {}
         self.masks: dict[str, dict[str, int]] = {}
         for facet in FACETS:
             members: dict[str, list[int]] = {t: [] for t in self.taxonomy[facet].terms}
@@ -542,20 +541,6 @@ class Snapshot:
         return docs, array("d", (tf / (1 - b + b * lengths[d] / avg)
                                  for d, tf in zip(docs, weights, strict=True)))
 
-    def affinity(self, facet: str, slug: str) -> dict[int, float]:
-        """entry -> how much of its text is about a term (its label and words), from 0 to 1."""
-        key = ("affinity", facet, slug)
-        found = self._affinity.get(key)
-        if found is None:
-            out: dict[int, float] = {}
-            for terms in self.vocabulary.concept_terms.get((facet, slug), ()):
-                docs, scores_, _ = self.scored(terms)
-                for d, s in zip(docs, scores_, strict=True):
-                    out[d] = out.get(d, 0.0) + s
-            top = max(out.values(), default=0.0) or 1.0
-            found = self._affinity[key] = {d: s / top for d, s in out.items()}
-        return found
-
     def docs_of(self, mask: int) -> list[int]:
         return sorted(_docs(mask))
 
@@ -668,8 +653,9 @@ class Library:
         sort = query.sort if scored or query.sort != "relevance" else "newest"
         ranked_scores: dict[int, float] = {}
         if sort == "relevance":
-            ranked_scores, results.complete = scores(snap, found, final)
-            ranked = top(snap, ranked_scores, limit)
+            best = rank(snap, found, final, limit)
+            ranked = [d for d, _ in best]
+            ranked_scores = dict(best)
         else:  # walk a precomputed order, keeping the matching documents
             member = final.to_bytes((snap.size >> 3) + 1, "little")
             order = snap.order["title" if sort == "title" else "newest"]
@@ -768,6 +754,7 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
     spelling corrections searched too, and the concepts that brought in tagged results."""
     query: ParsedQuery = found.query
     results.words = [query.clauses[i].text for i in query.positive]
+    results.complete = complete(found, final)
     results.unmatched = [query.clauses[i].text for i in query.positive
                          if not found.direct[i] and not found.tagged[i]]
     results.corrections = [(c.text, c.correction) for c in query.clauses if c.correction]

@@ -109,7 +109,6 @@ class Vocabulary:
     synonym_starts: dict[str, list[tuple[tuple[str, ...], int]]]
     concept_starts: dict[str, list[tuple[tuple[str, ...], Concept]]]
     concepts_by_terms: dict[tuple[str, ...], list[Concept]]
-    concept_terms: dict[tuple[str, str], list[tuple[str, ...]]]  # (facet, slug) -> phrases
     words: frozenset[str]  # every word the vocabularies use: never "corrected"
 
 
@@ -143,11 +142,7 @@ def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> V
     for starts in (synonym_starts, concept_starts):
         for options in starts.values():
             options.sort(key=lambda o: -len(o[0]))
-    concept_terms: dict = {}
-    for terms, concepts in by_terms.items():
-        for c in concepts:
-            concept_terms.setdefault((c.facet, c.slug), []).append(terms)
-    return Vocabulary(list(synonyms), synonym_starts, concept_starts, by_terms, concept_terms,
+    return Vocabulary(list(synonyms), synonym_starts, concept_starts, by_terms,
                       frozenset(w for w in words if w))
 
 
