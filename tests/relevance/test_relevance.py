@@ -14,7 +14,7 @@ from tests.relevance.evaluate import CORPUS, SETS, VOCABULARIES, K, evaluate, lo
 
 # Floors just under the levels measured with `make relevance` (see README, Search quality):
 # a change that makes search worse fails here.
-FLOORS = {"blind": {"ndcg": 0.78, "recall": 0.90}, "original": {"ndcg": 0.95, "recall": 0.96}}
+FLOORS = {"blind": {"ndcg": 0.77, "recall": 0.88}, "original": {"ndcg": 0.95, "recall": 0.96}}
 
 
 def front_matter(path) -> dict:
