@@ -2,7 +2,7 @@
 
     python -m bench.fts5 build --entries DIR --db FILE   # what bench.run times as a subprocess
 
-The build reads the Markdown files with kb's own reader (`kb.entries.load_entries`, so parsing
+The build reads the Markdown files with kb's own reader (`kb.validate.load_entries`, so parsing
 and validation cost the same), then fills an FTS5 table (porter tokenizer) over title, summary
 and body, a table of light metadata and a tags table, and merges the FTS5 segments.
 
@@ -27,8 +27,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.entries import load_entries
 from kb.taxonomy import FACETS, load_taxonomy
+from kb.validate import load_entries
 
 # Mirror kb's query semantics where kb has them, so both engines answer the same question.
 try:

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import click
 
-from kb.entries import Problem, check_against, entry_schema, load_entries, slugify, stale_entries
+from kb.entry import Problem, slugify, suggest
 from kb.index import BuildError, build
+from kb.publishing import check_against, entry_schema, stale_entries
 from kb.taxonomy import FACETS, PARAM, TaxonomyError, load_taxonomy
+from kb.validate import load_entries
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -209,8 +211,6 @@ def new(title: str, entries_dir: Path, principles: tuple, sectors: tuple, slug: 
     for facet, values in (("principles", principles), ("sectors", sectors)):
         for value in values:
             if taxonomy[facet].resolve(value) is None:
-                from kb.entries import suggest
-
                 raise click.BadParameter(
                     f"unknown {PARAM[facet]} '{value}'{suggest(value, taxonomy[facet].terms)}; "
                     f"allowed: {', '.join(taxonomy[facet].terms)}", param_hint=f"--{PARAM[facet]}")

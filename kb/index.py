@@ -35,19 +35,10 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from kb.analysis import make_analyzer, make_pairs_analyzer
-from kb.entries import (
-    Address,
-    Entry,
-    Problem,
-    address_of,
-    address_problems,
-    entry_files,
-    read_entry,
-    synonym_problems,
-    vocabulary_word_problems,
-)
+from kb.entry import Address, Entry, Problem, address_of
 from kb.render import render_markdown
-from kb.taxonomy import FACETS, Taxonomy, load_taxonomy
+from kb.taxonomy import FACETS, Taxonomy, load_taxonomy, synonym_problems, vocabulary_word_problems
+from kb.validate import address_problems, entry_files, read_entry
 
 CURRENT = "current"
 LOCK = ".build.lock"

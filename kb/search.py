@@ -28,7 +28,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.util.numeric import byte_to_length
 
 from kb.analysis import index_term, pair_term
-from kb.entries import suggest
+from kb.entry import suggest
 from kb.index import (
     CURRENT,
     apply_delta,

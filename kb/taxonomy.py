@@ -8,10 +8,13 @@ phrases commissioners use for it: a search using them also finds the entries tag
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from kb.entry import Problem, Problems, decode, yaml_line
 
 FACETS = ("principles", "sectors", "stages", "regions")
 PARAM = {"principles": "principle", "sectors": "sector", "stages": "stage", "regions": "region"}
@@ -118,3 +121,107 @@ def load_synonyms(path: Path) -> list[tuple[str, ...]]:
             if len(phrases) > 1:
                 groups.append(phrases)
     return groups
+
+
+PHRASE_RE = re.compile(r"^[\w'’-]+(?: [\w'’-]+)*$", re.UNICODE)
+
+
+def synonym_problems(path: Path, rel: str = "synonyms.yaml") -> list[Problem]:
+    """Check synonyms.yaml: a list of groups, each a list of two or more words or phrases, no
+    phrase in two groups."""
+    r = Problems(rel)
+    if not Path(path).exists():
+        return []
+    text = decode(Path(path).read_bytes(), r)
+    try:
+        root = yaml.compose(text or "", Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        r.error(mark.line + 1 if mark else 1, f"not valid YAML: {exc.problem or exc}")
+        return r.problems
+    if root is None:
+        return r.problems
+    if not isinstance(root, yaml.SequenceNode):
+        r.error(1, "synonyms.yaml must be a list of groups, e.g. - [BME, black and minority "
+                   "ethnic]")
+        return r.problems
+    seen: dict[str, int] = {}
+    for group in root.value:
+        line = yaml_line(group, 1)
+        if not isinstance(group, yaml.SequenceNode) or len(group.value) < 2:
+            r.error(line, "each group must be a list of at least two words or phrases, e.g. "
+                          "- [PCT, primary care trust]")
+            continue
+        for item in group.value:
+            value = item.value if isinstance(item, yaml.ScalarNode) else None
+            phrase = " ".join(str(value).lower().split()) if value is not None else ""
+            if not phrase or not PHRASE_RE.match(phrase):
+                r.error(line, f"'{value}' must be plain words (letters, digits, hyphens)")
+            elif phrase in seen:
+                r.error(line, f"'{value}' is already in the group on line {seen[phrase]}; a "
+                              "phrase may belong to one group only")
+            else:
+                seen[phrase] = line
+    return r.problems
+
+
+def vocabulary_word_problems(path: Path, rel: str = "taxonomy.yaml") -> list[Problem]:
+    """Check the commissioners' words of taxonomy.yaml's terms: each `words` a list of plain
+    words or phrases, none empty, none listed under two terms or equal to another term's
+    label (a search for it could not say which term it means)."""
+    r = Problems(rel)
+    if not Path(path).exists():
+        return []
+    text = decode(Path(path).read_bytes(), r)
+    try:
+        root = yaml.compose(text or "", Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError:
+        return r.problems  # load_taxonomy reports unreadable YAML
+    owner: dict[str, tuple[str, int]] = {}  # phrase -> (facet.term, line)
+    labels: dict[str, str] = {}
+    words: list[tuple[str, int, object]] = []  # (facet.term, line, node)
+    for facet, term, spec in _taxonomy_terms(root):
+        name = f"{facet}.{term}"
+        for key, value in spec:
+            if key.value == "label" and isinstance(value, yaml.ScalarNode):
+                labels[" ".join(str(value.value).lower().split())] = name
+            elif key.value == "words":
+                words.append((name, yaml_line(value, 1), value))
+    for name, line, node in words:
+        if not isinstance(node, yaml.SequenceNode):
+            r.error(line, f"{name}: 'words' must be a list, e.g. words: [core costs, overheads]")
+            continue
+        for item in node.value:
+            item_line = yaml_line(item, 1)
+            value = item.value if isinstance(item, yaml.ScalarNode) else None
+            phrase = " ".join(str(value).lower().split()) if value is not None else ""
+            if not phrase or not PHRASE_RE.match(phrase):
+                r.error(item_line, f"{name}: '{value}' must be plain words (letters, digits, "
+                                   "hyphens, apostrophes); remove the empty or odd item")
+            elif labels.get(phrase, name) != name:
+                r.error(item_line, f"{name}: '{value}' is the label of {labels[phrase]}; a "
+                                   "search for it already finds that term")
+            elif phrase in owner and owner[phrase][0] != name:
+                other, other_line = owner[phrase]
+                r.error(item_line, f"{name}: '{value}' is also listed under {other} (line "
+                                   f"{other_line}); a phrase may name one term only")
+            elif phrase in owner:
+                r.warning(item_line, f"{name}: '{value}' is listed twice; keep one")
+            else:
+                owner[phrase] = (name, item_line)
+    return r.problems
+
+
+def _taxonomy_terms(root):
+    """(facet, term slug, [(key node, value node)]) for each term of a composed taxonomy."""
+    if not isinstance(root, yaml.MappingNode):
+        return
+    for facet_key, facet in root.value:
+        if not isinstance(facet, yaml.MappingNode):
+            continue
+        for key, terms in facet.value:
+            if key.value != "terms" or not isinstance(terms, yaml.MappingNode):
+                continue
+            for term_key, spec in terms.value:
+                if isinstance(spec, yaml.MappingNode):
+                    yield facet_key.value, term_key.value, spec.value

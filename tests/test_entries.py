@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kb.entries import load_entries, read_entry
 from kb.taxonomy import load_taxonomy
+from kb.validate import load_entries, read_entry
 from tests.conftest import BUNDLED, FIXTURES, VALID, write_entry
 
 BAD = Path(__file__).parent / "data" / "bad"

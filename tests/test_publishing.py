@@ -9,8 +9,8 @@ import time
 import pytest
 import yaml
 
-from kb.entries import entry_schema
 from kb.index import build
+from kb.publishing import entry_schema
 from kb.taxonomy import load_taxonomy
 from kb.web import create_app
 from tests.conftest import BUNDLED, ROOT, VALID, Client, free_port, serve_in_thread, write_entry

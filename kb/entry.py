@@ -1,0 +1,138 @@
+"""An entry and what is said about one: the front matter's fields, the Entry record, the
+problems validation reports (path:line: severity: message), slugs and near-miss suggestions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SUMMARY = 300
+MAX_TITLE = 200
+FM_OFFSET = 2
+REQUIRED_SECTIONS = ("What they did", "Learning points")
+NOT_ENTRIES = {"readme.md", "contributing.md"}
+
+FIELDS = {
+    "title": "required text",
+    "summary": f"required text, at most {MAX_SUMMARY} characters",
+    "principles": "required list of Compact principle slugs",
+    "sectors": "required list of sector slugs",
+    "stages": "optional list of commissioning stage slugs",
+    "regions": "optional list of region slugs",
+    "organisations": "optional list of organisation names",
+    "published": "required date, YYYY-MM-DD",
+    "updated": "optional date, YYYY-MM-DD",
+    "review_by": "optional date, YYYY-MM-DD",
+    "aliases": "optional list of old slugs that redirect here",
+    "sources": "optional list of {title, url}",
+}
+REQUIRED = ("title", "summary", "principles", "sectors", "published")
+SOURCE_KEYS = ("title", "url")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    severity: str  # "error" or "warning"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    slug: str
+    path: str  # relative to the entries folder, with forward slashes
+    title: str
+    summary: str
+    principles: tuple[str, ...]
+    sectors: tuple[str, ...]
+    stages: tuple[str, ...]
+    regions: tuple[str, ...]
+    organisations: tuple[str, ...]
+    published: dt.date
+    updated: dt.date | None
+    review_by: dt.date | None
+    aliases: tuple[str, ...]
+    sources: tuple[Source, ...]
+    body: str
+    text: str  # the whole file as written, for the .md view
+    body_line: int = 1  # file line on which the body starts
+    key_lines: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def last_changed(self) -> dt.date:
+        return self.updated or self.published
+
+    def tags(self, facet: str) -> tuple[str, ...]:
+        return getattr(self, facet)
+
+
+@dataclass(frozen=True)
+class Address:
+    """What the cross-file checks need of an entry: where it is and the addresses it claims."""
+    path: str
+    slug: str
+    aliases: tuple[str, ...]
+    aliases_line: int = 1
+
+
+def address_of(entry: Entry) -> Address:
+    return Address(entry.path, entry.slug, entry.aliases, entry.key_lines.get("aliases", 1))
+
+
+def slugify(text: str) -> str:
+    """A URL slug from any text: lowercase ASCII letters, digits and single hyphens."""
+    text = text.lower().replace("'", "").replace("\u2019", "")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80].strip("-")
+
+
+def suggest(word: str, choices) -> str:
+    """' (did you mean `x`?)' for a near miss, else ''."""
+    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean `{match[0]}`?)" if match else ""
+
+
+class Problems:
+    """Collects the problems of one file while it is checked."""
+
+    def __init__(self, rel: str):
+        self.rel = rel
+        self.problems: list[Problem] = []
+        self.present: set[str] = set()  # keys written, even those whose value failed to load
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.rel, line, "error", message))
+
+    def warning(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.rel, line, "warning", message))
+
+
+def decode(raw: bytes, r: Problems) -> str | None:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        r.error(
+            line,
+            f"not UTF-8: byte 0x{raw[exc.start]:02x} at byte offset {exc.start} cannot be "
+            "decoded; save the file with UTF-8 encoding",
+        )
+        return None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def yaml_line(node, offset: int = FM_OFFSET) -> int:
+    """The file line of a YAML node (marks count from 0, and the front matter starts on line 2)."""
+    return node.start_mark.line + offset

@@ -1,0 +1,356 @@
+"""Read and validate entries: one Markdown file with YAML front matter -> an Entry, or problems;
+and the rules that span files (unique slugs and aliases).
+
+Every problem is reported with the file, the line of the offending key and a message that says
+what is wrong and how to fix it. Nothing stops at the first problem: a staff editor sees every
+mistake in one run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from kb.entry import (
+    FIELDS,
+    FM_OFFSET,
+    MAX_SUMMARY,
+    MAX_TITLE,
+    NOT_ENTRIES,
+    REQUIRED,
+    REQUIRED_SECTIONS,
+    SLUG_RE,
+    SOURCE_KEYS,
+    Address,
+    Entry,
+    Problem,
+    Problems,
+    Source,
+    address_of,
+    decode,
+    slugify,
+    suggest,
+    yaml_line,
+)
+from kb.taxonomy import FACETS, Taxonomy, synonym_problems, vocabulary_word_problems
+
+MAX_YAML_NODES = 5000  # bounds alias expansion ("billion laughs") while walking front matter
+
+
+def split_front_matter(text: str, r: Problems) -> tuple[str, str, int] | None:
+    """(front matter, body, body's first line) or None with a problem recorded."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        r.error(1, "no front matter: the file must start with a line '---', then the fields, "
+                   "then another '---'")
+        return None
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
+    r.error(1, "front matter is not closed: add a line '---' after the last field")
+    return None
+
+
+def _count_nodes(node, budget: list[int]) -> None:
+    budget[0] -= 1
+    if budget[0] < 0:
+        return
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            _count_nodes(k, budget)
+            _count_nodes(v, budget)
+    elif isinstance(node, yaml.SequenceNode):
+        for v in node.value:
+            _count_nodes(v, budget)
+
+
+def parse_front_matter(fm: str, r: Problems, offset: int = FM_OFFSET):
+    """Compose the YAML safely. Returns {key: (line, value_node, value)} or None."""
+    try:
+        root = yaml.compose(fm, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + offset if mark else 1
+        r.error(line, f"front matter is not valid YAML: {exc.problem or exc}")
+        return None
+    except yaml.YAMLError as exc:
+        r.error(1, f"front matter is not valid YAML: {exc}")
+        return None
+    if root is None:
+        r.error(1, "front matter is empty: add title, summary, principles, sectors, published")
+        return None
+    budget = [MAX_YAML_NODES]
+    _count_nodes(root, budget)
+    if budget[0] < 0:
+        r.error(1, f"front matter is too large or expands too many YAML aliases (over "
+                   f"{MAX_YAML_NODES} values); write the values out plainly")
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        r.error(yaml_line(root, offset), "front matter must be 'key: value' lines")
+        return None
+    loader = yaml.SafeLoader("")
+    fields: dict[str, tuple[int, object, object]] = {}
+    for key_node, value_node in root.value:
+        line = yaml_line(key_node, offset)
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+        r.present.add(key)
+        if key in fields:
+            r.error(line, f"'{key}' appears twice (first on line {fields[key][0]}); keep one")
+            continue
+        try:
+            value = loader.construct_object(value_node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            r.error(line, f"'{key}': {exc.problem}; only plain YAML values are allowed")
+            continue
+        except ValueError as exc:  # e.g. a date that does not exist: 2008-02-30
+            r.error(line, f"'{key}': not a real date ({exc}); use YYYY-MM-DD")
+            continue
+        fields[key] = (line, value_node, value)
+    return fields
+
+
+def _text(r: Problems, fields, key: str, limit: int) -> str:
+    if key not in fields:
+        return ""
+    line, _, value = fields[key]
+    if not isinstance(value, str) or not value.strip():
+        r.error(line, f"'{key}' must be text, e.g. {key}: ...")
+        return ""
+    value = " ".join(value.split())
+    if len(value) > limit:
+        r.error(line, f"'{key}' is {len(value)} characters; the limit is {limit}: shorten it")
+    return value
+
+
+def _string_list(r: Problems, fields, key: str) -> list[tuple[int, str]]:
+    """[(line, item)] for a YAML list of strings; a lone string is an error, not split."""
+    if key not in fields:
+        return []
+    line, node, value = fields[key]
+    if not isinstance(value, list):
+        example = value if isinstance(value, str) else "a-term"
+        r.error(line, f"'{key}' must be a list, e.g. {key}: [{example}]")
+        return []
+    items = []
+    for item_node, item in zip(node.value, value, strict=True):
+        item_line = yaml_line(item_node)
+        if not isinstance(item, str) or not item.strip():
+            r.error(item_line, f"'{key}' items must be text; got {item!r}")
+            continue
+        items.append((item_line, item.strip()))
+    seen = set()
+    for item_line, item in items:
+        if item in seen:
+            r.warning(item_line, f"'{key}' lists '{item}' twice")
+        seen.add(item)
+    return items
+
+
+def _terms(r: Problems, fields, facet: str, taxonomy: Taxonomy) -> tuple[str, ...]:
+    vocab = taxonomy[facet]
+    out = []
+    for line, value in _string_list(r, fields, facet):
+        slug = vocab.resolve(value)
+        if slug is None:
+            labels = {t.label.lower(): t.slug for t in vocab.terms.values()}
+            hint = (f" (did you mean `{labels[value.lower()]}`?)" if value.lower() in labels
+                    else suggest(value, vocab.terms))
+            r.error(line, f"'{facet}': unknown value '{value}'{hint}; allowed: "
+                          f"{', '.join(vocab.terms)}")
+            continue
+        if slug != value:
+            r.warning(line, f"'{facet}': '{value}' is an old name; write '{slug}'")
+        if slug not in out:
+            out.append(slug)
+    if facet in REQUIRED and facet in fields and not out and not any(
+        p.line == fields[facet][0] for p in r.problems
+    ):
+        r.error(fields[facet][0], f"'{facet}' needs at least one value")
+    return tuple(out)
+
+
+def _date(r: Problems, fields, key: str) -> dt.date | None:
+    if key not in fields:
+        return None
+    line, _, value = fields[key]
+    if isinstance(value, dt.datetime):
+        r.error(line, f"'{key}' must be a date without a time, YYYY-MM-DD")
+        return None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError as exc:
+            r.error(line, f"'{key}': '{value}' is not a real date ({exc})")
+            return None
+    r.error(line, f"'{key}' must be a date, YYYY-MM-DD; got {value!r}")
+    return None
+
+
+def _sources(r: Problems, fields) -> tuple[Source, ...]:
+    if "sources" not in fields:
+        return ()
+    line, node, value = fields["sources"]
+    if not isinstance(value, list):
+        r.error(line, "'sources' must be a list of '- title: ...' items (with optional url)")
+        return ()
+    out = []
+    for item_node, item in zip(node.value, value, strict=True):
+        item_line = yaml_line(item_node)
+        if not isinstance(item, dict):
+            r.error(item_line, "each source must be 'title: ...' with an optional 'url: ...'")
+            continue
+        for key in item:
+            if key not in SOURCE_KEYS:
+                r.error(item_line, f"source has unknown key '{key}'{suggest(key, SOURCE_KEYS)}")
+        title = item.get("title")
+        if not isinstance(title, str) or not title.strip():
+            r.error(item_line, "each source needs a 'title'")
+            continue
+        url = item.get("url")
+        if url is not None:
+            parts = urlsplit(str(url))
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                r.error(item_line, f"source url '{url}' must start with http:// or https://")
+                url = None
+        out.append(Source(" ".join(title.split()), url))
+    return tuple(out)
+
+
+def _check_body(r: Problems, body: str, body_line: int) -> None:
+    if not body.strip():
+        r.warning(body_line, "the entry has no text below the front matter")
+        return
+    headings = {m.group(1).strip().lower()
+                for m in re.finditer(r"^##\s+(.+?)\s*#*\s*$", body, re.M)}
+    for section in REQUIRED_SECTIONS:
+        if section.lower() not in headings:
+            r.warning(body_line, f"no '## {section}' section; commissioners look for it")
+
+
+def read_entry(path: Path | str, rel: str,
+               taxonomy: Taxonomy) -> tuple[Entry | None, list[Problem]]:
+    """Read one file. Returns (Entry or None, problems): an Entry only when there is no error."""
+    path = Path(path)
+    r = Problems(rel)
+    stem = Path(rel).stem
+    if not SLUG_RE.match(stem):
+        better = slugify(stem) or "a-descriptive-name"
+        r.error(1, f"file name '{stem}.md' is not a valid slug: use lowercase letters, digits "
+                   f"and hyphens, e.g. '{better}.md'")
+    text = decode(path.read_bytes(), r)
+    parts = split_front_matter(text, r) if text is not None else None
+    fields = parse_front_matter(parts[0], r) if parts else None
+    if fields is None:
+        return None, r.problems
+    _, body, body_line = parts
+
+    for key, (line, _, _) in fields.items():
+        if key not in FIELDS:
+            r.error(line, f"unknown field '{key}'{suggest(key, FIELDS)}; allowed fields: "
+                          f"{', '.join(FIELDS)}")
+    for key in REQUIRED:
+        if key not in r.present:
+            r.error(1, f"missing required field '{key}' ({FIELDS[key]})")
+
+    title = _text(r, fields, "title", MAX_TITLE)
+    summary = _text(r, fields, "summary", MAX_SUMMARY)
+    tags = {facet: _terms(r, fields, facet, taxonomy) for facet in FACETS}
+    organisations = tuple(v for _, v in _string_list(r, fields, "organisations"))
+    aliases = []
+    for line, alias in _string_list(r, fields, "aliases"):
+        if not SLUG_RE.match(alias):
+            r.error(line, f"alias '{alias}' is not a valid slug (lowercase letters, digits, "
+                          "hyphens)")
+        elif alias == stem:
+            r.error(line, f"alias '{alias}' is this entry's own slug; remove it")
+        else:
+            aliases.append(alias)
+    published = _date(r, fields, "published")
+    updated = _date(r, fields, "updated")
+    review_by = _date(r, fields, "review_by")
+    for key, value in (("updated", updated), ("review_by", review_by)):
+        if value and published and value < published:
+            r.error(fields[key][0], f"'{key}' ({value}) is before 'published' ({published})")
+    sources = _sources(r, fields)
+    _check_body(r, body, body_line)
+
+    if any(p.severity == "error" for p in r.problems):
+        return None, r.problems
+    entry = Entry(
+        slug=stem, path=rel, title=title, summary=summary,
+        principles=tags["principles"], sectors=tags["sectors"], stages=tags["stages"],
+        regions=tags["regions"], organisations=organisations, published=published,
+        updated=updated, review_by=review_by, aliases=tuple(aliases), sources=sources,
+        body=body, text=text, body_line=body_line,
+        key_lines={key: line for key, (line, _, _) in fields.items()},
+    )
+    return entry, r.problems
+
+
+def entry_files(entries_dir: Path) -> list[tuple[str, str]]:
+    """Every entry file below the folder as (path, relative path), sorted by relative path.
+    (Plain strings: at 50,000 files, making Path objects is a noticeable part of a build.)"""
+    root = Path(entries_dir)
+    out = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        prefix = os.path.relpath(folder, root).replace(os.sep, "/")
+        for name in names:
+            if name.endswith(".md") and not name.startswith(".") \
+                    and name.lower() not in NOT_ENTRIES:
+                rel = name if prefix == "." else f"{prefix}/{name}"
+                out.append((os.path.join(folder, name), rel))
+    return sorted(out, key=lambda item: item[1])
+
+
+def address_problems(addresses: list[Address]) -> list[Problem]:
+    """Slugs unique across subfolders; an alias is no other entry's slug or alias."""
+    problems = []
+    by_slug: dict[str, list[str]] = defaultdict(list)
+    for a in addresses:
+        by_slug[a.slug].append(a.path)
+    for slug, rels in by_slug.items():
+        for rel in rels if len(rels) > 1 else ():
+            others = ", ".join(o for o in rels if o != rel)
+            problems.append(Problem(rel, 1, "error", f"slug '{slug}' is also used by {others}; "
+                                                     "rename one file"))
+    alias_owner: dict[str, str] = {}
+    for a in addresses:
+        for alias in a.aliases:
+            if alias in by_slug:
+                problems.append(Problem(a.path, a.aliases_line, "error",
+                                        f"alias '{alias}' is the slug of {by_slug[alias][0]}; "
+                                        "an old address cannot point to two entries"))
+            elif alias in alias_owner:
+                problems.append(Problem(a.path, a.aliases_line, "error",
+                                        f"alias '{alias}' is also an alias of "
+                                        f"{alias_owner[alias]}; keep it on one entry"))
+            else:
+                alias_owner[alias] = a.path
+    return problems
+
+
+def load_entries(entries_dir: Path, taxonomy: Taxonomy) -> tuple[list[Entry], list[Problem]]:
+    """Read every entry and check the rules that span files: unique slugs and aliases."""
+    entries, problems, addresses = [], [], []
+    for path, rel in entry_files(entries_dir):
+        entry, found = read_entry(path, rel, taxonomy)
+        problems.extend(found)
+        if entry:
+            entries.append(entry)
+            addresses.append(address_of(entry))
+        else:  # a broken file still claims its slug
+            addresses.append(Address(rel, Path(rel).stem, ()))
+    problems += address_problems(addresses)
+    problems += synonym_problems(Path(entries_dir) / "synonyms.yaml")
+    problems += vocabulary_word_problems(Path(entries_dir) / "taxonomy.yaml")
+    bad = {p.path for p in problems if p.severity == "error"}
+    return [e for e in entries if e.path not in bad], sorted(problems)
