@@ -99,9 +99,9 @@ def slugify(text: str) -> str:
 
 
 def suggest(word: str, choices) -> str:
-    """' (did you mean `x`?)' for a near miss, else ''."""
+    """" (did you mean 'x'?)" for a near miss, else ""."""
     match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean `{match[0]}`?)" if match else ""
+    return f" (did you mean '{match[0]}'?)" if match else ""
 
 
 class Problems:

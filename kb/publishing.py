@@ -20,8 +20,8 @@ from kb.entry import (
     Problem,
     Problems,
 )
+from kb.front_matter import parse_front_matter, split_front_matter
 from kb.taxonomy import FACETS, Taxonomy
-from kb.validate import parse_front_matter, split_front_matter
 
 
 def _git(cwd: Path, *args: str) -> str:

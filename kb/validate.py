@@ -15,11 +15,8 @@ from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
 from kb.entry import (
     FIELDS,
-    FM_OFFSET,
     MAX_SUMMARY,
     MAX_TITLE,
     NOT_ENTRIES,
@@ -38,81 +35,8 @@ from kb.entry import (
     suggest,
     yaml_line,
 )
+from kb.front_matter import parse_front_matter, split_front_matter
 from kb.taxonomy import FACETS, Taxonomy, synonym_problems, vocabulary_word_problems
-
-MAX_YAML_NODES = 5000  # bounds alias expansion ("billion laughs") while walking front matter
-
-
-def split_front_matter(text: str, r: Problems) -> tuple[str, str, int] | None:
-    """(front matter, body, body's first line) or None with a problem recorded."""
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        r.error(1, "no front matter: the file must start with a line '---', then the fields, "
-                   "then another '---'")
-        return None
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() in ("---", "..."):
-            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
-    r.error(1, "front matter is not closed: add a line '---' after the last field")
-    return None
-
-
-def _count_nodes(node, budget: list[int]) -> None:
-    budget[0] -= 1
-    if budget[0] < 0:
-        return
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            _count_nodes(k, budget)
-            _count_nodes(v, budget)
-    elif isinstance(node, yaml.SequenceNode):
-        for v in node.value:
-            _count_nodes(v, budget)
-
-
-def parse_front_matter(fm: str, r: Problems, offset: int = FM_OFFSET):
-    """Compose the YAML safely. Returns {key: (line, value_node, value)} or None."""
-    try:
-        root = yaml.compose(fm, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + offset if mark else 1
-        r.error(line, f"front matter is not valid YAML: {exc.problem or exc}")
-        return None
-    except yaml.YAMLError as exc:
-        r.error(1, f"front matter is not valid YAML: {exc}")
-        return None
-    if root is None:
-        r.error(1, "front matter is empty: add title, summary, principles, sectors, published")
-        return None
-    budget = [MAX_YAML_NODES]
-    _count_nodes(root, budget)
-    if budget[0] < 0:
-        r.error(1, f"front matter is too large or expands too many YAML aliases (over "
-                   f"{MAX_YAML_NODES} values); write the values out plainly")
-        return None
-    if not isinstance(root, yaml.MappingNode):
-        r.error(yaml_line(root, offset), "front matter must be 'key: value' lines")
-        return None
-    loader = yaml.SafeLoader("")
-    fields: dict[str, tuple[int, object, object]] = {}
-    for key_node, value_node in root.value:
-        line = yaml_line(key_node, offset)
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-        r.present.add(key)
-        if key in fields:
-            r.error(line, f"'{key}' appears twice (first on line {fields[key][0]}); keep one")
-            continue
-        try:
-            value = loader.construct_object(value_node, deep=True)
-        except yaml.constructor.ConstructorError as exc:
-            r.error(line, f"'{key}': {exc.problem}; only plain YAML values are allowed")
-            continue
-        except ValueError as exc:  # e.g. a date that does not exist: 2008-02-30
-            r.error(line, f"'{key}': not a real date ({exc}); use YYYY-MM-DD")
-            continue
-        fields[key] = (line, value_node, value)
-    return fields
 
 
 def _text(r: Problems, fields, key: str, limit: int) -> str:
@@ -134,8 +58,10 @@ def _string_list(r: Problems, fields, key: str) -> list[tuple[int, str]]:
         return []
     line, node, value = fields[key]
     if not isinstance(value, list):
-        example = value if isinstance(value, str) else "a-term"
-        r.error(line, f"'{key}' must be a list, e.g. {key}: [{example}]")
+        example = ", ".join(p.strip() for p in value.split(",")) if isinstance(value, str) \
+            else "a-term"
+        r.error(line, f"'{key}' must be a list in square brackets, even for one value: "
+                      f"write {key}: [{example}]")
         return []
     items = []
     for item_node, item in zip(node.value, value, strict=True):
@@ -159,7 +85,7 @@ def _terms(r: Problems, fields, facet: str, taxonomy: Taxonomy) -> tuple[str, ..
         slug = vocab.resolve(value)
         if slug is None:
             labels = {t.label.lower(): t.slug for t in vocab.terms.values()}
-            hint = (f" (did you mean `{labels[value.lower()]}`?)" if value.lower() in labels
+            hint = (f" (did you mean '{labels[value.lower()]}'?)" if value.lower() in labels
                     else suggest(value, vocab.terms))
             r.error(line, f"'{facet}': unknown value '{value}'{hint}; allowed: "
                           f"{', '.join(vocab.terms)}")
@@ -190,7 +116,25 @@ def _date(r: Problems, fields, key: str) -> dt.date | None:
         except ValueError as exc:
             r.error(line, f"'{key}': '{value}' is not a real date ({exc})")
             return None
-    r.error(line, f"'{key}' must be a date, YYYY-MM-DD; got {value!r}")
+    meant = _as_date(value)
+    hint = f": write {key}: {meant.isoformat()}" if meant else f", e.g. {key}: 2009-03-02"
+    r.error(line, f"'{key}' must be a date written year-month-day (YYYY-MM-DD); got "
+                  f"'{value}'{hint}")
+    return None
+
+
+_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d",
+                 "%Y-%m-%d", "%B %d, %Y", "%b %d, %Y")
+
+
+def _as_date(value) -> dt.date | None:
+    """The date a value in another common format means (UK day-first), or None."""
+    text = " ".join(str(value).split())
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
     return None
 
 
@@ -222,6 +166,26 @@ def _sources(r: Problems, fields) -> tuple[Source, ...]:
                 url = None
         out.append(Source(" ".join(title.split()), url))
     return tuple(out)
+
+
+PLACEHOLDER = re.compile(r"\[Replace this[^\]]*\]?", re.IGNORECASE)
+
+
+def _placeholders(r: Problems, fields, body: str, body_line: int) -> None:
+    """Text that `kb new` wrote for the editor to replace must never be published."""
+    for key in ("title", "summary"):
+        if key in fields and isinstance(fields[key][2], str):
+            for m in PLACEHOLDER.finditer(fields[key][2]):
+                r.error(fields[key][0], f"replace the placeholder '{m.group(0)}' in '{key}' "
+                                        "with the example's own words")
+    section = "the text"
+    for n, line in enumerate(body.split("\n")):
+        heading = re.match(r"^#{1,6}\s+(.+?)\s*#*\s*$", line)
+        if heading:
+            section = heading.group(1)
+        for m in PLACEHOLDER.finditer(line):
+            r.error(body_line + n, f"replace the placeholder '{m.group(0)}' in section "
+                                   f"'{section}' with what the source says")
 
 
 def _check_body(r: Problems, body: str, body_line: int) -> None:
@@ -258,7 +222,7 @@ def read_entry(path: Path | str, rel: str,
                           f"{', '.join(FIELDS)}")
     for key in REQUIRED:
         if key not in r.present:
-            r.error(1, f"missing required field '{key}' ({FIELDS[key]})")
+            r.error(body_line - 1, _missing(key, taxonomy))
 
     title = _text(r, fields, "title", MAX_TITLE)
     summary = _text(r, fields, "summary", MAX_SUMMARY)
@@ -280,6 +244,7 @@ def read_entry(path: Path | str, rel: str,
         if value and published and value < published:
             r.error(fields[key][0], f"'{key}' ({value}) is before 'published' ({published})")
     sources = _sources(r, fields)
+    _placeholders(r, fields, body, body_line)
     _check_body(r, body, body_line)
 
     if any(p.severity == "error" for p in r.problems):
@@ -293,6 +258,21 @@ def read_entry(path: Path | str, rel: str,
         key_lines={key: line for key, (line, _, _) in fields.items()},
     )
     return entry, r.problems
+
+
+EXAMPLES = {"title": "title: Joint commissioning framework for health and social care",
+            "summary": "summary: One or two sentences shown in the results list.",
+            "published": "published: 2009-03-02"}
+
+
+def _missing(key: str, taxonomy: Taxonomy) -> str:
+    """A missing required field: what it is, an example line and, for tags, the values."""
+    where = f"missing required field '{key}' ({FIELDS[key]}): add a line before the " \
+            "closing '---'"
+    if key in FACETS:
+        slugs = list(taxonomy[key].terms)
+        return f"{where}, e.g. {key}: [{slugs[0]}]; allowed values: {', '.join(slugs)}"
+    return f"{where}, e.g. {EXAMPLES[key]}"
 
 
 def entry_files(entries_dir: Path) -> list[tuple[str, str]]:

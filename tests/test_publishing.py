@@ -116,7 +116,7 @@ def test_kb_new_writes_a_valid_entry_and_refuses_to_overwrite(entries_dir):
     again = kb("new", "Hospice funding in a county", "--entries", str(entries_dir))
     assert again.returncode == 1 and "already exists" in again.stderr
     bad = kb("new", "X", "--sector", "helth", "--entries", str(entries_dir))
-    assert bad.returncode == 2 and "did you mean `health`" in bad.stderr
+    assert bad.returncode == 2 and "did you mean 'health'" in bad.stderr
 
 
 def test_committed_schema_is_up_to_date():

@@ -170,7 +170,7 @@ def test_params_parse_alias_and_errors():
                 {"q": ["x" * 501]}):
         with pytest.raises(QueryError):
             parse(**bad)
-    with pytest.raises(QueryError, match="did you mean `health`"):
+    with pytest.raises(QueryError, match="did you mean 'health'"):
         parse(sector=["helth"])
 
 

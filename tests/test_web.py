@@ -1,3 +1,5 @@
+import html
+
 import pytest
 
 from tests.conftest import FIXTURES
@@ -75,7 +77,7 @@ def test_unknown_entry_and_page_are_friendly_404s(client):
 
 def test_bad_parameters_are_400_with_a_clear_message(client):
     resp = client.get("/search?sector=helth")
-    assert resp.status == 400 and "did you mean `health`" in resp.body
+    assert resp.status == 400 and "did you mean 'health'" in html.unescape(resp.body)
     assert client.get("/search.json?page=abc").json()["error"]["status"] == 400
     assert client.get("/search?q=%00").status == 400
     assert client.get("/search?q=%ff%fe").status == 200

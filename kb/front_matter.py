@@ -1,0 +1,181 @@
+"""Front matter: split it from the body, compose its YAML safely, and explain YAML mistakes in
+plain English at the line where they are, with the fix.
+
+The YAML parser's own words ("mapping values are not allowed here") say little to an editor, and
+it often notices a mistake a line late; the explanations here look at the lines themselves.
+The parser's text is kept only for mistakes none of them recognises.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from kb.entry import FM_OFFSET, Problems, yaml_line
+
+MAX_YAML_NODES = 5000  # bounds alias expansion ("billion laughs") while walking front matter
+TEXT_FIELDS = ("title", "summary")  # plain text: a ' #' in them silently cuts the text short
+_KEY_VALUE = re.compile(r"^(\s*)(-\s+)?([A-Za-z_][\w-]*)\s*:\s*(.*)$")
+
+
+def split_front_matter(text: str, r: Problems) -> tuple[str, str, int] | None:
+    """(front matter, body, body's first line) or None with a problem recorded."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        r.error(1, "no front matter: the file must start with a line '---', then the fields, "
+                   "then another '---'")
+        return None
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
+    r.error(1, "front matter is not closed: add a line '---' after the last field")
+    return None
+
+
+def _count_nodes(node, budget: list[int]) -> None:
+    budget[0] -= 1
+    if budget[0] < 0:
+        return
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            _count_nodes(k, budget)
+            _count_nodes(v, budget)
+    elif isinstance(node, yaml.SequenceNode):
+        for v in node.value:
+            _count_nodes(v, budget)
+
+
+def _tabs(fm: str, r: Problems, offset: int) -> bool:
+    """Report every line indented with a tab (YAML allows only spaces there)."""
+    found = False
+    for n, line in enumerate(fm.split("\n")):
+        indent = line[:len(line) - len(line.lstrip())]
+        if "\t" in indent:
+            r.error(n + offset, "this line is indented with a tab; YAML needs spaces: replace "
+                                "the tab with spaces (two per level)")
+            found = True
+    return found
+
+
+def explain_yaml_error(fm: str, exc: yaml.MarkedYAMLError) -> tuple[int, str]:
+    """(0-based line of the front matter, plain-English message with the fix) for a YAML
+    parser error."""
+    lines = fm.split("\n")
+    problem, context = exc.problem or "", exc.context or ""
+    at = exc.problem_mark.line if exc.problem_mark else 0
+    opened = exc.context_mark.line if exc.context_mark else at
+    line = lines[at] if at < len(lines) else ""
+    if "\\t" in problem or "\t" in line:
+        return at, ("this line has a tab where YAML needs spaces: replace the tab with spaces")
+    if "flow sequence" in context or "flow mapping" in context:
+        start = lines[opened] if opened < len(lines) else ""
+        if " #" in start:
+            return opened, ("'#' starts a comment in YAML, so the rest of this line is dropped "
+                            "and its '[' list is left open: put the item that has '#' in "
+                            "quotes, e.g. [\"Group #1\"]")
+        return opened, ("the list opened with '[' on this line is not closed: end it with ']' "
+                        "on the same line, e.g. principles: [partnership-working]")
+    if "quoted scalar" in context:
+        quote = '"' if '"' in (lines[opened] if opened < len(lines) else '"') else "'"
+        return opened, (f"the quote ({quote}) opened on this line is not closed: add a closing "
+                        f"{quote} at the end of the value")
+    if problem == "mapping values are not allowed here":
+        return _colon_or_indent(lines, at)
+    if "block" in problem or "block" in context or "expected key" in problem or \
+            "expected ':'" in problem:
+        return at, ("this line is not indented like the lines around it: the keys of one "
+                    "item line up (  - title: ... then     url: ...), and a top-level field "
+                    "starts at the left margin")
+    return at, f"front matter is not valid YAML ({problem or exc}); check this line's " \
+               "indentation, quotes and colons"
+
+
+def _colon_or_indent(lines: list[str], at: int) -> tuple[int, str]:
+    line = lines[at] if at < len(lines) else ""
+    above = next((n for n in range(at - 1, -1, -1) if lines[n].strip()), None)
+    if above is not None and ":" not in lines[above] and not lines[above].lstrip().startswith(
+            ("-", "#")):
+        return above, ("this line has no ':' after its field name: write it as "
+                       "'name: value', e.g. title: Joint commissioning in Derby")
+    m = _KEY_VALUE.match(line)
+    if m and ":" in m.group(4) and not m.group(1):
+        key, value = m.group(3), m.group(4).strip()
+        quoted = value.replace('"', "'")
+        return at, (f"the value of '{key}' contains a colon, which YAML reads as a new field: "
+                    f"put the value in quotes: {key}: \"{quoted}\"")
+    if m and m.group(1):
+        return at, ("this line is indented, but the line above does not start a list or a "
+                    "group of fields: remove the spaces at its start")
+    return at, ("YAML found a ':' it did not expect on this line: put a value that contains "
+                "a colon in quotes")
+
+
+def _cut_short(root: yaml.MappingNode, fm: str, r: Problems, offset: int) -> None:
+    """A plain (unquoted) text value followed by ' #...' on its line has lost that part as a
+    comment: say so, since YAML does not."""
+    lines = fm.split("\n")
+    for key_node, value_node in root.value:
+        if getattr(key_node, "value", None) not in TEXT_FIELDS:
+            continue
+        if not isinstance(value_node, yaml.ScalarNode) or value_node.style is not None:
+            continue
+        end = value_node.end_mark
+        rest = lines[end.line][end.column:] if end.line < len(lines) else ""
+        if rest.lstrip().startswith("#"):
+            whole = (value_node.value + " " + rest.strip()).replace('"', "'")
+            r.error(end.line + offset, f"'{key_node.value}': everything after '#' is read as a "
+                                       f"comment and dropped: put the whole value in quotes: "
+                                       f"{key_node.value}: \"{whole}\"")
+
+
+def parse_front_matter(fm: str, r: Problems, offset: int = FM_OFFSET):
+    """Compose the YAML safely. Returns {key: (line, value_node, value)} or None."""
+    if _tabs(fm, r, offset):
+        return None
+    try:
+        root = yaml.compose(fm, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        line, message = explain_yaml_error(fm, exc)
+        r.error(line + offset, message)
+        return None
+    except yaml.YAMLError as exc:
+        r.error(1, f"front matter is not valid YAML: {exc}")
+        return None
+    if root is None:
+        r.error(1, "front matter is empty: add title, summary, principles, sectors, published")
+        return None
+    budget = [MAX_YAML_NODES]
+    _count_nodes(root, budget)
+    if budget[0] < 0:
+        r.error(1, f"front matter is too large or expands too many YAML aliases (over "
+                   f"{MAX_YAML_NODES} values); write the values out plainly")
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        r.error(yaml_line(root, offset), "front matter must be 'name: value' lines, e.g. "
+                                         "title: Joint commissioning in Derby")
+        return None
+    _cut_short(root, fm, r, offset)
+    return _construct(root, r, offset)
+
+
+def _construct(root: yaml.MappingNode, r: Problems, offset: int) -> dict:
+    loader = yaml.SafeLoader("")
+    fields: dict[str, tuple[int, object, object]] = {}
+    for key_node, value_node in root.value:
+        line = yaml_line(key_node, offset)
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+        r.present.add(key)
+        if key in fields:
+            r.error(line, f"'{key}' appears twice (first on line {fields[key][0]}); keep one")
+            continue
+        try:
+            value = loader.construct_object(value_node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            r.error(line, f"'{key}': {exc.problem}; only plain YAML values are allowed")
+            continue
+        except ValueError as exc:  # e.g. a date that does not exist: 2008-02-30
+            r.error(line, f"'{key}': not a real date ({exc}); use YYYY-MM-DD")
+            continue
+        fields[key] = (line, value_node, value)
+    return fields
