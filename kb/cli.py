@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -11,27 +12,50 @@ import click
 
 from kb.entry import Problem, slugify, suggest
 from kb.index import BuildError, build
-from kb.publishing import check_against, entry_schema, stale_entries
+from kb.publishing import PLACEHOLDER, check_against, entry_schema, new_entry_text, stale_entries
 from kb.taxonomy import FACETS, PARAM, TaxonomyError, load_taxonomy
-from kb.validate import load_entries
+from kb.validate import check_files, load_entries
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+def _find(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    """The entries folder or index as given; by default, found from any folder of the
+    repository: the nearest folder up from here that has entries/taxonomy.yaml (or, inside the
+    entries folder, that folder itself)."""
+    if ctx.get_parameter_source(param.name) is not click.core.ParameterSource.DEFAULT:
+        return value
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        root = folder if (folder / "entries" / "taxonomy.yaml").exists() else \
+            folder.parent if folder.name == "entries" and (folder / "taxonomy.yaml").exists() \
+            else None
+        if root is not None:  # relative, so messages and annotations name repository paths
+            return Path(os.path.relpath(root / value))
+    return value
+
 
 ENTRIES = click.option("--entries", "entries_dir", type=click.Path(path_type=Path),
                        default="entries", envvar="KB_ENTRIES", show_default=True,
-                       help="Folder of entry Markdown files and taxonomy.yaml (env KB_ENTRIES).")
+                       callback=_find,
+                       help="Folder of entry Markdown files and taxonomy.yaml (env KB_ENTRIES; "
+                            "by default the repository's, found from any folder in it).")
 INDEX = click.option("--index", "index_dir", type=click.Path(path_type=Path),
-                     default=".kb-index", envvar="KB_INDEX", show_default=True,
-                     help="Folder of the search index (env KB_INDEX).")
+                     default=".kb-index", envvar="KB_INDEX", show_default=True, callback=_find,
+                     help="Folder of the search index (env KB_INDEX; by default at the "
+                          "repository's root).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="compact-practice", prog_name="kb")
 def main() -> None:
     """Compact Practice: commissioning best practice between public bodies and the voluntary
     and community sector, searchable."""
 
 
 def _taxonomy(entries_dir: Path):
+    if not (entries_dir / "taxonomy.yaml").exists():
+        raise click.ClickException(
+            f"{entries_dir.as_posix()}/taxonomy.yaml not found: run kb from the repository "
+            "(any folder in it), or pass --entries DIR")
     try:
         return load_taxonomy(entries_dir / "taxonomy.yaml")
     except TaxonomyError as exc:
@@ -39,33 +63,61 @@ def _taxonomy(entries_dir: Path):
 
 
 @main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @ENTRIES
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output as lines or as a JSON list.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="Lines, a JSON list, or GitHub workflow annotations "
+                                      "(::error file=PATH,line=N::message).")
 @click.option("--against", "ref", metavar="GIT-REF",
               help="Also fail when an entry address or vocabulary term published at this git "
                    "revision (e.g. origin/main) no longer resolves.")
-def check(entries_dir: Path, strict: bool, fmt: str, ref: str | None) -> None:
-    """Validate every entry; print `path:line: error|warning: message` for each problem.
+def check(files: tuple[Path, ...], entries_dir: Path, strict: bool, fmt: str,
+          ref: str | None) -> None:
+    """Validate the entries; print `path:line: error|warning: message` for each problem.
 
-    Exits 1 when there is an error (or, with --strict, a warning), 0 otherwise. Prints nothing
+    With FILES, only those entries are validated (the rules across files still see every
+    entry): what a pre-commit hook needs. Exits 1 when there is an error (or, with --strict,
+    a warning), 0 otherwise; warnings are printed but never stop publication. Prints nothing
     when all is well.
     """
     if not entries_dir.is_dir():
         raise click.ClickException(f"{entries_dir}: no such folder; pass --entries DIR")
     taxonomy = _taxonomy(entries_dir)
-    entries, problems = load_entries(entries_dir, taxonomy)
+    if files:
+        problems = check_files(entries_dir, files, taxonomy)
+    else:
+        problems = load_entries(entries_dir, taxonomy)[1]
     if ref:
-        problems = sorted(problems + check_against(entries_dir, ref, entries, taxonomy))
+        problems = sorted(problems + check_against(entries_dir, ref, taxonomy))
+    _report(entries_dir, problems, fmt)
+    failing = [p for p in problems if p.severity == "error" or strict]
+    sys.exit(1 if failing else 0)
+
+
+def _report(entries_dir: Path, problems: list[Problem], fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([{"path": (entries_dir / p.path).as_posix(), "line": p.line,
                                 "severity": p.severity, "message": p.message}
                                for p in problems], indent=2))
+    elif fmt == "github":
+        for p in problems:
+            click.echo(github_annotation((entries_dir / p.path).as_posix(), p))
     else:
         _echo_problems(entries_dir, problems)
-    failing = [p for p in problems if p.severity == "error" or strict]
-    sys.exit(1 if failing else 0)
+
+
+def github_annotation(path: str, p: Problem) -> str:
+    """A GitHub Actions workflow command: shown on the pull request's changed line. Values are
+    escaped as GitHub documents (%, CR and LF; and in properties, ':' and ',')."""
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    level = "error" if p.severity == "error" else "warning"
+    return f"::{level} file={prop(path)},line={p.line}::{data(p.message)}"
 
 
 def _echo_problems(entries_dir: Path, problems: list[Problem], err: bool = False) -> None:
@@ -98,10 +150,24 @@ def build_cmd(entries_dir: Path, index_dir: Path, full: bool) -> None:
                f"{how}) in {result.seconds:.2f}s", err=True)
 
 
+def allowed_values(facet: str) -> str:
+    """'one of: a, b, c' from the repository's vocabularies, for --help (or where to look)."""
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        for path in (folder / "entries" / "taxonomy.yaml", folder / "taxonomy.yaml"):
+            if path.exists():
+                try:
+                    return "one of: " + ", ".join(load_taxonomy(path)[facet].terms)
+                except TaxonomyError:
+                    break
+    return "see entries/taxonomy.yaml"
+
+
 def _facet_options(fn):
     for facet in reversed(FACETS):
         fn = click.option(f"--{PARAM[facet]}", f"{facet}", multiple=True,
-                          help=f"Only entries with this {PARAM[facet]} (repeatable).")(fn)
+                          help=f"Only entries with this {PARAM[facet]}; repeat the option for "
+                               f"several (any of them), {allowed_values(facet)}.")(fn)
     return fn
 
 
@@ -163,14 +229,16 @@ def serve(entries_dir: Path, index_dir: Path, host: str, port: int, threads: int
     problems: list = []
     if reload:
         def on_build(found):
-            problems[:] = [f"{(entries_dir / p.path).as_posix()}:{p.line}: {p.severity}: "
-                           f"{p.message}" for p in found]
-            click.echo("\n".join(problems) or "rebuilt the index", err=True)
+            problems[:] = [{"where": f"{(entries_dir / p.path).as_posix()}:{p.line}",
+                            "severity": p.severity, "message": p.message} for p in found]
+            click.echo("\n".join(f"{p['where']}: {p['severity']}: {p['message']}"
+                                 for p in problems) or "rebuilt the index", err=True)
 
         threading.Thread(target=watch, args=(entries_dir, index_dir, on_build, stop),
                          daemon=True).start()
         for _ in range(100):  # the first build, so that the app has an index to open
-            if (index_dir / "current").exists() or problems:
+            if (index_dir / "current").exists() or any(
+                    p["severity"] == "error" for p in problems):
                 break
             stop.wait(0.1)
     try:
@@ -197,16 +265,19 @@ def serve(entries_dir: Path, index_dir: Path, host: str, port: int, threads: int
 @main.command()
 @click.argument("title")
 @ENTRIES
-@click.option("--principle", "principles", multiple=True, help="A Compact principle slug.")
-@click.option("--sector", "sectors", multiple=True, help="A sector slug.")
+@click.option("--principle", "principles", multiple=True,
+              help="A Compact principle to tag it with; repeat the option for several, "
+                   f"{allowed_values('principles')}.")
+@click.option("--sector", "sectors", multiple=True,
+              help="A sector to tag it with; repeat the option for several, "
+                   f"{allowed_values('sectors')}.")
 @click.option("--slug", default="", help="File name to use instead of one made from the title.")
 def new(title: str, entries_dir: Path, principles: tuple, sectors: tuple, slug: str) -> None:
-    """Start a new entry: writes entries/<slug>.md with today's date and the usual sections.
+    """Start a new entry: writes entries/<slug>.md with the usual sections to fill in.
 
-    Refuses to overwrite an existing file. Fill in the summary and tags, then run kb check.
+    Every '[Replace this: ...]' it writes must be replaced before kb check passes, so a draft
+    cannot be published by accident. Refuses to overwrite an existing file.
     """
-    import frontmatter
-
     taxonomy = _taxonomy(entries_dir)
     for facet, values in (("principles", principles), ("sectors", sectors)):
         for value in values:
@@ -218,18 +289,18 @@ def new(title: str, entries_dir: Path, principles: tuple, sectors: tuple, slug: 
     path = entries_dir / f"{slug}.md"
     if path.exists():
         raise click.ClickException(f"{path} already exists; choose another title or --slug")
-    post = frontmatter.Post(
-        (TEMPLATES / "new-entry.md").read_text(encoding="utf-8"),
-        title=title,
-        summary="One or two sentences for the results list (at most 300 characters).",
-        principles=[taxonomy["principles"].resolve(p) for p in principles] or
-        ["partnership-working"],
-        sectors=[taxonomy["sectors"].resolve(s) for s in sectors] or ["cross-sector"],
-        published=dt.date.today(),
-    )
-    path.write_text(frontmatter.dumps(post, sort_keys=False, default_flow_style=None) + "\n",
-                    encoding="utf-8")
-    click.echo(path.as_posix())
+    text = new_entry_text(
+        title, [taxonomy["principles"].resolve(p) for p in principles] or ["partnership-working"],
+        [taxonomy["sectors"].resolve(s) for s in sectors] or ["cross-sector"], dt.date.today())
+    path.write_text(text, encoding="utf-8")
+    rel = path.relative_to(Path.cwd()) if path.is_absolute() and path.is_relative_to(
+        Path.cwd()) else path
+    click.echo(f"Wrote {rel.as_posix()}. Next:\n"
+               f"  1. Replace every '{PLACEHOLDER} ...]' in it with what your source says, and "
+               "set the tags and the source's date.\n"
+               f"  2. kb check                lists anything left to do, with its line\n"
+               f"  3. kb serve --reload       previews it at http://127.0.0.1:8080/entries/"
+               f"{slug}, updated on every save")
 
 
 @main.command()

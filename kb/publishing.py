@@ -4,9 +4,12 @@ the JSON Schema of front matter for editors' tools, and entries due for review."
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
+import frontmatter
 import yaml
 
 from kb.entry import (
@@ -22,62 +25,169 @@ from kb.entry import (
 )
 from kb.front_matter import parse_front_matter, split_front_matter
 from kb.taxonomy import FACETS, Taxonomy
+from kb.validate import entry_files
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+PLACEHOLDER = "[Replace this:"  # what kb new writes for the editor; kb check rejects it
+NEW_ENTRY_NOTES = {
+    "stages: []": "optional: analyse, plan, source, review",
+    "regions: []": "optional: the English region, or national",
+    "organisations: []": "optional: the bodies involved, as the source names them",
+    "published:": "[Replace this: the date of the source, YYYY-MM-DD]",
+    "    url:": "[Replace this: the source's web address, or delete this line]",
+}
+NEW_ENTRY_SOURCES = f"""sources:
+  - title: "{PLACEHOLDER} the title of the report or page the facts come from]"
+    url: https://example.org/
+"""
 
 
-def _git(cwd: Path, *args: str) -> str:
+def _git(cwd: Path, *args: str, stdin: str | None = None) -> str:
     out = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, text=True,
-                         timeout=30)
+                         timeout=120, input=stdin)
     if out.returncode != 0:
         raise ValueError(out.stderr.strip() or f"git {' '.join(args)} failed")
     return out.stdout
 
 
-def published_addresses(entries_dir: Path, ref: str) -> tuple[dict[str, str], dict | None]:
-    """At git `ref`: {slug or alias: file that held it} and the taxonomy.yaml data (or None)."""
-    entries_dir = Path(entries_dir)
-    addresses: dict[str, str] = {}
-    names = _git(entries_dir, "ls-tree", "-r", "--name-only", ref, ".").split("\n")
-    for name in filter(None, names):
-        if not name.endswith(".md") or Path(name).name.lower() in NOT_ENTRIES:
-            continue
-        addresses.setdefault(Path(name).stem, name)
-        text = _git(entries_dir, "show", f"{ref}:./{name}")
-        r = Problems(name)
-        parts = split_front_matter(text.removeprefix("\ufeff"), r)
-        fields = parse_front_matter(parts[0], r) if parts else None
-        aliases = fields.get("aliases", (0, None, []))[2] if fields else []
-        for alias in aliases if isinstance(aliases, list) else []:
-            addresses.setdefault(str(alias), name)
-    try:
-        taxonomy = yaml.safe_load(_git(entries_dir, "show", f"{ref}:./taxonomy.yaml"))
-    except ValueError:
-        taxonomy = None
-    return addresses, taxonomy
+@dataclass(frozen=True)
+class Published:
+    """An entry file as it was at a git revision: where it was and what it said."""
+    path: str  # relative to the entries folder
+    text: str
 
 
-def check_against(entries_dir: Path, ref: str, entries: list[Entry],
-                  taxonomy: Taxonomy) -> list[Problem]:
-    """Problems for every address published at `ref` that no longer resolves: an entry slug
-    that is neither a file nor an alias now, or a vocabulary term dropped without an alias."""
+def files_at(entries_dir: Path, ref: str) -> tuple[list[Published], str | None]:
+    """Every entry file under the entries folder at git `ref`, read in one git process, and
+    the text of taxonomy.yaml there (or None)."""
+    prefix = _git(entries_dir, "rev-parse", "--show-prefix").strip()  # e.g. "entries/"
+    listing = _git(entries_dir, "ls-tree", "-r", "--full-tree", ref, "--", prefix or ".")
+    blobs = []
+    for row in filter(None, listing.split("\n")):
+        meta, name = row.split("\t", 1)
+        rel = name[len(prefix):] if name.startswith(prefix) else name
+        if meta.split()[1] == "blob" and (_is_entry(rel) or rel == "taxonomy.yaml"):
+            blobs.append((meta.split()[2], rel))
+    texts = _cat_files([sha for sha, _ in blobs], entries_dir)
+    files = [Published(rel, t) for (_, rel), t in zip(blobs, texts, strict=True)
+             if rel != "taxonomy.yaml"]
+    taxonomy = next((t for (_, rel), t in zip(blobs, texts, strict=True)
+                     if rel == "taxonomy.yaml"), None)
+    return files, taxonomy
+
+
+def _is_entry(rel: str) -> bool:
+    name = Path(rel).name
+    return rel.endswith(".md") and not name.startswith(".") and name.lower() not in NOT_ENTRIES
+
+
+def _cat_files(shas: list[str], cwd: Path) -> list[str]:
+    """The texts of git blobs, in order, read by one `git cat-file --batch`."""
+    if not shas:
+        return []
+    out = subprocess.run(["git", "-C", str(cwd), "cat-file", "--batch"], capture_output=True,
+                         input="\n".join(shas).encode() + b"\n", timeout=120, check=True).stdout
+    texts, at = [], 0
+    for _ in shas:
+        header_end = out.index(b"\n", at)
+        size = int(out[at:header_end].split()[2])
+        texts.append(out[header_end + 1:header_end + 1 + size].decode("utf-8", "replace"))
+        at = header_end + 1 + size + 1
+    return texts
+
+
+def addresses_of(path: str, text: str) -> list[str]:
+    """The addresses an entry file claims: its slug and its aliases (read without validating
+    anything else, so a file with other mistakes still claims them)."""
+    out = [Path(path).stem]
+    r = Problems(path)
+    parts = split_front_matter(text.removeprefix("\ufeff").replace("\r\n", "\n"), r)
+    if parts and "aliases" in parts[0]:
+        fields = parse_front_matter(parts[0], r) or {}
+        aliases = fields.get("aliases", (0, None, []))[2]
+        out += [str(a) for a in aliases] if isinstance(aliases, list) else []
+    return out
+
+
+def check_against(entries_dir: Path, ref: str, taxonomy: Taxonomy) -> list[Problem]:
+    """Problems for every address published at `ref` that no longer resolves: an entry slug or
+    alias that no file claims now (named on the file that seems to replace it, with the line to
+    add), or a vocabulary term dropped without an alias."""
     try:
-        addresses, old_taxonomy = published_addresses(entries_dir, ref)
-    except (ValueError, OSError) as exc:
+        published, old_taxonomy = files_at(entries_dir, ref)
+    except (ValueError, OSError, subprocess.SubprocessError) as exc:
         return [Problem("(git)", 1, "error", f"cannot read entries at '{ref}': {exc}")]
-    now = {e.slug for e in entries} | {a for e in entries for a in e.aliases}
-    problems = [
-        Problem(name, 1, "error",
-                f"/entries/{slug} was published at {ref} but no longer resolves: add "
-                f"'aliases: [{slug}]' to the entry that replaced it")
-        for slug, name in sorted(addresses.items()) if slug not in now
-    ]
+    now = {rel: Path(path).read_text(encoding="utf-8", errors="replace")
+           for path, rel in entry_files(entries_dir)}
+    claimed = {a for rel, text in now.items() for a in addresses_of(rel, text)}
+    was_there = {f.path for f in published}
+    new_files = {rel: text for rel, text in now.items() if rel not in was_there}
+    problems = []
+    for old in published:
+        lost = [a for a in addresses_of(old.path, old.text) if a not in claimed]
+        if lost:
+            problems.append(_lost_addresses(entries_dir, ref, old, lost, new_files))
+    return problems + _lost_terms(ref, old_taxonomy, taxonomy)
+
+
+def _lost_addresses(entries_dir: Path, ref: str, old: Published, lost: list[str],
+                    new_files: dict[str, str]) -> Problem:
+    addresses = ", ".join(f"/entries/{a}" for a in lost)
+    heir = _replacement(old.text, new_files)
+    if heir is None:
+        return Problem(old.path, 1, "error",
+                       f"{addresses} was published at {ref} (in {old.path}) but no longer "
+                       f"resolves, and no new file replaces it: restore {old.path}, or add "
+                       f"'aliases: [{', '.join(lost)}]' to the entry that now covers it")
+    line, fix = _alias_line(entries_dir, heir, new_files[heir], lost)
+    return Problem(heir, line, "error",
+                   f"{addresses} was published at {ref} (in {old.path}) but no longer "
+                   f"resolves; this file seems to replace it: {fix}")
+
+
+def _replacement(old_text: str, candidates: dict[str, str]) -> str | None:
+    """The new file whose words are most like an old one's (a rename, perhaps edited): at
+    least half the distinct words of their text below the headings in common; or None."""
+    old = _words(old_text)
+    best, best_share = None, 0.5
+    for rel, text in candidates.items():
+        new = _words(text)
+        share = len(old & new) / (len(old | new) or 1)
+        if share >= best_share:
+            best, best_share = rel, share
+    return best
+
+
+def _words(text: str) -> set[str]:
+    body = text.split("\n---\n", 1)[-1]
+    return {w.lower() for line in body.split("\n") if not line.startswith("#")
+            for w in re.findall(r"\w+", line)}
+
+
+def _alias_line(entries_dir: Path, rel: str, text: str, lost: list[str]) -> tuple[int, str]:
+    """(line, the exact edit) that makes a file claim the lost addresses too."""
+    r = Problems(rel)
+    parts = split_front_matter(text.replace("\r\n", "\n"), r)
+    fields = (parse_front_matter(parts[0], r) or {}) if parts else {}
+    if "aliases" in fields and isinstance(fields["aliases"][2], list):
+        line, _, have = fields["aliases"]
+        return line, f"change line {line} to: aliases: [{', '.join(map(str, have + lost))}]"
+    closing = parts[2] - 1 if parts else 1
+    return closing, (f"add this line before the closing '---' on line {closing}: "
+                     f"aliases: [{', '.join(lost)}]")
+
+
+def _lost_terms(ref: str, old_taxonomy: str | None, taxonomy: Taxonomy) -> list[Problem]:
+    problems = []
+    old = yaml.safe_load(old_taxonomy) if old_taxonomy else {}
     for facet in FACETS:
-        old_terms = ((old_taxonomy or {}).get(facet) or {}).get("terms") or {}
+        old_terms = ((old or {}).get(facet) or {}).get("terms") or {}
         for slug, spec in old_terms.items():
-            for old in [slug, *((spec or {}).get("aliases") or [])]:
-                if taxonomy[facet].resolve(str(old)) is None:
+            for name in [slug, *((spec or {}).get("aliases") or [])]:
+                if taxonomy[facet].resolve(str(name)) is None:
                     problems.append(Problem(
                         "taxonomy.yaml", 1, "error",
-                        f"{facet} term '{old}' existed at {ref} but is gone: keep it, or list "
+                        f"{facet} term '{name}' existed at {ref} but is gone: keep it, or list "
                         f"it under 'aliases' of the term that replaced it"))
     return problems
 
@@ -140,3 +250,21 @@ def stale_entries(entries: list[Entry], today: dt.date, max_age_days: int = 730)
                   f"last changed {e.last_changed}, over two years ago, and no review_by date")
         out.append((due, e.slug, e, reason))
     return [(e, reason) for *_, e, reason in sorted(out)]
+
+
+def new_entry_text(title: str, principles: list[str], sectors: list[str],
+                   today: dt.date) -> str:
+    """A new entry's file: the fields and sections to fill in, each '[Replace this: ...]'
+    marking what the editor must write (kb check rejects any left)."""
+    post = frontmatter.Post(
+        (TEMPLATES / "new-entry.md").read_text(encoding="utf-8"), title=title,
+        summary=f"{PLACEHOLDER} one or two sentences for the results list, at most 300 "
+                "characters]",
+        principles=principles, sectors=sectors, stages=[], regions=[], organisations=[],
+        published=today)
+    text = frontmatter.dumps(post, sort_keys=False, default_flow_style=None) + "\n"
+    text = text.replace("\n---\n", f"\n{NEW_ENTRY_SOURCES}---\n", 1)
+    for key, note in NEW_ENTRY_NOTES.items():
+        text = "\n".join(line + f"  # {note}" if line.startswith(key) else line
+                         for line in text.split("\n"))
+    return text

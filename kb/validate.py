@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from kb.entry import (
     FIELDS,
+    FM_OFFSET,
     MAX_SUMMARY,
     MAX_TITLE,
     NOT_ENTRIES,
@@ -171,13 +172,15 @@ def _sources(r: Problems, fields) -> tuple[Source, ...]:
 PLACEHOLDER = re.compile(r"\[Replace this[^\]]*\]?", re.IGNORECASE)
 
 
-def _placeholders(r: Problems, fields, body: str, body_line: int) -> None:
+def _placeholders(r: Problems, front: str, body: str, body_line: int) -> None:
     """Text that `kb new` wrote for the editor to replace must never be published."""
-    for key in ("title", "summary"):
-        if key in fields and isinstance(fields[key][2], str):
-            for m in PLACEHOLDER.finditer(fields[key][2]):
-                r.error(fields[key][0], f"replace the placeholder '{m.group(0)}' in '{key}' "
-                                        "with the example's own words")
+    key = "front matter"
+    for n, line in enumerate(front.split("\n")):
+        named = re.match(r"^([A-Za-z_]\w*)\s*:", line)  # a top-level field; items stay in it
+        key = named.group(1) if named else key
+        for m in PLACEHOLDER.finditer(line):
+            r.error(FM_OFFSET + n, f"replace the placeholder '{m.group(0)}' in '{key}' with "
+                                   "what the source says")
     section = "the text"
     for n, line in enumerate(body.split("\n")):
         heading = re.match(r"^#{1,6}\s+(.+?)\s*#*\s*$", line)
@@ -244,7 +247,7 @@ def read_entry(path: Path | str, rel: str,
         if value and published and value < published:
             r.error(fields[key][0], f"'{key}' ({value}) is before 'published' ({published})")
     sources = _sources(r, fields)
-    _placeholders(r, fields, body, body_line)
+    _placeholders(r, parts[0], body, body_line)
     _check_body(r, body, body_line)
 
     if any(p.severity == "error" for p in r.problems):
@@ -334,3 +337,32 @@ def load_entries(entries_dir: Path, taxonomy: Taxonomy) -> tuple[list[Entry], li
     problems += vocabulary_word_problems(Path(entries_dir) / "taxonomy.yaml")
     bad = {p.path for p in problems if p.severity == "error"}
     return [e for e in entries if e.path not in bad], sorted(problems)
+
+
+def check_files(entries_dir: Path, files, taxonomy: Taxonomy) -> list[Problem]:
+    """Validate only the given files (entries, or the vocabularies) under the entries folder,
+    as a pre-commit hook does for the files being committed: another entry's half-written
+    draft never blocks the commit. Slugs are still checked for clashes with every other
+    file's."""
+    root = Path(entries_dir).resolve()
+    wanted = set()
+    for f in files:
+        try:
+            wanted.add(Path(f).resolve().relative_to(root).as_posix())
+        except ValueError:
+            continue  # not under the entries folder
+    problems: list[Problem] = []
+    addresses = []
+    for path, rel in entry_files(entries_dir):
+        if rel not in wanted:
+            addresses.append(Address(rel, Path(rel).stem, ()))
+            continue
+        entry, found = read_entry(path, rel, taxonomy)
+        problems += found
+        addresses.append(address_of(entry) if entry else Address(rel, Path(rel).stem, ()))
+    problems += [p for p in address_problems(addresses) if p.path in wanted]
+    if "synonyms.yaml" in wanted:
+        problems += synonym_problems(Path(entries_dir) / "synonyms.yaml")
+    if "taxonomy.yaml" in wanted:
+        problems += vocabulary_word_problems(Path(entries_dir) / "taxonomy.yaml")
+    return sorted(problems)

@@ -86,3 +86,40 @@ def test_export_lists_every_published_entry(index_dir):
     assert len(data) == len(rows) == len(list(FIXTURES.glob("*.md")))
     assert [d["slug"] for d in data] == [r["slug"] for r in rows]
     assert data[0]["published"] >= data[-1]["published"]
+
+
+def test_version_and_help_for_repeatable_options():
+    out = kb("--version")
+    assert out.returncode == 0 and re.fullmatch(r"kb, version \d+\.\d+\.\d+\n", out.stdout)
+    help_text = " ".join(kb("search", "--help").stdout.split())
+    assert "repeat the option for several" in help_text
+    assert "one of: partnership-working," in help_text and "one of: analyse, plan," in help_text
+
+
+GITHUB_COMMAND = re.compile(  # GitHub's documented workflow command: ::level file=F,line=N::msg
+    r"^::(error|warning) file=(?P<file>[^,:]+),line=(?P<line>\d+)::(?P<message>[^\r\n]*)$")
+
+
+def test_check_prints_github_annotations_on_the_lines_of_the_files(entries_dir):
+    write_entry(entries_dir, "bad", VALID.replace("[partnership-working]", "[full-cost-recovry]"))
+    write_entry(entries_dir, "warned", VALID, body="## What they did\n\nText, 100% done.\n")
+    out = kb("check", "--format", "github", "--entries", str(entries_dir))
+    assert out.returncode == 1
+    lines = out.stdout.splitlines()
+    assert lines and all(GITHUB_COMMAND.match(line) for line in lines), lines
+    first = GITHUB_COMMAND.match(lines[0])
+    assert first.group(1) == "error" and first.group("line") == "4"
+    assert first.group("file") == f"{entries_dir.as_posix()}/bad.md"
+    assert any(line.startswith("::warning file=") and "Learning points" in line
+               for line in lines)
+
+
+def test_check_with_files_ignores_other_drafts_but_not_clashing_slugs(entries_dir):
+    good = write_entry(entries_dir, "good", VALID)
+    write_entry(entries_dir, "draft", "title: [half written")  # an unfinished draft
+    assert kb("check", "--entries", str(entries_dir)).returncode == 1
+    out = kb("check", str(good), "--entries", str(entries_dir))
+    assert (out.returncode, out.stdout) == (0, "")
+    write_entry(entries_dir / "sub", "good", VALID)
+    out = kb("check", str(good), "--entries", str(entries_dir))
+    assert out.returncode == 1 and "slug 'good' is also used by sub/good.md" in out.stdout

@@ -1,7 +1,9 @@
 """Staff publishing: permanent addresses, rename checks against git, kb new, schema, stale
 report and live preview. Uses real git repositories and real server processes."""
 
+import html
 import json
+import re
 import subprocess
 import sys
 import time
@@ -14,6 +16,7 @@ from kb.publishing import entry_schema
 from kb.taxonomy import load_taxonomy
 from kb.web import create_app
 from tests.conftest import BUNDLED, ROOT, VALID, Client, free_port, serve_in_thread, write_entry
+from tests.htmlcheck import Page
 from tests.test_cli import kb
 
 
@@ -61,15 +64,35 @@ def test_rename_with_alias_keeps_old_address_working(repo, tmp_path):
         server.close()
 
 
-def test_rename_without_alias_fails_check_against(repo):
+def test_rename_without_alias_fails_naming_the_new_file_and_the_line_to_add(repo):
     rename(repo, alias=False)
     git(repo.parent, "add", "-A")
     git(repo.parent, "commit", "-qm", "rename")
     out = kb("check", "--entries", str(repo), "--against", "HEAD~1")
     assert out.returncode == 1
-    assert "old-name.md:1: error: /entries/old-name was published at HEAD~1" in out.stdout
-    assert "aliases: [old-name]" in out.stdout
+    assert out.stdout.startswith(
+        f"{repo.as_posix()}/new-name.md:7: error: /entries/old-name was published at HEAD~1 "
+        "(in old-name.md) but no longer resolves; this file seems to replace it: add this "
+        "line before the closing '---' on line 7: aliases: [old-name]"), out.stdout
     assert kb("check", "--entries", str(repo)).returncode == 0  # fine without --against
+    text = (repo / "new-name.md").read_text()
+    (repo / "new-name.md").write_text(text.replace("published:", "aliases: [older]\npublished:"))
+    out = kb("check", "--entries", str(repo), "--against", "HEAD~1")
+    assert "new-name.md:6: error:" in out.stdout
+    assert "change line 6 to: aliases: [older, old-name]" in out.stdout, out.stdout
+    (repo / "new-name.md").write_text(text.replace("published:", "aliases: [old-name]\n"
+                                                                 "published:"))
+    assert kb("check", "--entries", str(repo), "--against", "HEAD~1").returncode == 0
+
+
+def test_a_deleted_entry_with_no_replacement_is_named_as_such(repo):
+    (repo / "old-name.md").unlink()
+    write_entry(repo, "something-else", VALID.replace("A valid entry", "Different"),
+                body="## What they did\n\nUnrelated.\n\n## Learning points\n\n- None.\n")
+    out = kb("check", "--entries", str(repo), "--against", "HEAD")
+    assert out.returncode == 1
+    assert "old-name.md:1: error: /entries/old-name was published at HEAD (in old-name.md) " \
+           "but no longer resolves, and no new file replaces it" in out.stdout
 
 
 def test_dropped_term_without_alias_fails_check_against(repo):
@@ -105,18 +128,36 @@ def test_old_term_in_a_search_url_redirects_to_the_canonical_one(entries_dir, tm
         server.close()
 
 
-def test_kb_new_writes_a_valid_entry_and_refuses_to_overwrite(entries_dir):
-    out = kb("new", "Hospice funding in a county", "--principle", "full-cost-recovery",
-             "--sector", "health", "--entries", str(entries_dir))
+def test_kb_new_writes_a_draft_that_check_rejects_until_its_placeholders_are_replaced(
+        entries_dir):
+    out = kb("new", "Hospice funding: a county", "--principle", "full-cost-recovery",
+             "--sector", "health", cwd=entries_dir)  # from inside entries/, no --entries
     assert out.returncode == 0, out.stderr
-    path = entries_dir / "hospice-funding-in-a-county.md"
+    assert "Wrote hospice-funding-a-county.md. Next:" in out.stdout and "kb check" in out.stdout
+    path = entries_dir / "hospice-funding-a-county.md"
     text = path.read_text()
     assert "principles: [full-cost-recovery]" in text and "## Learning points" in text
+    check = kb("check", "--entries", str(entries_dir))
+    assert check.returncode == 1
+    said = check.stdout.splitlines()
+    for where in ("in 'summary'", "in 'published'", "in 'sources'",
+                  "in section 'What they did'", "in section 'Outcomes'",
+                  "in section 'Learning points'", "in section 'Contact'"):
+        assert any("replace the placeholder '[Replace this:" in line and where in line
+                   for line in said), where
+    edited = re.sub(r"\s*# \[Replace this:[^\]]*\]", "", text)
+    edited = re.sub(r"\[Replace this:[^\]]*\]", "What the source says.", edited)
+    path.write_text(edited)
     assert kb("check", "--entries", str(entries_dir)).returncode == 0
-    again = kb("new", "Hospice funding in a county", "--entries", str(entries_dir))
+    again = kb("new", "Hospice funding: a county", "--entries", str(entries_dir))
     assert again.returncode == 1 and "already exists" in again.stderr
     bad = kb("new", "X", "--sector", "helth", "--entries", str(entries_dir))
     assert bad.returncode == 2 and "did you mean 'health'" in bad.stderr
+
+
+def test_kb_outside_a_repository_says_where_to_run_it(tmp_path):
+    out = kb("new", "Anything", cwd=tmp_path)
+    assert out.returncode == 1 and "run kb from the repository" in out.stderr
 
 
 def test_committed_schema_is_up_to_date():
@@ -168,6 +209,31 @@ def test_live_preview_rebuilds_on_save_and_keeps_last_good(entries_dir, tmp_path
         resp = wait_for(lambda r: "not-a-sector" in r.body, 3)
         assert "An edited title" in resp.body  # the last good version is still served
         assert "was not published" in resp.body
+        write_entry(entries_dir, "live", VALID, body="## What they did\n\nText.\n")
+        resp = wait_for(lambda r: "published, with warnings" in r.body, 3)
+        assert "warning: no '## Learning points' section" in html.unescape(resp.body)
+        assert "`" not in Page(resp.body).text
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_pre_commit_environment_uses_the_locked_versions():
+    """The hook runs in pre-commit's own environment (a fresh clone needs no make install);
+    its packages must be the ones requirements.lock pins."""
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    hook = config["repos"][0]["hooks"][0]
+    assert hook["entry"].startswith("python -m kb check") and "--against HEAD" in hook["entry"]
+    pinned = dict(line.split(" ")[0].split("==") for line in
+                  (ROOT / "requirements.lock").read_text().splitlines()
+                  if "==" in line and not line.startswith(" "))
+    for requirement in hook["additional_dependencies"]:
+        name, version = requirement.split("==")
+        assert pinned.get(name) == version, requirement
+
+
+def test_content_check_prints_warnings_and_passes(repo):
+    write_entry(repo, "no-learning-points", VALID, body="## What they did\n\nText.\n")
+    out = kb("check", "--entries", str(repo), "--against", "HEAD")
+    assert out.returncode == 0
+    assert "no-learning-points.md:8: warning: no '## Learning points' section" in out.stdout
