@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: serve test install build check lint clean relevance lock audit bench bench-quick bench-50k
+.PHONY: serve test install build check check-entries lint clean relevance lock audit bench bench-quick bench-50k
 
 # Dependencies come from the hash-pinned lock file; the package itself is installed editable.
 $(BIN)/kb: pyproject.toml requirements-test.lock
@@ -24,6 +24,13 @@ serve: build
 
 check: install
 	$(BIN)/kb check
+
+# The content check of a pull request: fails on errors and on any published address that
+# would stop resolving (compared with BASE, default origin/main, else HEAD); prints warnings.
+BASE ?= origin/main
+check-entries: install
+	@base=$$(git rev-parse --verify --quiet "$(BASE)^{commit}" >/dev/null && echo "$(BASE)" \
+		|| echo HEAD); echo "kb check --against $$base"; $(BIN)/kb check --against "$$base"
 
 test: install
 	$(BIN)/python -m pytest
