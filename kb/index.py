@@ -180,13 +180,24 @@ def build_lock(index_root: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def git_commit(path: Path) -> str | None:
+def _git_says(path: Path, *args: str) -> str | None:
     try:
-        out = subprocess.run(["git", "-C", str(path), "rev-parse", "--short", "HEAD"],
-                             capture_output=True, text=True, timeout=5)
+        out = subprocess.run(["git", "-C", str(path), *args], capture_output=True, text=True,
+                             timeout=5)
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def git_commit(path: Path) -> str | None:
+    return _git_says(path, "rev-parse", "--short", "HEAD")
+
+
+def repository_path(entries_dir: Path) -> str:
+    """The entries folder's path inside its git repository ('entries/'), for "edit this file"
+    links; the folder's own name outside a repository."""
+    prefix = _git_says(entries_dir, "rev-parse", "--show-prefix")
+    return prefix if prefix is not None else f"{Path(entries_dir).resolve().name}/"
 
 
 def current_generation(index_root: Path) -> Path | None:
@@ -339,6 +350,7 @@ def _build(entries_dir: Path, index_root: Path, full: bool, workers: int | None)
                 "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "entries": len(addresses),
                 "commit": git_commit(entries_dir),
+                "entries_path": repository_path(entries_dir),
                 "segments": len(segments),
                 "base_segments": sorted(base),  # written by the last full build
                 "deleted": deleted,  # superseded documents still in segments
@@ -638,8 +650,8 @@ def watch(entries_dir: Path, index_root: Path, on_build: Callable[[list[Problem]
           stop, interval: float = 0.3) -> None:
     """Rebuild whenever a file under entries_dir changes, until `stop` (an Event) is set.
 
-    `on_build` receives the problems of a failed build ([] after a good one); a failed build
-    leaves the last good index serving.
+    `on_build` receives the problems of each build: the errors of a failed one (which leaves
+    the last good index serving), the warnings of the files a good one re-read.
     """
     seen = None
     while not stop.is_set():
@@ -647,8 +659,7 @@ def watch(entries_dir: Path, index_root: Path, on_build: Callable[[list[Problem]
         if now != seen:
             seen = now
             try:
-                build(entries_dir, index_root)
-                on_build([])
+                on_build(build(entries_dir, index_root).warnings)
             except BuildError as exc:
                 on_build(exc.problems or [Problem("entries", 1, "error", str(exc))])
             except Exception as exc:  # a vocabulary error, a full disk...: report, keep serving

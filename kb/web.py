@@ -14,10 +14,11 @@ import sys
 import time
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import parse_qsl, quote_plus
+from urllib.parse import parse_qsl, quote, quote_plus
 
 import bottle
 
+from kb.publishing import PLACEHOLDER, new_entry_text
 from kb.search import (
     SORTS,
     IndexMissing,
@@ -208,12 +209,26 @@ def result_sentence(results: Results, labels: dict) -> str:
     return out
 
 
-def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bottle:
-    """Build the WSGI app over an index folder (the output of `kb build`)."""
+def create_app(index_dir: Path | str, base_url: str | None = None, edit_url: str | None = None,
+               new_url: str | None = None) -> bottle.Bottle:
+    """Build the WSGI app over an index folder (the output of `kb build`). `edit_url` (env
+    KB_EDIT_URL) is a Git host's edit-file address with {path}; `new_url` (env KB_NEW_URL) its
+    new-file address, with {template} where the new entry's text goes. Unset, the pages offer
+    no such links."""
     library = Library(Path(index_dir), follow=True)
     app = bottle.Bottle()
     app.config["kb.library"] = library
     configured_base = (base_url or os.environ.get("KB_BASE_URL") or "").rstrip("/")
+    edit_url = (edit_url or os.environ.get("KB_EDIT_URL") or "").strip()
+    new_url = (new_url or os.environ.get("KB_NEW_URL") or "").strip()
+
+    def propose_url() -> str | None:
+        """Where staff propose a new example: the Git host's new-file page, pre-filled."""
+        if not new_url:
+            return None
+        text = new_entry_text(f"{PLACEHOLDER} what was done, by whom]", ["partnership-working"],
+                              ["cross-sector"], dt.date.today())
+        return new_url.replace("{template}", quote(text, safe=""))
 
     def base() -> str:
         if configured_base:
@@ -277,8 +292,8 @@ def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bot
         snap = library.snapshot()
         env = bottle.request.environ
         key = "\0".join([snap.generation.name, env.get("PATH_INFO", ""),
-                         env.get("QUERY_STRING", ""), str(bool(app.config.get(
-                             "kb.build_problems"))), configured_base])
+                         env.get("QUERY_STRING", ""), repr(app.config.get(
+                             "kb.build_problems")), configured_base])
         etag = '"' + hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()[:20] + '"'
         built = dt.datetime.fromisoformat(snap.meta["built_at"])
         return etag, email.utils.format_datetime(built.astimezone(dt.UTC), usegmt=True)
@@ -320,6 +335,7 @@ def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bot
         for v in ctx["facets"]["principle"]:
             v["description"] = taxonomy["principles"].terms[v["value"]].description
         ctx["newest"] = [_light(r, base()) for r in library.newest(5)]
+        ctx["propose_url"] = propose_url()
         return ctx
 
     def search_ctx(snippets: bool = True, page_size: int | None = None) -> dict:
@@ -385,6 +401,8 @@ def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bot
         suffix = ".json" if bottle.request.path.endswith(".json") else ""
         ctx = entry_context(find_entry(slug, suffix), base())
         ctx["related"] = [_light(r, base()) for r in library.related(slug)]
+        path = library.snapshot().meta.get("entries_path", "entries/") + ctx["path"]
+        ctx["edit_url"] = edit_url.replace("{path}", quote(path)) if edit_url else None
         return ctx
 
     def term_ctx(facet: str, slug: str) -> dict:
@@ -442,7 +460,7 @@ def create_app(index_dir: Path | str, base_url: str | None = None) -> bottle.Bot
 
     @view("/about", "about.tpl")
     def about():
-        return {"entries": library.stats()["entries"],
+        return {"entries": library.stats()["entries"], "propose_url": propose_url(),
                 "principles": [{"slug": t.slug, "label": t.label, "description": t.description}
                                for t in library.taxonomy["principles"].terms.values()]}
 

@@ -27,12 +27,18 @@
 </header>
 <main id="main" class="wrap" tabindex="-1">
 % if build_problems:
+%   errors = [p for p in build_problems if p['severity'] == 'error']
 <div class="build-errors" role="alert">
+%   if errors:
   <h2>The last edit was not published</h2>
   <p>The site still shows the last good version. Fix these problems and save again:</p>
+%   else:
+  <h2>The last edit is published, with warnings</h2>
+  <p>Warnings never stop publication, but readers will notice them:</p>
+%   end
   <ul>
-  % for line in build_problems:
-    <li><code>{{line}}</code></li>
+  % for p in build_problems:
+    <li>{{p['where']}}: {{p['severity']}}: {{p['message']}}</li>
   % end
   </ul>
 </div>

@@ -57,6 +57,9 @@
   <p>Citation:</p>
   <p class="citation">{{ctx['citation']}}</p>
   <p>Also as <a href="{{entry_url(ctx['slug'])}}.json">JSON</a> and <a href="{{entry_url(ctx['slug'])}}.md">Markdown</a>.</p>
+% if ctx.get('edit_url'):
+  <p class="no-print"><a href="{{ctx['edit_url']}}">Suggest a change to this example</a> (opens the file in the site's Git host, where any change is checked before it is published)</p>
+% end
 </aside>
 % if ctx['related']:
 <aside class="related" aria-labelledby="related-title">

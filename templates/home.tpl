@@ -5,6 +5,9 @@
 % include('_searchbox.tpl', q='')
 </form>
 <p>{{ctx['total']}} examples. <a href="/coverage">See where evidence is thin</a>.</p>
+% if ctx.get('propose_url'):
+<p><a href="{{ctx['propose_url']}}">Propose a new example</a></p>
+% end
 <h2>Browse by Compact principle</h2>
 <ul class="principles">
 % for v in ctx['facets']['principle']:

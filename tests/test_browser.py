@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from kb.web import create_app
+from tests.conftest import serve_in_thread
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,5 +163,45 @@ def test_entry_prints_with_link_addresses(browser, live_server):
         page.emulate_media(media="print")
         assert not page.is_visible(".site-header")
         assert page.is_visible(".cite .print-url")
+    finally:
+        context.close()
+
+
+EDIT_URL = "https://git.example.org/team/practice/edit/main/{path}"
+NEW_URL = "https://git.example.org/team/practice/new/main/entries?filename=new.md&value={template}"
+
+
+@pytest.fixture(scope="module")
+def editing_server(index_dir):
+    server, url = serve_in_thread(create_app(index_dir, edit_url=EDIT_URL, new_url=NEW_URL))
+    yield url
+    server.close()
+
+
+def test_edit_and_propose_links_appear_only_when_configured(browser, live_server,
+                                                            editing_server):
+    context, page = new_page(browser, bypass_csp=True)
+    try:
+        for base, shown in ((editing_server, True), (live_server, False)):
+            page.goto(base + ENTRY)
+            link = page.get_by_role("link", name="Suggest a change to this example")
+            assert link.count() == int(shown)
+            if shown:
+                assert link.get_attribute("href") == EDIT_URL.replace(
+                    "{path}", "entries/pct-hospice-grants.md")
+                page.add_script_tag(path=str(AXE))
+                result = page.evaluate("async () => await axe.run(document)")
+                assert result["violations"] == [], [v["id"] for v in result["violations"]]
+            for path in ("/", "/about"):
+                page.goto(base + path)
+                propose = page.get_by_role("link", name="Propose a new example")
+                assert propose.count() == int(shown)
+                if shown:
+                    href = propose.get_attribute("href")
+                    assert href.startswith(NEW_URL.split("{")[0])
+                    assert "%5BReplace%20this%3A" in href and "%23%23%20What%20they%20did" in href
+                    page.add_script_tag(path=str(AXE))
+                    result = page.evaluate("async () => await axe.run(document)")
+                    assert result["violations"] == [], [v["id"] for v in result["violations"]]
     finally:
         context.close()
