@@ -16,6 +16,8 @@ import textwrap
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote_to_bytes
+from wsgiref.util import setup_testing_defaults
 
 import pytest
 import waitress
@@ -133,6 +135,38 @@ def live_server(app):
 
 
 @pytest.fixture(scope="session")
-def client(live_server) -> Client:
+def http_client(live_server) -> Client:
+    """A client of the app over real HTTP (waitress on loopback)."""
     host, port = live_server.removeprefix("http://").split(":")
     return Client(host, int(port))
+
+
+class WsgiClient:
+    """Calls the WSGI app in process: the same requests and responses as over HTTP, without
+    a socket (most view tests; the HTTP stack has its own tests)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def get(self, path: str, timeout: float = 10) -> Response:
+        base, _, query = path.partition("?")
+        # As a server passes it (PEP 3333): the path percent-decoded, its bytes as latin-1.
+        environ = {"REQUEST_METHOD": "GET", "QUERY_STRING": query,
+                   "PATH_INFO": unquote_to_bytes(base).decode("latin-1")}
+        setup_testing_defaults(environ)
+        environ["HTTP_HOST"] = "127.0.0.1"
+        started: list = []
+        chunks = self.app(environ, lambda status, headers, exc_info=None: started.append(
+            (status, headers)))
+        try:
+            body = b"".join(chunks)
+        finally:
+            getattr(chunks, "close", lambda: None)()
+        status, headers = started[0]
+        return Response(int(status.split()[0]), {k.lower(): v for k, v in headers},
+                        body.decode("utf-8", "replace"))
+
+
+@pytest.fixture(scope="session")
+def client(app) -> WsgiClient:
+    return WsgiClient(app)

@@ -9,8 +9,8 @@ PAGES = ["/", "/search", "/search?q=funding&sector=health", "/search?q=zzzxxyq",
          "/entries/pct-hospice-grants", "/nowhere"]
 
 
-def test_search_json_has_the_documented_shape(client):
-    resp = client.get("/search.json?q=hospices&sector=health")
+def test_search_json_has_the_documented_shape(http_client):
+    resp = http_client.get("/search.json?q=hospices&sector=health")
     assert resp.status == 200
     assert resp.headers["content-type"].startswith("application/json")
     data = resp.json()
@@ -29,11 +29,11 @@ def test_search_json_has_the_documented_shape(client):
                for vs in data["facets"].values() for v in vs)
 
 
-def test_search_page_shows_results_counts_and_checked_filter(client):
-    resp = client.get("/search?q=funding&sector=health")
+def test_search_page_shows_results_counts_and_checked_filter(http_client):
+    resp = http_client.get("/search?q=funding&sector=health")
     assert resp.status == 200 and resp.headers["content-type"].startswith("text/html")
     page = Page(resp.body)
-    data = client.get("/search.json?q=funding&sector=health").json()
+    data = http_client.get("/search.json?q=funding&sector=health").json()
     assert f"{data['total']} result" in page.text
     titles = [a["href"] for a in page.find("a") if a.get("href", "").startswith("/entries/")]
     assert titles == [f"/entries/{r['slug']}" for r in data["results"]]
@@ -42,14 +42,14 @@ def test_search_page_shows_results_counts_and_checked_filter(client):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_pages_are_well_formed_with_one_h1_and_labels(client, path):
-    resp = client.get(path)
+def test_pages_are_well_formed_with_one_h1_and_labels(http_client, path):
+    resp = http_client.get(path)
     assert resp.status in (200, 404)
     assert Page(resp.body).problems() == []
 
 
-def test_entry_page_renders_markdown_tags_and_sources(client):
-    resp = client.get("/entries/pct-hospice-grants")
+def test_entry_page_renders_markdown_tags_and_sources(http_client):
+    resp = http_client.get("/entries/pct-hospice-grants")
     page = Page(resp.body)
     assert resp.status == 200
     assert page.find("h2", id="what-they-did") and page.find("h2", id="learning-points")
@@ -57,63 +57,63 @@ def test_entry_page_renders_markdown_tags_and_sources(client):
     assert "A report on hospice funding for the test corpus" in page.text
 
 
-def test_entry_json_and_markdown_views(client):
+def test_entry_json_and_markdown_views(http_client):
     slug = "pct-hospice-grants"
-    data = client.get(f"/entries/{slug}.json").json()
+    data = http_client.get(f"/entries/{slug}.json").json()
     assert data["slug"] == slug and data["url"].endswith(f"/entries/{slug}")
     assert "<h2" in data["html"]
-    md = client.get(f"/entries/{slug}.md")
+    md = http_client.get(f"/entries/{slug}.md")
     assert md.headers["content-type"].startswith("text/markdown")
     assert md.body.startswith("---\ntitle:")
 
 
-def test_unknown_entry_and_page_are_friendly_404s(client):
+def test_unknown_entry_and_page_are_friendly_404s(http_client):
     for path in ("/entries/no-such-entry", "/no/such/page", "/entries/x.pdf"):
-        resp = client.get(path)
+        resp = http_client.get(path)
         assert resp.status == 404
         assert "Search" in resp.body and "Traceback" not in resp.body
-    assert client.get("/entries/no-such-entry.json").json()["error"]["status"] == 404
+    assert http_client.get("/entries/no-such-entry.json").json()["error"]["status"] == 404
 
 
-def test_bad_parameters_are_400_with_a_clear_message(client):
-    resp = client.get("/search?sector=helth")
+def test_bad_parameters_are_400_with_a_clear_message(http_client):
+    resp = http_client.get("/search?sector=helth")
     assert resp.status == 400 and "did you mean 'health'" in html.unescape(resp.body)
-    assert client.get("/search.json?page=abc").json()["error"]["status"] == 400
-    assert client.get("/search?q=%00").status == 400
-    assert client.get("/search?q=%ff%fe").status == 200
+    assert http_client.get("/search.json?page=abc").json()["error"]["status"] == 400
+    assert http_client.get("/search?q=%00").status == 400
+    assert http_client.get("/search?q=%ff%fe").status == 200
 
 
-def test_user_text_is_escaped_everywhere(client):
+def test_user_text_is_escaped_everywhere(http_client):
     payload = '<script>alert(1)</script>"\'><img src=x onerror=alert(1)>'
     from urllib.parse import quote
     for path in (f"/search?q={quote(payload)}", f"/search?sector={quote(payload)}"):
-        body = client.get(path).body
+        body = http_client.get(path).body
         assert "<script>alert" not in body and "<img src=x" not in body
 
 
-def test_security_headers_on_every_response(client):
+def test_security_headers_on_every_response(http_client):
     for path in ("/", "/search.json", "/static/site.css", "/nowhere"):
-        headers = client.get(path).headers
+        headers = http_client.get(path).headers
         assert "script-src 'self'" in headers["content-security-policy"]
         assert "unsafe-inline" not in headers["content-security-policy"]
         assert headers["x-content-type-options"] == "nosniff"
 
 
-def test_static_files_are_cached_and_cannot_escape(client):
-    css = client.get("/static/site.css")
+def test_static_files_are_cached_and_cannot_escape(http_client):
+    css = http_client.get("/static/site.css")
     assert css.status == 200 and "max-age" in css.headers["cache-control"]
-    assert client.get("/static/../kb/web.py").status in (400, 403, 404)
-    assert client.get("/static/%2e%2e/pyproject.toml").status in (400, 403, 404)
-    assert client.get("/static/").status in (403, 404)
+    assert http_client.get("/static/../kb/web.py").status in (400, 403, 404)
+    assert http_client.get("/static/%2e%2e/pyproject.toml").status in (400, 403, 404)
+    assert http_client.get("/static/").status in (403, 404)
 
 
-def test_healthz_reports_index(client):
-    data = client.get("/healthz").json()
+def test_healthz_reports_index(http_client):
+    data = http_client.get("/healthz").json()
     assert data["status"] == "ok" and data["entries"] == len(list(FIXTURES.glob("*.md")))
 
 
-def test_home_lists_principles_with_counts_and_newest(client):
-    page = Page(client.get("/").body)
+def test_home_lists_principles_with_counts_and_newest(http_client):
+    page = Page(http_client.get("/").body)
     links = [a["href"] for a in page.find("a")]
     assert "/search?principle=full-cost-recovery" in links
     assert any(h.startswith("/entries/") for h in links)
