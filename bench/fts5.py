@@ -6,7 +6,7 @@ The build reads the Markdown files with kb's own reader (`kb.validate.load_entri
 and validation cost the same), then fills an FTS5 table (porter tokenizer) over title, summary
 and body, a table of light metadata and a tags table, and merges the FTS5 segments.
 
-`Fts5Library.search` answers what `kb.search.Library.search` answers for a results page: the
+`Fts5Library.search` answers what `kb.library.Library.search` answers for a results page: the
 total, the top 10 by bm25 (column weights title 3, summary 2, body 1) with a snippet() of the
 body, and the counts of every facet term, each facet counted disjunctively (its own filter
 off, the other facets' filters on). The text is matched as kb matches it, where kb's own
@@ -36,7 +36,8 @@ try:
 except ImportError:
     from whoosh.analysis import STOP_WORDS
 try:
-    from kb.text import compile_vocabulary, parse_query
+    from kb.text import parse_query
+    from kb.vocabulary import compile_vocabulary
 except ImportError:
     compile_vocabulary = parse_query = None
 try:

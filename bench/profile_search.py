@@ -47,7 +47,8 @@ def main(argv=None) -> int:
             print(f"building an index of {args.n} entries in {index}", file=sys.stderr)
             subprocess.run([*kb_command(), "build", "--entries", str(corpus), "--index",
                             str(index)], check=True)
-        from kb.search import Library, Query
+        from kb.library import Library
+        from kb.query import Query
 
         library = Library(index)
         queries = make_queries(args.queries)

@@ -3,7 +3,7 @@
     python -m bench.queries [--count 240]   # prints them, one JSON object a line
 
 A query is a `BenchQuery(text, filters)` where filters is `{facet_plural: (slug, ...)}`, the
-shape `kb.search.Query(filters=...)` takes. Slugs come from the taxonomy given (by default
+shape `kb.query.Query(filters=...)` takes. Slugs come from the taxonomy given (by default
 entries/taxonomy.yaml, which every generated corpus copies).
 """
 

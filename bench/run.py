@@ -775,7 +775,8 @@ def run(args) -> dict:
         log(f"FTS5 build: {child.seconds:.1f}s, {n / child.seconds:.0f} entries/s")
 
         from bench.fts5 import Fts5Library
-        from kb.search import Library, Query
+        from kb.library import Library
+        from kb.query import Query
 
         log("starting kb serve")
         server = Server(index, logs / "serve.log")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
+from kb.build import BuildError, build
 from kb.entry import Problem, slugify, suggest
-from kb.index import BuildError, build
 from kb.publishing import PLACEHOLDER, check_against, entry_schema, new_entry_text, stale_entries
 from kb.taxonomy import FACETS, PARAM, TaxonomyError, load_taxonomy
 from kb.validate import check_files, load_entries
@@ -183,7 +183,8 @@ def _facet_options(fn):
 def search_cmd(text: str, date_from: str, date_to: str, sort: str, page: str, as_json: bool,
                index_dir: Path, **facets) -> None:
     """Search from the terminal, e.g. kb search "full cost recovery" --sector health."""
-    from kb.search import IndexMissing, Library, QueryError, query_from_params
+    from kb.library import IndexMissing, Library
+    from kb.query import QueryError, query_from_params
     from kb.web import results_context
 
     params = {"q": [text], "from": [date_from], "to": [date_to], "sort": [sort], "page": [page]}
@@ -221,8 +222,8 @@ def serve(entries_dir: Path, index_dir: Path, host: str, port: int, threads: int
 
     import waitress
 
-    from kb.index import watch
-    from kb.search import IndexMissing
+    from kb.build import watch
+    from kb.library import IndexMissing
     from kb.web import create_app, request_log
 
     stop = threading.Event()
@@ -321,7 +322,7 @@ def schema(entries_dir: Path) -> None:
               help="Prefix for entry URLs (env KB_BASE_URL).")
 def export(index_dir: Path, fmt: str, base_url: str) -> None:
     """Print every published entry's metadata, newest first, as JSON or CSV."""
-    from kb.search import IndexMissing, Library
+    from kb.library import IndexMissing, Library
     from kb.web import entry_url, results_csv
 
     try:

@@ -20,8 +20,14 @@ from __future__ import annotations
 
 import heapq
 import math
+import threading
+from array import array
+from collections import OrderedDict
 from dataclasses import dataclass
 
+from kb import whoosh_internals
+from kb.analysis import pair_term
+from kb.facets import bitset, members
 from kb.text import ParsedQuery
 
 
@@ -30,6 +36,11 @@ def bm25_idf(documents: int, df: int) -> float:
     every entry ('voluntary', 'sector'), high for a rare one, never negative."""
     return math.log(1 + (documents - df + 0.5) / (df + 0.5))
 
+SEARCH_FIELDS = {"title": 3.0, "summary": 2.0, "body": 1.0, "organisations": 2.0}
+PAIRS_FIELD = "pairs"  # neighbouring terms: phrases and proximity
+PHRASE_BOOST = 1.0  # a phrase scores as one term of the pairs field
+BM25_K1, BM25_B = 1.2, 0.75
+POSTINGS_BUDGET = 6_000_000  # scored postings cached per index generation (12 bytes each)
 CONCEPT = 0.5  # an entry found through its tag scores this share of the clause's idf
 TAGGED = 1.0  # bonus share of the clause's idf for a direct match tagged with the concept
 COORDINATION = 1.0  # exponent of the share of clauses matched
@@ -57,7 +68,7 @@ def _clause(snap, clause) -> tuple[dict[int, float], int]:
     best: dict[int, float] = {}
     mask = 0
     for alt in clause.alternatives:
-        docs, scores, alt_mask = snap.scored(alt.terms)
+        docs, scores, alt_mask = snap.postings.scored(alt.terms)
         mask |= alt_mask
         if not best and alt.weight == 1.0:
             best = dict(zip(docs, scores, strict=True))
@@ -107,7 +118,7 @@ def match(snap, query: ParsedQuery) -> Match:
     for a, b in zip(positive, positive[1:], strict=False):
         if b == a + 1:
             first, second = query.clauses[a].alternatives[0], query.clauses[b].alternatives[0]
-            proximity.append(snap.nearby(first.terms[-1], second.terms[0]))
+            proximity.append(snap.postings.nearby(first.terms[-1], second.terms[0]))
     mask = _evaluate(query.tree, masks, snap.live) & snap.live
     return Match(query, mask, direct, tagged, units, masks, proximity)
 
@@ -168,7 +179,7 @@ def _score_sums(snap, m: Match, final: int, member: bytes) -> dict[int, float]:
         if tagged:
             through_tag, bonus = CONCEPT * m.units[i], TAGGED * m.units[i]
             get = total.get
-            for d in snap.docs_of(tagged):
+            for d in members(tagged):
                 total[d] = get(d, 0.0) + (bonus if d in direct else through_tag)
     for pair in m.proximity:
         get = total.get
@@ -187,3 +198,116 @@ def _exact(m: Match, d: int, bound: float, whole: float) -> float:
         if d in m.direct[i] or m.tagged[i] >> d & 1:
             matched += m.units[i]
     return (bound - near) * (matched / whole) ** COORDINATION + near
+
+
+class Postings:
+    """The scored postings of one index generation: each word's BM25F across the search fields,
+    and phrases and neighbouring words through the pairs field, read from Whoosh once and kept
+    in a cache bounded by the postings it holds."""
+
+    def __init__(self, whoosh, size: int, live: int, live_count: int):
+        self.whoosh = whoosh  # a context manager that lends the generation's one searcher
+        self.size, self.live, self.live_count = size, live, live_count
+        self._postings: OrderedDict = OrderedDict()  # key -> (docnums, scores, bitset)
+        self._cached_postings = 0  # postings held in self._postings
+        self._cache_lock = threading.Lock()
+        self._lengths: dict[str, list[int]] = {}
+
+    def warm(self) -> None:
+        """Read what every text search needs first, before any request waits for it."""
+        for field_ in (*SEARCH_FIELDS, PAIRS_FIELD):
+            self.field_lengths(field_)
+
+    def scored(self, terms: tuple[str, ...]) -> tuple[array, array, int]:
+        """(entries, scores, bitset of the entries) of one word's index term across the search
+        fields, or of a phrase's terms side by side (through the pairs field)."""
+        if len(terms) == 1:
+            return self._cached(("word", terms[0]), lambda: self._word(terms[0]))
+        return self._cached(("phrase", terms), lambda: self._phrase(terms))
+
+    def nearby(self, first: str, second: str) -> dict[int, float]:
+        """entry -> BM25 of two terms found side by side, in either order."""
+        out = {}
+        for pair in (pair_term(first, second), pair_term(second, first)):
+            docs, weights, _ = self._cached(("pair", pair), lambda p=pair: self._pair(p))
+            for d, s in zip(docs, weights, strict=True):
+                out[d] = out.get(d, 0.0) + s
+        return out
+
+    def _word(self, term: str) -> tuple[array, array, int]:
+        """BM25F: the term's frequency in each field, normalised by the field's length and
+        weighted by its boost, summed, then saturated once, times the term's idf over whole
+        entries. (A word in an entry's title, summary and body counts for more than in its
+        body alone, but not three times more: a common word cannot pile up a score.)"""
+        combined: dict[int, float] = {}
+        for field_, boost in SEARCH_FIELDS.items():
+            docs, tfs = self._normalised_tf(field_, term)
+            for d, tf in zip(docs, tfs, strict=True):
+                combined[d] = combined.get(d, 0.0) + boost * tf
+        return self._pack(self._saturate(combined))
+
+    def _saturate(self, tfs: dict[int, float]) -> dict[int, float]:
+        idf = bm25_idf(self.live_count, len(tfs))
+        k1 = BM25_K1
+        return {d: idf * tf * (k1 + 1) / (tf + k1) for d, tf in tfs.items()}
+
+    def _pair(self, pair: str) -> tuple[array, array, int]:
+        docs, tfs = self._normalised_tf(PAIRS_FIELD, pair)
+        return self._pack(self._saturate(dict(zip(docs, tfs, strict=True))))
+
+    def _phrase(self, terms: tuple[str, ...]) -> tuple[array, array, int]:
+        """A phrase matches where each two neighbouring terms are side by side, in order; it
+        scores its pairs' mean BM25 (a phrase is as rare as its rarest pair)."""
+        parts = [self._cached(("pair", p), lambda p=p: self._pair(p))
+                 for p in (pair_term(a, b) for a, b in zip(terms, terms[1:], strict=False))]
+        mask = self.live
+        for _, _, m in parts:
+            mask &= m
+        member = mask.to_bytes((self.size >> 3) + 1, "little")
+        out: dict[int, float] = {}
+        for docs, scores_, _ in parts:
+            for d, s in zip(docs, scores_, strict=True):
+                if member[d >> 3] >> (d & 7) & 1:
+                    out[d] = out.get(d, 0.0) + s * PHRASE_BOOST / len(parts)
+        return self._pack(out)
+
+    def _pack(self, scores_: dict[int, float]) -> tuple[array, array, int]:
+        docs = array("i", scores_.keys())
+        return docs, array("d", scores_.values()), bitset(docs, self.size)
+
+    def _cached(self, key, compute) -> tuple[array, array, int]:
+        """Scored postings as compact arrays (entries, scores) and their bitset, kept in a
+        cache bounded by postings held: the least recently added go first."""
+        found = self._postings.get(key)
+        if found is not None:
+            return found
+        found = compute()
+        with self._cache_lock:
+            if key not in self._postings:
+                self._postings[key] = found
+                self._cached_postings += len(found[0]) + 1
+                while self._cached_postings > POSTINGS_BUDGET and len(self._postings) > 1:
+                    _, (dropped, _, _) = self._postings.popitem(last=False)
+                    self._cached_postings -= len(dropped) + 1
+        return found
+
+    def _normalised_tf(self, field_: str, text) -> tuple[array, array]:
+        """(docnums, term frequency / (1 - b + b x field length / average length)) of one term
+        in one field, deleted documents included (matching masks them out)."""
+        lengths = self.field_lengths(field_)
+        with self.whoosh() as searcher:
+            reader = searcher.reader()
+            if not reader.doc_frequency(field_, text):
+                return array("i"), array("d")
+            avg = searcher.avg_field_length(field_) or 1.0
+            docs, weights = whoosh_internals.read_postings(reader, field_, text)
+        b = BM25_B
+        return docs, array("d", (tf / (1 - b + b * lengths[d] / avg)
+                                 for d, tf in zip(docs, weights, strict=True)))
+
+    def field_lengths(self, field_: str) -> list[int]:
+        """Every document's length in a field (read once per generation)."""
+        if field_ not in self._lengths:
+            with self.whoosh() as searcher:
+                self._lengths[field_] = whoosh_internals.read_lengths(searcher.reader(), field_)
+        return self._lengths[field_]

@@ -11,15 +11,12 @@ entries tagged with the term match that clause too, ranked below comparable dire
 
 from __future__ import annotations
 
-import bisect
-import html
-import itertools
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from kb.analysis import WORD, index_term, is_stop_word, word_parts
-from kb.taxonomy import FACETS, PARAM, Taxonomy
+from kb.taxonomy import PARAM
+from kb.vocabulary import Concept, Vocabulary, phrase_forms, phrase_terms
 
 MIN_CORRECTED_LENGTH = 4  # shorter unknown words are acronyms or noise: never corrected
 SPELLING_WEIGHT = 0.8  # a corrected word's matches count for less than the typed words'
@@ -43,16 +40,6 @@ class Clause:
     correction: str | None = None  # the index's word for a misspelt one
 
 
-@dataclass(frozen=True)
-class Concept:
-    """A vocabulary term named in the query: entries tagged with it match `clauses`."""
-    facet: str
-    slug: str
-    label: str
-    phrase: str  # the words of the query that named it
-    clauses: tuple[int, ...] = ()
-
-
 @dataclass
 class ParsedQuery:
     clauses: list[Clause]
@@ -71,79 +58,6 @@ class ParsedQuery:
             if clause.correction:
                 out = re.sub(rf"(?<!\w){re.escape(clause.text)}(?!\w)", clause.correction, out)
         return out if out != text else None
-
-
-def phrase_terms(phrase: str) -> tuple[str, ...]:
-    """The index terms of a phrase, in order, without stop words and joined compounds."""
-    return phrase_forms(phrase)[0] if phrase_forms(phrase) else ()
-
-
-def phrase_forms(phrase: str) -> list[tuple[str, ...]]:
-    """The index terms of a phrase in order: with hyphenated words split into their parts,
-    and, when it has any, with them joined ('co-production' -> (co, product), (coproduct,))."""
-    split: list[str] = []
-    joined: list[str] = []
-    for word in WORD.findall(phrase.lower()):
-        parts, join = word_parts(word)
-        kept = [index_term(p) for p in parts if (len(p) > 1 or p.isdigit())
-                and not is_stop_word(p)]
-        split += kept
-        joined += [index_term(join)] if join and kept else kept
-    forms = [tuple(split), tuple(joined)] if joined != split else [tuple(split)]
-    if len(WORD.findall(phrase)) > 1:  # 'have your say' is not the word 'say'
-        forms = [f for f in forms if len(f) > 1]
-    return [f for f in forms if f]
-
-
-def label_phrases(label: str) -> list[str]:
-    """A label and, when it lists several things ('Funding and procurement', 'Arts, culture
-    and sport'), each of them: any one names the term."""
-    parts = [p.strip() for p in re.split(r",|\band\b|&", label) if p.strip()]
-    return [label, *parts] if len(parts) > 1 else [label]
-
-
-@dataclass
-class Vocabulary:
-    """Synonym groups and concept phrases, as sequences of index terms, for matching queries."""
-    groups: list[tuple[str, ...]]  # synonym groups, as written
-    synonym_starts: dict[str, list[tuple[tuple[str, ...], int]]]
-    concept_starts: dict[str, list[tuple[tuple[str, ...], Concept]]]
-    concepts_by_terms: dict[tuple[str, ...], list[Concept]]
-    words: frozenset[str]  # every word the vocabularies use: never "corrected"
-
-
-def _add(starts: dict, terms: tuple[str, ...], value) -> None:
-    if terms:
-        starts.setdefault(terms[0], []).append((terms, value))
-
-
-def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> Vocabulary:
-    synonym_starts: dict = {}
-    for n, group in enumerate(synonyms):
-        for phrase in group:
-            for terms in phrase_forms(phrase):
-                _add(synonym_starts, terms, n)
-    concept_starts: dict = {}
-    by_terms: dict = {}
-    words: set[str] = {w for group in synonyms for p in group for w in WORD.findall(p)}
-    for facet in FACETS:
-        for term in taxonomy[facet].terms.values():
-            phrases = [*label_phrases(term.label), term.slug.replace("-", " "), *term.words]
-            seen = set()
-            for phrase in phrases:
-                words.update(w.lower() for w in WORD.findall(phrase))
-                for terms in phrase_forms(phrase):
-                    if terms in seen:
-                        continue
-                    seen.add(terms)
-                    concept = Concept(facet, term.slug, term.label, phrase)
-                    _add(concept_starts, terms, concept)
-                    by_terms.setdefault(terms, []).append(concept)
-    for starts in (synonym_starts, concept_starts):
-        for options in starts.values():
-            options.sort(key=lambda o: -len(o[0]))
-    return Vocabulary(list(synonyms), synonym_starts, concept_starts, by_terms,
-                      frozenset(w for w in words if w))
 
 
 # --- reading the query text ------------------------------------------------------------------
@@ -450,46 +364,3 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
 def concept_params(concepts: list[Concept]) -> list[dict]:
     return [{"param": PARAM[c.facet], "value": c.slug, "label": c.label, "matched": c.phrase}
             for c in concepts]
-
-
-# --- snippets --------------------------------------------------------------------------------
-
-_SNIPPET_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def snippet(text: str, stems: set[str], words: int = 36) -> str:
-    """The passage of `text` with the most distinct matched words, escaped, matches in <mark>.
-    Words are stemmed once per distinct spelling, and passages are scored over the matches
-    alone: a results page builds ten of these from bodies of several hundred words."""
-    tokens = _SNIPPET_WORD.findall(text)
-    hits = {w for w in set(tokens) if index_term(w) in stems}
-    where = [i for i, w in enumerate(tokens) if w in hits]  # token numbers of the matches
-    if not where:
-        return ""
-    # A window of `words` tokens ending at each match; keep the one with the most distinct
-    # matched words (the first such window).
-    best, best_score, counts, left = 0, 0, Counter(), 0
-    for i in where:
-        counts[tokens[i].lower()] += 1
-        while where[left] <= i - words:
-            w = tokens[where[left]].lower()
-            counts[w] -= 1
-            if not counts[w]:
-                del counts[w]
-            left += 1
-        if len(counts) > best_score:
-            best, best_score = max(0, i - words + 1), len(counts)
-    first = where[bisect.bisect_left(where, best)]
-    best = max(0, first - 4)  # a few words of context before the first match
-    end = min(len(tokens), best + words)
-    spans = [m.span() for m in itertools.islice(_SNIPPET_WORD.finditer(text), best, end)]
-    out, pos = [], spans[0][0]
-    for i, (start, stop) in enumerate(spans, best):
-        if tokens[i] in hits:
-            out.append(html.escape(text[pos:start]))
-            out.append(f"<mark>{html.escape(text[start:stop])}</mark>")
-            pos = stop
-    out.append(html.escape(text[pos:spans[-1][1]]))
-    prefix = "… " if best > 0 else ""
-    suffix = " …" if end < len(tokens) else ""
-    return prefix + " ".join("".join(out).split()) + suffix

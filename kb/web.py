@@ -18,16 +18,9 @@ from urllib.parse import parse_qsl, quote, quote_plus
 
 import bottle
 
+from kb.library import IndexMissing, Library, Results
 from kb.publishing import PLACEHOLDER, new_entry_text
-from kb.search import (
-    SORTS,
-    IndexMissing,
-    Library,
-    Query,
-    QueryError,
-    Results,
-    query_from_params,
-)
+from kb.query import SORTS, Query, QueryError, query_from_params
 from kb.taxonomy import FACETS, PARAM
 
 ROOT = Path(__file__).resolve().parent.parent

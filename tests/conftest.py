@@ -22,7 +22,7 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 import waitress
 
-from kb.index import build
+from kb.build import build
 from kb.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

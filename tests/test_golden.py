@@ -76,7 +76,7 @@ def test_page_equals_its_golden_copy(client, name):
 
 def update() -> None:
     """Rewrite the golden copies from the current code (run from the repository root)."""
-    from kb.index import build
+    from kb.build import build
     from kb.web import create_app
     from tests.conftest import FIXTURES, WsgiClient
 

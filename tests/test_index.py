@@ -3,8 +3,10 @@ import shutil
 
 import pytest
 
-from kb.index import CURRENT, BuildError, build, build_lock, current_generation, read_meta
-from kb.search import Library, Query
+from kb.build import BuildError, build
+from kb.generations import CURRENT, build_lock, current_generation, read_meta
+from kb.library import Library
+from kb.query import Query
 from tests.conftest import VALID, write_entry
 
 
@@ -96,7 +98,7 @@ def test_incremental_build_still_checks_addresses_across_files(entries_dir, tmp_
 
 
 def test_parallel_full_build_matches_serial(entries_dir, tmp_path):
-    from kb.index import PARALLEL_FROM
+    from kb.workers import PARALLEL_FROM
     for n in range(PARALLEL_FROM + 10):
         write_entry(entries_dir, f"p{n}", VALID.replace("A valid entry", f"Parallel {n}"))
     serial = build(entries_dir, tmp_path / "serial", workers=1)
@@ -108,7 +110,7 @@ def test_parallel_full_build_matches_serial(entries_dir, tmp_path):
 
 
 def test_many_edits_stay_incremental_with_few_segments(entries_dir, tmp_path):
-    from kb.index import MERGE_AFTER
+    from kb.build import MERGE_AFTER
 
     for n in range(30):
         write_entry(entries_dir, f"e{n}", VALID.replace("A valid entry", f"Entry {n}"))
@@ -124,33 +126,12 @@ def test_many_edits_stay_incremental_with_few_segments(entries_dir, tmp_path):
     assert library.search(Query(text="edit")).total == 5
 
 
-def test_whole_column_reads_match_whooshs_per_document_answers(entries_dir, tmp_path):
-    """The search reads slugs and field lengths a segment at a time; across segments left by
-    incremental builds, with superseded documents, they must equal Whoosh's own answers."""
-    from kb.search import SEARCH_FIELDS, Snapshot, _read_lengths, _read_slugs
-
-    for n in range(12):
-        write_entry(entries_dir, f"e{n}", VALID.replace("A valid entry", f"Entry {n}"))
-    build(entries_dir, tmp_path / "ix", workers=1)
-    for k in range(3):  # fewer than MERGE_AFTER: each edit stays a segment of its own
-        write_entry(entries_dir, f"e{k}", VALID.replace("A valid entry", "Edited " * (k + 1)))
-        build(entries_dir, tmp_path / "ix")
-    snap = Snapshot(current_generation(tmp_path / "ix"))
-    with snap.whoosh() as searcher:
-        reader = searcher.reader()
-        assert len(list(reader.leaf_readers())) > 1 and reader.has_deletions()
-        assert _read_slugs(reader, snap.size) == list(reader.column_reader("slug"))
-        for field_ in SEARCH_FIELDS:
-            assert _read_lengths(reader, field_, snap.size) == [
-                reader.doc_field_length(d, field_, 0) for d in range(snap.size)]
-
-
 def test_an_edit_is_published_before_small_segments_are_merged(entries_dir, tmp_path):
     """The build that folds the small segments together swaps in the edit first, then the
     merged copy: both generations answer the edit, the merged one with fewer segments."""
     from kb.analysis import index_term
-    from kb.index import MERGE_AFTER
-    from kb.search import Snapshot
+    from kb.build import MERGE_AFTER
+    from kb.snapshot import Snapshot
 
     for n in range(8):
         write_entry(entries_dir, f"e{n}", VALID.replace("A valid entry", f"Entry {n}"))
@@ -165,7 +146,7 @@ def test_an_edit_is_published_before_small_segments_are_merged(entries_dir, tmp_
     for gen in (published, merged):
         snap = Snapshot(gen)
         assert len(snap.docnum) == 8
-        docs, _, _ = snap.scored((index_term(f"revision{MERGE_AFTER - 1}"),))
+        docs, _, _ = snap.postings.scored((index_term(f"revision{MERGE_AFTER - 1}"),))
         assert list(docs) == [snap.docnum[f"e{MERGE_AFTER - 1}"]]
 
 
@@ -180,7 +161,7 @@ def _small_segment_sizes(generation):
 def test_merges_take_one_size_tier_and_drop_superseded_segments(entries_dir, tmp_path):
     """Four one-entry segments are merged without rewriting an earlier batch's segment, and a
     segment whose only entry was edited again disappears without a merge."""
-    from kb.index import MERGE_AFTER
+    from kb.build import MERGE_AFTER
 
     for n in range(40):
         write_entry(entries_dir, f"e{n}", VALID.replace("A valid entry", f"Entry {n}"))
@@ -210,17 +191,17 @@ def test_incremental_records_match_a_full_build(entries_dir, tmp_path, monkeypat
     or rewrite it; a server reopening each generation with the records it had agrees too."""
     import random
 
-    from kb import index
-    from kb.index import read_records
-    from kb.search import Snapshot
+    from kb import generations
+    from kb.generations import read_records
+    from kb.snapshot import Snapshot
 
-    monkeypatch.setattr(index, "DELTA_UP_TO", delta_up_to)
+    monkeypatch.setattr(generations, "DELTA_UP_TO", delta_up_to)
     rng = random.Random(7)
     for n in range(20):
         write_entry(entries_dir, f"e{n}", VALID.replace("A valid entry", f"Entry {n}"))
     build(entries_dir, tmp_path / "ix", workers=1)
     library = Library(tmp_path / "ix")
-    first_base = library.snapshot()._base_records
+    first_base = library.snapshot().base_records
     records_ids, added = set(), 20
     for step in range(16):
         slugs = sorted(p.stem for p in entries_dir.glob("*.md"))
@@ -246,7 +227,7 @@ def test_incremental_records_match_a_full_build(entries_dir, tmp_path, monkeypat
     assert library.search(Query()).total == len(list(entries_dir.glob("*.md")))
     assert (len(records_ids) > 1) == (delta_up_to == 2)  # the small delta was folded in
     # Without a fold, the server kept the records it loaded first instead of reading them again.
-    assert (library.snapshot()._base_records is first_base) == (delta_up_to == 1000)
+    assert (library.snapshot().base_records is first_base) == (delta_up_to == 1000)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -256,7 +237,7 @@ def test_build_shows_progress_on_a_terminal_only(entries_dir, tmp_path, monkeypa
     import io
     import sys
 
-    from kb import index
+    from kb import workers as reading
 
     class Terminal(io.StringIO):
         def __init__(self, tty: bool):
@@ -266,7 +247,7 @@ def test_build_shows_progress_on_a_terminal_only(entries_dir, tmp_path, monkeypa
         def isatty(self) -> bool:
             return self.tty
 
-    monkeypatch.setattr(index, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 10)
     for n in range(60):
         write_entry(entries_dir, f"e{n}", VALID.replace("A valid entry", f"Entry {n}"))
     for tty in (True, False):

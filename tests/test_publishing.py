@@ -11,7 +11,7 @@ import time
 import pytest
 import yaml
 
-from kb.index import build
+from kb.build import build
 from kb.publishing import entry_schema
 from kb.taxonomy import load_taxonomy
 from kb.web import create_app

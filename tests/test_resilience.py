@@ -13,8 +13,10 @@ import time
 
 import pytest
 
-from kb.index import CURRENT, build, current_generation
-from kb.search import Library, Query
+from kb.build import build
+from kb.generations import CURRENT, current_generation
+from kb.library import Library
+from kb.query import Query
 from tests.conftest import FIXTURES, ROOT, VALID, Client, free_port, write_entry
 
 LOAD_SECONDS = float(os.environ.get("KB_LOAD_SECONDS", "8"))

@@ -4,10 +4,11 @@ import re
 import pytest
 
 from kb.analysis import index_term as stem
-from kb.index import build
-from kb.search import Library, Query, QueryError, query_from_params
+from kb.build import build
+from kb.library import Library
+from kb.query import Query, QueryError, query_from_params
+from kb.snippets import snippet
 from kb.taxonomy import FACETS, load_taxonomy
-from kb.text import snippet
 from tests.conftest import FIXTURES, write_entry
 
 WORDS = ("grant contract tender volunteer hospice council partnership funding notice "

@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from kb.analysis import analyse, pairs
-from kb.search import Library, Query
+from kb.library import Library
+from kb.query import Query
 from kb.spelling import is_english
 from kb.taxonomy import load_synonyms, load_taxonomy
-from kb.text import compile_vocabulary, parse_query, phrase_forms
+from kb.text import parse_query
+from kb.vocabulary import compile_vocabulary, phrase_forms
 from tests.conftest import FIXTURES
 
 WORDS = Path(__file__).resolve().parent / "data" / "english-words.txt"

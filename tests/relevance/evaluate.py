@@ -40,8 +40,9 @@ from pathlib import Path
 
 import yaml
 
-from kb.index import build
-from kb.search import Library, Query
+from kb.build import build
+from kb.library import Library
+from kb.query import Query
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent

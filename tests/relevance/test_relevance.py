@@ -8,8 +8,8 @@ import shutil
 import pytest
 import yaml
 
-from kb.index import build
-from kb.search import Library
+from kb.build import build
+from kb.library import Library
 from tests.relevance.evaluate import CORPUS, SETS, VOCABULARIES, K, evaluate, load_queries
 
 # Floors just under the levels measured with `make relevance` (see README, Search quality):

@@ -1,0 +1,382 @@
+"""Build the index: validate every entry, write a new generation, swap it in atomically; merge
+small segments afterwards; rebuild on every save for the live preview.
+
+Only files whose content changed since the live generation are re-read and re-indexed: the new
+generation starts as hard links to the old one's immutable segment files and adds one small
+segment. A full build happens when asked, after a vocabulary or schema change, when many files
+changed, or when superseded copies of edited entries have piled up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import pickle
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb import whoosh_internals
+from kb import workers as reading
+from kb.entry import Address, Problem
+from kb.generations import (
+    DELTA,
+    FILES,
+    META,
+    RECORDS,
+    BuildLocked,
+    build_lock,
+    current_generation,
+    link_files,
+    new_generation,
+    paused_gc,
+    read_files,
+    read_meta,
+    remove_old_generations,
+    swap,
+    write_files,
+    write_meta,
+    write_records,
+)
+from kb.schema import SCHEMA_VERSION, make_schema
+from kb.taxonomy import Taxonomy, load_taxonomy, synonym_problems, vocabulary_word_problems
+from kb.validate import address_problems, entry_files
+from kb.workers import Prepared
+
+INCREMENTAL_UP_TO = 500  # changed files an incremental build takes on (or a quarter of all)
+MERGE_AFTER = 4  # segments of one size tier from incremental builds merged once this many pile up
+DELETED_FLOOR = 2000  # superseded documents tolerated whatever the size of the index
+MAX_DELETED_SHARE = 0.2  # superseded documents beyond this share call for a full build
+
+
+class BuildError(Exception):
+    """A build that cannot publish; the previous index is left as it was."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    generation: Path
+    entries: int
+    seconds: float
+    warnings: list[Problem]
+    reindexed: int = 0  # files read and indexed anew
+    incremental: bool = False
+
+
+@dataclass
+class Plan:
+    """What a build starts from: the files, which changed since the live generation, and
+    whether an incremental build may take them on."""
+    entries_dir: Path
+    index_root: Path
+    taxonomy: Taxonomy
+    vocabularies: str  # fingerprint of taxonomy.yaml and synonyms.yaml
+    files: list[tuple[str, str]]
+    previous: Path | None
+    previous_meta: dict | None  # the live generation's meta and files, when incremental
+    hashes: dict[str, str]
+    stats: dict[str, list[int]]
+    unchanged: set[str] = field(default_factory=set)
+    changed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def incremental(self) -> bool:
+        return self.previous_meta is not None
+
+
+def build(entries_dir: Path, index_root: Path, full: bool = False,
+          workers: int | None = None) -> BuildResult:
+    """Validate the entries, index them into a new generation and swap it in atomically."""
+    started = time.monotonic()
+    with paused_gc():
+        try:
+            with build_lock(Path(index_root)):
+                return _build(make_plan(Path(entries_dir), Path(index_root), full),
+                              workers or os.cpu_count() or 1, started)
+        except BuildLocked as exc:
+            raise BuildError(str(exc)) from None
+
+
+def make_plan(entries_dir: Path, index_root: Path, full: bool) -> Plan:
+    taxonomy = load_taxonomy(entries_dir / "taxonomy.yaml")
+    vocabularies = _fingerprint_vocabularies(entries_dir)
+    files = entry_files(entries_dir)
+    previous = current_generation(index_root)
+    meta = _usable_meta(previous, vocabularies) if previous and not full else None
+    hashes, stats = _content_hashes(files, meta)
+    plan = Plan(entries_dir, index_root, taxonomy, vocabularies, files, previous, meta,
+                hashes, stats)
+    plan.unchanged = {rel for rel, digest in (meta or {}).get("hashes", {}).items()
+                      if hashes.get(rel) == digest}
+    plan.changed = [(path, rel) for path, rel in files if rel not in plan.unchanged]
+    if meta is not None and (
+            meta.get("deleted", 0) > max(MAX_DELETED_SHARE * len(files), DELETED_FLOOR)
+            or len(plan.changed) > max(INCREMENTAL_UP_TO, len(files) // 4)):
+        plan.previous_meta, plan.unchanged, plan.changed = None, set(), files
+    return plan
+
+
+def _build(plan: Plan, workers: int, started: float) -> BuildResult:
+    gen = new_generation(plan.index_root)
+    try:
+        if plan.incremental or workers <= 1 or len(plan.changed) < reading.PARALLEL_FROM:
+            prepared, segments = reading.prepare_all(plan.changed, plan.taxonomy, workers), None
+        else:
+            prepared, segments = reading.index_in_parallel(gen, plan.changed, plan.taxonomy,
+                                                           workers)
+        addresses, problems = _check(plan, prepared)
+        previous_addresses = (plan.previous_meta or {}).get("addresses", {})
+        removed = [slug for rel, (slug, _) in previous_addresses.items()
+                   if rel not in plan.unchanged]
+        if plan.incremental and not plan.changed and not removed:  # nothing to do
+            shutil.rmtree(gen, ignore_errors=True)
+            return BuildResult(plan.previous, len(addresses), time.monotonic() - started, [],
+                               reindexed=0, incremental=True)
+        meta, merge = _write(plan, gen, prepared, segments, addresses, removed)
+        swap(plan.index_root, gen)
+    except BaseException:
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
+    # Spare the previous generation: a server may still be answering from it.
+    keep = {gen.name, plan.previous.name if plan.previous else ""}
+    if merge:
+        # The edit is live; now fold small segments of incremental builds together, as a
+        # further generation, so no edit waits for a merge to be served.
+        gen = _merge_generation(plan.index_root, gen, meta)
+        keep.add(gen.name)
+    remove_old_generations(plan.index_root, keep)
+    warnings = sorted(p for p in problems if p.severity == "warning")
+    return BuildResult(gen, len(addresses), time.monotonic() - started, warnings,
+                       reindexed=len(plan.changed), incremental=plan.incremental)
+
+
+def _check(plan: Plan, prepared: list[Prepared]) -> tuple[dict, list[Problem]]:
+    """(rel -> (slug, aliases) of every file the new generation indexes, problems); raises
+    BuildError when any problem is an error."""
+    previous = (plan.previous_meta or {}).get("addresses", {})
+    addresses = {rel: previous[rel] for rel in plan.unchanged}
+    problems = [p for one in prepared for p in one.problems]
+    problems += address_problems([one.address for one in prepared] + [
+        Address(rel, slug, tuple(aliases)) for rel, (slug, aliases) in addresses.items()])
+    problems += synonym_problems(plan.entries_dir / "synonyms.yaml")
+    problems += vocabulary_word_problems(plan.entries_dir / "taxonomy.yaml")
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise BuildError(f"{len(errors)} error(s) in {plan.entries_dir}; the index was not "
+                         "changed", sorted(problems))
+    addresses.update({one.light["path"]: (one.light["slug"], tuple(one.light["aliases"]))
+                      for one in prepared if one.light is not None})
+    return addresses, problems
+
+
+def _write(plan: Plan, gen: Path, prepared: list[Prepared], segments: list[str] | None,
+           addresses: dict, removed: list[str]) -> tuple[dict, bool]:
+    """Write the new generation's segments, records, metadata and vocabularies. Returns
+    (its metadata, whether small segments are due to be merged)."""
+    changed = {one.light["slug"]: one.light for one in prepared if one.light is not None}
+    docs = [one.document for one in prepared if one.document is not None]
+    if plan.incremental:
+        base = set(plan.previous_meta.get("base_segments", ()))
+        written = _update_generation(plan.previous, gen, removed, docs)
+        segments = [s.segment_id() for s in written]
+        deleted = sum(s.deleted_count() for s in written)
+        merge = bool(_tier_to_merge(written, base))
+        records = write_records(gen, plan.previous, plan.previous_meta.get("records"), removed,
+                                changed, len(addresses))
+    else:
+        segments = segments if segments is not None else _write_generation(gen, docs)
+        base, deleted, merge = set(segments), 0, False
+        records = write_records(gen, None, None, [], changed, len(addresses))
+    meta = {
+        "schema": SCHEMA_VERSION,
+        "vocabularies": plan.vocabularies,
+        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "entries": len(addresses),
+        "commit": git_commit(plan.entries_dir),
+        "entries_path": repository_path(plan.entries_dir),
+        "segments": len(segments),
+        "base_segments": sorted(base),  # written by the last full build
+        "deleted": deleted,  # superseded documents still in segments
+        "records": records,  # names the RECORDS file, which later builds may share
+    }
+    write_meta(gen, meta)
+    write_files(gen, {"hashes": {rel: plan.hashes[rel] for rel in addresses},
+                      "stats": {rel: plan.stats[rel] for rel in addresses},
+                      "addresses": addresses})
+    for name in ("taxonomy.yaml", "synonyms.yaml"):
+        if (plan.entries_dir / name).exists():
+            shutil.copyfile(plan.entries_dir / name, gen / name)
+    return meta, merge
+
+
+def _git_says(path: Path, *args: str) -> str | None:
+    try:
+        out = subprocess.run(["git", "-C", str(path), *args], capture_output=True, text=True,
+                             timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def git_commit(path: Path) -> str | None:
+    return _git_says(path, "rev-parse", "--short", "HEAD")
+
+
+def repository_path(entries_dir: Path) -> str:
+    """The entries folder's path inside its git repository ('entries/'), for "edit this file"
+    links; the folder's own name outside a repository."""
+    prefix = _git_says(entries_dir, "rev-parse", "--show-prefix")
+    return prefix if prefix is not None else f"{Path(entries_dir).resolve().name}/"
+
+
+def _fingerprint_vocabularies(entries_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for name in ("taxonomy.yaml", "synonyms.yaml"):
+        path = entries_dir / name
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    return digest.hexdigest()
+
+
+def _content_hashes(files, prev_meta: dict | None) -> tuple[dict, dict]:
+    """({path: sha256}, {path: [mtime_ns, size]}). Like git's index, a file whose modification
+    time and size match the last build's is taken as unchanged without being read."""
+    prev_hashes = (prev_meta or {}).get("hashes", {})
+    prev_stats = (prev_meta or {}).get("stats", {})
+    hashes, stats = {}, {}
+    for path, rel in files:
+        st = os.stat(path)
+        stats[rel] = [st.st_mtime_ns, st.st_size]
+        if rel in prev_hashes and prev_stats.get(rel) == stats[rel]:
+            hashes[rel] = prev_hashes[rel]
+        else:
+            with open(path, "rb") as fh:
+                hashes[rel] = hashlib.sha256(fh.read()).hexdigest()
+    return hashes, stats
+
+
+def _usable_meta(generation: Path, vocabularies: str) -> dict | None:
+    """The live generation's metadata if an incremental build may start from it."""
+    try:
+        meta = read_meta(generation)
+        if meta.get("schema") != SCHEMA_VERSION or meta.get("vocabularies") != vocabularies:
+            return None
+        return {**meta, **read_files(generation)}
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+        return None
+
+
+def _write_generation(gen: Path, docs: list[dict]) -> list[str]:
+    """Index prepared documents into the new generation `gen` as one segment."""
+    ix = whoosh_internals.create_index(gen, make_schema())
+    writer = ix.writer(limitmb=256)
+    show = reading.progress(len(docs), "indexing")
+    for done, doc in enumerate(docs, 1):
+        writer.add_document(**doc)
+        show(done)
+    writer.commit()
+    return [segment.segment_id() for segment in whoosh_internals.segments(ix)]
+
+
+def _drop_empty(writer, segments):
+    """A Whoosh merge policy that merges nothing and drops segments with no live document left
+    (an entry edited again supersedes its only copy in a small segment)."""
+    return [s for s in segments if s.doc_count() > 0]
+
+
+def _update_generation(previous: Path, gen: Path, removed: list[str], docs: list[dict]) -> list:
+    """Start `gen` as hard links to `previous`, then delete and add documents as one new
+    segment, merging nothing. Returns the generation's segments."""
+    link_files(previous, gen, skip=(META, FILES, RECORDS, DELTA, "MAIN_WRITELOCK"))
+    ix = whoosh_internals.open_index(gen)
+    writer = ix.writer(limitmb=64)
+    for slug in removed:
+        writer.delete_by_term("slug", slug)
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit(mergetype=_drop_empty)
+    return whoosh_internals.segments(ix)
+
+
+def _tiers(segments, base: set[str]) -> dict[int, list]:
+    """The segments written by incremental builds, by size tier: 1-9 documents, 10-99, ..."""
+    tiers: dict[int, list] = {}
+    for segment in segments:
+        if segment.segment_id() not in base:
+            tiers.setdefault(len(str(max(1, segment.doc_count_all()))), []).append(segment)
+    return tiers
+
+
+def _tier_to_merge(segments, base: set[str]) -> list:
+    """The segments of the smallest size tier holding MERGE_AFTER or more, or []. Merging a
+    tier at a time (as log-structured indexes do) keeps merges small: four one-entry segments
+    are merged without rewriting the hundred entries of an earlier batch."""
+    full = [members for _, members in sorted(_tiers(segments, base).items())
+            if len(members) >= MERGE_AFTER]
+    return full[0] if full else []
+
+
+def _merge_generation(index_root: Path, source: Path, meta: dict) -> Path:
+    """Publish a copy of `source` with the smallest full tier of small segments merged into
+    one; the segments of the last full build are left alone. Returns the new generation."""
+    base = set(meta["base_segments"])
+    gen = new_generation(index_root)
+    try:
+        link_files(source, gen, skip=(META, "MAIN_WRITELOCK"))
+        ix = whoosh_internals.open_index(gen)
+
+        def merge_tier(writer, segments):
+            tier = _tier_to_merge(segments, base)
+            for segment in tier:
+                whoosh_internals.merge_into(writer, segment)
+            return [s for s in segments if s not in tier]
+
+        ix.writer(limitmb=64).commit(mergetype=merge_tier)
+        segments = whoosh_internals.segments(ix)
+        write_meta(gen, {**meta, "segments": len(segments),
+                         "deleted": sum(s.deleted_count() for s in segments)})
+        swap(index_root, gen)
+    except BaseException:
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
+    return gen
+
+
+def _fingerprint(entries_dir: Path) -> tuple:
+    out = []
+    for path in sorted(Path(entries_dir).rglob("*")):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        if path.suffix in (".md", ".yaml"):
+            out.append((str(path), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def watch(entries_dir: Path, index_root: Path, on_build: Callable[[list[Problem]], None],
+          stop, interval: float = 0.3) -> None:
+    """Rebuild whenever a file under entries_dir changes, until `stop` (an Event) is set.
+
+    `on_build` receives the problems of each build: the errors of a failed one (which leaves
+    the last good index serving), the warnings of the files a good one re-read.
+    """
+    seen = None
+    while not stop.is_set():
+        now = _fingerprint(entries_dir)
+        if now != seen:
+            seen = now
+            try:
+                on_build(build(entries_dir, index_root).warnings)
+            except BuildError as exc:
+                on_build(exc.problems or [Problem("entries", 1, "error", str(exc))])
+            except Exception as exc:  # a vocabulary error, a full disk...: report, keep serving
+                on_build([Problem("entries", 1, "error", str(exc))])
+        stop.wait(interval)

@@ -1,0 +1,96 @@
+"""The facet layer: sets of entries as bitsets (one bit per document number), counted with a
+popcount. Facet counts (each facet counted as if its own filter were off), the advice when
+filters leave nothing, the principle x sector coverage and related entries all come from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kb.taxonomy import FACETS, Taxonomy
+
+
+def bitset(docnums, size: int) -> int:
+    """The bitset of some document numbers (all below `size`)."""
+    bits = bytearray((size >> 3) + 1)
+    for d in docnums:
+        bits[d >> 3] |= 1 << (d & 7)
+    return int.from_bytes(bits, "little")
+
+
+def members(mask: int) -> list[int]:
+    """The document numbers in a bitset, in order."""
+    raw = mask.to_bytes((mask.bit_length() >> 3) + 1, "little")
+    return [(i << 3) + b for i, byte in enumerate(raw) if byte for b in range(8)
+            if byte >> b & 1]
+
+
+def union(masks) -> int:
+    out = 0
+    for m in masks:
+        out |= m
+    return out
+
+
+def tagged(masks: dict[str, int], slugs) -> int:
+    """The entries tagged with any of the terms (`masks`: term -> bitset, one facet)."""
+    return union(masks.get(s, 0) for s in slugs)
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+def count_facets(masks: dict[str, dict[str, int]], taxonomy: Taxonomy, base: int,
+                 selected: dict[str, tuple[str, ...]]) -> tuple[int, dict, list]:
+    """(the entries in `base` that pass every filter, facet -> [FacetValue], relaxations).
+
+    Each facet is counted with its own filter off, so a commissioner sees what widening a
+    selection would give. When nothing passes, each relaxation (facet, value, total) says how
+    many results removing that one filter value would give."""
+    chosen = {facet: tagged(masks[facet], selected[facet]) for facet in FACETS
+              if selected.get(facet)}
+    final = base
+    for m in chosen.values():
+        final &= m
+    facets, relaxations = {}, []
+    for facet in FACETS:
+        others = base
+        for other, m in chosen.items():
+            if other != facet:
+                others &= m
+        if not final:
+            for value in selected.get(facet, ()):
+                rest = [v for v in selected[facet] if v != value]
+                widened = others & tagged(masks[facet], rest) if rest else others
+                relaxations.append((facet, value, widened.bit_count()))
+        facets[facet] = [
+            FacetValue(slug, term.label, (others & masks[facet].get(slug, 0)).bit_count(),
+                       slug in selected.get(facet, ()))
+            for slug, term in taxonomy[facet].terms.items()
+        ]
+    return final, facets, relaxations
+
+
+def coverage(masks: dict[str, dict[str, int]], rows: str, columns: str) -> dict:
+    """row term -> column term -> number of entries tagged with both."""
+    return {r: {c: (rm & cm).bit_count() for c, cm in masks[columns].items()}
+            for r, rm in masks[rows].items()}
+
+
+def related(masks: dict[str, dict[str, int]], record: dict, own: int) -> list[int]:
+    """The entries sharing at least one principle and one sector with an entry (`record`,
+    whose own bitset is `own`), as tiers of document numbers: those sharing the most tags
+    first."""
+    both = (tagged(masks["principles"], record["principles"])
+            & tagged(masks["sectors"], record["sectors"]) & ~own)
+    tags = [masks[f][t] for f in ("principles", "sectors") for t in record[f]]
+    levels = [both] + [0] * len(tags)  # levels[j]: sharing at least j tags
+    for m in tags:
+        for j in range(len(tags), 0, -1):
+            levels[j] |= levels[j - 1] & m
+    return [members(levels[j] & ~union(levels[j + 1:])) for j in range(len(tags), 0, -1)]

@@ -1,0 +1,284 @@
+"""The library: the live index generation, followed as builds swap in new ones, and every
+question the site asks of it: a search (matching, facet counts, ranking, hits with
+highlights and why they matched), an entry, related entries, coverage, the newest entries.
+
+`Library` notices when a build swaps in a new generation and opens it in the background, so
+a running server serves the new index without a restart and without a request waiting.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.facets import FacetValue, bitset, count_facets, coverage, related
+from kb.generations import CURRENT
+from kb.query import Query
+from kb.scoring import Match, complete, match, rank
+from kb.snapshot import Snapshot
+from kb.snippets import snippet
+from kb.taxonomy import Taxonomy
+from kb.text import ParsedQuery, parse_query
+from kb.vocabulary import Concept
+
+FOLLOW_INTERVAL = 0.05  # seconds between a server's checks for a new index generation
+RETRY_AFTER = 5.0  # seconds before a generation that failed to open is tried again
+log = logging.getLogger("kb")
+
+
+class IndexMissing(RuntimeError):
+    """No usable index: run `kb build`."""
+
+
+@dataclass
+class Hit:
+    slug: str
+    title: str
+    summary: str
+    score: float | None
+    principles: list[str]
+    sectors: list[str]
+    stages: list[str]
+    regions: list[str]
+    published: str
+    highlights: str  # HTML: escaped text with <mark> around matched words
+    matched_words: list[str] = field(default_factory=list)  # the query's words it contains
+    matched_tags: list[Concept] = field(default_factory=list)  # concepts it is tagged with
+
+
+@dataclass
+class Results:
+    query: Query
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    suggestion: str | None = None  # "did you mean": the query with misspelt words corrected
+    pages: int = 1
+    # With no results: (facet, value, total without that filter value) for each filter.
+    relaxations: list[tuple[str, str, int]] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # the query's scoring clauses, as typed
+    complete: int = 0  # results that match every one of `words` (directly or by a concept)
+    unmatched: list[str] = field(default_factory=list)  # words no entry matches
+    corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, searched too)
+    concepts: list[Concept] = field(default_factory=list)  # terms named, with tagged results
+
+
+class Library:
+    """The index as a long-lived, thread-safe object that follows `kb build`'s swaps.
+
+    With `follow`, a background thread opens a newly swapped-in generation as soon as it
+    appears, so requests keep being answered from the old one until the new one is ready.
+    """
+
+    def __init__(self, index_root: Path, follow: bool = False):
+        self.root = Path(index_root)
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._target: str | None = None  # the generation self._snapshot is
+        self.failure: dict | None = None  # the newest generation that would not open
+        self.snapshot()
+        if follow:
+            threading.Thread(target=self._follow, daemon=True, name="kb-follow").start()
+
+    def _follow(self, interval: float = FOLLOW_INTERVAL) -> None:
+        """Open each new generation as soon as a build swaps it in. Whatever goes wrong is
+        logged and tried again; the last good generation keeps serving meanwhile."""
+        while True:
+            time.sleep(interval)
+            try:
+                self.snapshot(warm=True)
+            except IndexMissing:  # the index was removed: keep serving what is open
+                continue
+            except Exception:
+                log.exception("following %s failed; retrying", self.root)
+                time.sleep(RETRY_AFTER)
+
+    def snapshot(self, warm: bool = False) -> Snapshot:
+        """The current generation, opened anew if a build swapped in a new one. A generation
+        that fails to open is logged, reported by stats() and tried again after RETRY_AFTER
+        seconds, while the one open before it keeps serving."""
+        try:
+            target = os.readlink(self.root / CURRENT)
+        except OSError:
+            if self._snapshot:
+                return self._snapshot
+            raise IndexMissing(f"no index at {self.root}: run `kb build` first") from None
+        if target != self._target and not self._recently_failed(target):
+            with self._lock:
+                if target != self._target and not self._recently_failed(target):
+                    self._open(target, warm)
+        if self._snapshot is None:
+            raise IndexMissing(f"the index at {self.root} cannot be opened "
+                               f"({self.failure['error']}); run `kb build` again")
+        return self._snapshot
+
+    def _recently_failed(self, target: str) -> bool:
+        return bool(self.failure and self.failure["generation"] == target
+                    and time.monotonic() - self.failure["at"] < RETRY_AFTER)
+
+    def _open(self, target: str, warm: bool) -> None:
+        try:
+            self._snapshot = Snapshot(self.root / target, warm=warm, previous=self._snapshot)
+        except Exception as exc:  # a corrupt or half-copied generation: anything can break
+            error = f"{type(exc).__name__}: {exc}"
+            if not self.failure or (self.failure["generation"], self.failure["error"]) != (
+                    target, error):
+                log.error("index generation %s cannot be opened (%s); %s", target, error,
+                          "still serving " + self._target if self._target else "nothing open")
+            self.failure = {"generation": target, "error": error, "at": time.monotonic()}
+            return
+        self._target, self.failure = target, None
+
+    # -- search --
+
+    def search(self, query: Query, snippets: bool = True) -> Results:
+        snap = self.snapshot()
+        base = snap.date_mask(query.date_from, query.date_to)
+        found = None
+        if query.text.strip():
+            found = match(snap, parse_query(query.text, snap.vocabulary, lexicon=snap))
+            base &= found.mask
+        final, facets, relaxations = count_facets(snap.masks, snap.taxonomy, base,
+                                                  query.filters)
+        total = final.bit_count()
+        pages = max(1, -(-total // query.page_size))
+        results = Results(query, total, [], facets, pages=pages, relaxations=relaxations)
+        if found is not None:
+            _describe(results, snap, found, final, query.text)
+        results.hits = self._hits(snap, found, final, query, total, snippets, results)
+        return results
+
+    def _hits(self, snap: Snapshot, found: Match | None, final: int, query: Query,
+              total: int, snippets: bool, results: Results) -> list[Hit]:
+        start = (query.page - 1) * query.page_size
+        if start >= total:
+            return []
+        limit = start + query.page_size
+        scored = found is not None and bool(found.query.positive)
+        sort = query.sort if scored or query.sort != "relevance" else "newest"
+        ranked_scores: dict[int, float] = {}
+        if sort == "relevance":
+            best = rank(snap, found, final, limit)
+            ranked = [d for d, _ in best]
+            ranked_scores = dict(best)
+        else:  # walk a precomputed order, keeping the matching documents
+            member = final.to_bytes((snap.size >> 3) + 1, "little")
+            order = snap.order["title" if sort == "title" else "newest"]
+            if sort == "oldest":
+                order = reversed(order)
+            ranked = list(itertools.islice(
+                (d for d in order if member[d >> 3] >> (d & 7) & 1), limit))
+        stems = found.query.stems() if found is not None and snippets else set()
+        return [self._hit(snap, d, found, ranked_scores.get(d), stems)
+                for d in ranked[start:limit]]
+
+    def _hit(self, snap: Snapshot, d: int, found: Match | None, score: float | None,
+             stems: set[str]) -> Hit:
+        rec = snap.records[snap.slug_of[d]]
+        words, tags = [], []
+        if found is not None:
+            clauses = found.query.clauses
+            words = [clauses[i].text for i in found.words_matched(d)]
+            tags = [c for c in found.query.concepts
+                    if snap.masks[c.facet].get(c.slug, 0) >> d & 1]
+        body = snap.stored(d)["body"] if stems else ""
+        return Hit(
+            slug=rec["slug"], title=rec["title"], summary=rec["summary"],
+            score=round(score, 4) if score else None,
+            principles=rec["principles"], sectors=rec["sectors"], stages=rec["stages"],
+            regions=rec["regions"], published=rec["published"],
+            highlights=snippet(body, stems) if stems else "",
+            matched_words=words, matched_tags=tags,
+        )
+
+    # -- lookups for pages --
+
+    def entry(self, slug: str) -> dict | None:
+        """The full stored record of an entry (metadata, HTML, source), or None."""
+        snap = self.snapshot()
+        if slug not in snap.docnum:
+            return None
+        return json.loads(snap.stored(snap.docnum[slug])["data"])
+
+    def coverage(self) -> dict[str, dict[str, int]]:
+        """principle -> sector -> number of entries tagged with both."""
+        return coverage(self.snapshot().masks, "principles", "sectors")
+
+    def related(self, slug: str, limit: int = 5) -> list[dict]:
+        """Entries sharing the most principles and sectors with this one (at least one of
+        each), newest first among equals."""
+        snap = self.snapshot()
+        rec = snap.records.get(slug)
+        if rec is None:
+            return []
+        out: list[dict] = []
+        for tier in related(snap.masks, rec, bitset([snap.docnum[slug]], snap.size)):
+            found = [snap.records[snap.slug_of[d]] for d in tier if d in snap.slug_of]
+            out += sorted(found, key=lambda r: (r["published"], r["slug"]), reverse=True)
+            if len(out) >= limit:
+                break
+        return out[:limit]
+
+    def resolve_alias(self, slug: str) -> str | None:
+        return self.snapshot().alias.get(slug)
+
+    def newest(self, limit: int) -> list[dict]:
+        """Light metadata of the `limit` most recently published entries."""
+        snap = self.snapshot()
+        return [snap.records[snap.slug_of[d]] for d in snap.order["newest"][:limit]]
+
+    def records(self) -> list[dict]:
+        """Light metadata of every entry, newest first."""
+        snap = self.snapshot()
+        return sorted(snap.records.values(), key=lambda r: (r["published"], r["slug"]),
+                      reverse=True)
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        return self.snapshot().taxonomy
+
+    def stats(self) -> dict:
+        """The generation being served; and, when a newer one failed to open, which and why
+        (the older one keeps serving meanwhile)."""
+        snap = self.snapshot()
+        failed = None if self.failure is None else {
+            "generation": self.failure["generation"], "error": self.failure["error"]}
+        return {"entries": len(snap.docnum), "generation": snap.generation.name,
+                "built_at": snap.meta["built_at"], "commit": snap.meta.get("commit"),
+                "failed_generation": failed}
+
+
+def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: str) -> None:
+    """What the page says about how the words matched: the words, those nothing matched, the
+    spelling corrections searched too, and the concepts that brought in tagged results."""
+    query: ParsedQuery = found.query
+    results.words = [query.clauses[i].text for i in query.positive]
+    results.complete = complete(found, final)
+    results.unmatched = [query.clauses[i].text for i in query.positive
+                         if not found.direct[i] and not found.tagged[i]]
+    results.corrections = [(c.text, c.correction) for c in query.clauses if c.correction]
+    results.suggestion = query.corrected_text(text)
+    results.concepts = [c for c in query.concepts
+                        if snap.masks[c.facet].get(c.slug, 0) & final]
+
+
+def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: str) -> None:
+    """What the page says about how the words matched: the words, those nothing matched, the
+    spelling corrections searched too, and the concepts that brought in tagged results."""
+    query: ParsedQuery = found.query
+    results.words = [query.clauses[i].text for i in query.positive]
+    results.complete = complete(found, final)
+    results.unmatched = [query.clauses[i].text for i in query.positive
+                         if not found.direct[i] and not found.tagged[i]]
+    results.corrections = [(c.text, c.correction) for c in query.clauses if c.correction]
+    results.suggestion = query.corrected_text(text)
+    results.concepts = [c for c in query.concepts
+                        if snap.masks[c.facet].get(c.slug, 0) & final]
+
+

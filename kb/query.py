@@ -1,0 +1,133 @@
+"""A search as the site's addresses express it: words, filters, dates, sort and page, read from
+URL parameters (with clear errors) and written back as the canonical address."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from kb.entry import suggest
+from kb.taxonomy import FACETS, PARAM, Taxonomy
+
+PAGE_SIZE = 10
+SORTS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest",
+         "title": "Title A to Z"}
+MAX_QUERY_CHARS = 500
+MAX_PAGE = 500
+MAX_VALUES_PER_FACET = 20
+
+
+class QueryError(ValueError):
+    """A request the search cannot answer as asked (shown to the user as a 400 page)."""
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # facet -> term slugs
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    def selected(self, facet: str) -> tuple[str, ...]:
+        return self.filters.get(facet, ())
+
+    def params(self) -> list[tuple[str, str]]:
+        """The canonical URL parameters of this query, in a stable order."""
+        out = [("q", self.text)] if self.text else []
+        for facet in FACETS:
+            out += [(PARAM[facet], v) for v in self.selected(facet)]
+        if self.date_from:
+            out.append(("from", self.date_from.isoformat()))
+        if self.date_to:
+            out.append(("to", self.date_to.isoformat()))
+        if self.sort != "relevance":
+            out.append(("sort", self.sort))
+        if self.page != 1:
+            out.append(("page", str(self.page)))
+        return out
+
+    def replace(self, **changes) -> Query:
+        values = {**self.__dict__, **changes}
+        return Query(**values)
+
+    def toggle(self, facet: str, value: str) -> Query:
+        """This query with one facet value added or removed, back on page 1."""
+        current = self.selected(facet)
+        new = tuple(v for v in current if v != value) if value in current else current + (value,)
+        return self.replace(filters={**self.filters, facet: new}, page=1)
+
+    def as_dict(self) -> dict:
+        return {
+            "q": self.text,
+            **{PARAM[f]: list(self.selected(f)) for f in FACETS},
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+            "sort": self.sort,
+            "page": self.page,
+        }
+
+
+def _parse_date(name: str, value: str, end: bool) -> dt.date | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        if re.fullmatch(r"\d{4}", value):
+            return dt.date(int(value), 12, 31) if end else dt.date(int(value), 1, 1)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise QueryError(f"'{name}' must be a date written YYYY-MM-DD or a year YYYY; "
+                         f"got '{value[:40]}'") from None
+
+
+def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
+    """Read a Query from request parameters (`get_all(name) -> list[str]`).
+
+    Returns (query, canonical): canonical is False when an old (aliased) facet value was used,
+    so the caller can redirect to the canonical address. Raises QueryError for bad input.
+    """
+    texts = get_all("q")
+    text = " ".join(t for t in texts if t).strip()
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the search text is {len(text)} characters; the limit is "
+                         f"{MAX_QUERY_CHARS}")
+    if "\x00" in text:
+        raise QueryError("the search text contains a null character")
+    canonical = len(texts) <= 1
+    filters = {}
+    for facet in FACETS:
+        param = PARAM[facet]
+        values = [v.strip() for v in get_all(param) if v.strip()]
+        if len(values) > MAX_VALUES_PER_FACET:
+            raise QueryError(f"too many '{param}' values ({len(values)}); the limit is "
+                             f"{MAX_VALUES_PER_FACET}")
+        slugs = []
+        for value in values:
+            slug = taxonomy[facet].resolve(value)
+            if slug is None:
+                raise QueryError(f"unknown {param} '{value[:60]}'"
+                                 f"{suggest(value, taxonomy[facet].terms)}; known values: "
+                                 f"{', '.join(taxonomy[facet].terms)}")
+            canonical &= slug == value
+            if slug not in slugs:
+                slugs.append(slug)
+            else:
+                canonical = False
+        if slugs:
+            filters[facet] = tuple(slugs)
+    date_from = _parse_date("from", " ".join(get_all("from")), end=False)
+    date_to = _parse_date("to", " ".join(get_all("to")), end=True)
+    if date_from and date_to and date_from > date_to:
+        raise QueryError("'from' is after 'to'; swap the dates")
+    sort = (get_all("sort") or ["relevance"])[-1] or "relevance"
+    if sort not in SORTS:
+        raise QueryError(f"unknown sort '{sort[:40]}'; use one of: {', '.join(SORTS)}")
+    page_text = (get_all("page") or ["1"])[-1] or "1"
+    if not page_text.isdigit() or not 1 <= int(page_text) <= MAX_PAGE:
+        raise QueryError(f"'page' must be a whole number from 1 to {MAX_PAGE}")
+    query = Query(text, filters, date_from, date_to, sort, int(page_text))
+    return query, canonical

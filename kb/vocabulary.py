@@ -1,0 +1,94 @@
+"""The vocabularies as the search uses them: synonym groups and the phrases that name each
+vocabulary term (its label, the parts of a label that lists several things, its slug, its
+commissioners' words), as sequences of index terms, for matching a query's words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kb.analysis import WORD, index_term, is_stop_word, word_parts
+from kb.taxonomy import FACETS, Taxonomy
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A vocabulary term named in the query: entries tagged with it match `clauses`."""
+    facet: str
+    slug: str
+    label: str
+    phrase: str  # the words of the query that named it
+    clauses: tuple[int, ...] = ()
+
+
+def phrase_terms(phrase: str) -> tuple[str, ...]:
+    """The index terms of a phrase, in order, without stop words and joined compounds."""
+    return phrase_forms(phrase)[0] if phrase_forms(phrase) else ()
+
+
+def phrase_forms(phrase: str) -> list[tuple[str, ...]]:
+    """The index terms of a phrase in order: with hyphenated words split into their parts,
+    and, when it has any, with them joined ('co-production' -> (co, product), (coproduct,))."""
+    split: list[str] = []
+    joined: list[str] = []
+    for word in WORD.findall(phrase.lower()):
+        parts, join = word_parts(word)
+        kept = [index_term(p) for p in parts if (len(p) > 1 or p.isdigit())
+                and not is_stop_word(p)]
+        split += kept
+        joined += [index_term(join)] if join and kept else kept
+    forms = [tuple(split), tuple(joined)] if joined != split else [tuple(split)]
+    if len(WORD.findall(phrase)) > 1:  # 'have your say' is not the word 'say'
+        forms = [f for f in forms if len(f) > 1]
+    return [f for f in forms if f]
+
+
+def label_phrases(label: str) -> list[str]:
+    """A label and, when it lists several things ('Funding and procurement', 'Arts, culture
+    and sport'), each of them: any one names the term."""
+    parts = [p.strip() for p in re.split(r",|\band\b|&", label) if p.strip()]
+    return [label, *parts] if len(parts) > 1 else [label]
+
+
+@dataclass
+class Vocabulary:
+    """Synonym groups and concept phrases, as sequences of index terms, for matching queries."""
+    groups: list[tuple[str, ...]]  # synonym groups, as written
+    synonym_starts: dict[str, list[tuple[tuple[str, ...], int]]]
+    concept_starts: dict[str, list[tuple[tuple[str, ...], Concept]]]
+    concepts_by_terms: dict[tuple[str, ...], list[Concept]]
+    words: frozenset[str]  # every word the vocabularies use: never "corrected"
+
+
+def _add(starts: dict, terms: tuple[str, ...], value) -> None:
+    if terms:
+        starts.setdefault(terms[0], []).append((terms, value))
+
+
+def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> Vocabulary:
+    synonym_starts: dict = {}
+    for n, group in enumerate(synonyms):
+        for phrase in group:
+            for terms in phrase_forms(phrase):
+                _add(synonym_starts, terms, n)
+    concept_starts: dict = {}
+    by_terms: dict = {}
+    words: set[str] = {w for group in synonyms for p in group for w in WORD.findall(p)}
+    for facet in FACETS:
+        for term in taxonomy[facet].terms.values():
+            phrases = [*label_phrases(term.label), term.slug.replace("-", " "), *term.words]
+            seen = set()
+            for phrase in phrases:
+                words.update(w.lower() for w in WORD.findall(phrase))
+                for terms in phrase_forms(phrase):
+                    if terms in seen:
+                        continue
+                    seen.add(terms)
+                    concept = Concept(facet, term.slug, term.label, phrase)
+                    _add(concept_starts, terms, concept)
+                    by_terms.setdefault(terms, []).append(concept)
+    for starts in (synonym_starts, concept_starts):
+        for options in starts.values():
+            options.sort(key=lambda o: -len(o[0]))
+    return Vocabulary(list(synonyms), synonym_starts, concept_starts, by_terms,
+                      frozenset(w for w in words if w))

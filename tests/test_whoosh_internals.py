@@ -1,0 +1,112 @@
+"""Each use of Whoosh's internals agrees with Whoosh's public API on a real index: one with
+several segments (left by incremental builds) and superseded (deleted) documents."""
+
+from __future__ import annotations
+
+import pytest
+import whoosh
+
+from kb import whoosh_internals
+from kb.build import MERGE_AFTER, build
+from kb.generations import current_generation
+from kb.scoring import PAIRS_FIELD, SEARCH_FIELDS
+from tests.conftest import VALID, write_entry
+
+WORDS = "grant hospice notice volunteer council".split()
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    """A generation with a full build's segment, three one-entry segments and deletions."""
+    entries = tmp_path_factory.mktemp("internals") / "entries"
+    from tests.conftest import FIXTURES
+
+    entries.mkdir()
+    (entries / "taxonomy.yaml").write_text((FIXTURES / "taxonomy.yaml").read_text())
+    for n in range(12):
+        write_entry(entries, f"e{n}", VALID.replace("A valid entry", f"Entry {n} {WORDS[n % 5]}"))
+    ix_root = tmp_path_factory.mktemp("internals-ix") / "ix"
+    build(entries, ix_root, workers=1)
+    for k in range(MERGE_AFTER - 1):  # too few to merge: each edit stays a segment of its own
+        write_entry(entries, f"e{k}", VALID.replace("A valid entry", f"Edited grant {k}"))
+        build(entries, ix_root)
+    ix = whoosh_internals.open_index(current_generation(ix_root))
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        assert len(list(reader.leaf_readers())) > 1 and reader.has_deletions()
+        yield ix, reader
+
+
+def test_postings_equal_the_public_matcher(index):
+    _, reader = index
+    live = set(reader.all_doc_ids())
+    for field in (*SEARCH_FIELDS, PAIRS_FIELD):
+        for term in list(reader.lexicon(field))[:40]:
+            docs, weights = whoosh_internals.read_postings(reader, field, term)
+            ours = {d: w for d, w in zip(docs, weights, strict=True) if d in live}
+            public = dict(reader.postings(field, term).items_as("weight"))
+            assert ours == public, (field, term)
+    assert whoosh_internals.read_postings(reader, "body", "nosuchterm") == ([], []) or \
+        list(map(list, whoosh_internals.read_postings(reader, "body", "nosuchterm"))) == [[], []]
+
+
+def test_lengths_equal_the_public_per_document_answers(index):
+    _, reader = index
+    for field in (*SEARCH_FIELDS, PAIRS_FIELD):
+        assert whoosh_internals.read_lengths(reader, field) == [
+            reader.doc_field_length(d, field, 0) for d in range(reader.doc_count_all())]
+
+
+def test_column_equals_the_public_column_reader(index):
+    _, reader = index
+    assert [b.decode() for b in whoosh_internals.read_column_bytes(reader, "slug")] == \
+        list(reader.column_reader("slug"))
+
+
+def test_live_documents_equal_the_public_answer(index):
+    _, reader = index
+    assert whoosh_internals.live_documents(reader) == sorted(reader.all_doc_ids())
+
+
+def test_segments_are_the_readers_segments(index):
+    ix, reader = index
+    ours = whoosh_internals.segments(ix)
+    assert [s.doc_count_all() for s in ours] == [r.doc_count_all()
+                                                for r, _ in reader.leaf_readers()]
+
+
+def test_segments_written_by_shares_and_merged_read_back_whole(tmp_path):
+    """Writing shares as separate segments (as workers do), committing them, and merging them
+    gives an index with every document, as Whoosh's public reader sees it."""
+    from kb.schema import make_schema
+
+    ix = whoosh_internals.create_index(tmp_path, make_schema())
+    written = []
+    for share in ((0, 1, 2), (3, 4), ()):
+        writer = whoosh_internals.share_writer(tmp_path)
+        for n in share:
+            writer.add_document(slug=f"d{n}", title=f"title {n}", body="words")
+        segment = whoosh_internals.finish_share(writer)
+        assert (segment is None) == (not share)
+        written += [segment] if segment else []
+    whoosh_internals.commit_segments(ix, written)
+    ix = whoosh_internals.open_index(tmp_path)
+    with ix.searcher() as s:
+        assert sorted(s.reader().column_reader("slug")) == [f"d{n}" for n in range(5)]
+
+    def merge_all(writer, segments):
+        for segment in segments:
+            whoosh_internals.merge_into(writer, segment)
+        return []
+
+    ix.writer().commit(mergetype=merge_all)
+    ix = whoosh_internals.open_index(tmp_path)
+    assert len(whoosh_internals.segments(ix)) == 1
+    with ix.searcher() as s:
+        assert sorted(s.reader().column_reader("slug")) == [f"d{n}" for n in range(5)]
+
+
+def test_another_whoosh_version_fails_loudly():
+    whoosh_internals.check_version(whoosh.__version__)  # the installed one is fine
+    with pytest.raises(whoosh_internals.WhooshVersionError, match="requirements.lock"):
+        whoosh_internals.check_version((2, 8, 0))
