@@ -183,9 +183,9 @@ def _facet_options(fn):
 def search_cmd(text: str, date_from: str, date_to: str, sort: str, page: str, as_json: bool,
                index_dir: Path, **facets) -> None:
     """Search from the terminal, e.g. kb search "full cost recovery" --sector health."""
+    from kb.contexts import results_context
     from kb.library import IndexMissing, Library
     from kb.query import QueryError, query_from_params
-    from kb.web import results_context
 
     params = {"q": [text], "from": [date_from], "to": [date_to], "sort": [sort], "page": [page]}
     params.update({PARAM[f]: list(v) for f, v in facets.items()})
@@ -322,8 +322,9 @@ def schema(entries_dir: Path) -> None:
               help="Prefix for entry URLs (env KB_BASE_URL).")
 def export(index_dir: Path, fmt: str, base_url: str) -> None:
     """Print every published entry's metadata, newest first, as JSON or CSV."""
+    from kb.formats import results_csv
     from kb.library import IndexMissing, Library
-    from kb.web import entry_url, results_csv
+    from kb.urls import entry_url
 
     try:
         records = Library(index_dir).records()

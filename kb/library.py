@@ -225,6 +225,10 @@ class Library:
                 break
         return out[:limit]
 
+    def entries_path(self) -> str:
+        """Where the entries folder sits in its git repository ('entries/')."""
+        return self.snapshot().meta.get("entries_path", "entries/")
+
     def resolve_alias(self, slug: str) -> str | None:
         return self.snapshot().alias.get(slug)
 

@@ -1,0 +1,284 @@
+"""One plain function per page: explicit arguments in (the library, the site's settings, the
+request's parameters), a dict out (the page's context, which the HTML template and the .json
+twin both render), or a Redirect, or a PageError. Nothing here knows about HTTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from kb.library import Library, Results
+from kb.publishing import PLACEHOLDER, new_entry_text
+from kb.query import Query, query_from_params
+from kb.taxonomy import FACETS, PARAM
+from kb.urls import entry_url, search_url, term_page_url
+
+FEED_SIZE = 20
+TERM_PAGE_SIZE = 50
+MAX_CSV_ROWS = 5000
+
+
+class PageError(Exception):
+    """An expected failure shown as a page: 400 bad request, 404 not found..."""
+
+    def __init__(self, status: int, title: str, message: str):
+        super().__init__(message)
+        self.status, self.title, self.message = status, title, message
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A permanent redirect to the canonical address (an old slug or term, a search written
+    another way)."""
+    url: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """What pages need to know about where they are served."""
+    base: str = ""  # the public address ("https://practice.example.org"), for absolute links
+    edit_url: str = ""  # a Git host's edit-file address, with {path}
+    new_url: str = ""  # a Git host's new-file address, with {template}
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+def human_date(iso: str) -> str:
+    """'2008-12-02' -> '2 December 2008', as GOV.UK writes dates."""
+    return f"{dt.date.fromisoformat(iso):%-d %B %Y}"
+
+
+def card(record: dict, base: str) -> dict:
+    """An entry as lists and feeds show it: title, summary, tags, date, address."""
+    keys = ("slug", "title", "summary", *FACETS, "published")
+    return {**{k: record[k] for k in keys}, "url": base + entry_url(record["slug"])}
+
+
+def propose_url(site: Site) -> str | None:
+    """Where staff propose a new example: the Git host's new-file page, pre-filled."""
+    if not site.new_url:
+        return None
+    text = new_entry_text(f"{PLACEHOLDER} what was done, by whom]", ["partnership-working"],
+                          ["cross-sector"], site.today)
+    return site.new_url.replace("{template}", quote(text, safe=""))
+
+
+def home(library: Library, site: Site) -> dict:
+    ctx = results_context(library.search(Query()), site.base)
+    for v in ctx["facets"]["principle"]:
+        v["description"] = library.taxonomy["principles"].terms[v["value"]].description
+    ctx["newest"] = [card(r, site.base) for r in library.newest(5)]
+    ctx["propose_url"] = propose_url(site)
+    return ctx
+
+
+def search(library: Library, site: Site, params: list[tuple[str, str]], path: str = "/search",
+           snippets: bool = True, page_size: int | None = None) -> dict | Redirect:
+    """A search's page (`path` is the address it was asked at, for the canonical redirect)."""
+    query, canonical = query_from_params(lambda name: [v for k, v in params if k == name],
+                                         library.taxonomy)
+    if not canonical:
+        return Redirect(search_url(query, path))
+    if page_size:
+        query = query.replace(page=1, page_size=page_size)
+    return results_context(library.search(query, snippets=snippets), site.base)
+
+
+def results_context(results: Results, base: str) -> dict:
+    """The search page's data; the HTML template and /search.json both draw from it."""
+    q = results.query
+    labels = {(f, v.value): v.label for f in FACETS for v in results.facets[f]}
+    return {
+        "query": q.as_dict(),
+        "total": results.total,
+        "page": q.page,
+        "pages": results.pages,
+        "page_size": q.page_size,
+        "results": [hit_context(h, base) for h in results.hits],
+        "facets": {PARAM[f]: [{"value": v.value, "label": v.label, "count": v.count,
+                               "selected": v.selected,
+                               "toggle_url": search_url(q.toggle(f, v.value))}
+                              for v in results.facets[f]] for f in FACETS},
+        "suggestion": results.suggestion,
+        "suggestion_url": search_url(q.replace(text=results.suggestion, page=1))
+        if results.suggestion else None,
+        "sentence": result_sentence(results, labels),
+        "notes": result_notes(results),
+        "words": results.words,
+        "matched_all": results.complete,
+        "unmatched": results.unmatched,
+        "corrections": [{"word": w, "searched": c} for w, c in results.corrections],
+        "concepts": [concept_context(c) for c in results.concepts],
+        "filters": [{"param": PARAM[f], "value": v, "label": labels[(f, v)],
+                     "remove_url": search_url(q.toggle(f, v))}
+                    for f in FACETS for v in q.selected(f)],
+        "clear_url": search_url(Query(text=q.text)),
+        "relaxations": [{"param": PARAM[f], "value": v, "label": labels[(f, v)], "total": n,
+                         "url": search_url(q.toggle(f, v))} for f, v, n in results.relaxations],
+        "prev_url": search_url(q.replace(page=q.page - 1)) if q.page > 1 else None,
+        "next_url": search_url(q.replace(page=q.page + 1)) if q.page < results.pages else None,
+    }
+
+
+def hit_context(h, base: str) -> dict:
+    return {
+        "slug": h.slug, "title": h.title, "summary": h.summary,
+        "url": base + entry_url(h.slug), "score": h.score,
+        "principles": h.principles, "sectors": h.sectors, "stages": h.stages,
+        "regions": h.regions, "published": h.published, "highlights": h.highlights,
+        "matched": {"words": h.matched_words,
+                    "tags": [concept_context(c) for c in h.matched_tags]},
+    }
+
+
+def concept_context(concept) -> dict:
+    """A vocabulary term a search's words named: where its page is and which words named it."""
+    return {"param": PARAM[concept.facet], "value": concept.slug, "label": concept.label,
+            "matched": concept.phrase, "url": term_page_url(concept.facet, concept.slug)}
+
+
+def _quoted(words) -> str:
+    words = [f"‘{w}’" for w in words]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def result_notes(results: Results) -> list[str]:
+    """Plain sentences on how the words matched: what the results contain, which words no
+    example uses, the spellings searched too, the vocabulary terms that brought results in."""
+    notes = []
+    corrected = {w for w, _ in results.corrections}
+    missing = [w for w in results.unmatched if w not in corrected]
+    if results.total and len(results.words) > 1 and results.complete < results.total:
+        notes.append(f"Best matches first: {results.complete} of {results.total} match all "
+                     "your words (or the topics they name); the others match some of them.")
+    for word, searched in results.corrections:
+        notes.append(f"No example uses ‘{word}’, so the search includes ‘{searched}’.")
+    if missing and results.total:
+        notes.append(f"No example mentions {_quoted(missing)}.")
+    if results.concepts:
+        tags = "; ".join(f"{c.label} (for ‘{c.phrase}’)" for c in results.concepts)
+        notes.append(f"Includes examples tagged {tags}.")
+    return notes
+
+
+def result_sentence(results: Results, labels: dict) -> str:
+    """'12 results for ‘funding’ in Health and Social care'."""
+    q = results.query
+    n = results.total
+    out = f"{n} result{'s' if n != 1 else ''}"
+    if q.text:
+        out += f" for ‘{q.text}’"
+    groups = [" or ".join(labels[(f, v)] for v in q.selected(f)) for f in FACETS
+              if q.selected(f)]
+    if groups:
+        out += " in " + " and ".join(groups)
+    if q.date_from and q.date_to:
+        out += f" published {q.date_from:%-d %B %Y} to {q.date_to:%-d %B %Y}"
+    elif q.date_from:
+        out += f" published since {q.date_from:%-d %B %Y}"
+    elif q.date_to:
+        out += f" published up to {q.date_to:%-d %B %Y}"
+    return out
+
+
+def _record(library: Library, slug: str, suffix: str) -> dict | Redirect:
+    record = library.entry(slug)
+    if record is not None:
+        return record
+    new = library.resolve_alias(slug)
+    if new:
+        return Redirect(entry_url(new) + suffix)
+    raise PageError(404, "Entry not found",
+                    f"There is no entry at /entries/{slug}. Search for it instead.")
+
+
+def entry(library: Library, site: Site, slug: str, suffix: str = "") -> dict | Redirect:
+    """An entry page's data: the stored record without its source, plus its permanent URL, a
+    citation line, related entries and where to suggest a change."""
+    record = _record(library, slug, suffix)
+    if isinstance(record, Redirect):
+        return record
+    ctx = {k: v for k, v in record.items() if k not in ("source", "text")}
+    ctx["url"] = site.base + entry_url(record["slug"])
+    who = ", ".join(record["organisations"])
+    published = dt.date.fromisoformat(record["published"])
+    ctx["citation"] = (f"{record['title']}. " + (f"{who}. " if who else "")
+                       + f"Compact Practice, published {published:%-d %B %Y}. {ctx['url']} "
+                       + f"(accessed {site.today:%-d %B %Y}).")
+    ctx["related"] = [card(r, site.base) for r in library.related(slug)]
+    path = library.entries_path() + ctx["path"]
+    ctx["edit_url"] = site.edit_url.replace("{path}", quote(path)) if site.edit_url else None
+    return ctx
+
+
+def entry_source(library: Library, slug: str) -> str | Redirect:
+    """An entry's Markdown file as written."""
+    record = _record(library, slug, ".md")
+    return record if isinstance(record, Redirect) else record["source"]
+
+
+def term(library: Library, site: Site, facet: str, slug: str,
+         suffix: str = "") -> dict | Redirect:
+    """A vocabulary term's page: its description, the words that find it, its entries."""
+    vocab = library.taxonomy[facet]
+    canonical = vocab.resolve(slug)
+    if canonical is None:
+        raise PageError(404, f"No such {PARAM[facet]}",
+                        f"'{slug}' is not a {vocab.label.lower()}. See all of them at "
+                        f"/{facet}.")
+    if canonical != slug:
+        return Redirect(term_page_url(facet, canonical) + suffix)
+    t = vocab.terms[canonical]
+    ctx = results_context(library.search(Query(filters={facet: (canonical,)}, sort="newest",
+                                               page_size=TERM_PAGE_SIZE), snippets=False),
+                          site.base)
+    return {
+        "facet": facet, "param": PARAM[facet], "facet_label": vocab.label,
+        "slug": canonical, "label": t.label, "description": t.description,
+        "words": list(t.words), "total": ctx["total"], "results": ctx["results"],
+        "search_url": search_url(Query(filters={facet: (canonical,)})),
+    }
+
+
+def terms(library: Library, site: Site, facet: str) -> dict:
+    """Every term of a facet, with its description and how many entries carry it."""
+    vocab = library.taxonomy[facet]
+    counts = {v.value: v.count for v in library.search(Query(), snippets=False).facets[facet]}
+    return {"facet": facet, "label": vocab.label, "terms": [
+        {"slug": t.slug, "label": t.label, "description": t.description,
+         "count": counts.get(t.slug, 0), "url": term_page_url(facet, t.slug)}
+        for t in vocab.terms.values()]}
+
+
+def coverage(library: Library, site: Site) -> dict:
+    """The principle x sector matrix of entry counts: where evidence is thin."""
+    taxonomy = library.taxonomy
+    matrix = library.coverage()
+    rows = []
+    for p, t in taxonomy["principles"].terms.items():
+        cells = [{"sector": s, "count": matrix[p].get(s, 0),
+                  "url": search_url(Query(filters={"principles": (p,), "sectors": (s,)}))}
+                 for s in taxonomy["sectors"].terms]
+        rows.append({"principle": p, "label": t.label, "cells": cells,
+                     "total": sum(c["count"] for c in cells)})
+    sectors = [{"sector": s, "label": t.label} for s, t in taxonomy["sectors"].terms.items()]
+    gaps = sum(1 for r in rows for c in r["cells"] if c["count"] == 0)
+    return {"sectors": sectors, "rows": rows, "gaps": gaps, "cells": len(rows) * len(sectors)}
+
+
+def about(library: Library, site: Site) -> dict:
+    return {"entries": library.stats()["entries"], "propose_url": propose_url(site),
+            "principles": [{"slug": t.slug, "label": t.label, "description": t.description}
+                           for t in library.taxonomy["principles"].terms.values()]}
+
+
+def newest(library: Library, site: Site) -> list[dict]:
+    return [card(r, site.base) for r in library.newest(FEED_SIZE)]
+
+
+def health(library: Library, now: dt.datetime) -> dict:
+    """Liveness: the generation served, its age, and any newer one that failed to open."""
+    stats = library.stats()
+    age = (now - dt.datetime.fromisoformat(stats["built_at"])).total_seconds()
+    status = "degraded" if stats["failed_generation"] else "ok"
+    return {"status": status, **stats, "index_age_seconds": int(age)}

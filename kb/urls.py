@@ -1,0 +1,36 @@
+"""The site's addresses, built one way everywhere: a search's canonical address, an entry's,
+a vocabulary term's page and its filtered search."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import quote_plus
+
+from kb.query import Query
+
+
+@lru_cache(maxsize=4096)
+def _quote(value: str) -> str:
+    return quote_plus(value)
+
+
+def search_url(query: Query, path: str = "/search") -> str:
+    """The canonical address of a search (as urlencode writes it). A results page holds fifty
+    of these, most repeating the same words, so each value is quoted once."""
+    params = query.params()
+    return path + "?" + "&".join(f"{_quote(k)}={_quote(v)}" for k, v in params) if params \
+        else path
+
+
+def entry_url(slug: str) -> str:
+    return f"/entries/{slug}"
+
+
+def term_page_url(facet: str, slug: str) -> str:
+    """A vocabulary term's own page: its description and its entries."""
+    return f"/{facet}/{slug}"
+
+
+def term_url(facet: str, slug: str) -> str:
+    """The search for every entry tagged with a term."""
+    return search_url(Query(filters={facet: (slug,)}))
