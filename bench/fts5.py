@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.taxonomy import FACETS, load_taxonomy
+from kb.taxonomy import FACETS, FIELD, load_taxonomy
 from kb.validate import load_entries
 
 # Mirror kb's query semantics where kb has them, so both engines answer the same question.
@@ -83,7 +83,7 @@ def build(entries_dir: Path, db_path: Path) -> dict:
                 con.execute("INSERT INTO fts(rowid, title, summary, body) VALUES (?, ?, ?, ?)",
                             (doc_id, e.title, e.summary, e.body))
                 con.executemany("INSERT INTO tags VALUES (?, ?, ?)",
-                                [(doc_id, f, t) for f in FACETS for t in e.tags(f)])
+                                [(doc_id, f, t) for f in FACETS for t in getattr(e, FIELD[f])])
         con.executescript(INDEXES)
         con.execute("INSERT INTO fts(fts) VALUES ('optimize')")
         con.commit()

@@ -2,8 +2,9 @@
 
     python -m bench.queries [--count 240]   # prints them, one JSON object a line
 
-A query is a `BenchQuery(text, filters)` where filters is `{facet_plural: (slug, ...)}`, the
-shape `kb.query.Query(filters=...)` takes. Slugs come from the taxonomy given (by default
+A query is a `BenchQuery(text, filters)` where filters is `{facet: (slug, ...)}` (facets
+named as in search addresses: principle, sector...), the shape `kb.query.Query(filters=...)`
+takes. Slugs come from the taxonomy given (by default
 entries/taxonomy.yaml, which every generated corpus copies).
 """
 
@@ -21,7 +22,9 @@ from bench.vocabulary import APPROACHES, KEYWORDS, OUTCOME_MEASURES, SERVICES
 
 DEFAULT_COUNT = 240
 DEFAULT_SEED = 1998  # the year of the Compact
-PARAM = {"principles": "principle", "sectors": "sector", "stages": "stage", "regions": "region"}
+FACETS = ("principle", "sector", "stage", "region")  # as kb.taxonomy names them
+FACET_OF = {"principles": "principle", "sectors": "sector", "stages": "stage",
+            "regions": "region"}
 
 
 @dataclass(frozen=True)
@@ -32,8 +35,8 @@ class BenchQuery:
     def params(self) -> list[tuple[str, str]]:
         """URL parameters in the site's canonical order (q, then facets, values as given)."""
         out = [("q", self.text)] if self.text else []
-        for facet, param in PARAM.items():
-            out += [(param, v) for v in self.filters.get(facet, ())]
+        for facet in FACETS:
+            out += [(facet, v) for v in self.filters.get(facet, ())]
         return out
 
     def url(self, path: str = "/search") -> str:
@@ -92,7 +95,7 @@ def make_queries(count: int = DEFAULT_COUNT, seed: int = DEFAULT_SEED,
             facets = rng.sample(list(terms), rng.choices([1, 2, 3], weights=[60, 30, 10])[0])
             for facet in sorted(facets, key=list(terms).index):
                 k = rng.choices([1, 2], weights=[80, 20])[0]
-                filters[facet] = tuple(rng.sample(terms[facet], k))
+                filters[FACET_OF[facet]] = tuple(rng.sample(terms[facet], k))
         key = (text.lower(), tuple(sorted(filters.items())))
         if key in seen:
             continue

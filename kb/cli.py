@@ -13,7 +13,7 @@ import click
 from kb.build import BuildError, build
 from kb.entry import Problem, slugify, suggest
 from kb.publishing import PLACEHOLDER, check_against, entry_schema, new_entry_text, stale_entries
-from kb.taxonomy import FACETS, PARAM, TaxonomyError, load_taxonomy
+from kb.taxonomy import FACETS, FIELD, TaxonomyError, load_taxonomy
 from kb.validate import check_files, load_entries
 
 
@@ -165,8 +165,8 @@ def allowed_values(facet: str) -> str:
 
 def _facet_options(fn):
     for facet in reversed(FACETS):
-        fn = click.option(f"--{PARAM[facet]}", f"{facet}", multiple=True,
-                          help=f"Only entries with this {PARAM[facet]}; repeat the option for "
+        fn = click.option(f"--{facet}", FIELD[facet], multiple=True,
+                          help=f"Only entries with this {facet}; repeat the option for "
                                f"several (any of them), {allowed_values(facet)}.")(fn)
     return fn
 
@@ -188,7 +188,7 @@ def search_cmd(text: str, date_from: str, date_to: str, sort: str, page: str, as
     from kb.query import QueryError, query_from_params
 
     params = {"q": [text], "from": [date_from], "to": [date_to], "sort": [sort], "page": [page]}
-    params.update({PARAM[f]: list(v) for f, v in facets.items()})
+    params.update({f: list(facets[FIELD[f]]) for f in FACETS})
     try:
         library = Library(index_dir)
         query, _ = query_from_params(lambda name: params.get(name, []), library.taxonomy)
@@ -268,10 +268,10 @@ def serve(entries_dir: Path, index_dir: Path, host: str, port: int, threads: int
 @ENTRIES
 @click.option("--principle", "principles", multiple=True,
               help="A Compact principle to tag it with; repeat the option for several, "
-                   f"{allowed_values('principles')}.")
+                   f"{allowed_values('principle')}.")
 @click.option("--sector", "sectors", multiple=True,
               help="A sector to tag it with; repeat the option for several, "
-                   f"{allowed_values('sectors')}.")
+                   f"{allowed_values('sector')}.")
 @click.option("--slug", default="", help="File name to use instead of one made from the title.")
 def new(title: str, entries_dir: Path, principles: tuple, sectors: tuple, slug: str) -> None:
     """Start a new entry: writes entries/<slug>.md with the usual sections to fill in.
@@ -280,19 +280,19 @@ def new(title: str, entries_dir: Path, principles: tuple, sectors: tuple, slug: 
     cannot be published by accident. Refuses to overwrite an existing file.
     """
     taxonomy = _taxonomy(entries_dir)
-    for facet, values in (("principles", principles), ("sectors", sectors)):
+    for facet, values in (("principle", principles), ("sector", sectors)):
         for value in values:
             if taxonomy[facet].resolve(value) is None:
                 raise click.BadParameter(
-                    f"unknown {PARAM[facet]} '{value}'{suggest(value, taxonomy[facet].terms)}; "
-                    f"allowed: {', '.join(taxonomy[facet].terms)}", param_hint=f"--{PARAM[facet]}")
+                    f"unknown {facet} '{value}'{suggest(value, taxonomy[facet].terms)}; "
+                    f"allowed: {', '.join(taxonomy[facet].terms)}", param_hint=f"--{facet}")
     slug = slug or slugify(title)
     path = entries_dir / f"{slug}.md"
     if path.exists():
         raise click.ClickException(f"{path} already exists; choose another title or --slug")
     text = new_entry_text(
-        title, [taxonomy["principles"].resolve(p) for p in principles] or ["partnership-working"],
-        [taxonomy["sectors"].resolve(s) for s in sectors] or ["cross-sector"], dt.date.today())
+        title, [taxonomy["principle"].resolve(p) for p in principles] or ["partnership-working"],
+        [taxonomy["sector"].resolve(s) for s in sectors] or ["cross-sector"], dt.date.today())
     path.write_text(text, encoding="utf-8")
     rel = path.relative_to(Path.cwd()) if path.is_absolute() and path.is_relative_to(
         Path.cwd()) else path

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from kb.library import Library, Results
 from kb.publishing import PLACEHOLDER, new_entry_text
 from kb.query import Query, query_from_params
-from kb.taxonomy import FACETS, PARAM
+from kb.taxonomy import FACETS, FIELD
 from kb.urls import entry_url, search_url, term_page_url
 
 FEED_SIZE = 20
@@ -50,7 +50,7 @@ def human_date(iso: str) -> str:
 
 def card(record: dict, base: str) -> dict:
     """An entry as lists and feeds show it: title, summary, tags, date, address."""
-    keys = ("slug", "title", "summary", *FACETS, "published")
+    keys = ("slug", "title", "summary", *FIELD.values(), "published")
     return {**{k: record[k] for k in keys}, "url": base + entry_url(record["slug"])}
 
 
@@ -66,7 +66,7 @@ def propose_url(site: Site) -> str | None:
 def home(library: Library, site: Site) -> dict:
     ctx = results_context(library.search(Query()), site.base)
     for v in ctx["facets"]["principle"]:
-        v["description"] = library.taxonomy["principles"].terms[v["value"]].description
+        v["description"] = library.taxonomy["principle"].terms[v["value"]].description
     ctx["newest"] = [card(r, site.base) for r in library.newest(5)]
     ctx["propose_url"] = propose_url(site)
     return ctx
@@ -95,7 +95,7 @@ def results_context(results: Results, base: str) -> dict:
         "pages": results.pages,
         "page_size": q.page_size,
         "results": [hit_context(h, base) for h in results.hits],
-        "facets": {PARAM[f]: [{"value": v.value, "label": v.label, "count": v.count,
+        "facets": {f: [{"value": v.value, "label": v.label, "count": v.count,
                                "selected": v.selected,
                                "toggle_url": search_url(q.toggle(f, v.value))}
                               for v in results.facets[f]] for f in FACETS},
@@ -109,11 +109,11 @@ def results_context(results: Results, base: str) -> dict:
         "unmatched": results.unmatched,
         "corrections": [{"word": w, "searched": c} for w, c in results.corrections],
         "concepts": [concept_context(c) for c in results.concepts],
-        "filters": [{"param": PARAM[f], "value": v, "label": labels[(f, v)],
+        "filters": [{"facet": f, "value": v, "label": labels[(f, v)],
                      "remove_url": search_url(q.toggle(f, v))}
                     for f in FACETS for v in q.selected(f)],
         "clear_url": search_url(Query(text=q.text)),
-        "relaxations": [{"param": PARAM[f], "value": v, "label": labels[(f, v)], "total": n,
+        "relaxations": [{"facet": f, "value": v, "label": labels[(f, v)], "total": n,
                          "url": search_url(q.toggle(f, v))} for f, v, n in results.relaxations],
         "prev_url": search_url(q.replace(page=q.page - 1)) if q.page > 1 else None,
         "next_url": search_url(q.replace(page=q.page + 1)) if q.page < results.pages else None,
@@ -133,7 +133,7 @@ def hit_context(h, base: str) -> dict:
 
 def concept_context(concept) -> dict:
     """A vocabulary term a search's words named: where its page is and which words named it."""
-    return {"param": PARAM[concept.facet], "value": concept.slug, "label": concept.label,
+    return {"facet": concept.facet, "value": concept.slug, "label": concept.label,
             "matched": concept.phrase, "url": term_page_url(concept.facet, concept.slug)}
 
 
@@ -223,9 +223,9 @@ def term(library: Library, site: Site, facet: str, slug: str,
     vocab = library.taxonomy[facet]
     canonical = vocab.resolve(slug)
     if canonical is None:
-        raise PageError(404, f"No such {PARAM[facet]}",
+        raise PageError(404, f"No such {facet}",
                         f"'{slug}' is not a {vocab.label.lower()}. See all of them at "
-                        f"/{facet}.")
+                        f"/{FIELD[facet]}.")
     if canonical != slug:
         return Redirect(term_page_url(facet, canonical) + suffix)
     t = vocab.terms[canonical]
@@ -233,7 +233,7 @@ def term(library: Library, site: Site, facet: str, slug: str,
                                                page_size=TERM_PAGE_SIZE), snippets=False),
                           site.base)
     return {
-        "facet": facet, "param": PARAM[facet], "facet_label": vocab.label,
+        "facet": facet, "facet_label": vocab.label,
         "slug": canonical, "label": t.label, "description": t.description,
         "words": list(t.words), "total": ctx["total"], "results": ctx["results"],
         "search_url": search_url(Query(filters={facet: (canonical,)})),
@@ -255,13 +255,13 @@ def coverage(library: Library, site: Site) -> dict:
     taxonomy = library.taxonomy
     matrix = library.coverage()
     rows = []
-    for p, t in taxonomy["principles"].terms.items():
+    for p, t in taxonomy["principle"].terms.items():
         cells = [{"sector": s, "count": matrix[p].get(s, 0),
-                  "url": search_url(Query(filters={"principles": (p,), "sectors": (s,)}))}
-                 for s in taxonomy["sectors"].terms]
+                  "url": search_url(Query(filters={"principle": (p,), "sector": (s,)}))}
+                 for s in taxonomy["sector"].terms]
         rows.append({"principle": p, "label": t.label, "cells": cells,
                      "total": sum(c["count"] for c in cells)})
-    sectors = [{"sector": s, "label": t.label} for s, t in taxonomy["sectors"].terms.items()]
+    sectors = [{"sector": s, "label": t.label} for s, t in taxonomy["sector"].terms.items()]
     gaps = sum(1 for r in rows for c in r["cells"] if c["count"] == 0)
     return {"sectors": sectors, "rows": rows, "gaps": gaps, "cells": len(rows) * len(sectors)}
 
@@ -269,7 +269,7 @@ def coverage(library: Library, site: Site) -> dict:
 def about(library: Library, site: Site) -> dict:
     return {"entries": library.stats()["entries"], "propose_url": propose_url(site),
             "principles": [{"slug": t.slug, "label": t.label, "description": t.description}
-                           for t in library.taxonomy["principles"].terms.values()]}
+                           for t in library.taxonomy["principle"].terms.values()]}
 
 
 def newest(library: Library, site: Site) -> list[dict]:

@@ -75,10 +75,6 @@ class Entry:
     def last_changed(self) -> dt.date:
         return self.updated or self.published
 
-    def tags(self, facet: str) -> tuple[str, ...]:
-        return getattr(self, facet)
-
-
 @dataclass(frozen=True)
 class Address:
     """What the cross-file checks need of an entry: where it is and the addresses it claims."""

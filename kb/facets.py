@@ -86,9 +86,10 @@ def related(masks: dict[str, dict[str, int]], record: dict, own: int) -> list[in
     """The entries sharing at least one principle and one sector with an entry (`record`,
     whose own bitset is `own`), as tiers of document numbers: those sharing the most tags
     first."""
-    both = (tagged(masks["principles"], record["principles"])
-            & tagged(masks["sectors"], record["sectors"]) & ~own)
-    tags = [masks[f][t] for f in ("principles", "sectors") for t in record[f]]
+    both = (tagged(masks["principle"], record["principles"])
+            & tagged(masks["sector"], record["sectors"]) & ~own)
+    tags = [masks[f][t] for f, field in (("principle", "principles"), ("sector", "sectors"))
+            for t in record[field]]
     levels = [both] + [0] * len(tags)  # levels[j]: sharing at least j tags
     for m in tags:
         for j in range(len(tags), 0, -1):

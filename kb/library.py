@@ -208,7 +208,7 @@ class Library:
 
     def coverage(self) -> dict[str, dict[str, int]]:
         """principle -> sector -> number of entries tagged with both."""
-        return coverage(self.snapshot().masks, "principles", "sectors")
+        return coverage(self.snapshot().masks, "principle", "sector")
 
     def related(self, slug: str, limit: int = 5) -> list[dict]:
         """Entries sharing the most principles and sectors with this one (at least one of

@@ -24,7 +24,7 @@ from kb.entry import (
     Problems,
 )
 from kb.front_matter import parse_front_matter, split_front_matter
-from kb.taxonomy import FACETS, Taxonomy
+from kb.taxonomy import FACETS, FIELD, Taxonomy
 from kb.validate import entry_files
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -181,13 +181,14 @@ def _lost_terms(ref: str, old_taxonomy: str | None, taxonomy: Taxonomy) -> list[
     problems = []
     old = yaml.safe_load(old_taxonomy) if old_taxonomy else {}
     for facet in FACETS:
-        old_terms = ((old or {}).get(facet) or {}).get("terms") or {}
+        old_terms = ((old or {}).get(FIELD[facet]) or {}).get("terms") or {}
         for slug, spec in old_terms.items():
             for name in [slug, *((spec or {}).get("aliases") or [])]:
                 if taxonomy[facet].resolve(str(name)) is None:
                     problems.append(Problem(
                         "taxonomy.yaml", 1, "error",
-                        f"{facet} term '{name}' existed at {ref} but is gone: keep it, or list "
+                        f"{FIELD[facet]} term '{name}' existed at {ref} but is gone: keep it, "
+                        f"or list "
                         f"it under 'aliases' of the term that replaced it"))
     return problems
 
@@ -199,7 +200,7 @@ def entry_schema(taxonomy: Taxonomy) -> dict:
         vocab = taxonomy[facet]
         return {
             "type": "array", "uniqueItems": True, "minItems": 1 if required else 0,
-            "description": f"{vocab.label}: {FIELDS[facet]}",
+            "description": f"{vocab.label}: {FIELDS[FIELD[facet]]}",
             "items": {"anyOf": [{"const": t.slug, "title": t.label, "description": t.description}
                                 for t in vocab.terms.values()]},
         }
@@ -218,7 +219,7 @@ def entry_schema(taxonomy: Taxonomy) -> dict:
                       "description": FIELDS["title"]},
             "summary": {"type": "string", "minLength": 1, "maxLength": MAX_SUMMARY,
                         "description": FIELDS["summary"]},
-            **{facet: terms(facet, facet in REQUIRED) for facet in FACETS},
+            **{FIELD[f]: terms(f, FIELD[f] in REQUIRED) for f in FACETS},
             "organisations": {"type": "array", "items": {"type": "string", "minLength": 1},
                               "description": FIELDS["organisations"]},
             **{key: {**date, "description": FIELDS[key]}

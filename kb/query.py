@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from kb.entry import suggest
-from kb.taxonomy import FACETS, PARAM, Taxonomy
+from kb.taxonomy import FACETS, Taxonomy
 
 PAGE_SIZE = 10
 SORTS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest",
@@ -39,7 +39,7 @@ class Query:
         """The canonical URL parameters of this query, in a stable order."""
         out = [("q", self.text)] if self.text else []
         for facet in FACETS:
-            out += [(PARAM[facet], v) for v in self.selected(facet)]
+            out += [(facet, v) for v in self.selected(facet)]
         if self.date_from:
             out.append(("from", self.date_from.isoformat()))
         if self.date_to:
@@ -63,7 +63,7 @@ class Query:
     def as_dict(self) -> dict:
         return {
             "q": self.text,
-            **{PARAM[f]: list(self.selected(f)) for f in FACETS},
+            **{f: list(self.selected(f)) for f in FACETS},
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
             "sort": self.sort,
@@ -100,16 +100,15 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
     canonical = len(texts) <= 1
     filters = {}
     for facet in FACETS:
-        param = PARAM[facet]
-        values = [v.strip() for v in get_all(param) if v.strip()]
+        values = [v.strip() for v in get_all(facet) if v.strip()]
         if len(values) > MAX_VALUES_PER_FACET:
-            raise QueryError(f"too many '{param}' values ({len(values)}); the limit is "
+            raise QueryError(f"too many '{facet}' values ({len(values)}); the limit is "
                              f"{MAX_VALUES_PER_FACET}")
         slugs = []
         for value in values:
             slug = taxonomy[facet].resolve(value)
             if slug is None:
-                raise QueryError(f"unknown {param} '{value[:60]}'"
+                raise QueryError(f"unknown {facet} '{value[:60]}'"
                                  f"{suggest(value, taxonomy[facet].terms)}; known values: "
                                  f"{', '.join(taxonomy[facet].terms)}")
             canonical &= slug == value

@@ -14,11 +14,11 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from kb.analysis import make_analyzer, make_pairs_analyzer
 from kb.entry import Entry
 from kb.render import render_markdown
-from kb.taxonomy import FACETS
+from kb.taxonomy import FACETS, FIELD
 
 SCHEMA_VERSION = 4  # raise it when the fields or what they hold change: forces a full build
 # The metadata kept in memory for every entry (results, facets, feeds); the rest stays on disk.
-LIGHT_KEYS = ("slug", "path", "title", "summary", *FACETS, "organisations", "published",
+LIGHT_KEYS = ("slug", "path", "title", "summary", *FIELD.values(), "organisations", "published",
               "updated", "review_by", "aliases")
 
 
@@ -54,7 +54,7 @@ def entry_record(entry: Entry) -> dict:
         "path": entry.path,
         "title": entry.title,
         "summary": entry.summary,
-        **{facet: list(entry.tags(facet)) for facet in FACETS},
+        **{FIELD[f]: list(getattr(entry, FIELD[f])) for f in FACETS},
         "organisations": list(entry.organisations),
         "published": entry.published.isoformat(),
         "updated": entry.updated.isoformat() if entry.updated else None,
@@ -90,7 +90,7 @@ def document(record: dict) -> dict:
         # Each distinct word once: enough for spelling suggestions, and far fewer postings.
         "spell": " ".join(dict.fromkeys(re.findall(r"\w+", " ".join(
             [record["title"], record["summary"], orgs, record["text"]]).lower()))),
-        **{facet: " ".join(record[facet]) for facet in FACETS},
+        **{FIELD[f]: " ".join(record[FIELD[f]]) for f in FACETS},
         "published": dt.datetime.fromisoformat(record["published"]),
         "data": json.dumps({k: v for k, v in record.items() if k != "text"}, ensure_ascii=False),
     }

@@ -15,7 +15,7 @@ from kb.facets import bitset
 from kb.generations import apply_delta, paused_gc, read_base_records, read_delta, read_meta
 from kb.scoring import Postings
 from kb.spelling import is_english
-from kb.taxonomy import FACETS, load_synonyms, load_taxonomy
+from kb.taxonomy import FACETS, FIELD, load_synonyms, load_taxonomy
 from kb.vocabulary import compile_vocabulary
 
 
@@ -67,7 +67,7 @@ class Snapshot:
         for facet in FACETS:
             members: dict[str, list[int]] = {t: [] for t in self.taxonomy[facet].terms}
             for d in live:
-                for t in light[slugs[d]][facet]:
+                for t in light[slugs[d]][FIELD[facet]]:
                     members.setdefault(t, []).append(d)
             self.masks[facet] = {t: bitset(ds, self.size) for t, ds in members.items()}
         if warm:

@@ -16,8 +16,12 @@ import yaml
 
 from kb.entry import Problem, Problems, decode, yaml_line
 
-FACETS = ("principles", "sectors", "stages", "regions")
-PARAM = {"principles": "principle", "sectors": "sector", "stages": "stage", "regions": "region"}
+# A facet is named by its singular, as in search addresses (?principle=...). Its field, the
+# plural, is where its terms are listed: an entry's front matter (principles: [...]), records,
+# taxonomy.yaml's sections and the address of its pages (/principles/<slug>).
+FACETS = ("principle", "sector", "stage", "region")
+FIELD = {"principle": "principles", "sector": "sectors", "stage": "stages", "region": "regions"}
+FACET_OF = {field: facet for facet, field in FIELD.items()}
 
 
 class TaxonomyError(ValueError):
@@ -35,13 +39,13 @@ class Term:
 
 @dataclass(frozen=True)
 class Facet:
-    name: str  # plural, as in front matter: "principles"
+    name: str  # "principle"
     label: str  # "Compact principle"
     terms: dict[str, Term]
 
     @property
-    def param(self) -> str:
-        return PARAM[self.name]
+    def field(self) -> str:
+        return FIELD[self.name]
 
     def resolve(self, value: str) -> str | None:
         """The canonical slug for a slug or one of its aliases, else None."""
@@ -83,14 +87,14 @@ def load_taxonomy(path: Path) -> Taxonomy:
         raise TaxonomyError(f"{path}: expected a mapping of facets")
     facets = {}
     for name in FACETS:
-        raw = data.get(name)
+        raw = data.get(FIELD[name])
         if not isinstance(raw, dict) or not isinstance(raw.get("terms"), dict):
-            raise TaxonomyError(f"{path}: facet '{name}' needs a 'terms' mapping")
+            raise TaxonomyError(f"{path}: facet '{FIELD[name]}' needs a 'terms' mapping")
         terms = {}
         for slug, spec in raw["terms"].items():
             spec = spec or {}
             if not isinstance(spec, dict) or not spec.get("label"):
-                raise TaxonomyError(f"{path}: term '{name}.{slug}' needs a label")
+                raise TaxonomyError(f"{path}: term '{FIELD[name]}.{slug}' needs a label")
             terms[str(slug)] = Term(
                 slug=str(slug),
                 label=str(spec["label"]),
@@ -100,7 +104,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
                             if isinstance(w, str | int) and str(w).strip()),
             )
         facets[name] = Facet(name=name, label=str(raw.get("label") or name.title()), terms=terms)
-    unknown = set(data) - set(FACETS)
+    unknown = set(data) - set(FIELD.values())
     if unknown:
         raise TaxonomyError(f"{path}: unknown facet(s) {', '.join(sorted(unknown))}")
     return Taxonomy(facets=facets)

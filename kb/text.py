@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass, field
 
 from kb.analysis import WORD, index_term, is_stop_word, word_parts
-from kb.taxonomy import PARAM
 from kb.vocabulary import Concept, Vocabulary, phrase_forms, phrase_terms
 
 MIN_CORRECTED_LENGTH = 4  # shorter unknown words are acronyms or noise: never corrected
@@ -362,5 +361,5 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
 
 
 def concept_params(concepts: list[Concept]) -> list[dict]:
-    return [{"param": PARAM[c.facet], "value": c.slug, "label": c.label, "matched": c.phrase}
+    return [{"facet": c.facet, "value": c.slug, "label": c.label, "matched": c.phrase}
             for c in concepts]

@@ -7,6 +7,7 @@ from functools import lru_cache
 from urllib.parse import quote_plus
 
 from kb.query import Query
+from kb.taxonomy import FIELD
 
 
 @lru_cache(maxsize=4096)
@@ -28,7 +29,7 @@ def entry_url(slug: str) -> str:
 
 def term_page_url(facet: str, slug: str) -> str:
     """A vocabulary term's own page: its description and its entries."""
-    return f"/{facet}/{slug}"
+    return f"/{FIELD[facet]}/{slug}"
 
 
 def term_url(facet: str, slug: str) -> str:

@@ -37,7 +37,14 @@ from kb.entry import (
     yaml_line,
 )
 from kb.front_matter import parse_front_matter, split_front_matter
-from kb.taxonomy import FACETS, Taxonomy, synonym_problems, vocabulary_word_problems
+from kb.taxonomy import (
+    FACET_OF,
+    FACETS,
+    FIELD,
+    Taxonomy,
+    synonym_problems,
+    vocabulary_word_problems,
+)
 
 
 def _text(r: Problems, fields, key: str, limit: int) -> str:
@@ -80,25 +87,27 @@ def _string_list(r: Problems, fields, key: str) -> list[tuple[int, str]]:
 
 
 def _terms(r: Problems, fields, facet: str, taxonomy: Taxonomy) -> tuple[str, ...]:
-    vocab = taxonomy[facet]
+    """The terms a facet's field lists (principles: [...]), each checked against the
+    vocabulary."""
+    vocab, key = taxonomy[facet], FIELD[facet]
     out = []
-    for line, value in _string_list(r, fields, facet):
+    for line, value in _string_list(r, fields, key):
         slug = vocab.resolve(value)
         if slug is None:
             labels = {t.label.lower(): t.slug for t in vocab.terms.values()}
             hint = (f" (did you mean '{labels[value.lower()]}'?)" if value.lower() in labels
                     else suggest(value, vocab.terms))
-            r.error(line, f"'{facet}': unknown value '{value}'{hint}; allowed: "
+            r.error(line, f"'{key}': unknown value '{value}'{hint}; allowed: "
                           f"{', '.join(vocab.terms)}")
             continue
         if slug != value:
-            r.warning(line, f"'{facet}': '{value}' is an old name; write '{slug}'")
+            r.warning(line, f"'{key}': '{value}' is an old name; write '{slug}'")
         if slug not in out:
             out.append(slug)
-    if facet in REQUIRED and facet in fields and not out and not any(
-        p.line == fields[facet][0] for p in r.problems
+    if key in REQUIRED and key in fields and not out and not any(
+        p.line == fields[key][0] for p in r.problems
     ):
-        r.error(fields[facet][0], f"'{facet}' needs at least one value")
+        r.error(fields[key][0], f"'{key}' needs at least one value")
     return tuple(out)
 
 
@@ -254,8 +263,8 @@ def read_entry(path: Path | str, rel: str,
         return None, r.problems
     entry = Entry(
         slug=stem, path=rel, title=title, summary=summary,
-        principles=tags["principles"], sectors=tags["sectors"], stages=tags["stages"],
-        regions=tags["regions"], organisations=organisations, published=published,
+        principles=tags["principle"], sectors=tags["sector"], stages=tags["stage"],
+        regions=tags["region"], organisations=organisations, published=published,
         updated=updated, review_by=review_by, aliases=tuple(aliases), sources=sources,
         body=body, text=text, body_line=body_line,
         key_lines={key: line for key, (line, _, _) in fields.items()},
@@ -272,8 +281,8 @@ def _missing(key: str, taxonomy: Taxonomy) -> str:
     """A missing required field: what it is, an example line and, for tags, the values."""
     where = f"missing required field '{key}' ({FIELDS[key]}): add a line before the " \
             "closing '---'"
-    if key in FACETS:
-        slugs = list(taxonomy[key].terms)
+    if key in FACET_OF:
+        slugs = list(taxonomy[FACET_OF[key]].terms)
         return f"{where}, e.g. {key}: [{slugs[0]}]; allowed values: {', '.join(slugs)}"
     return f"{where}, e.g. {EXAMPLES[key]}"
 

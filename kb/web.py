@@ -20,7 +20,7 @@ from kb.contexts import PageError, Redirect, Site
 from kb.formats import atom_feed, results_csv, to_json
 from kb.library import IndexMissing, Library
 from kb.query import SORTS, QueryError
-from kb.taxonomy import FACETS, PARAM
+from kb.taxonomy import FACET_OF, FACETS, FIELD
 from kb.urls import entry_url, search_url, term_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +29,7 @@ STATIC = ROOT / "static"
 MAX_QUERY_STRING = 8192
 MAX_PARAMS = 100
 SLUG = "re:[a-z0-9-]+"
-FACET_PATHS = "|".join(FACETS)  # /principles/<slug>, /sectors ...
+FACET_PATHS = "|".join(FIELD.values())  # /principles/<slug>, /sectors ...
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -98,7 +98,7 @@ def create_app(index_dir: Path | str, base_url: str | None = None, edit_url: str
         return bottle.template(
             name, template_lookup=[str(TEMPLATES)], ctx=ctx, taxonomy=library.taxonomy,
             search_url=search_url, entry_url=entry_url, term_url=term_url, FACETS=FACETS,
-            PARAM=PARAM, SORTS=SORTS, alternates=links, human_date=contexts.human_date,
+            FIELD=FIELD, SORTS=SORTS, alternates=links, human_date=contexts.human_date,
             build_problems=app.config.get("kb.build_problems") or [])
 
     def answer(template: str, ctx) -> str:
@@ -180,13 +180,13 @@ def add_routes(app, library: Library, page, answer, site) -> None:
         "entry.tpl", contexts.entry(library, site(), slug)))
     route(f"/entries/<slug:{SLUG}>.json", lambda slug: answer(
         "entry.tpl", contexts.entry(library, site(), slug, ".json")))
-    route(f"/<facet:re:{FACET_PATHS}>/<slug:{SLUG}>", lambda facet, slug: answer(
-        "term.tpl", contexts.term(library, site(), facet, slug)))
-    route(f"/<facet:re:{FACET_PATHS}>/<slug:{SLUG}>.json", lambda facet, slug: answer(
-        "term.tpl", contexts.term(library, site(), facet, slug, ".json")))
+    route(f"/<field:re:{FACET_PATHS}>/<slug:{SLUG}>", lambda field, slug: answer(
+        "term.tpl", contexts.term(library, site(), FACET_OF[field], slug)))
+    route(f"/<field:re:{FACET_PATHS}>/<slug:{SLUG}>.json", lambda field, slug: answer(
+        "term.tpl", contexts.term(library, site(), FACET_OF[field], slug, ".json")))
     for suffix in ("", ".json"):
-        route(f"/<facet:re:{FACET_PATHS}>{suffix}", lambda facet: answer(
-            "terms.tpl", contexts.terms(library, site(), facet)))
+        route(f"/<field:re:{FACET_PATHS}>{suffix}", lambda field: answer(
+            "terms.tpl", contexts.terms(library, site(), FACET_OF[field])))
         route(f"/coverage{suffix}", lambda: answer(
             "coverage.tpl", contexts.coverage(library, site())))
         route(f"/about{suffix}", lambda: answer("about.tpl", contexts.about(library, site())))

@@ -14,9 +14,9 @@
   % end
   <dl class="hit-meta">
     <dt>Principles</dt>
-    <dd>{{', '.join(taxonomy['principles'].label_of(s) for s in hit['principles'])}}</dd>
+    <dd>{{', '.join(taxonomy['principle'].label_of(s) for s in hit['principles'])}}</dd>
     <dt>Sectors</dt>
-    <dd>{{', '.join(taxonomy['sectors'].label_of(s) for s in hit['sectors'])}}</dd>
+    <dd>{{', '.join(taxonomy['sector'].label_of(s) for s in hit['sectors'])}}</dd>
     <dt>Published</dt>
     <dd><time datetime="{{hit['published']}}">{{human_date(hit['published'])}}</time></dd>
   </dl>

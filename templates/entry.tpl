@@ -4,11 +4,12 @@
 <p class="lead">{{ctx['summary']}}</p>
 <dl class="entry-meta">
 % for facet in FACETS:
-%   if ctx[facet]:
+%   tags = ctx[FIELD[facet]]
+%   if tags:
   <dt>{{taxonomy[facet].label}}</dt>
   <dd>
-%     for i, s in enumerate(ctx[facet]):
-    <a href="{{term_url(facet, s)}}">{{taxonomy[facet].label_of(s)}}</a>{{', ' if i + 1 < len(ctx[facet]) else ''}}
+%     for i, s in enumerate(tags):
+    <a href="{{term_url(facet, s)}}">{{taxonomy[facet].label_of(s)}}</a>{{', ' if i + 1 < len(tags) else ''}}
 %     end
   </dd>
 %   end

@@ -14,9 +14,9 @@
     <published>{{item['published']}}T00:00:00Z</published>
     <updated>{{item.get('updated') or item['published']}}T00:00:00Z</updated>
     <summary>{{item['summary']}}</summary>
-%   for facet in ('principles', 'sectors'):
-%     for slug in item[facet]:
-    <category term="{{slug}}" label="{{taxonomy[facet].label_of(slug)}}" scheme="{{base_url}}/{{facet}}"/>
+%   for facet, field in (('principle', 'principles'), ('sector', 'sectors')):
+%     for slug in item[field]:
+    <category term="{{slug}}" label="{{taxonomy[facet].label_of(slug)}}" scheme="{{base_url}}/{{field}}"/>
 %     end
 %   end
   </entry>

@@ -14,7 +14,7 @@
   <li>
     <h3><a href="/principles/{{v['value']}}">{{v['label']}}</a></h3>
     <p>{{v['description']}}</p>
-    <p class="meta"><a href="{{term_url('principles', v['value'])}}">{{v['count']}} example{{'' if v['count'] == 1 else 's'}}<span class="visually-hidden"> of {{v['label']}}</span></a></p>
+    <p class="meta"><a href="{{term_url('principle', v['value'])}}">{{v['count']}} example{{'' if v['count'] == 1 else 's'}}<span class="visually-hidden"> of {{v['label']}}</span></a></p>
   </li>
 % end
 </ul>

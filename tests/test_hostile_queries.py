@@ -5,13 +5,13 @@ from urllib.parse import urlencode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.taxonomy import FACETS, PARAM, load_taxonomy
+from kb.taxonomy import FACETS, load_taxonomy
 from tests.conftest import FIXTURES as ENTRIES
 
 TAXONOMY = load_taxonomy(ENTRIES / "taxonomy.yaml")
 SLUGS = [s for f in FACETS for s in TAXONOMY[f].terms]
 FIXTURES = [HealthCheck.function_scoped_fixture]  # the client is session-wide and stateless
-PARAMS = ["q", "sort", "page", "from", "to", *PARAM.values(), "unknown"]
+PARAMS = ["q", "sort", "page", "from", "to", *FACETS, "unknown"]
 
 query_text = st.one_of(
     st.text(max_size=200),

@@ -8,7 +8,7 @@ from kb.build import build
 from kb.library import Library
 from kb.query import Query, QueryError, query_from_params
 from kb.snippets import snippet
-from kb.taxonomy import FACETS, load_taxonomy
+from kb.taxonomy import FACETS, FIELD, load_taxonomy
 from tests.conftest import FIXTURES, write_entry
 
 WORDS = ("grant contract tender volunteer hospice council partnership funding notice "
@@ -26,11 +26,11 @@ def random_corpus(tmp_path_factory):
     truth = {}
     for i in range(60):
         tags = {f: rng.sample(sorted(taxonomy[f].terms), rng.randint(1 if f in
-                ("principles", "sectors") else 0, 3)) for f in FACETS}
+                ("principle", "sector") else 0, 3)) for f in FACETS}
         words = rng.sample(WORDS, 4)
         year = 2005 + i % 6
         front = (f"title: Example {i} about {words[0]}\nsummary: How a body handled {words[1]}.\n"
-                 + "".join(f"{f}: [{', '.join(v)}]\n" for f, v in tags.items())
+                 + "".join(f"{FIELD[f]}: [{', '.join(v)}]\n" for f, v in tags.items())
                  + f"published: {year}-0{1 + i % 9}-1{i % 10}\n")
         body = (f"## What they did\n\nThey worked on {words[2]} and {words[3]}.\n\n"
                 "## Learning points\n\n- x\n")
@@ -81,13 +81,13 @@ def brute_force_matches(truth, taxonomy, text: str) -> set[str]:
 
 
 @pytest.mark.parametrize("text,filters", [
-    ("", {"sectors": ("health", "housing"), "principles": ("partnership-working",)}),
-    ("", {"regions": ("london",), "stages": ("plan", "review")}),
-    ("grant", {"sectors": ("health", "social-care"), "principles": ("volunteering",)}),
-    ("volunteer OR hospice", {"principles": ("full-cost-recovery", "dispute-resolution")}),
-    ("monitoring housing outreach", {"stages": ("review",)}),
-    ("carers advocacy", {"regions": ("london", "national"), "sectors": ("social-care",)}),
-    ("consultation tender notice", {"principles": ("community-groups", "volunteering")}),
+    ("", {"sector": ("health", "housing"), "principle": ("partnership-working",)}),
+    ("", {"region": ("london",), "stage": ("plan", "review")}),
+    ("grant", {"sector": ("health", "social-care"), "principle": ("volunteering",)}),
+    ("volunteer OR hospice", {"principle": ("full-cost-recovery", "dispute-resolution")}),
+    ("monitoring housing outreach", {"stage": ("review",)}),
+    ("carers advocacy", {"region": ("london", "national"), "sector": ("social-care",)}),
+    ("consultation tender notice", {"principle": ("community-groups", "volunteering")}),
 ])
 def test_facet_counts_equal_brute_force(random_corpus, text, filters):
     library, truth, taxonomy = random_corpus
@@ -165,7 +165,7 @@ def test_params_parse_alias_and_errors():
         return query_from_params(lambda n: params.get(n, []), taxonomy)
 
     query, canonical = parse(q=["funding"], sector=["health", "health"], page=["2"])
-    assert query.filters == {"sectors": ("health",)} and query.page == 2 and not canonical
+    assert query.filters == {"sector": ("health",)} and query.page == 2 and not canonical
     for bad in ({"sector": ["helth"]}, {"page": ["0"]}, {"page": ["x"]}, {"sort": ["best"]},
                 {"from": ["2009-02-30"]}, {"from": ["2010"], "to": ["2009"]},
                 {"q": ["x" * 501]}):

@@ -16,7 +16,7 @@ def page_and_json(client, query: str) -> tuple[Page, dict]:
 def test_results_found_through_a_tag_say_so_on_the_page_and_in_json(client):
     page, data = page_and_json(client, "q=reporting+burden")
     assert data["concepts"] == [{
-        "param": "principle", "value": "proportionate-monitoring",
+        "facet": "principle", "value": "proportionate-monitoring",
         "label": "Proportionate monitoring", "matched": "reporting burden",
         "url": "/principles/proportionate-monitoring"}]
     tagged = [r for r in data["results"] if not r["matched"]["words"]]

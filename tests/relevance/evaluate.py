@@ -54,7 +54,8 @@ LAST_RUN = HERE / "last-run.json"
 K = 10
 KINDS = ("plain", "question", "synonym", "acronym", "jargon", "typo", "hyphenation", "numbers",
          "british-spelling", "filtered", "no-answer")
-FACETS = ("principles", "sectors", "stages", "regions")
+FIELDS = {"principles": "principle", "sectors": "sector", "stages": "stage",
+          "regions": "region"}  # the judged files write filters as front matter does
 
 
 def load_queries(path: Path = QUERIES) -> list[dict]:
@@ -74,10 +75,10 @@ def load_queries(path: Path = QUERIES) -> list[dict]:
         if q.get("kind") not in KINDS:
             raise ValueError(f"{qid}: kind must be one of {', '.join(KINDS)}")
         filters = q.get("filters") or {}
-        unknown = sorted(set(filters) - set(FACETS))
+        unknown = sorted(set(filters) - set(FIELDS))
         if unknown:
             raise ValueError(f"{qid}: unknown facet(s) in filters: {', '.join(unknown)}")
-        q["filters"] = {f: tuple(v) for f, v in filters.items()}
+        q["filters"] = {FIELDS[f]: tuple(v) for f, v in filters.items()}
         judgements = q.get("judgements") or {}
         if any(g not in (1, 2, 3) for g in judgements.values()):
             raise ValueError(f"{qid}: grades must be 1, 2 or 3")

@@ -10,6 +10,7 @@ import yaml
 
 from kb.build import build
 from kb.library import Library
+from kb.taxonomy import FIELD
 from tests.relevance.evaluate import CORPUS, SETS, VOCABULARIES, K, evaluate, load_queries
 
 # Floors just under the levels measured with `make relevance` (see README, Search quality):
@@ -42,7 +43,7 @@ def test_judgements_name_corpus_entries_that_pass_their_filters(name):
         for slug in q["judgements"]:
             assert slug in tags, f"{q['id']}: unknown entry {slug}"
             for facet, values in q["filters"].items():
-                assert set(tags[slug].get(facet) or ()) & set(values), (
+                assert set(tags[slug].get(FIELD[facet]) or ()) & set(values), (
                     f"{q['id']}: {slug} cannot pass the {facet} filter")
         if q["kind"] == "no-answer":
             assert q["judgements"] == {}, q["id"]
