@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
 import pickle
 import shutil
@@ -43,7 +44,13 @@ from kb.generations import (
     write_records,
 )
 from kb.schema import SCHEMA_VERSION, make_schema
-from kb.taxonomy import Taxonomy, load_taxonomy, synonym_problems, vocabulary_word_problems
+from kb.taxonomy import (
+    Taxonomy,
+    TaxonomyError,
+    load_taxonomy,
+    synonym_problems,
+    vocabulary_word_problems,
+)
 from kb.validate import address_problems, entry_files
 from kb.workers import Prepared
 
@@ -51,6 +58,7 @@ INCREMENTAL_UP_TO = 500  # changed files an incremental build takes on (or a qua
 MERGE_AFTER = 4  # segments of one size tier from incremental builds merged once this many pile up
 DELETED_FLOOR = 2000  # superseded documents tolerated whatever the size of the index
 MAX_DELETED_SHARE = 0.2  # superseded documents beyond this share call for a full build
+log = logging.getLogger("kb")
 
 
 class BuildError(Exception):
@@ -377,6 +385,9 @@ def watch(entries_dir: Path, index_root: Path, on_build: Callable[[list[Problem]
                 on_build(build(entries_dir, index_root).warnings)
             except BuildError as exc:
                 on_build(exc.problems or [Problem("entries", 1, "error", str(exc))])
-            except Exception as exc:  # a vocabulary error, a full disk...: report, keep serving
+            except (TaxonomyError, OSError) as exc:  # a broken vocabulary, a full disk...
                 on_build([Problem("entries", 1, "error", str(exc))])
+            except Exception as exc:  # a fault of our own: say so, keep serving, try again
+                log.exception("rebuilding %s failed", entries_dir)
+                on_build([Problem("entries", 1, "error", f"the build failed: {exc}")])
         stop.wait(interval)

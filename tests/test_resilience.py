@@ -3,6 +3,7 @@ corrupt index, shutdown, request logs, several worker processes. Real processes 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import signal
@@ -223,3 +224,30 @@ def test_gunicorn_runs_two_workers_over_one_read_only_index(corpus):
         server.wait(timeout=15)
         for path in index.rglob("*"):
             path.chmod(path.stat().st_mode | 0o200)
+
+
+def test_a_generation_that_fails_to_open_is_logged_reported_and_retried(
+        corpus, monkeypatch, caplog):
+    from kb import library as library_module
+    from kb.contexts import health
+
+    _, index = corpus
+    library = Library(index)
+    good = current_generation(index)
+    broken = index / "gen-broken"
+    broken.mkdir()
+    (broken / "junk").write_text("not an index")
+    (index / "next").symlink_to(broken.name)
+    os.replace(index / "next", index / CURRENT)
+    with caplog.at_level("ERROR", logger="kb"):
+        assert library.snapshot().generation == good  # the last good one keeps serving
+    assert "gen-broken cannot be opened" in caplog.text
+    report = health(library, dt.datetime.now(dt.UTC))
+    assert report["status"] == "degraded"
+    assert report["failed_generation"]["generation"] == "gen-broken"
+    monkeypatch.setattr(library_module, "RETRY_AFTER", 0.0)
+    shutil.rmtree(broken)
+    shutil.copytree(good, broken)  # the same name, now a good copy: tried again, opened
+    assert library.snapshot().generation == broken and library.failure is None
+    assert health(library, __import__("datetime").datetime.now(
+        __import__("datetime").UTC))["status"] == "ok"
