@@ -77,55 +77,66 @@ def create_app(index_dir: Path | str, base_url: str | None = None, edit_url: str
     KB_BASE_URL) makes links absolute; `edit_url` (env KB_EDIT_URL) is a Git host's edit-file
     address with {path}; `new_url` (env KB_NEW_URL) its new-file address, with {template}
     where the new entry's text goes. Unset, the pages offer no such links."""
-    library = Library(Path(index_dir), follow=True)
     app = bottle.Bottle()
-    app.config["kb.library"] = library
-    settings = {"base": (base_url or os.environ.get("KB_BASE_URL") or "").rstrip("/"),
-                "edit_url": (edit_url or os.environ.get("KB_EDIT_URL") or "").strip(),
-                "new_url": (new_url or os.environ.get("KB_NEW_URL") or "").strip()}
+    responder = Responder(app, Library(Path(index_dir), follow=True), {
+        "base": (base_url or os.environ.get("KB_BASE_URL") or "").rstrip("/"),
+        "edit_url": (edit_url or os.environ.get("KB_EDIT_URL") or "").strip(),
+        "new_url": (new_url or os.environ.get("KB_NEW_URL") or "").strip()})
+    app.config["kb.library"] = responder.library
+    add_routes(app, responder.library, responder.page, responder.answer, responder.site)
+    add_error_pages(app, responder.problem)
+    return app
 
-    def site() -> Site:
+
+class Responder:
+    """What every route shares: the library, the site's settings, and turning a context (or a
+    failure) into a response with its caching validators."""
+
+    def __init__(self, app: bottle.Bottle, library: Library, settings: dict):
+        self.app, self.library, self.settings = app, library, settings
+
+    def site(self) -> Site:
         parts = bottle.request.urlparts
-        return Site(settings["base"] or f"{parts.scheme}://{parts.netloc}",
-                    settings["edit_url"], settings["new_url"])
+        return Site(self.settings["base"] or f"{parts.scheme}://{parts.netloc}",
+                    self.settings["edit_url"], self.settings["new_url"])
 
-    def render(name: str, ctx: dict, status: int = 200, links=()) -> str:
+    def render(self, name: str, ctx: dict, status: int = 200, links=()) -> str:
         bottle.response.status = status
         bottle.response.content_type = "text/html; charset=utf-8"
         if links:
             bottle.response.set_header("Link", ", ".join(
                 f'<{href}>; rel="alternate"; type="{kind}"' for href, kind in links))
         return bottle.template(
-            name, template_lookup=[str(TEMPLATES)], ctx=ctx, taxonomy=library.taxonomy,
+            name, template_lookup=[str(TEMPLATES)], ctx=ctx, taxonomy=self.library.taxonomy,
             search_url=search_url, entry_url=entry_url, term_url=term_url, FACETS=FACETS,
             FIELD=FIELD, SORTS=SORTS, alternates=links, human_date=contexts.human_date,
-            build_problems=app.config.get("kb.build_problems") or [])
+            build_problems=self.app.config.get("kb.build_problems") or [])
 
-    def answer(template: str, ctx) -> str:
+    def answer(self, template: str, ctx) -> str:
         """A context as the page or its .json twin; a Redirect as a 301."""
         if isinstance(ctx, Redirect):
             bottle.redirect(ctx.url, 301)
         if wants_json():
             bottle.response.content_type = "application/json; charset=utf-8"
             return to_json(ctx)
-        return render(template, ctx, links=alternates())
+        return self.render(template, ctx, links=alternates())
 
-    def problem(exc: PageError) -> str:
+    def problem(self, exc: PageError) -> str:
         ctx = {"error": {"status": exc.status, "title": exc.title, "message": exc.message}}
         if wants_json():
             bottle.response.status = exc.status
             bottle.response.content_type = "application/json; charset=utf-8"
             return to_json(ctx)
-        return render("error.tpl", ctx, exc.status)
+        return self.render("error.tpl", ctx, exc.status)
 
-    def page(route_fn):
+    def page(self, route_fn):
         """Run a route: expected failures become clear pages, never a 500. Pages carry an
         ETag and Last-Modified from the index generation: a client revalidating an unchanged
         page gets a 304 without the page being built again."""
 
         def wrapper(*args, **kwargs):
             try:
-                etag, modified = validators()
+                etag, modified = self.validators()
                 if bottle.request.headers.get("If-None-Match") == etag:
                     return bottle.HTTPResponse(status=304, ETag=etag)
                 body = route_fn(*args, **kwargs)
@@ -135,30 +146,26 @@ def create_app(index_dir: Path | str, base_url: str | None = None, edit_url: str
                     bottle.response.set_header("Cache-Control", "no-cache")
                 return body
             except PageError as exc:
-                return problem(exc)
+                return self.problem(exc)
             except QueryError as exc:
                 text = str(exc)
-                return problem(PageError(400, "Cannot search for that",
-                                         text[:1].upper() + text[1:] + "."))
+                return self.problem(PageError(400, "Cannot search for that",
+                                              text[:1].upper() + text[1:] + "."))
             except IndexMissing as exc:
-                return problem(PageError(503, "Index not available", str(exc)))
+                return self.problem(PageError(503, "Index not available", str(exc)))
 
         return wrapper
 
-    def validators() -> tuple[str, str]:
+    def validators(self) -> tuple[str, str]:
         """(ETag, Last-Modified) of the current request's page in the live index generation."""
-        snap = library.snapshot()
+        snap = self.library.snapshot()
         env = bottle.request.environ
         key = "\0".join([snap.generation.name, env.get("PATH_INFO", ""),
                          env.get("QUERY_STRING", ""),
-                         repr(app.config.get("kb.build_problems")), settings["base"]])
+                         repr(self.app.config.get("kb.build_problems")), self.settings["base"]])
         etag = '"' + hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()[:20] + '"'
         built = dt.datetime.fromisoformat(snap.meta["built_at"])
         return etag, email.utils.format_datetime(built.astimezone(dt.UTC), usegmt=True)
-
-    add_routes(app, library, page, answer, site)
-    add_error_pages(app, problem)
-    return app
 
 
 def add_routes(app, library: Library, page, answer, site) -> None:
