@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from kb.build import BuildError, build
-from kb.entry import Problem, slugify, suggest
+from kb.entry import Problem, near_miss, slugify
 from kb.publishing import PLACEHOLDER, check_against, entry_schema, new_entry_text, stale_entries
 from kb.taxonomy import FACETS, FIELD, TaxonomyError, load_taxonomy
 from kb.validate import check_files, load_entries
@@ -284,7 +284,7 @@ def new(title: str, entries_dir: Path, principles: tuple, sectors: tuple, slug: 
         for value in values:
             if taxonomy[facet].resolve(value) is None:
                 raise click.BadParameter(
-                    f"unknown {facet} '{value}'{suggest(value, taxonomy[facet].terms)}; "
+                    f"unknown {facet} '{value}'{near_miss(value, taxonomy[facet].terms)}; "
                     f"allowed: {', '.join(taxonomy[facet].terms)}", param_hint=f"--{facet}")
     slug = slug or slugify(title)
     path = entries_dir / f"{slug}.md"

@@ -94,7 +94,7 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80].strip("-")
 
 
-def suggest(word: str, choices) -> str:
+def near_miss(word: str, choices) -> str:
     """" (did you mean 'x'?)" for a near miss, else ""."""
     match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""

@@ -174,12 +174,12 @@ class Library:
                 order = reversed(order)
             ranked = list(itertools.islice(
                 (d for d in order if member[d >> 3] >> (d & 7) & 1), limit))
-        stems = found.query.stems() if found is not None and snippets else set()
-        return [self._hit(snap, d, found, ranked_scores.get(d), stems)
+        index_terms = found.query.index_terms() if found is not None and snippets else set()
+        return [self._hit(snap, d, found, ranked_scores.get(d), index_terms)
                 for d in ranked[start:limit]]
 
     def _hit(self, snap: Snapshot, d: int, found: Match | None, score: float | None,
-             stems: set[str]) -> Hit:
+             index_terms: set[str]) -> Hit:
         rec = snap.records[snap.slug_of[d]]
         words, tags = [], []
         if found is not None:
@@ -187,13 +187,13 @@ class Library:
             words = [clauses[i].text for i in found.words_matched(d)]
             tags = [c for c in found.query.concepts
                     if snap.masks[c.facet].get(c.slug, 0) >> d & 1]
-        body = snap.stored(d)["body"] if stems else ""
+        body = snap.stored(d)["body"] if index_terms else ""
         return Hit(
             slug=rec["slug"], title=rec["title"], summary=rec["summary"],
             score=round(score, 4) if score else None,
             principles=rec["principles"], sectors=rec["sectors"], stages=rec["stages"],
             regions=rec["regions"], published=rec["published"],
-            highlights=snippet(body, stems) if stems else "",
+            highlights=snippet(body, index_terms) if index_terms else "",
             matched_words=words, matched_tags=tags,
         )
 

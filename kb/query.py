@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from kb.entry import suggest
+from kb.entry import near_miss
 from kb.taxonomy import FACETS, Taxonomy
 
 PAGE_SIZE = 10
@@ -109,7 +109,7 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
             slug = taxonomy[facet].resolve(value)
             if slug is None:
                 raise QueryError(f"unknown {facet} '{value[:60]}'"
-                                 f"{suggest(value, taxonomy[facet].terms)}; known values: "
+                                 f"{near_miss(value, taxonomy[facet].terms)}; known values: "
                                  f"{', '.join(taxonomy[facet].terms)}")
             canonical &= slug == value
             if slug not in slugs:

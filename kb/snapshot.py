@@ -37,7 +37,7 @@ class Snapshot:
         self.ix = whoosh_internals.open_index(generation)
         self._searcher = self.ix.searcher()
         self._whoosh_lock = threading.RLock()
-        self._word_for_stem: dict[str, str] | None = None
+        self._word_for_index_term: dict[str, str] | None = None
         reader = self._searcher.reader()
         self.size = reader.doc_count_all()
         live = whoosh_internals.live_documents(reader)
@@ -123,13 +123,13 @@ class Snapshot:
             fixes = searcher.corrector("spell").suggest(word, limit=1, maxdist=edits, prefix=1)
             if fixes:
                 return fixes[0]
-            stems = searcher.corrector("body").suggest(index_term(word), limit=1,
-                                                       maxdist=edits, prefix=1)
-            return self.word_for_stem().get(stems[0]) if stems else None
+            index_terms = searcher.corrector("body").suggest(index_term(word), limit=1,
+                                                             maxdist=edits, prefix=1)
+            return self.word_for_index_term().get(index_terms[0]) if index_terms else None
 
-    def word_for_stem(self) -> dict[str, str]:
-        """stem -> the most frequent word with that stem (built on first use)."""
-        if self._word_for_stem is None:
+    def word_for_index_term(self) -> dict[str, str]:
+        """index term -> the most frequent word indexed as that term (built on first use)."""
+        if self._word_for_index_term is None:
             reader = self._searcher.reader()  # called with the lock held, from closest()
             best: dict[str, tuple[int, str]] = {}
             for raw, info in reader.iter_field("spell"):
@@ -138,8 +138,8 @@ class Snapshot:
                 key = index_term(word)
                 if freq > best.get(key, (0, ""))[0]:
                     best[key] = (freq, word)
-            self._word_for_stem = {k: w for k, (_, w) in best.items()}
-        return self._word_for_stem
+            self._word_for_index_term = {k: w for k, (_, w) in best.items()}
+        return self._word_for_index_term
 
     def date_mask(self, date_from: dt.date | None, date_to: dt.date | None) -> int:
         if not date_from and not date_to:

@@ -14,12 +14,12 @@ from kb.analysis import index_term
 _SNIPPET_WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def snippet(text: str, stems: set[str], words: int = 36) -> str:
+def snippet(text: str, index_terms: set[str], words: int = 36) -> str:
     """The passage of `text` with the most distinct matched words, escaped, matches in <mark>.
     Words are stemmed once per distinct spelling, and passages are scored over the matches
     alone: a results page builds ten of these from bodies of several hundred words."""
     tokens = _SNIPPET_WORD.findall(text)
-    hits = {w for w in set(tokens) if index_term(w) in stems}
+    hits = {w for w in set(tokens) if index_term(w) in index_terms}
     where = [i for i, w in enumerate(tokens) if w in hits]  # token numbers of the matches
     if not where:
         return ""

@@ -46,7 +46,7 @@ class ParsedQuery:
     positive: list[int]  # the clauses that score: every clause not under NOT
     concepts: list[Concept] = field(default_factory=list)
 
-    def stems(self) -> set[str]:
+    def index_terms(self) -> set[str]:
         """Every index term the scoring clauses can match, for highlighting."""
         return {t for i in self.positive for a in self.clauses[i].alternatives for t in a.terms}
 
@@ -65,17 +65,17 @@ class ParsedQuery:
 @dataclass
 class _Word:
     text: str  # lowercase, as typed
-    stems: tuple[str, ...]  # the parts' index terms, stop words dropped
+    index_terms: tuple[str, ...]  # the parts' index terms, stop words dropped
     joined: str | None  # a hyphenated word's parts as one term
 
 
 def _word(text: str) -> _Word:
     low = text.lower()
     parts, joined = word_parts(low)
-    stems = tuple(index_term(p) for p in parts if (len(p) > 1 or p.isdigit())
-                  and not is_stop_word(p))
-    joined_term = index_term(joined) if joined and stems else None
-    return _Word(low, stems, joined_term)
+    index_terms = tuple(index_term(p) for p in parts if (len(p) > 1 or p.isdigit())
+                        and not is_stop_word(p))
+    joined_term = index_term(joined) if joined and index_terms else None
+    return _Word(low, index_terms, joined_term)
 
 
 def _tokens(text: str) -> list[tuple[str, object]]:
@@ -115,21 +115,21 @@ def _run_clauses(run: list[_Word], vocab: Vocabulary):
     score: an entry that says 'FCR' matches all three words of 'full cost recovery'."""
     clauses, first = {}, {}  # a repeated word ("year to year") is one clause
     for i, w in enumerate(run):
-        if w.stems and w.stems not in first:
-            first[w.stems] = i
-            alts = [Alternative(w.stems)] + ([Alternative((w.joined,))] if w.joined else [])
+        if w.index_terms and w.index_terms not in first:
+            first[w.index_terms] = i
+            alts = [Alternative(w.index_terms)] + ([Alternative((w.joined,))] if w.joined else [])
             clauses[i] = Clause(w.text, alts)
     seq, owner = [], []
     for i, w in enumerate(run):
-        seq += w.stems
-        owner += [i] * len(w.stems)
+        seq += w.index_terms
+        owner += [i] * len(w.index_terms)
     at = 0
     while at < len(seq):
         terms, group = _longest(vocab.synonym_starts, seq, at)
         end = at + len(terms) if terms else at
         if terms and (at == 0 or owner[at - 1] != owner[at]) and \
                 (end == len(seq) or owner[end] != owner[end - 1]):
-            words = sorted({first[run[w].stems] for w in owner[at:end]})
+            words = sorted({first[run[w].index_terms] for w in owner[at:end]})
             share = 1.0 / len(words)
             for i in words:
                 clauses[i].alternatives = _dedupe(clauses[i].alternatives + [
@@ -138,7 +138,8 @@ def _run_clauses(run: list[_Word], vocab: Vocabulary):
             at = end
         else:
             at += 1
-    return sorted(clauses.items()), {i: first[w.stems] for i, w in enumerate(run) if w.stems}
+    return sorted(clauses.items()), {i: first[w.index_terms] for i, w in enumerate(run)
+                                     if w.index_terms}
 
 
 def _dedupe(alts: list[Alternative]) -> list[Alternative]:
@@ -275,8 +276,8 @@ def _run_concepts(run: list[_Word], vocab: Vocabulary,
     the longest phrase at each place wins."""
     seq, owner = [], []
     for i, w in enumerate(run):
-        seq += w.stems
-        owner += [i] * len(w.stems)
+        seq += w.index_terms
+        owner += [i] * len(w.index_terms)
     out, at = [], 0
     while at < len(seq):
         terms, _ = _longest(vocab.concept_starts, seq, at)

@@ -32,8 +32,8 @@ from kb.entry import (
     Source,
     address_of,
     decode,
+    near_miss,
     slugify,
-    suggest,
     yaml_line,
 )
 from kb.front_matter import parse_front_matter, split_front_matter
@@ -96,7 +96,7 @@ def _terms(r: Problems, fields, facet: str, taxonomy: Taxonomy) -> tuple[str, ..
         if slug is None:
             labels = {t.label.lower(): t.slug for t in vocab.terms.values()}
             hint = (f" (did you mean '{labels[value.lower()]}'?)" if value.lower() in labels
-                    else suggest(value, vocab.terms))
+                    else near_miss(value, vocab.terms))
             r.error(line, f"'{key}': unknown value '{value}'{hint}; allowed: "
                           f"{', '.join(vocab.terms)}")
             continue
@@ -163,7 +163,8 @@ def _sources(r: Problems, fields) -> tuple[Source, ...]:
             continue
         for key in item:
             if key not in SOURCE_KEYS:
-                r.error(item_line, f"source has unknown key '{key}'{suggest(key, SOURCE_KEYS)}")
+                r.error(item_line,
+                        f"source has unknown key '{key}'{near_miss(key, SOURCE_KEYS)}")
         title = item.get("title")
         if not isinstance(title, str) or not title.strip():
             r.error(item_line, "each source needs a 'title'")
@@ -230,7 +231,7 @@ def read_entry(path: Path | str, rel: str,
 
     for key, (line, _, _) in fields.items():
         if key not in FIELDS:
-            r.error(line, f"unknown field '{key}'{suggest(key, FIELDS)}; allowed fields: "
+            r.error(line, f"unknown field '{key}'{near_miss(key, FIELDS)}; allowed fields: "
                           f"{', '.join(FIELDS)}")
     for key in REQUIRED:
         if key not in r.present:
