@@ -6,8 +6,7 @@ import pytest
 from kb.analysis import index_term as stem
 from kb.build import build
 from kb.library import Library
-from kb.query import Query, QueryError, query_from_params
-from kb.snippets import snippet
+from kb.query import Query
 from kb.taxonomy import FACETS, FIELD, load_taxonomy
 from tests.conftest import FIXTURES, write_entry
 
@@ -156,30 +155,6 @@ def test_typo_gets_a_suggestion_and_a_fallback(index_dir):
                                   "a" * 500, "NOT", "\u202e\u0000x"[0:2] + "x", "🙂 ~ ^ !"])
 def test_odd_syntax_never_raises(index_dir, text):
     Library(index_dir).search(Query(text=text))
-
-
-def test_params_parse_alias_and_errors():
-    taxonomy = load_taxonomy(FIXTURES / "taxonomy.yaml")
-
-    def parse(**params):
-        return query_from_params(lambda n: params.get(n, []), taxonomy)
-
-    query, canonical = parse(q=["funding"], sector=["health", "health"], page=["2"])
-    assert query.filters == {"sector": ("health",)} and query.page == 2 and not canonical
-    for bad in ({"sector": ["helth"]}, {"page": ["0"]}, {"page": ["x"]}, {"sort": ["best"]},
-                {"from": ["2009-02-30"]}, {"from": ["2010"], "to": ["2009"]},
-                {"q": ["x" * 501]}):
-        with pytest.raises(QueryError):
-            parse(**bad)
-    with pytest.raises(QueryError, match="did you mean 'health'"):
-        parse(sector=["helth"])
-
-
-def test_snippet_escapes_and_marks():
-    text = "Funding <b>matters</b>. " + "filler " * 50 + "We funded the hospice."
-    out = snippet(text, {stem("funding"), stem("hospice")})
-    assert "<b>" not in out and "&lt;b&gt;" not in out or "<mark>" in out
-    assert "<mark>hospice</mark>" in out and "<mark>funded</mark>" in out
 
 
 def test_hits_never_exceed_the_counted_total(index_dir):

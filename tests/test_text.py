@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.analysis import analyse, pairs
 from kb.library import Library
 from kb.query import Query
-from kb.spelling import is_english
 from kb.taxonomy import load_synonyms, load_taxonomy
 from kb.text import parse_query
 from kb.vocabulary import compile_vocabulary, phrase_forms
@@ -28,23 +26,6 @@ def slugs(library: Library, text: str, **filters) -> set[str]:
     results = library.search(Query(text=text, filters=filters, page_size=100))
     assert len(results.hits) == results.total
     return {h.slug for h in results.hits}
-
-
-@pytest.mark.parametrize("text,terms", [
-    ("co-production", ["co", "product", "coproduct"]),
-    ("Six months' notice", ["6", "month", "notic"]),
-    ("a twelve-week consultation", ["12", "week", "12week", "consult"]),
-    ("£5,000 grants", ["5000", "grant"]),
-    ("Organizations center", ["organis", "centr"]),
-    ("How should we fund them?", ["fund"]),
-])
-def test_analysis(text, terms):
-    assert analyse(text) == terms
-
-
-def test_pairs_break_at_sentences_and_skip_joined_compounds():
-    assert pairs("Full cost of recovery. Light-touch monitoring") == [
-        "full cost", "cost recoveri", "light touch", "touch monitor"]
 
 
 @pytest.mark.parametrize("variants", [
@@ -122,22 +103,6 @@ def test_nonsense_and_out_of_scope_words_find_nothing_and_correct_nothing(librar
     results = library.search(Query(text=text))
     assert results.total == 0 and not results.corrections and results.suggestion is None
     assert results.unmatched == text.split()
-
-
-def test_no_correctly_spelt_english_word_is_ever_corrected(library):
-    """Over a list of common English words, British spellings and sector words."""
-    words = [w.strip() for w in WORDS.read_text(encoding="utf-8").splitlines()
-             if w.strip() and not w.startswith("#")]
-    assert len(words) >= 1000
-    assert [w for w in words if not is_english(w)] == []
-    snap = library.snapshot()
-    corrected = {}
-    for word in words:
-        query = parse_query(word, snap.vocabulary, lexicon=snap)
-        fixes = [c.correction for c in query.clauses if c.correction]
-        if fixes:
-            corrected[word] = fixes
-    assert corrected == {}
 
 
 @pytest.mark.parametrize("text", ['"unbalanced', "(((", "AND OR NOT", ")a(", "NOT", "-", "+",

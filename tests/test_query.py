@@ -1,0 +1,24 @@
+"""A search as URL parameters: read with clear errors, old term slugs noticed."""
+
+import pytest
+
+from kb.query import QueryError, query_from_params
+from kb.taxonomy import load_taxonomy
+from tests.conftest import FIXTURES
+
+
+def test_params_parse_alias_and_errors():
+    taxonomy = load_taxonomy(FIXTURES / "taxonomy.yaml")
+
+    def parse(**params):
+        return query_from_params(lambda n: params.get(n, []), taxonomy)
+
+    query, canonical = parse(q=["funding"], sector=["health", "health"], page=["2"])
+    assert query.filters == {"sector": ("health",)} and query.page == 2 and not canonical
+    for bad in ({"sector": ["helth"]}, {"page": ["0"]}, {"page": ["x"]}, {"sort": ["best"]},
+                {"from": ["2009-02-30"]}, {"from": ["2010"], "to": ["2009"]},
+                {"q": ["x" * 501]}):
+        with pytest.raises(QueryError):
+            parse(**bad)
+    with pytest.raises(QueryError, match="did you mean 'health'"):
+        parse(sector=["helth"])
