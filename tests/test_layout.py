@@ -2,12 +2,14 @@
 
 - no module in kb/ over 400 lines, no function over 60 (a sign of two jobs in one);
 - the private parts of Whoosh (its codec, columns, file store, matchers, readers' and writers'
-  internals, and any `._` attribute of another object) are used in kb/whoosh_internals.py only.
+  internals, and any `._` attribute of another object) are used in kb/whoosh_internals.py only;
+- data flows one way: each module imports only from modules before it in FLOW.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,37 @@ def test_whoosh_internals_are_used_in_one_module_only(path):
                     isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
             found.append(f"line {node.lineno}: ._{node.attr[1:]} of another object")
     assert found == [], f"{path.name} reaches into private parts: {found}"
+
+
+# The data flow, top to bottom: each module imports only from modules before it in this list
+# (README.md's table of modules is in the same order).
+FLOW = ("entry taxonomy front_matter validate publishing render analysis spelling schema "
+        "whoosh_internals generations workers build query vocabulary text facets scoring "
+        "snippets snapshot library urls contexts formats web cli").split()
+
+
+def kb_imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(tree(path)):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("kb."):
+            found.add(node.module.removeprefix("kb."))
+        elif isinstance(node, ast.ImportFrom) and node.module == "kb":
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {a.name.removeprefix("kb.") for a in node.names if a.name.startswith("kb.")}
+    return found
+
+
+def test_every_module_has_a_place_in_the_flow():
+    assert sorted(p.stem for p in MODULES if not p.stem.startswith("__")) == sorted(FLOW)
+
+
+@pytest.mark.parametrize("name", FLOW)
+def test_data_flows_one_way(name):
+    later = {m for m in kb_imports(KB / f"{name}.py") if m in FLOW[FLOW.index(name):]}
+    assert later == set(), f"kb/{name}.py imports from modules after it: {sorted(later)}"
+
+
+def test_readme_lists_the_modules_in_flow_order():
+    readme = (KB.parent / "README.md").read_text(encoding="utf-8")
+    assert re.findall(r"^\| `kb/(\w+)\.py` \|", readme, re.MULTILINE) == FLOW
