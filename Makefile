@@ -32,8 +32,9 @@ check-entries: install
 	@base=$$(git rev-parse --verify --quiet "$(BASE)^{commit}" >/dev/null && echo "$(BASE)" \
 		|| echo HEAD); echo "kb check --against $$base"; $(BIN)/kb check --against "$$base"
 
+# The suite runs on every core (pytest-xdist); `pytest tests/test_x.py` alone runs serially.
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # Benchmarks (not tests): synthetic corpus, kb against SQLite FTS5; see bench/README.md.
 bench: install

@@ -20,7 +20,7 @@ from kb.library import Library
 from kb.query import Query
 from tests.conftest import FIXTURES, ROOT, VALID, Client, free_port, write_entry
 
-LOAD_SECONDS = float(os.environ.get("KB_LOAD_SECONDS", "8"))
+LOAD_SECONDS = float(os.environ.get("KB_LOAD_SECONDS", "4"))
 
 
 def kb_process(*args, log=None):
