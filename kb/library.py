@@ -272,17 +272,3 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
                         if snap.masks[c.facet].get(c.slug, 0) & final]
 
 
-def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: str) -> None:
-    """What the page says about how the words matched: the words, those nothing matched, the
-    spelling corrections searched too, and the concepts that brought in tagged results."""
-    query: ParsedQuery = found.query
-    results.words = [query.clauses[i].text for i in query.positive]
-    results.complete = complete(found, final)
-    results.unmatched = [query.clauses[i].text for i in query.positive
-                         if not found.direct[i] and not found.tagged[i]]
-    results.corrections = [(c.text, c.correction) for c in query.clauses if c.correction]
-    results.suggestion = query.corrected_text(text)
-    results.concepts = [c for c in query.concepts
-                        if snap.masks[c.facet].get(c.slug, 0) & final]
-
-

@@ -130,19 +130,26 @@ def load_synonyms(path: Path) -> list[tuple[str, ...]]:
 PHRASE_RE = re.compile(r"^[\w'’-]+(?: [\w'’-]+)*$", re.UNICODE)
 
 
+def _compose(path: Path, r: Problems, report: bool):
+    """A vocabulary file's YAML node tree, or None when the file is missing, empty or not
+    YAML (a YAML mistake is added to `r` when `report`)."""
+    if not path.exists():
+        return None
+    text = decode(path.read_bytes(), r)
+    try:
+        return yaml.compose(text or "", Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        if report:
+            mark = exc.problem_mark or exc.context_mark
+            r.error(mark.line + 1 if mark else 1, f"not valid YAML: {exc.problem or exc}")
+        return None
+
+
 def synonym_problems(path: Path, rel: str = "synonyms.yaml") -> list[Problem]:
     """Check synonyms.yaml: a list of groups, each a list of two or more words or phrases, no
     phrase in two groups."""
     r = Problems(rel)
-    if not Path(path).exists():
-        return []
-    text = decode(Path(path).read_bytes(), r)
-    try:
-        root = yaml.compose(text or "", Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        r.error(mark.line + 1 if mark else 1, f"not valid YAML: {exc.problem or exc}")
-        return r.problems
+    root = _compose(Path(path), r, report=True)
     if root is None:
         return r.problems
     if not isinstance(root, yaml.SequenceNode):
@@ -174,13 +181,9 @@ def vocabulary_word_problems(path: Path, rel: str = "taxonomy.yaml") -> list[Pro
     words or phrases, none empty, none listed under two terms or equal to another term's
     label (a search for it could not say which term it means)."""
     r = Problems(rel)
-    if not Path(path).exists():
-        return []
-    text = decode(Path(path).read_bytes(), r)
-    try:
-        root = yaml.compose(text or "", Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError:
-        return r.problems  # load_taxonomy reports unreadable YAML
+    root = _compose(Path(path), r, report=False)  # load_taxonomy reports unreadable YAML
+    if root is None:
+        return r.problems
     owner: dict[str, tuple[str, int]] = {}  # phrase -> (facet.term, line)
     labels: dict[str, str] = {}
     words: list[tuple[str, int, object]] = []  # (facet.term, line, node)

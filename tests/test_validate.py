@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kb.taxonomy import load_taxonomy
+from kb.taxonomy import load_taxonomy, synonym_problems, vocabulary_word_problems
 from kb.validate import load_entries, read_entry
 from tests.conftest import BUNDLED, FIXTURES, VALID, write_entry
 
@@ -113,3 +113,32 @@ def test_bundled_entries_have_no_errors():
     taxonomy = load_taxonomy(BUNDLED / "taxonomy.yaml")
     _, problems = load_entries(BUNDLED, taxonomy)
     assert [str(p) for p in problems if p.severity == "error"] == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("- [PCT, primary care trust]\n- [BME, black and minority ethnic]\n", []),
+    ("", []),
+    ("- [PCT, primary care trust\n", ["synonyms.yaml:2: error: not valid YAML"]),
+    ("PCT: primary care trust\n", ["synonyms.yaml:1: error: synonyms.yaml must be a list"]),
+    ("- [PCT]\n", ["synonyms.yaml:1: error: each group must be a list of at least two"]),
+    ("- [PCT, <b>trust</b>]\n", ["synonyms.yaml:1: error: '<b>trust</b>' must be plain words"]),
+    ("- [VCS, third sector]\n- [Third  Sector, TSO]\n",
+     ["synonyms.yaml:2: error: 'Third  Sector' is already in the group on line 1"]),
+])
+def test_synonym_file_problems_name_the_line(tmp_path, text, expected):
+    path = tmp_path / "synonyms.yaml"
+    path.write_text(text)
+    found = [str(p) for p in synonym_problems(path)]
+    assert len(found) == len(expected), found
+    assert all(f.startswith(e) for f, e in zip(found, expected, strict=True)), found
+
+
+def test_vocabulary_words_under_two_terms_or_not_a_list_are_named(tmp_path):
+    text = (FIXTURES / "taxonomy.yaml").read_text()
+    assert "words: [joint working," in text
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(text.replace("words: [joint working,", "words: [grant aid, joint working,"))
+    found = [str(p) for p in vocabulary_word_problems(path)]
+    assert any("'grant aid'" in f for f in found), found
+    assert vocabulary_word_problems(FIXTURES / "taxonomy.yaml") == []
+    assert vocabulary_word_problems(tmp_path / "missing.yaml") == []
