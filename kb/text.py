@@ -179,27 +179,23 @@ class _Parser:
         return tree
 
     def disjunction(self):
-        node, kind = self.conjunction()
-        nodes = [node]
-        while self.peek("op", "OR"):
-            self.at += 1
-            if self.at < len(self.items) and not self.peek(")"):
-                nodes.append(self.conjunction()[0])
-        nodes = [n for n in nodes if n]
-        if len(nodes) > 1:
-            return ("or", nodes), "must"
-        return (nodes[0] if nodes else None), kind
+        return self.chain("OR", self.conjunction, "or")
 
     def conjunction(self):
-        node, kind = self.unary()
+        return self.chain("AND", self.unary, "and")
+
+    def chain(self, word: str, operand, tag: str):
+        """operand (word operand)*: one node, or (tag, nodes) when the operator joins two or
+        more. A dangling operator ("a OR", "a AND )") is dropped, not an error."""
+        node, kind = operand()
         nodes = [node]
-        while self.peek("op", "AND"):
+        while self.peek("op", word):
             self.at += 1
             if self.at < len(self.items) and not self.peek(")"):
-                nodes.append(self.unary()[0])
+                nodes.append(operand()[0])
         nodes = [n for n in nodes if n]
         if len(nodes) > 1:
-            return ("and", nodes), "must"
+            return (tag, nodes), "must"
         return (nodes[0] if nodes else None), kind
 
     def unary(self):
