@@ -177,3 +177,10 @@ def pair_term(first: str, second: str) -> str:
 
 def is_stop_word(word: str) -> bool:
     return word.lower() in STOP_WORDS
+
+
+def part_terms(parts: list[str]) -> tuple[str, ...]:
+    """The index terms of a word's parts (from word_parts), as the analyzer keeps them: single
+    letters and stop words dropped, a lone digit kept."""
+    return tuple(index_term(p) for p in parts
+                 if (len(p) > 1 or p.isdigit()) and not is_stop_word(p))

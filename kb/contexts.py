@@ -96,9 +96,8 @@ def results_context(results: Results, base: str) -> dict:
         "page_size": q.page_size,
         "results": [hit_context(h, base) for h in results.hits],
         "facets": {f: [{"value": v.value, "label": v.label, "count": v.count,
-                               "selected": v.selected,
-                               "toggle_url": search_url(q.toggle(f, v.value))}
-                              for v in results.facets[f]] for f in FACETS},
+                        "selected": v.selected, "toggle_url": search_url(q.toggle(f, v.value))}
+                       for v in results.facets[f]] for f in FACETS},
         "suggestion": results.suggestion,
         "suggestion_url": search_url(q.replace(text=results.suggestion, page=1))
         if results.suggestion else None,

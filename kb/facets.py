@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb.taxonomy import FACETS, Taxonomy
+from kb.taxonomy import FACETS, FIELD, Taxonomy
 
 
 def bitset(docnums, size: int) -> int:
@@ -86,10 +86,9 @@ def related(masks: dict[str, dict[str, int]], record: dict, own: int) -> list[in
     """The entries sharing at least one principle and one sector with an entry (`record`,
     whose own bitset is `own`), as tiers of document numbers: those sharing the most tags
     first."""
-    both = (tagged(masks["principle"], record["principles"])
-            & tagged(masks["sector"], record["sectors"]) & ~own)
-    tags = [masks[f][t] for f, field in (("principle", "principles"), ("sector", "sectors"))
-            for t in record[field]]
+    both = (tagged(masks["principle"], record[FIELD["principle"]])
+            & tagged(masks["sector"], record[FIELD["sector"]]) & ~own)
+    tags = [masks[f][t] for f in ("principle", "sector") for t in record[FIELD[f]]]
     levels = [both] + [0] * len(tags)  # levels[j]: sharing at least j tags
     for m in tags:
         for j in range(len(tags), 0, -1):

@@ -151,11 +151,11 @@ class Library:
         results = Results(query, total, [], facets, pages=pages, relaxations=relaxations)
         if found is not None:
             _describe(results, snap, found, final, query.text)
-        results.hits = self._hits(snap, found, final, query, total, snippets, results)
+        results.hits = self._hits(snap, found, final, query, total, snippets)
         return results
 
     def _hits(self, snap: Snapshot, found: Match | None, final: int, query: Query,
-              total: int, snippets: bool, results: Results) -> list[Hit]:
+              total: int, snippets: bool) -> list[Hit]:
         start = (query.page - 1) * query.page_size
         if start >= total:
             return []

@@ -4,12 +4,15 @@ Which entries match is decided with bitsets: each clause's set is the entries an
 alternatives match, plus, for a word that names a vocabulary term, the entries tagged with it;
 the query's boolean tree combines them. How they rank:
 
-    score = (sum over the query's clauses of the clause's score) x (clauses matched / clauses)
+    score = (sum over the query's clauses of the clause's score)
+            x (the matched clauses' idf / all the clauses' idf)
             + PROXIMITY x (BM25 of each two neighbouring query words found side by side)
 
-A clause's score is its best alternative's BM25F (title x3, summary x2, organisations x2,
-body x1; Whoosh's BM25 formula per field); a phrase scores as one rare term through the index's
-pairs of neighbouring words; a corrected spelling counts SPELLING_WEIGHT of that. An entry that
+A clause's score is its best alternative's BM25F: the word's frequency in each field
+normalised by the field's length, weighted (title x3, summary x2, organisations x2, body x1) and
+summed, then saturated once and multiplied by the word's idf; a phrase scores as one rare term
+through the index's pairs of neighbouring words; a corrected spelling counts SPELLING_WEIGHT of
+that. An entry that
 matches a clause only through a concept (it is tagged with the term the words name) scores
 CONCEPT x the clause's idf, below a typical direct match; an entry that matches directly and
 carries the tag gets a TAGGED bonus on top. The coordination factor puts entries that match
@@ -30,12 +33,6 @@ from kb.analysis import pair_term
 from kb.facets import bitset, members
 from kb.text import ParsedQuery
 
-
-def bm25_idf(documents: int, df: int) -> float:
-    """Robertson and Sparck Jones' idf as Lucene's BM25 has it: near 0 for a word in almost
-    every entry ('voluntary', 'sector'), high for a rare one, never negative."""
-    return math.log(1 + (documents - df + 0.5) / (df + 0.5))
-
 SEARCH_FIELDS = {"title": 3.0, "summary": 2.0, "body": 1.0, "organisations": 2.0}
 PAIRS_FIELD = "pairs"  # neighbouring terms: phrases and proximity
 PHRASE_BOOST = 1.0  # a phrase scores as one term of the pairs field
@@ -45,6 +42,12 @@ CONCEPT = 0.5  # an entry found through its tag scores this share of the clause'
 TAGGED = 1.0  # bonus share of the clause's idf for a direct match tagged with the concept
 COORDINATION = 1.0  # exponent of the share of clauses matched
 PROXIMITY = 0.25  # weight of neighbouring query words found side by side
+
+
+def bm25_idf(documents: int, df: int) -> float:
+    """Robertson and Sparck Jones' idf as Lucene's BM25 has it: near 0 for a word in almost
+    every entry ('voluntary', 'sector'), high for a rare one, never negative."""
+    return math.log(1 + (documents - df + 0.5) / (df + 0.5))
 
 
 @dataclass

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kb.analysis import WORD, index_term, is_stop_word, word_parts
+from kb.analysis import WORD, index_term, part_terms, word_parts
 from kb.vocabulary import Concept, Vocabulary, phrase_forms, phrase_terms
 
 MIN_CORRECTED_LENGTH = 4  # shorter unknown words are acronyms or noise: never corrected
@@ -72,8 +72,7 @@ class _Word:
 def _word(text: str) -> _Word:
     low = text.lower()
     parts, joined = word_parts(low)
-    index_terms = tuple(index_term(p) for p in parts if (len(p) > 1 or p.isdigit())
-                        and not is_stop_word(p))
+    index_terms = part_terms(parts)
     joined_term = index_term(joined) if joined and index_terms else None
     return _Word(low, index_terms, joined_term)
 
@@ -100,6 +99,15 @@ def _tokens(text: str) -> list[tuple[str, object]]:
     return out
 
 
+def _terms_of(run: list[_Word]) -> tuple[list[str], list[int]]:
+    """A run's index terms in order, and for each the number of the word it came from."""
+    seq, owner = [], []
+    for i, w in enumerate(run):
+        seq += w.index_terms
+        owner += [i] * len(w.index_terms)
+    return seq, owner
+
+
 def _longest(starts: dict, seq: list[str], at: int):
     for terms, value in starts.get(seq[at], ()):
         if tuple(seq[at:at + len(terms)]) == terms:
@@ -119,10 +127,7 @@ def _run_clauses(run: list[_Word], vocab: Vocabulary):
             first[w.index_terms] = i
             alts = [Alternative(w.index_terms)] + ([Alternative((w.joined,))] if w.joined else [])
             clauses[i] = Clause(w.text, alts)
-    seq, owner = [], []
-    for i, w in enumerate(run):
-        seq += w.index_terms
-        owner += [i] * len(w.index_terms)
+    seq, owner = _terms_of(run)
     at = 0
     while at < len(seq):
         terms, group = _longest(vocab.synonym_starts, seq, at)
@@ -171,8 +176,8 @@ class _Parser:
                 self.at += 1  # a dangling operator: ignore it
                 continue
             node, kind = self.disjunction()
-            {"must": must, "should": should, "must_not": must_not}[kind].append(node) \
-                if node else None
+            if node:
+                {"must": must, "should": should, "must_not": must_not}[kind].append(node)
         tree = ("and", must) if must else ("or", should) if should else ("all",)
         if must_not:
             tree = ("and", [tree, *(("not", n) for n in must_not)])
@@ -256,7 +261,7 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
         else:
             items.append((kind, value))
         at += 1
-    parser = _Parser([(k, v) for k, v in items])
+    parser = _Parser(items)
     tree = parser.sequence() if items else ("or", [])
     negated = _negated(tree)
     positive = [i for i in range(len(clauses)) if i not in negated]
@@ -270,10 +275,7 @@ def _run_concepts(run: list[_Word], vocab: Vocabulary,
                   clause_of: dict[int, int]) -> list[Concept]:
     """Concepts named by a run of plain words (`clause_of`: word index -> clause number):
     the longest phrase at each place wins."""
-    seq, owner = [], []
-    for i, w in enumerate(run):
-        seq += w.index_terms
-        owner += [i] * len(w.index_terms)
+    seq, owner = _terms_of(run)
     out, at = [], 0
     while at < len(seq):
         terms, _ = _longest(vocab.concept_starts, seq, at)
@@ -355,8 +357,3 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
             clause.correction = fix
             clause.alternatives.append(Alternative((index_term(fix),), SPELLING_WEIGHT,
                                                    "spelling"))
-
-
-def concept_params(concepts: list[Concept]) -> list[dict]:
-    return [{"facet": c.facet, "value": c.slug, "label": c.label, "matched": c.phrase}
-            for c in concepts]

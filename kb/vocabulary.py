@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kb.analysis import WORD, index_term, is_stop_word, word_parts
+from kb.analysis import WORD, index_term, part_terms, word_parts
 from kb.taxonomy import FACETS, Taxonomy
 
 
@@ -23,7 +23,8 @@ class Concept:
 
 def phrase_terms(phrase: str) -> tuple[str, ...]:
     """The index terms of a phrase, in order, without stop words and joined compounds."""
-    return phrase_forms(phrase)[0] if phrase_forms(phrase) else ()
+    forms = phrase_forms(phrase)
+    return forms[0] if forms else ()
 
 
 def phrase_forms(phrase: str) -> list[tuple[str, ...]]:
@@ -33,8 +34,7 @@ def phrase_forms(phrase: str) -> list[tuple[str, ...]]:
     joined: list[str] = []
     for word in WORD.findall(phrase.lower()):
         parts, join = word_parts(word)
-        kept = [index_term(p) for p in parts if (len(p) > 1 or p.isdigit())
-                and not is_stop_word(p)]
+        kept = list(part_terms(parts))
         split += kept
         joined += [index_term(join)] if join and kept else kept
     forms = [tuple(split), tuple(joined)] if joined != split else [tuple(split)]
