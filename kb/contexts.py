@@ -94,6 +94,7 @@ def results_context(results: Results, base: str) -> dict:
         "page": q.page,
         "pages": results.pages,
         "page_size": q.page_size,
+        "sort": results.sort,
         "results": [hit_context(h, base) for h in results.hits],
         "facets": {f: [{"value": v.value, "label": v.label, "count": v.count,
                         "selected": v.selected, "toggle_url": search_url(q.toggle(f, v.value))}
@@ -114,7 +115,9 @@ def results_context(results: Results, base: str) -> dict:
         "clear_url": search_url(Query(text=q.text)),
         "relaxations": [{"facet": f, "value": v, "label": labels[(f, v)], "total": n,
                          "url": search_url(q.toggle(f, v))} for f, v, n in results.relaxations],
-        "prev_url": search_url(q.replace(page=q.page - 1)) if q.page > 1 else None,
+        "first_url": search_url(q.replace(page=1)),
+        "prev_url": search_url(q.replace(page=min(q.page - 1, results.pages)))
+        if q.page > 1 else None,
         "next_url": search_url(q.replace(page=q.page + 1)) if q.page < results.pages else None,
     }
 
@@ -149,7 +152,9 @@ def result_notes(results: Results) -> list[str]:
     missing = [w for w in results.unmatched if w not in corrected]
     if results.total and len(results.words) > 1 and results.complete < results.total:
         notes.append(f"Best matches first: {results.complete} of {results.total} match all "
-                     "your words (or the topics they name); the others match some of them.")
+                     "your words (or the topics they name); the others match some of them."
+                     if results.complete else "No example matches all your words (or the "
+                     "topics they name): these match some of them, best matches first.")
     for word, searched in results.corrections:
         notes.append(f"No example uses ‘{word}’, so the search includes ‘{searched}’.")
     if missing and results.total:
@@ -171,7 +176,9 @@ def result_sentence(results: Results, labels: dict) -> str:
               if q.selected(f)]
     if groups:
         out += " in " + " and ".join(groups)
-    if q.date_from and q.date_to:
+    if q.date_from and q.date_from == q.date_to:
+        out += f" published on {q.date_from:%-d %B %Y}"
+    elif q.date_from and q.date_to:
         out += f" published {q.date_from:%-d %B %Y} to {q.date_to:%-d %B %Y}"
     elif q.date_from:
         out += f" published since {q.date_from:%-d %B %Y}"

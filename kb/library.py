@@ -66,6 +66,7 @@ class Results:
     complete: int = 0  # results that match every one of `words` (directly or by a concept)
     unmatched: list[str] = field(default_factory=list)  # words no entry matches
     corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, searched too)
+    sort: str = "relevance"  # the order the hits are in: newest when nothing can be scored
     concepts: list[Concept] = field(default_factory=list)  # terms named, with tagged results
 
 
@@ -151,17 +152,17 @@ class Library:
         results = Results(query, total, [], facets, pages=pages, relaxations=relaxations)
         if found is not None:
             _describe(results, snap, found, final, query.text)
-        results.hits = self._hits(snap, found, final, query, total, snippets)
+        scored = found is not None and bool(found.query.positive)
+        results.sort = query.sort if scored or query.sort != "relevance" else "newest"
+        results.hits = self._hits(snap, found, final, query, results.sort, snippets)
         return results
 
     def _hits(self, snap: Snapshot, found: Match | None, final: int, query: Query,
-              total: int, snippets: bool) -> list[Hit]:
+              sort: str, snippets: bool) -> list[Hit]:
         start = (query.page - 1) * query.page_size
-        if start >= total:
+        if start >= final.bit_count():
             return []
         limit = start + query.page_size
-        scored = found is not None and bool(found.query.positive)
-        sort = query.sort if scored or query.sort != "relevance" else "newest"
         ranked_scores: dict[int, float] = {}
         if sort == "relevance":
             best = rank(snap, found, final, limit)
@@ -264,8 +265,8 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
     query: ParsedQuery = found.query
     results.words = [query.clauses[i].text for i in query.positive]
     results.complete = complete(found, final)
-    results.unmatched = [query.clauses[i].text for i in query.positive
-                         if not found.direct[i] and not found.tagged[i]]
+    results.unmatched = list(dict.fromkeys(query.clauses[i].text for i in query.positive
+                                           if not found.direct[i] and not found.tagged[i]))
     results.corrections = [(c.text, c.correction) for c in query.clauses if c.correction]
     results.suggestion = query.corrected_text(text)
     results.concepts = [c for c in query.concepts

@@ -8,7 +8,7 @@
   % if tags:
   <p class="hit-why">{{'Tagged' if hit['matched']['words'] else 'Found through its tag'}}
     % for n, t in enumerate(tags):
-    {{'; ' if n else ''}}<a href="{{t['url']}}">{{t['label']}}</a> (for ‘{{t['matched']}}’)
+    <a href="{{t['url']}}">{{t['label']}}</a> (for ‘{{t['matched']}}’){{';' if n < len(tags) - 1 else ''}}
     % end
   </p>
   % end

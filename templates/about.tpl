@@ -16,4 +16,4 @@
 <p><a href="{{ctx['propose_url']}}">Propose a new example</a> (opens a new file in the site's Git host, filled in with the sections to complete)</p>
 % end
 <h2>Reusing the data</h2>
-<p>Every page is also available as JSON by adding <code>.json</code> to its address (the home page is <code>/index.json</code>). Searches are also available as Atom feeds (<code>/search.atom</code>) and CSV (<code>/search.csv</code>), and the newest examples at <code>/feed.atom</code>. Search addresses are stable: for example, every example of full cost recovery in health is at <a href="/search?principle=full-cost-recovery&amp;sector=health">/search?principle=full-cost-recovery&amp;sector=health</a>.</p>
+<p>Every page is also available as JSON by adding <code>.json</code> to its address (the home page is <code>/index.json</code>). Searches are also available as Atom feeds (<code>/search.atom</code>) and CSV (<code>/search.csv</code>), and the newest examples at <code>/feed.atom</code>. Search addresses are stable: for example, the examples tagged full cost recovery are always at <a href="/search?principle=full-cost-recovery">/search?principle=full-cost-recovery</a>.</p>

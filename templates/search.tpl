@@ -48,7 +48,7 @@
       </ul>
     </div>
 % else:
-    <p>There are no results on this page. <a href="{{ctx['clear_url']}}">Go to the first page</a>.</p>
+    <p>There are no results on this page. <a href="{{ctx['first_url']}}">Go to the first page</a>.</p>
 % end
 % if ctx['pages'] > 1:
     <nav class="pagination" aria-label="Results pages">
@@ -81,7 +81,7 @@
       <label for="sort">Sort by</label>
       <select id="sort" name="sort">
 % for value, label in SORTS.items():
-        <option value="{{value}}"{{!' selected' if ctx['query']['sort'] == value else ''}}>{{label}}</option>
+        <option value="{{value}}"{{!' selected' if ctx['sort'] == value else ''}}>{{label}}</option>
 % end
       </select>
     </div>

@@ -11,6 +11,7 @@ from kb import contexts
 from kb.contexts import PageError, Redirect, Site
 from kb.library import Library
 from kb.query import Query
+from kb.urls import search_url
 
 SITE = Site(base="https://example.test", today=dt.date(2026, 12, 1))
 
@@ -69,3 +70,30 @@ def test_results_context_names_filters_and_relaxations(library):
     assert ctx["filters"] == [{"facet": "sector", "value": "housing", "label": "Housing",
                                "remove_url": "/search?q=potholes"}]
     assert [r["facet"] for r in ctx["relaxations"]] == ["sector"]
+
+
+def test_paging_past_the_end_links_back_to_the_last_page_and_the_first(library):
+    ctx = contexts.search(library, SITE, [("sector", "health"), ("page", "99")])
+    assert ctx["results"] == [] and ctx["pages"] < 99
+    last = Query(filters={"sector": ("health",)}, page=ctx["pages"])
+    assert ctx["prev_url"] == search_url(last)
+    assert ctx["first_url"] == "/search?sector=health"  # keeps the filters
+
+
+def test_the_order_shown_is_the_order_used(library):
+    assert contexts.search(library, SITE, [])["sort"] == "newest"  # nothing to score
+    assert contexts.search(library, SITE, [("q", "hospices")])["sort"] == "relevance"
+    assert contexts.search(library, SITE, [("q", "hospices"), ("sort", "title")])["sort"] \
+        == "title"
+
+
+def test_notes_never_say_none_of_n_match_and_name_a_missing_word_once(library):
+    ctx = contexts.search(library, SITE, [("q", "qqzzyx hospices (hospices) qqzzyx")])
+    assert ctx["unmatched"] == ["qqzzyx"]
+    assert ctx["total"] and not any("0 of" in n for n in ctx["notes"])
+    assert any(n.startswith("No example matches all your words") for n in ctx["notes"])
+
+
+def test_a_one_day_range_reads_as_one_day(library):
+    ctx = contexts.search(library, SITE, [("from", "2009-01-05"), ("to", "2009-01-05")])
+    assert ctx["sentence"].endswith("published on 5 January 2009")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.htmlcheck import Page
@@ -60,3 +62,10 @@ def test_term_pages_show_the_words_that_find_them(client):
     assert "core costs" in data["words"]
     assert "Searches for these words also find its examples" in page.text
     assert "core costs" in page.text
+
+
+def test_a_result_tagged_with_two_named_terms_lists_them_cleanly(client):
+    page = client.get("/search?q=BME+consultation")
+    why = re.search(r'<p class="hit-why">(.*?)</p>', page.body, re.S).group(1)
+    text = " ".join(re.sub(r"<[^>]+>", "", why).split())
+    assert re.fullmatch(r"Tagged [^;]+ \(for ‘[^’]+’\); [^;]+ \(for ‘[^’]+’\)", text), text
