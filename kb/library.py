@@ -175,12 +175,12 @@ class Library:
                 order = reversed(order)
             ranked = list(itertools.islice(
                 (d for d in order if member[d >> 3] >> (d & 7) & 1), limit))
-        index_terms = found.query.index_terms() if found is not None and snippets else set()
-        return [self._hit(snap, d, found, ranked_scores.get(d), index_terms)
+        marks = found.query.highlights() if found is not None and snippets else (set(), set())
+        return [self._hit(snap, d, found, ranked_scores.get(d), marks)
                 for d in ranked[start:limit]]
 
     def _hit(self, snap: Snapshot, d: int, found: Match | None, score: float | None,
-             index_terms: set[str]) -> Hit:
+             marks: tuple[set[str], set[tuple[str, ...]]]) -> Hit:
         rec = snap.records[snap.slug_of[d]]
         words, tags = [], []
         if found is not None:
@@ -188,13 +188,13 @@ class Library:
             words = [clauses[i].text for i in found.words_matched(d)]
             tags = [c for c in found.query.concepts
                     if snap.masks[c.facet].get(c.slug, 0) >> d & 1]
-        body = snap.stored(d)["body"] if index_terms else ""
+        body = snap.stored(d)["body"] if any(marks) else ""
         return Hit(
             slug=rec["slug"], title=rec["title"], summary=rec["summary"],
             score=round(score, 4) if score else None,
             principles=rec["principles"], sectors=rec["sectors"], stages=rec["stages"],
             regions=rec["regions"], published=rec["published"],
-            highlights=snippet(body, index_terms) if index_terms else "",
+            highlights=snippet(body, *marks) if body else "",
             matched_words=words, matched_tags=tags,
         )
 

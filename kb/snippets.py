@@ -9,18 +9,22 @@ import itertools
 import re
 from collections import Counter
 
-from kb.analysis import index_term
+from kb.analysis import index_term, is_stop_word
 
 _SNIPPET_WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def snippet(text: str, index_terms: set[str], words: int = 36) -> str:
+def snippet(text: str, index_terms: set[str], phrases: set[tuple[str, ...]] = frozenset(),
+            words: int = 36) -> str:
     """The passage of `text` with the most distinct matched words, escaped, matches in <mark>.
-    Words are stemmed once per distinct spelling, and passages are scored over the matches
-    alone: a results page builds ten of these from bodies of several hundred words."""
+    `index_terms` match a word anywhere; each of `phrases` (index terms in order) marks its
+    words only where they stand together, so a synonym 'global majority' never marks a lone
+    'majority'. Words are stemmed once per distinct spelling, and passages are scored over the
+    matches alone: a results page builds ten of these from bodies of several hundred words."""
     tokens = _SNIPPET_WORD.findall(text)
     hits = {w for w in set(tokens) if index_term(w) in index_terms}
-    where = [i for i, w in enumerate(tokens) if w in hits]  # token numbers of the matches
+    marked = {i for i, w in enumerate(tokens) if w in hits} | _phrase_words(tokens, phrases)
+    where = sorted(marked)  # token numbers of the matches
     if not where:
         return ""
     # A window of `words` tokens ending at each match; keep the one with the most distinct
@@ -42,7 +46,7 @@ def snippet(text: str, index_terms: set[str], words: int = 36) -> str:
     spans = [m.span() for m in itertools.islice(_SNIPPET_WORD.finditer(text), best, end)]
     out, pos = [], spans[0][0]
     for i, (start, stop) in enumerate(spans, best):
-        if tokens[i] in hits:
+        if i in marked:
             out.append(html.escape(text[pos:start]))
             out.append(f"<mark>{html.escape(text[start:stop])}</mark>")
             pos = stop
@@ -50,3 +54,22 @@ def snippet(text: str, index_terms: set[str], words: int = 36) -> str:
     prefix = "… " if best > 0 else ""
     suffix = " …" if end < len(tokens) else ""
     return prefix + " ".join("".join(out).split()) + suffix
+
+
+def _phrase_words(tokens: list[str], phrases: set[tuple[str, ...]]) -> set[int]:
+    """The token numbers of every place a phrase's terms stand in order, stop words between
+    them allowed (as the index's pairs allow them)."""
+    if not phrases:
+        return set()
+    firsts = {p[0] for p in phrases}
+    content = [(i, index_term(w)) for i, w in enumerate(tokens)
+               if (len(w) > 1 or w.isdigit()) and not is_stop_word(w)]
+    terms = [t for _, t in content]
+    found: set[int] = set()
+    for k, (_, term) in enumerate(content):
+        if term not in firsts:
+            continue
+        for phrase in phrases:
+            if tuple(terms[k:k + len(phrase)]) == phrase:
+                found.update(i for i, _ in content[k:k + len(phrase)])
+    return found

@@ -46,9 +46,12 @@ class ParsedQuery:
     positive: list[int]  # the clauses that score: every clause not under NOT
     concepts: list[Concept] = field(default_factory=list)
 
-    def index_terms(self) -> set[str]:
-        """Every index term the scoring clauses can match, for highlighting."""
-        return {t for i in self.positive for a in self.clauses[i].alternatives for t in a.terms}
+    def highlights(self) -> tuple[set[str], set[tuple[str, ...]]]:
+        """What the scoring clauses can match, for highlighting: (single index terms, phrases
+        as index terms in order)."""
+        alternatives = [a.terms for i in self.positive for a in self.clauses[i].alternatives]
+        return ({t[0] for t in alternatives if len(t) == 1},
+                {t for t in alternatives if len(t) > 1})
 
     def corrected_text(self, text: str) -> str | None:
         """The query as typed with each misspelt word replaced by its correction, or None."""
