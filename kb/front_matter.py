@@ -82,6 +82,9 @@ def explain_yaml_error(fm: str, exc: yaml.MarkedYAMLError) -> tuple[int, str]:
                         f"{quote} at the end of the value")
     if problem == "mapping values are not allowed here":
         return _colon_or_indent(lines, at)
+    slip = _quote_or_space(lines, at)
+    if slip:
+        return slip
     if "block" in problem or "block" in context or "expected key" in problem or \
             "expected ':'" in problem:
         return at, ("this line is not indented like the lines around it: the keys of one "
@@ -99,7 +102,7 @@ def _colon_or_indent(lines: list[str], at: int) -> tuple[int, str]:
         return above, ("this line has no ':' after its field name: write it as "
                        "'name: value', e.g. title: Joint commissioning in Derby")
     m = _KEY_VALUE.match(line)
-    if m and ":" in m.group(4) and not m.group(1):
+    if m and ":" in m.group(4):
         key, value = m.group(3), m.group(4).strip()
         quoted = value.replace('"', "'")
         return at, (f"the value of '{key}' contains a colon, which YAML reads as a new field: "
@@ -109,6 +112,30 @@ def _colon_or_indent(lines: list[str], at: int) -> tuple[int, str]:
                     "group of fields: remove the spaces at its start")
     return at, ("YAML found a ':' it did not expect on this line: put a value that contains "
                 "a colon in quotes")
+
+
+_NO_SPACE = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w-]*):(\S.*)$")
+_APOSTROPHE = re.compile(r"\w+'\w+")
+
+
+def _quote_or_space(lines: list[str], at: int) -> tuple[int, str] | None:
+    """Two slips the parser notices late or misnames, on this line or the one before: an
+    apostrophe inside single quotes, and no space after a field's colon."""
+    for n in (at - 1, at):
+        line = lines[n] if 0 <= n < len(lines) else ""
+        m = _KEY_VALUE.match(line)
+        value = m.group(4).strip() if m else ""
+        word = _APOSTROPHE.search(value[1:]) if value.startswith("'") else None
+        if word:
+            doubled = word.group().replace("'", "''")
+            return n, (f"the apostrophe in '{word.group()}' ends the quoted text early: inside "
+                       f"single quotes write it twice ({doubled}), or put the value in double "
+                       "quotes instead")
+        m = _NO_SPACE.match(line)
+        if m and not m.group(2).startswith("//"):
+            return n, (f"there is no space after the ':' of '{m.group(1)}', so YAML does not "
+                       f"read it as a field: write {m.group(1)}: {m.group(2)}")
+    return None
 
 
 def _cut_short(root: yaml.MappingNode, fm: str, r: Problems, offset: int) -> None:
@@ -169,6 +196,7 @@ def _construct(root: yaml.MappingNode, r: Problems, offset: int) -> dict:
         if key in fields:
             r.error(line, f"'{key}' appears twice (first on line {fields[key][0]}); keep one")
             continue
+        _nested_duplicates(value_node, key, r, offset)
         try:
             value = loader.construct_object(value_node, deep=True)
         except yaml.constructor.ConstructorError as exc:
@@ -179,3 +207,21 @@ def _construct(root: yaml.MappingNode, r: Problems, offset: int) -> dict:
             continue
         fields[key] = (line, value_node, value)
     return fields
+
+
+def _nested_duplicates(node, field_name: str, r: Problems, offset: int) -> None:
+    """A key given twice inside one item of a list (YAML keeps the last silently): usually a
+    second source whose '- ' is missing."""
+    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    for item in items:
+        if not isinstance(item, yaml.MappingNode):
+            continue
+        seen: dict[str, int] = {}
+        for key_node, _ in item.value:
+            key, line = str(key_node.value), yaml_line(key_node, offset)
+            if key in seen:
+                r.error(line, f"'{key}' appears twice in this {field_name.rstrip('s')} (first "
+                              f"on line {seen[key]}): start each {field_name.rstrip('s')} "
+                              f"with '- ' on a new line, or keep one '{key}'")
+            else:
+                seen[key] = line
