@@ -268,9 +268,9 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     tree = parser.sequence() if items else ("or", [])
     negated = _negated(tree)
     positive = [i for i in range(len(clauses)) if i not in negated]
-    concepts += _alternative_concepts(clauses, positive, vocab, concepts)
     if lexicon is not None:
         _correct(clauses, positive, vocab, lexicon)
+    concepts += _alternative_concepts(clauses, positive, vocab, concepts)
     return ParsedQuery(clauses, tree, positive, _merge_concepts(concepts, negated))
 
 

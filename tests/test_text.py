@@ -96,6 +96,10 @@ def test_misspelt_words_also_match_the_closest_word_and_offer_a_correction(libra
     results = library.search(Query(text="hospcies"))
     assert results.total and results.corrections == [("hospcies", "hospices")]
     assert results.suggestion == "hospices"
+    # The correction names the same vocabulary terms the word would, and finds as much.
+    right = library.search(Query(text="hospices"))
+    assert [c.slug for c in results.concepts] == [c.slug for c in right.concepts] != []
+    assert results.total == right.total
 
 
 @pytest.mark.parametrize("text", ["qxzvjk wplmnt", "highways resurfacing potholes"])
