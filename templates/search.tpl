@@ -37,7 +37,7 @@
 %   end
       <p>Try one of these:</p>
       <ul>
-%   for r in ctx['relaxations']:
+%   for r in [r for r in ctx['relaxations'] if r['total']]:
         <li><a href="{{r['url']}}">Remove the filter {{r['label']}}</a> ({{r['total']}} result{{'' if r['total'] == 1 else 's'}})</li>
 %   end
 %   if ctx['filters']:

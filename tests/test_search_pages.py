@@ -69,3 +69,12 @@ def test_a_result_tagged_with_two_named_terms_lists_them_cleanly(client):
     why = re.search(r'<p class="hit-why">(.*?)</p>', page.body, re.S).group(1)
     text = " ".join(re.sub(r"<[^>]+>", "", why).split())
     assert re.fullmatch(r"Tagged [^;]+ \(for ‘[^’]+’\); [^;]+ \(for ‘[^’]+’\)", text), text
+
+
+def test_no_results_offers_only_relaxations_that_find_something(client):
+    data = client.get("/search.json?q=qxzvjk&sector=health").json()
+    assert data["total"] == 0 and [r["total"] for r in data["relaxations"]] == [0]
+    assert "Remove the filter" not in client.get("/search?q=qxzvjk&sector=health").body
+    data = client.get("/search.json?q=hospices&sector=housing").json()
+    assert data["total"] == 0 and data["relaxations"][0]["total"] > 0
+    assert "Remove the filter Housing" in client.get("/search?q=hospices&sector=housing").body
