@@ -78,3 +78,10 @@ def test_no_results_offers_only_relaxations_that_find_something(client):
     data = client.get("/search.json?q=hospices&sector=housing").json()
     assert data["total"] == 0 and data["relaxations"][0]["total"] > 0
     assert "Remove the filter Housing" in client.get("/search?q=hospices&sector=housing").body
+
+
+def test_a_search_of_common_words_alone_says_so(client):
+    data = client.get("/search.json?q=how+to").json()
+    assert data["total"] == 0
+    assert data["notes"] == ["‘how to’ has only words too common to search for: use words "
+                             "that say what the example is about."]
