@@ -199,6 +199,7 @@ def add_routes(app, library: Library, page, answer, site) -> None:
         route(f"/about{suffix}", lambda: answer("about.tpl", contexts.about(library, site())))
     route("/healthz", lambda: health(library))
     route("/static/<filename:path>", static_file)
+    route("/<path:re:.+/>", without_trailing_slash)
     app.add_hook("after_request", security_headers)
 
 
@@ -247,6 +248,16 @@ def static_file(filename: str):
         raise PageError(404, "Page not found", "There is no file at this address.")
     resp.set_header("Cache-Control", "public, max-age=3600")
     return resp
+
+
+def without_trailing_slash(path: str):
+    """/search/ is /search: a link typed or pasted with a trailing slash still works. (Leading
+    slashes are folded into one, so //elsewhere/ stays on this site.) Folders of /static/
+    are not pages: they stay absent."""
+    if path.startswith("static/"):
+        raise PageError(404, "Page not found", "There is no file at this address.")
+    query = bottle.request.query_string
+    bottle.redirect("/" + path.strip("/") + ("?" + query if query else ""), 301)
 
 
 def security_headers() -> None:

@@ -139,3 +139,15 @@ def test_search_csv_round_trips(client):
 def test_term_alias_and_unknown_term(client):
     assert client.get("/principles/no-such-term").status == 404
     assert client.get("/principles/no-such-term.json").json()["error"]["status"] == 404
+
+
+@pytest.mark.parametrize("path,to", [
+    ("/search/?q=hospices&sector=health", "/search?q=hospices&sector=health"),
+    ("/entries/pct-hospice-grants/", "/entries/pct-hospice-grants"),
+    ("/principles/", "/principles"),
+    ("//elsewhere.example/", "/elsewhere.example"),  # never off the site
+])
+def test_a_trailing_slash_redirects_to_the_address_without_it(client, path, to):
+    resp = client.get(path)
+    assert resp.status == 301
+    assert resp.headers["location"].removeprefix("http://127.0.0.1") == to
