@@ -12,7 +12,14 @@ import click
 
 from kb.build import BuildError, build
 from kb.entry import Problem, near_miss, slugify
-from kb.publishing import PLACEHOLDER, check_against, entry_schema, new_entry_text, stale_entries
+from kb.publishing import (
+    PLACEHOLDER,
+    check_against,
+    entry_schema,
+    new_entry_text,
+    schema_problems,
+    stale_entries,
+)
 from kb.taxonomy import FACETS, FIELD, TaxonomyError, load_taxonomy
 from kb.validate import check_files, load_entries
 
@@ -88,6 +95,7 @@ def check(files: tuple[Path, ...], entries_dir: Path, strict: bool, fmt: str,
         problems = check_files(entries_dir, files, taxonomy)
     else:
         problems = load_entries(entries_dir, taxonomy)[1]
+    problems = sorted(problems + schema_problems(entries_dir, taxonomy))
     if ref:
         problems = sorted(problems + check_against(entries_dir, ref, taxonomy))
     _report(entries_dir, problems, fmt)

@@ -4,6 +4,7 @@ the JSON Schema of front matter for editors' tools, and entries due for review."
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import subprocess
 from dataclasses import dataclass
@@ -191,6 +192,25 @@ def _lost_terms(ref: str, old_taxonomy: str | None, taxonomy: Taxonomy) -> list[
                         f"or list "
                         f"it under 'aliases' of the term that replaced it"))
     return problems
+
+
+SCHEMA_FILE = "entry.schema.json"
+
+
+def schema_problems(entries_dir: Path, taxonomy: Taxonomy) -> list[Problem]:
+    """The committed entry.schema.json (editors' autocompletion) must match the vocabularies:
+    a term added to taxonomy.yaml is offered only once the schema is written again."""
+    path = Path(entries_dir) / SCHEMA_FILE
+    if not path.exists():
+        return []
+    try:
+        current = json.loads(path.read_text(encoding="utf-8")) == entry_schema(taxonomy)
+    except (ValueError, UnicodeDecodeError):
+        current = False
+    if current:
+        return []
+    return [Problem(SCHEMA_FILE, 1, "error", "out of date with taxonomy.yaml: write it again "
+                                             "with: kb schema > entries/entry.schema.json")]
 
 
 def entry_schema(taxonomy: Taxonomy) -> dict:

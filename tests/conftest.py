@@ -26,7 +26,6 @@ from kb.build import build
 from kb.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
-BUNDLED = ROOT / "entries"
 FIXTURES = Path(__file__).resolve().parent / "data" / "entries"  # test entries and vocabularies
 
 

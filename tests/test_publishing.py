@@ -12,10 +12,8 @@ import pytest
 import yaml
 
 from kb.build import build
-from kb.publishing import entry_schema
-from kb.taxonomy import load_taxonomy
 from kb.web import create_app
-from tests.conftest import BUNDLED, ROOT, VALID, Client, free_port, serve_in_thread, write_entry
+from tests.conftest import ROOT, VALID, Client, free_port, serve_in_thread, write_entry
 from tests.htmlcheck import Page
 from tests.test_cli import kb
 
@@ -160,11 +158,19 @@ def test_kb_outside_a_repository_says_where_to_run_it(tmp_path):
     assert out.returncode == 1 and "run kb from the repository" in out.stderr
 
 
-def test_committed_schema_is_up_to_date():
-    committed = json.loads((BUNDLED / "entry.schema.json").read_text())
-    assert committed == entry_schema(load_taxonomy(BUNDLED / "taxonomy.yaml")), \
-        "run: kb schema > entries/entry.schema.json"
-    assert committed["$schema"].endswith("2020-12/schema")
+def test_check_fails_on_a_schema_out_of_date_with_the_vocabularies(entries_dir):
+    write_entry(entries_dir, "one", VALID)
+    schema = kb("schema", "--entries", str(entries_dir))
+    assert json.loads(schema.stdout)["$schema"].endswith("2020-12/schema")
+    (entries_dir / "entry.schema.json").write_text(schema.stdout)
+    assert kb("check", "--entries", str(entries_dir)).returncode == 0
+    taxonomy = entries_dir / "taxonomy.yaml"
+    taxonomy.write_text(taxonomy.read_text().replace("label: Health", "label: Health care", 1))
+    out = kb("check", "--entries", str(entries_dir))
+    assert out.returncode == 1
+    assert out.stdout.startswith(f"{entries_dir.as_posix()}/entry.schema.json:1: error: out "
+                                 "of date with taxonomy.yaml"), out.stdout
+    assert "kb schema > entries/entry.schema.json" in out.stdout
 
 
 def test_stale_report(entries_dir):
