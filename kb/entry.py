@@ -27,10 +27,10 @@ FIELDS = {
     "updated": "optional date, YYYY-MM-DD",
     "review_by": "optional date, YYYY-MM-DD",
     "aliases": "optional list of old slugs that redirect here",
-    "sources": "optional list of {title, url}",
+    "sources": "list of {title, url, publisher, date}: where the facts come from",
 }
 REQUIRED = ("title", "summary", "principles", "sectors", "published")
-SOURCE_KEYS = ("title", "url")
+SOURCE_KEYS = ("title", "url", "publisher", "date")
 
 
 @dataclass(frozen=True, order=True)
@@ -48,6 +48,8 @@ class Problem:
 class Source:
     title: str
     url: str | None = None
+    publisher: str | None = None
+    date: str | None = None  # YYYY-MM-DD, or YYYY-MM / YYYY when that is all the source gives
 
 
 @dataclass(frozen=True)

@@ -36,10 +36,14 @@ NEW_ENTRY_NOTES = {
     "organisations: []": "optional: the bodies involved, as the source names them",
     "published:": "[Replace this: the date of the source, YYYY-MM-DD]",
     "    url:": "[Replace this: the source's web address, or delete this line]",
+    "    publisher:": "[Replace this: who published it]",
+    "    date:": "[Replace this: the date the source was published, YYYY-MM-DD]",
 }
 NEW_ENTRY_SOURCES = f"""sources:
   - title: "{PLACEHOLDER} the title of the report or page the facts come from]"
     url: https://example.org/
+    publisher: Example Council
+    date: 2026-01-31
 """
 
 
@@ -253,6 +257,8 @@ def entry_schema(taxonomy: Taxonomy) -> dict:
                     "properties": {
                         "title": {"type": "string", "minLength": 1},
                         "url": {"type": "string", "format": "uri", "pattern": "^https?://"},
+                        "publisher": {"type": "string", "minLength": 1},
+                        "date": {"type": ["string"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
                     },
                 },
             },

@@ -60,7 +60,8 @@ def entry_record(entry: Entry) -> dict:
         "updated": entry.updated.isoformat() if entry.updated else None,
         "review_by": entry.review_by.isoformat() if entry.review_by else None,
         "aliases": list(entry.aliases),
-        "sources": [{"title": s.title, "url": s.url} for s in entry.sources],
+        "sources": [{"title": s.title, "url": s.url, "publisher": s.publisher, "date": s.date}
+                    for s in entry.sources],
         "headings": [{"level": h.level, "id": h.id, "text": h.text} for h in rendered.headings],
         "html": rendered.html,
         "text": rendered.text,

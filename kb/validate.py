@@ -13,7 +13,6 @@ import os
 import re
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from kb.entry import (
     FIELDS,
@@ -24,12 +23,10 @@ from kb.entry import (
     REQUIRED,
     REQUIRED_SECTIONS,
     SLUG_RE,
-    SOURCE_KEYS,
     Address,
     Entry,
     Problem,
     Problems,
-    Source,
     address_of,
     decode,
     near_miss,
@@ -37,6 +34,7 @@ from kb.entry import (
     yaml_line,
 )
 from kb.front_matter import parse_front_matter, split_front_matter
+from kb.sources import read_sources
 from kb.taxonomy import (
     FACET_OF,
     FACETS,
@@ -148,37 +146,6 @@ def _as_date(value) -> dt.date | None:
     return None
 
 
-def _sources(r: Problems, fields) -> tuple[Source, ...]:
-    if "sources" not in fields:
-        return ()
-    line, node, value = fields["sources"]
-    if not isinstance(value, list):
-        r.error(line, "'sources' must be a list of '- title: ...' items (with optional url)")
-        return ()
-    out = []
-    for item_node, item in zip(node.value, value, strict=True):
-        item_line = yaml_line(item_node)
-        if not isinstance(item, dict):
-            r.error(item_line, "each source must be 'title: ...' with an optional 'url: ...'")
-            continue
-        for key in item:
-            if key not in SOURCE_KEYS:
-                r.error(item_line,
-                        f"source has unknown key '{key}'{near_miss(key, SOURCE_KEYS)}")
-        title = item.get("title")
-        if not isinstance(title, str) or not title.strip():
-            r.error(item_line, "each source needs a 'title'")
-            continue
-        url = item.get("url")
-        if url is not None:
-            parts = urlsplit(str(url))
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                r.error(item_line, f"source url '{url}' must start with http:// or https://")
-                url = None
-        out.append(Source(" ".join(title.split()), url))
-    return tuple(out)
-
-
 PLACEHOLDER = re.compile(r"\[Replace this[^\]]*\]?", re.IGNORECASE)
 
 
@@ -256,7 +223,7 @@ def read_entry(path: Path | str, rel: str,
     for key, value in (("updated", updated), ("review_by", review_by)):
         if value and published and value < published:
             r.error(fields[key][0], f"'{key}' ({value}) is before 'published' ({published})")
-    sources = _sources(r, fields)
+    sources = read_sources(r, fields)
     _placeholders(r, parts[0], body, body_line)
     _check_body(r, body, body_line)
 

@@ -40,6 +40,9 @@
 %     else:
     {{s['title']}}
 %     end
+%     if s['publisher'] or s['date']:
+    <span class="source-meta">({{', '.join(x for x in (s['publisher'], s['date']) if x)}})</span>
+%     end
   </li>
 %   end
 </ul>

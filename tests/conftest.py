@@ -45,6 +45,11 @@ summary: A short summary of the entry.
 principles: [partnership-working]
 sectors: [health]
 published: 2009-01-05
+sources:
+  - title: A report on the test entry
+    url: https://example.org/report
+    publisher: Example Council
+    date: 2009-01-05
 """
 
 

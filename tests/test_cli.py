@@ -32,7 +32,7 @@ def test_check_strict_and_json(entries_dir):
     assert kb("check", "--entries", str(entries_dir)).returncode == 0
     assert kb("check", "--entries", str(entries_dir), "--strict").returncode == 1
     data = json.loads(kb("check", "--entries", str(entries_dir), "--format", "json").stdout)
-    assert {d["severity"] for d in data} == {"warning"} and data[0]["line"] == 8
+    assert {d["severity"] for d in data} == {"warning"} and data[0]["line"] == 13
 
 
 def test_build_then_search_in_the_terminal(entries_dir, tmp_path):

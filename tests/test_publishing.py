@@ -69,9 +69,9 @@ def test_rename_without_alias_fails_naming_the_new_file_and_the_line_to_add(repo
     out = kb("check", "--entries", str(repo), "--against", "HEAD~1")
     assert out.returncode == 1
     assert out.stdout.startswith(
-        f"{repo.as_posix()}/new-name.md:7: error: /entries/old-name was published at HEAD~1 "
+        f"{repo.as_posix()}/new-name.md:12: error: /entries/old-name was published at HEAD~1 "
         "(in old-name.md) but no longer resolves; this file seems to replace it: add this "
-        "line before the closing '---' on line 7: aliases: [old-name]"), out.stdout
+        "line before the closing '---' on line 12: aliases: [old-name]"), out.stdout
     assert kb("check", "--entries", str(repo)).returncode == 0  # fine without --against
     text = (repo / "new-name.md").read_text()
     (repo / "new-name.md").write_text(text.replace("published:", "aliases: [older]\npublished:"))
@@ -242,4 +242,4 @@ def test_content_check_prints_warnings_and_passes(repo):
     write_entry(repo, "no-learning-points", VALID, body="## What they did\n\nText.\n")
     out = kb("check", "--entries", str(repo), "--against", "HEAD")
     assert out.returncode == 0
-    assert "no-learning-points.md:8: warning: no '## Learning points' section" in out.stdout
+    assert "no-learning-points.md:13: warning: no '## Learning points' section" in out.stdout

@@ -93,7 +93,7 @@ def test_slugs_unique_across_subfolders_and_aliases(entries_dir, taxonomy):
     messages = [str(p) for p in problems if p.severity == "error"]
     assert any(m.startswith("health/same.md:1:") and "also used by same.md" in m
                for m in messages)
-    assert any(m.startswith("other.md:7:") and "alias 'third'" in m for m in messages)
+    assert any(m.startswith("other.md:12:") and "alias 'third'" in m for m in messages)
     assert [e.slug for e in entries] == ["third"]
 
 
@@ -135,3 +135,29 @@ def test_vocabulary_words_under_two_terms_or_not_a_list_are_named(tmp_path):
     assert any("'grant aid'" in f for f in found), found
     assert vocabulary_word_problems(FIXTURES / "taxonomy.yaml") == []
     assert vocabulary_word_problems(tmp_path / "missing.yaml") == []
+
+
+def test_sources_must_let_a_reader_find_them_again(entries_dir, taxonomy):
+    bare = VALID.split("sources:")[0]
+    write_entry(entries_dir, "none", bare)
+    write_entry(entries_dir, "printed", bare + "sources:\n  - title: A printed report\n"
+                "    publisher: Commission for the Compact\n    date: 2008-12")
+    write_entry(entries_dir, "vague", bare + "sources:\n  - title: Something we read")
+    write_entry(entries_dir, "bad", bare + "sources:\n  - title: A page\n"
+                "    url: https://example.org/\n    publisher: A body\n    date: 12/2008")
+    _, problems = load_entries(entries_dir, taxonomy)
+    said = {(p.path, p.severity): p.message for p in problems}
+    assert "no 'sources'" in said[("none.md", "warning")]
+    assert ("printed.md", "warning") not in said and ("printed.md", "error") not in said
+    assert "neither a 'url' nor a 'publisher'" in said[("vague.md", "warning")] \
+        or "no 'date'" in said[("vague.md", "warning")]
+    assert sum(p.path == "vague.md" for p in problems) == 2
+    assert "source date '12/2008' must be YYYY-MM-DD" in said[("bad.md", "error")]
+
+
+def test_source_publisher_and_date_reach_the_entry(entries_dir, taxonomy):
+    path = write_entry(entries_dir, "full", VALID)
+    entry, problems = read_entry(path, "full.md", taxonomy)
+    assert problems == []
+    assert (entry.sources[0].publisher, entry.sources[0].date) == ("Example Council",
+                                                                   "2009-01-05")

@@ -1,0 +1,89 @@
+"""Where an entry's facts come from: read and check its `sources` list.
+
+A reader must be able to find every source again. A source is a title plus, where it is
+online, its web address; the publisher and the date it was published let a reader find it
+when the address has moved or the document was never online.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urlsplit
+
+from kb.entry import SOURCE_KEYS, Problems, Source, near_miss, yaml_line
+
+SOURCE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+EXAMPLE = ("each as '- title: ...' with 'url: ...', 'publisher: ...' and 'date: YYYY-MM-DD' "
+           "lines below it")
+
+
+def _date(r: Problems, line: int, value) -> str | None:
+    """A source's date as written: YYYY-MM-DD, or YYYY-MM or YYYY when only those are known."""
+    if value is None:
+        return None
+    text = value.isoformat() if isinstance(value, dt.date) else str(value).strip()
+    if not SOURCE_DATE.match(text):
+        r.error(line, f"source date '{value}' must be YYYY-MM-DD (or YYYY-MM, or YYYY when "
+                      "the source gives only that)")
+        return None
+    return text
+
+
+def _url(r: Problems, line: int, value) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(str(value))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        r.error(line, f"source url '{value}' must start with http:// or https://")
+        return None
+    return str(value)
+
+
+def _source(r: Problems, item_node, item) -> Source | None:
+    line = yaml_line(item_node)
+    if not isinstance(item, dict):
+        r.error(line, f"each source must be 'title: ...' with 'url', 'publisher' and 'date'; "
+                      f"{EXAMPLE}")
+        return None
+    for key in item:
+        if key not in SOURCE_KEYS:
+            r.error(line, f"source has unknown key '{key}'{near_miss(key, SOURCE_KEYS)}")
+    title = item.get("title")
+    if not isinstance(title, str) or not title.strip():
+        r.error(line, "each source needs a 'title'")
+        return None
+    publisher = item.get("publisher")
+    if publisher is not None and (not isinstance(publisher, str) or not publisher.strip()):
+        r.error(line, "source 'publisher' must be the name of the body that published it")
+        publisher = None
+    return Source(" ".join(title.split()), _url(r, line, item.get("url")),
+                  " ".join(publisher.split()) if publisher else None,
+                  _date(r, line, item.get("date")))
+
+
+def read_sources(r: Problems, fields) -> tuple[Source, ...]:
+    """The entry's sources; errors for malformed ones, warnings when a reader could not find
+    them again (no source at all, no web address and no publisher, no date)."""
+    if "sources" not in fields:
+        r.warning(1, f"no 'sources': add a 'sources:' list saying where the facts come from, "
+                    f"{EXAMPLE}")
+        return ()
+    line, node, value = fields["sources"]
+    if not isinstance(value, list) or not value:
+        r.error(line, f"'sources' must be a list of '- title: ...' items; {EXAMPLE}")
+        return ()
+    out = []
+    for item_node, item in zip(node.value, value, strict=True):
+        source = _source(r, item_node, item)
+        if source is None:
+            continue
+        out.append(source)
+        where = yaml_line(item_node)
+        if not source.url and not source.publisher:
+            r.warning(where, f"source '{source.title}' has neither a 'url' nor a 'publisher'; "
+                             "add the web address, or for a printed document the publisher")
+        if not source.date:
+            r.warning(where, f"source '{source.title}' has no 'date': add the date it was "
+                             "published, YYYY-MM-DD")
+    return tuple(out)
