@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter import stem as porter_stem
 
 # A number with thousands separators (5,000), or a word, or words joined by hyphens (ASCII
@@ -84,49 +84,87 @@ def word_parts(word: str) -> tuple[list[str], str | None]:
     return parts, "".join(parts)
 
 
-class WordFormsFilter(Filter):
-    """Splits hyphenated tokens into their parts, then adds the parts joined as one more token
-    (marked `joined`); writes number words as digits; drops single letters (a lone digit
-    stays). Punctuation tokens (see PAIRS_PATTERN) pass through as they are."""
+@lru_cache(maxsize=200_000)
+def word_terms(token: str) -> tuple[tuple[str, bool, bool], ...]:
+    """What one token of text becomes, as (term, joined, stop word): lowercased; split at
+    hyphens with the parts joined as one more term (`joined`); number words as digits; single
+    letters dropped (a lone digit stays); British spelling; stop words marked (and left
+    unstemmed); the rest Porter-stemmed. A token that does not start with a letter or digit
+    (the punctuation that ends a run of words) passes through lowercased. Cached: a corpus
+    repeats its words, so each distinct spelling is analysed once."""
+    lower = token.lower()
+    if not lower[0].isalnum():
+        forms = [(lower, False)]
+    else:
+        parts, joined = word_parts(lower)
+        forms = [(text, n == len(parts)) for n, text in enumerate(parts + ([joined] if joined
+                 else [])) if len(text) > 1 or text.isdigit()]
+    out = []
+    for text, is_joined in forms:
+        text = british(text)
+        stop = text in STOP_WORDS
+        out.append((text if stop else porter_stem(text), is_joined, stop))
+    return tuple(out)
 
-    def __call__(self, tokens):
-        for t in tokens:
-            if not t.text[0].isalnum():
-                t.joined = False
-                yield t
-                continue
-            parts, joined = word_parts(t.text)
-            for n, text in enumerate(parts + ([joined] if joined else [])):
-                if len(text) == 1 and not text.isdigit():
+
+class TermsAnalyzer(Tokenizer):
+    """Text -> index terms in one pass over its words (see word_terms). With `pairs`, each two
+    neighbouring terms become one term, 'a b' (stop words already gone, so 'cost of recovery'
+    gives 'cost recoveri'): phrase matching and proximity without storing positions. A
+    sentence's end (or a field's: fields are joined with ' . '), or a joined compound, breaks
+    the run of pairs."""
+
+    def __init__(self, pairs: bool = False):
+        self.pairs = pairs
+        self.pattern = re.compile(PAIRS_PATTERN if pairs else WORD_PATTERN, re.UNICODE)
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.pairs == self.pairs
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
+                 **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        matches = self.pattern.finditer(value) if tokenize else [_Whole(value)]
+        pos, previous = start_pos, None
+        for m in matches:
+            for text, joined, stop in word_terms(m.group()):
+                if stop and removestops:
                     continue
-                t.text, t.joined = text, n == len(parts)
+                if self.pairs:
+                    if not text[0].isalnum():
+                        previous = None
+                        continue
+                    if joined:
+                        continue
+                    text, previous = (f"{previous} {text}" if previous else None), text
+                    if text is None:
+                        continue
+                t.text, t.stopped = text, stop
+                if keeporiginal:
+                    t.original = m.group()
+                if positions:
+                    t.pos = pos
+                    pos += not stop
+                if chars:
+                    t.startchar, t.endchar = start_char + m.start(), start_char + m.end()
                 yield t
 
 
-class PairsFilter(Filter):
-    """Each two neighbouring terms as one term, 'a b' (stop words already gone, so 'cost of
-    recovery' gives 'cost recoveri'); a sentence's end, or a joined compound, breaks the run."""
+class _Whole:
+    """A whole value as one match, for tokenize=False."""
 
-    def __call__(self, tokens):
-        previous = None
-        for t in tokens:
-            text = t.text
-            if not text[0].isalnum():
-                previous = None
-                continue
-            if t.joined:
-                continue
-            if previous is not None:
-                t.text = f"{previous} {text}"
-                yield t
-            previous = text
+    def __init__(self, value: str):
+        self.value = value
 
+    def group(self) -> str:
+        return self.value
 
-class BritishSpellingFilter(Filter):
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = british(t.text)
-            yield t
+    def start(self) -> int:
+        return 0
+
+    def end(self) -> int:
+        return len(self.value)
 
 
 # Words, and the punctuation that ends a sentence or a field (fields are joined with " . ").
@@ -134,20 +172,13 @@ PAIRS_PATTERN = WORD_PATTERN + r"|[.!?;:]"
 
 
 def make_pairs_analyzer():
-    """Text -> the pairs of neighbouring terms (as make_analyzer makes them): phrase matching
-    and proximity without storing positions."""
-    return (RegexTokenizer(PAIRS_PATTERN) | LowercaseFilter() | WordFormsFilter()
-            | BritishSpellingFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1)
-            | StemFilter() | PairsFilter())
+    """Text -> the pairs of neighbouring terms (as make_analyzer makes them)."""
+    return TermsAnalyzer(pairs=True)
 
 
 def make_analyzer():
-    """Words -> lowercase -> parts and numbers -> British spelling -> no stop words -> stems.
-    (Whoosh's stop filter numbers the remaining words consecutively, so a phrase matches across
-    stop words: "cost of recovery" matches the phrase "cost recovery".)"""
-    return (RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | WordFormsFilter()
-            | BritishSpellingFilter() | StopFilter(stoplist=STOP_WORDS, minsize=1)
-            | StemFilter())
+    """Words -> lowercase -> parts and numbers -> British spelling -> no stop words -> stems."""
+    return TermsAnalyzer()
 
 
 @lru_cache(maxsize=200_000)

@@ -284,7 +284,7 @@ def _usable_meta(generation: Path, vocabularies: str) -> dict | None:
 def _write_generation(gen: Path, docs: list[dict]) -> list[str]:
     """Index prepared documents into the new generation `gen` as one segment."""
     ix = whoosh_internals.create_index(gen, make_schema())
-    writer = ix.writer(limitmb=256)
+    writer = whoosh_internals.writer(ix, limitmb=256)
     show = reading.progress(len(docs), "indexing")
     for done, doc in enumerate(docs, 1):
         writer.add_document(**doc)
@@ -304,7 +304,7 @@ def _update_generation(previous: Path, gen: Path, removed: list[str], docs: list
     segment, merging nothing. Returns the generation's segments."""
     link_files(previous, gen, skip=(META, FILES, RECORDS, DELTA, "MAIN_WRITELOCK"))
     ix = whoosh_internals.open_index(gen)
-    writer = ix.writer(limitmb=64)
+    writer = whoosh_internals.writer(ix, limitmb=64)
     for slug in removed:
         writer.delete_by_term("slug", slug)
     for doc in docs:
@@ -346,7 +346,7 @@ def _merge_generation(index_root: Path, source: Path, meta: dict) -> Path:
                 whoosh_internals.merge_into(writer, segment)
             return [s for s in segments if s not in tier]
 
-        ix.writer(limitmb=64).commit(mergetype=merge_tier)
+        whoosh_internals.writer(ix, limitmb=64).commit(mergetype=merge_tier)
         segments = whoosh_internals.segments(ix)
         write_meta(gen, {**meta, "segments": len(segments),
                          "deleted": sum(s.deleted_count() for s in segments)})

@@ -156,12 +156,37 @@ def _cut_short(root: yaml.MappingNode, fm: str, r: Problems, offset: int) -> Non
                                        f"{key_node.value}: \"{whole}\"")
 
 
+def _compose(fm: str):
+    """The YAML's node tree, from libyaml's parser when PyYAML has it (several times faster),
+    made to look as the pure-Python parser's does (plain scalars have style None). Any error
+    is raised by the pure-Python parser, whose messages explain_yaml_error knows."""
+    if not yaml.__with_libyaml__:
+        return yaml.compose(fm, Loader=yaml.SafeLoader)
+    try:
+        root = yaml.compose(fm, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return yaml.compose(fm, Loader=yaml.SafeLoader)
+    stack, seen = [root] if root is not None else [], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # an alias: the same node again
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            node.style = node.style or None
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        else:
+            stack.extend(n for pair in node.value for n in pair)
+    return root
+
+
 def parse_front_matter(fm: str, r: Problems, offset: int = FM_OFFSET):
     """Compose the YAML safely. Returns {key: (line, value_node, value)} or None."""
     if _tabs(fm, r, offset):
         return None
     try:
-        root = yaml.compose(fm, Loader=yaml.SafeLoader)
+        root = _compose(fm)
     except yaml.MarkedYAMLError as exc:
         line, message = explain_yaml_error(fm, exc)
         r.error(line + offset, message)

@@ -137,10 +137,46 @@ def live_documents(reader) -> list[int]:
 # --- writing -----------------------------------------------------------------------------------
 
 
+class _LengthTables:
+    """A new segment's per-document reader whose field lengths come from whole-column tables:
+    writing the postings asks for a length per posting, and Whoosh's column reader answers
+    each with a seek and a read (a fifth of a full build's time)."""
+
+    def __init__(self, perdoc):
+        self._perdoc = perdoc
+        self._tables: dict[str, tuple[bytes, int]] = {}
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        table = self._tables.get(fieldname)
+        if table is None:
+            r = self._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            if r is not None and not (isinstance(r, columns.NumericColumn.Reader)
+                                      and r._fixedlen == 1):
+                raise WhooshVersionError(f"unexpected column reader {type(r).__name__}")
+            raw = r._dbfile.get(r._basepos, r._count) if r is not None else b""
+            table = self._tables[fieldname] = (raw, len(raw))
+        raw, count = table
+        byte = raw[docnum] if docnum < count else 0
+        return _LENGTH_OF_BYTE[byte] if byte else default
+
+    def __getattr__(self, name):
+        return getattr(self._perdoc, name)
+
+
+class _Writer(SegmentWriter):
+    def per_document_reader(self):
+        return _LengthTables(super().per_document_reader())
+
+
+def writer(ix, **kwargs):
+    """A writer for `ix` (as ix.writer(**kwargs)) that writes its segment's postings faster."""
+    return _Writer(ix, **kwargs)
+
+
 def share_writer(generation: Path):
     """A writer for one worker process's share of a full build: its own segment, without the
     index's lock (the parent holds it), as Whoosh's multi-process writer does."""
-    return SegmentWriter(open_index(generation), _lk=False, limitmb=256)
+    return _Writer(open_index(generation), _lk=False, limitmb=256)
 
 
 def finish_share(writer):

@@ -161,3 +161,25 @@ def test_source_publisher_and_date_reach_the_entry(entries_dir, taxonomy):
     assert problems == []
     assert (entry.sources[0].publisher, entry.sources[0].date) == ("Example Council",
                                                                    "2009-01-05")
+
+
+def test_fast_yaml_parser_gives_the_pure_parsers_tree():
+    """Front matter is composed by libyaml when PyYAML has it; line numbers, values and
+    styles must be what the pure-Python parser gives (the error messages depend on them)."""
+    import yaml
+
+    from kb.front_matter import _compose
+
+    def shape(node):
+        if isinstance(node, yaml.ScalarNode):
+            return (node.tag, node.value, node.style, node.start_mark.line,
+                    node.start_mark.column, node.end_mark.line, node.end_mark.column)
+        kids = node.value if isinstance(node, yaml.SequenceNode) else \
+            [n for pair in node.value for n in pair]
+        return (node.tag, node.start_mark.line, [shape(k) for k in kids])
+
+    texts = [p.read_text(encoding="utf-8").split("\n---\n")[0][4:]
+             for p in FIXTURES.glob("*.md")]
+    texts += [VALID, "a: &x [1, 2]\nb: *x\nc: 'quoted'\nd: |\n  block\ne: >-\n  folded\n"]
+    for text in texts:
+        assert shape(_compose(text)) == shape(yaml.compose(text, Loader=yaml.SafeLoader))

@@ -110,3 +110,37 @@ def test_another_whoosh_version_fails_loudly():
     whoosh_internals.check_version(whoosh.__version__)  # the installed one is fine
     with pytest.raises(whoosh_internals.WhooshVersionError, match="requirements.lock"):
         whoosh_internals.check_version((2, 8, 0))
+
+
+def test_fast_writer_writes_the_segment_whooshs_writer_writes(tmp_path):
+    """whoosh_internals.writer reads field lengths from tables while it writes postings; the
+    segment must be the one Whoosh's own writer makes: same postings, weights and lengths."""
+    from kb.schema import make_schema
+
+    texts = [" ".join(WORDS[(n + k) % 5] for k in range(n % 7 + 1)) * (n % 3 + 1)
+             for n in range(300)]  # lengths up to 21 words, varied per field
+    readers = []
+    for name, make in (("whoosh", lambda ix: ix.writer()),
+                       ("ours", lambda ix: whoosh_internals.writer(ix))):
+        (tmp_path / name).mkdir()
+        ix = whoosh_internals.create_index(tmp_path / name, make_schema())
+        writer = make(ix)
+        for n, text in enumerate(texts):
+            writer.add_document(slug=f"e{n}", title=text[:20], body=text, pairs=text)
+        writer.commit()
+        readers.append(ix.reader())
+    theirs, ours = readers
+    for field in ("title", "body", "pairs"):
+        assert list(ours.lexicon(field)) == list(theirs.lexicon(field))
+        for term in ours.lexicon(field):
+            assert whoosh_internals.read_postings(ours, field, term) == \
+                whoosh_internals.read_postings(theirs, field, term), (field, term)
+            mine, whooshs = ours.term_info(field, term), theirs.term_info(field, term)
+            assert (mine.min_length(), mine.max_length(), mine.max_weight()) == \
+                (whooshs.min_length(), whooshs.max_length(), whooshs.max_weight())
+            assert list(ours.postings(field, term).items_as("weight")) == \
+                list(theirs.postings(field, term).items_as("weight"))
+        assert whoosh_internals.read_lengths(ours, field) == \
+            whoosh_internals.read_lengths(theirs, field)
+        assert [ours.max_field_length(field), ours.min_field_length(field)] == \
+            [theirs.max_field_length(field), theirs.min_field_length(field)]
