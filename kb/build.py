@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb import whoosh_internals
+from kb import history, whoosh_internals
 from kb import workers as reading
 from kb.entry import Address, Problem
 from kb.generations import (
@@ -222,6 +222,7 @@ def _write(plan: Plan, gen: Path, prepared: list[Prepared], segments: list[str] 
     for name in ("taxonomy.yaml", "synonyms.yaml"):
         if (plan.entries_dir / name).exists():
             shutil.copyfile(plan.entries_dir / name, gen / name)
+    history.record_history(plan.entries_dir, gen, list(addresses), plan.previous)
     return meta, merge
 
 
@@ -302,7 +303,8 @@ def _drop_empty(writer, segments):
 def _update_generation(previous: Path, gen: Path, removed: list[str], docs: list[dict]) -> list:
     """Start `gen` as hard links to `previous`, then delete and add documents as one new
     segment, merging nothing. Returns the generation's segments."""
-    link_files(previous, gen, skip=(META, FILES, RECORDS, DELTA, "MAIN_WRITELOCK"))
+    link_files(previous, gen, skip=(META, FILES, RECORDS, DELTA, history.HISTORY, history.PACK,
+                                    "MAIN_WRITELOCK"))
     ix = whoosh_internals.open_index(gen)
     writer = whoosh_internals.writer(ix, limitmb=64)
     for slug in removed:

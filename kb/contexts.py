@@ -12,7 +12,7 @@ from kb.library import Library, Results
 from kb.publishing import PLACEHOLDER, new_entry_text
 from kb.query import Query, query_from_params
 from kb.taxonomy import FACETS, FIELD
-from kb.urls import entry_url, search_url, term_page_url
+from kb.urls import entry_url, revision_url, search_url, term_page_url
 
 FEED_SIZE = 20
 TERM_PAGE_SIZE = 50
@@ -215,6 +215,12 @@ def entry(library: Library, site: Site, slug: str, suffix: str = "") -> dict | R
                        + f"Compact Practice, published {published:%-d %B %Y}. {ctx['url']} "
                        + f"(accessed {site.today:%-d %B %Y}).")
     ctx["related"] = [card(r, site.base) for r in library.related(slug)]
+    revs = library.revisions(record["slug"]) or []
+    ctx["updates"] = len(revs) - 1 if revs else None  # the first revision published it
+    ctx["history_url"] = entry_url(record["slug"]) + "/history" if revs else None
+    ctx["version_url"] = site.base + revision_url(record["slug"], revs[0]["commit"]) \
+        if revs and library.revision_text(record["slug"], revs[0]["commit"]) == \
+        record["source"] else None  # the text served is the newest committed version
     path = library.entries_path() + ctx["path"]
     ctx["edit_url"] = site.edit_url.replace("{path}", quote(path)) if site.edit_url else None
     return ctx

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb import history
 from kb.facets import FacetValue, bitset, count_facets, coverage, related
 from kb.generations import CURRENT
 from kb.query import Query
@@ -206,6 +207,23 @@ class Library:
         if slug not in snap.docnum:
             return None
         return json.loads(snap.stored(snap.docnum[slug])["data"])
+
+    def revisions(self, slug: str) -> list[dict] | None:
+        """The entry's revisions in Git, newest first ({commit, date, subject, path}); None
+        when the index records no history (the entries were not in a Git work tree)."""
+        snap = self.snapshot()
+        rec = snap.records.get(slug)
+        if rec is None or snap.history is None:
+            return None
+        return [{k: r[k] for k in ("commit", "date", "subject", "path")}
+                for r in snap.history["entries"].get(rec["path"], [])]
+
+    def revision_text(self, slug: str, commit: str) -> str:
+        """The entry's file as it was at one of its revisions (a full commit id)."""
+        snap = self.snapshot()
+        revs = snap.history["entries"][snap.records[slug]["path"]]
+        blob = next(r["blob"] for r in revs if r["commit"] == commit)
+        return history.read_text(snap.generation, snap.history["pack"][blob])
 
     def coverage(self) -> dict[str, dict[str, int]]:
         """principle -> sector -> number of entries tagged with both."""

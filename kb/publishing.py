@@ -47,7 +47,7 @@ NEW_ENTRY_SOURCES = f"""sources:
 """
 
 
-def _git(cwd: Path, *args: str, stdin: str | None = None) -> str:
+def git(cwd: Path, *args: str, stdin: str | None = None) -> str:
     out = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, text=True,
                          timeout=120, input=stdin)
     if out.returncode != 0:
@@ -65,15 +65,15 @@ class Published:
 def files_at(entries_dir: Path, ref: str) -> tuple[list[Published], str | None]:
     """Every entry file under the entries folder at git `ref`, read in one git process, and
     the text of taxonomy.yaml there (or None)."""
-    prefix = _git(entries_dir, "rev-parse", "--show-prefix").strip()  # e.g. "entries/"
-    listing = _git(entries_dir, "ls-tree", "-r", "--full-tree", ref, "--", prefix or ".")
+    prefix = git(entries_dir, "rev-parse", "--show-prefix").strip()  # e.g. "entries/"
+    listing = git(entries_dir, "ls-tree", "-r", "--full-tree", ref, "--", prefix or ".")
     blobs = []
     for row in filter(None, listing.split("\n")):
         meta, name = row.split("\t", 1)
         rel = name[len(prefix):] if name.startswith(prefix) else name
         if meta.split()[1] == "blob" and (_is_entry(rel) or rel == "taxonomy.yaml"):
             blobs.append((meta.split()[2], rel))
-    texts = _cat_files([sha for sha, _ in blobs], entries_dir)
+    texts = cat_files([sha for sha, _ in blobs], entries_dir)
     files = [Published(rel, t) for (_, rel), t in zip(blobs, texts, strict=True)
              if rel != "taxonomy.yaml"]
     taxonomy = next((t for (_, rel), t in zip(blobs, texts, strict=True)
@@ -86,7 +86,7 @@ def _is_entry(rel: str) -> bool:
     return rel.endswith(".md") and not name.startswith(".") and name.lower() not in NOT_ENTRIES
 
 
-def _cat_files(shas: list[str], cwd: Path) -> list[str]:
+def cat_files(shas: list[str], cwd: Path) -> list[str]:
     """The texts of git blobs, in order, read by one `git cat-file --batch`."""
     if not shas:
         return []

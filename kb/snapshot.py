@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 
-from kb import whoosh_internals
+from kb import history, whoosh_internals
 from kb.analysis import index_term
 from kb.facets import bitset
 from kb.generations import apply_delta, paused_gc, read_base_records, read_delta, read_meta
@@ -86,6 +87,12 @@ class Snapshot:
         caches here without touching Whoosh.)"""
         with self._whoosh_lock:
             yield self._searcher
+
+    @cached_property
+    def history(self) -> dict | None:
+        """The generation's recorded history of the entries (see kb.history), or None when
+        the entries were not in Git. Read at first use: most pages never need it."""
+        return history.read_index(self.generation)
 
     def stored(self, docnum: int) -> dict:
         with self.whoosh() as searcher:

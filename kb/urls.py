@@ -35,3 +35,9 @@ def term_page_url(facet: str, slug: str) -> str:
 def term_url(facet: str, slug: str) -> str:
     """The search for every entry tagged with a term."""
     return search_url(Query(filters={facet: (slug,)}))
+
+
+def revision_url(slug: str, commit: str) -> str:
+    """An entry as it was at a commit: the permanent link to the version a reader cited
+    (twelve characters of the commit id stay unique for years of commits)."""
+    return f"/entries/{slug}/at/{commit[:12]}"

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 
 import bottle
 
-from kb import contexts
+from kb import changes, contexts
 from kb.contexts import PageError, Redirect, Site
 from kb.formats import atom_feed, results_csv, to_json
 from kb.library import IndexMissing, Library
@@ -187,6 +187,14 @@ def add_routes(app, library: Library, page, answer, site) -> None:
         "entry.tpl", contexts.entry(library, site(), slug)))
     route(f"/entries/<slug:{SLUG}>.json", lambda slug: answer(
         "entry.tpl", contexts.entry(library, site(), slug, ".json")))
+    for suffix in ("", ".json"):
+        route(f"/entries/<slug:{SLUG}>/history{suffix}", lambda slug, s=suffix: answer(
+            "history.tpl", changes.history(library, site(), slug, s)))
+        route(f"/entries/<slug:{SLUG}>/at/<rev:re:[0-9a-fA-F]{{7,40}}>{suffix}",
+              lambda slug, rev, s=suffix: answer(
+                  "revision.tpl", changes.revision(library, site(), slug, rev, s)))
+        route(f"/entries/<slug:{SLUG}>/diff{suffix}", lambda slug, s=suffix: answer(
+            "diff.tpl", changes.diff(library, site(), slug, request_params(), s)))
     route(f"/<field:re:{FACET_PATHS}>/<slug:{SLUG}>", lambda field, slug: answer(
         "term.tpl", contexts.term(library, site(), FACET_OF[field], slug)))
     route(f"/<field:re:{FACET_PATHS}>/<slug:{SLUG}>.json", lambda field, slug: answer(

@@ -21,7 +21,11 @@
   <dt>Published</dt>
   <dd><time datetime="{{ctx['published']}}">{{human_date(ctx['published'])}}</time></dd>
   <dt>Last updated</dt>
-  <dd><time datetime="{{ctx['updated'] or ctx['published']}}">{{human_date(ctx['updated'] or ctx['published'])}}</time></dd>
+  <dd><time datetime="{{ctx['updated'] or ctx['published']}}">{{human_date(ctx['updated'] or ctx['published'])}}</time>
+% if ctx.get('history_url') and ctx['updates']:
+    (updated {{ctx['updates']}} time{{'' if ctx['updates'] == 1 else 's'}}; <a href="{{ctx['history_url']}}">see all updates</a>)
+% end
+  </dd>
 % if ctx['review_by']:
   <dt>Next review</dt>
   <dd><time datetime="{{ctx['review_by']}}">{{human_date(ctx['review_by'])}}</time></dd>
@@ -57,6 +61,9 @@
     <li><a href="{{ctx['url']}}#{{h['id']}}">{{h['text']}}</a> <span class="print-url">({{ctx['url']}}#{{h['id']}})</span></li>
 %   end
   </ul>
+% end
+% if ctx.get('version_url'):
+  <p>Link to this version (it will always show the text as it is now): <a href="{{ctx['version_url']}}">{{ctx['version_url']}}</a></p>
 % end
   <p>Citation:</p>
   <p class="citation">{{ctx['citation']}}</p>

@@ -1,0 +1,135 @@
+"""The pages about an entry's history, as contexts (see kb.contexts): the list of its
+revisions, the entry as it was at one of them, and what changed between two."""
+
+from __future__ import annotations
+
+import difflib
+
+import yaml
+
+from kb.contexts import PageError, Redirect, Site, human_date
+from kb.entry import Problems
+from kb.front_matter import split_front_matter
+from kb.library import Library
+from kb.render import render_markdown
+from kb.urls import entry_url, revision_url
+
+CONTEXT_LINES = 3  # unchanged lines shown around each change
+
+
+def _entry(library: Library, slug: str, tail: str) -> tuple[dict, list[dict]] | Redirect:
+    """(the entry's record, its revisions), a redirect from an old slug to the same page
+    of the new one, or a 404."""
+    record = library.entry(slug)
+    if record is None:
+        new = library.resolve_alias(slug)
+        if new:
+            return Redirect(entry_url(new) + tail)
+        raise PageError(404, "Entry not found",
+                        f"There is no entry at /entries/{slug}. Search for it instead.")
+    return record, library.revisions(slug) or []
+
+
+def _revision(r: dict, slug: str) -> dict:
+    url = revision_url(slug, r["commit"])
+    return {**r, "short": url.rsplit("/", 1)[1], "day": r["date"][:10],
+            "when": human_date(r["date"][:10]), "url": url}
+
+
+def history(library: Library, site: Site, slug: str, suffix: str = "") -> dict | Redirect:
+    """The history page: every revision of the entry, newest first, each with its change
+    note and links to it and to what it changed."""
+    found = _entry(library, slug, "/history" + suffix)
+    if isinstance(found, Redirect):
+        return found
+    record, revs = found
+    out = [_revision(r, slug) for r in revs]
+    for newer, older in zip(out, out[1:], strict=False):
+        newer["changes_url"] = f"{entry_url(slug)}/diff?from={older['short']}&to={newer['short']}"
+    return {"slug": slug, "title": record["title"], "url": site.base + entry_url(slug),
+            "recorded": library.revisions(slug) is not None, "revisions": out}
+
+
+def find(revs: list[dict], rev: str, slug: str) -> dict:
+    """The revision a commit id (or its first 7 or more characters) names, or a 404."""
+    if len(rev) >= 7:
+        for r in revs:
+            if r["commit"].startswith(rev.lower()):
+                return r
+    raise PageError(404, "Version not found",
+                    f"/entries/{slug} has no recorded version '{rev}'. See its history at "
+                    f"/entries/{slug}/history.")
+
+
+def revision(library: Library, site: Site, slug: str, rev: str,
+             suffix: str = "") -> dict | Redirect:
+    """The entry as it was at one revision, marked as such, with the way to the current one."""
+    found = _entry(library, slug, f"/at/{rev}{suffix}")
+    if isinstance(found, Redirect):
+        return found
+    record, revs = found
+    r = _revision(find(revs, rev, slug), slug)
+    text = library.revision_text(slug, r["commit"])
+    meta, body = _parts(text)
+    rendered = render_markdown(body)
+    newest = revs[0]["commit"] == r["commit"]
+    return {"slug": slug, "revision": r, "newest": newest, "source": text,
+            "title": str(meta.get("title") or record["title"]),
+            "summary": str(meta.get("summary") or ""), "html": rendered.html,
+            "current_url": site.base + entry_url(slug),
+            "changes_url": None if newest else
+            f"{entry_url(slug)}/diff?from={r['short']}&to={_revision(revs[0], slug)['short']}",
+            "permanent_url": site.base + r["url"]}
+
+
+def _parts(text: str) -> tuple[dict, str]:
+    """An old revision's front matter (as far as it reads) and body."""
+    parts = split_front_matter(text, Problems(""))
+    if parts is None:
+        return {}, text
+    try:
+        meta = yaml.safe_load(parts[0])
+    except yaml.YAMLError:
+        meta = None
+    return (meta if isinstance(meta, dict) else {}), parts[1]
+
+
+def diff(library: Library, site: Site, slug: str, params: list[tuple[str, str]],
+         suffix: str = "") -> dict | Redirect:
+    """What changed in the entry's file between two revisions (`from`, `to`; by default the
+    newest and the one before it), line by line, with a few unchanged lines around each
+    change."""
+    query = "&".join(f"{k}={v}" for k, v in params if k in ("from", "to"))
+    found = _entry(library, slug, f"/diff{suffix}" + (f"?{query}" if query else ""))
+    if isinstance(found, Redirect):
+        return found
+    _, revs = found
+    if not revs:
+        raise PageError(404, "No recorded versions",
+                        f"/entries/{slug} has no recorded history to compare.")
+    given = dict(params)
+    new = find(revs, given["to"], slug) if given.get("to") else revs[0]
+    older = revs[revs.index(new) + 1:]
+    old = find(revs, given["from"], slug) if given.get("from") else (older[0] if older
+                                                                      else None)
+    before = library.revision_text(slug, old["commit"]).splitlines() if old else []
+    after = library.revision_text(slug, new["commit"]).splitlines()
+    return {"slug": slug, "url": site.base + entry_url(slug),
+            "from": _revision(old, slug) if old else None, "to": _revision(new, slug),
+            "hunks": hunks(before, after)}
+
+
+def hunks(before: list[str], after: list[str]) -> list[list[dict]]:
+    """The changed stretches of two texts, each a list of {kind: same|removed|added, text}."""
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    out = []
+    for group in matcher.get_grouped_opcodes(CONTEXT_LINES):
+        lines = []
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                lines += [{"kind": "same", "text": t} for t in before[i1:i2]]
+                continue
+            lines += [{"kind": "removed", "text": t} for t in before[i1:i2]]
+            lines += [{"kind": "added", "text": t} for t in after[j1:j2]]
+        out.append(lines)
+    return out

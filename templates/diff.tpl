@@ -1,0 +1,25 @@
+% rebase('base.tpl', title='What changed')
+<h1>What changed in <a href="{{entry_url(ctx['slug'])}}">this example</a></h1>
+% if ctx['from']:
+<p class="lead">From <a href="{{ctx['from']['url']}}">version {{ctx['from']['short']}}</a> (<time datetime="{{ctx['from']['date']}}">{{ctx['from']['when']}}</time>) to <a href="{{ctx['to']['url']}}">version {{ctx['to']['short']}}</a> (<time datetime="{{ctx['to']['date']}}">{{ctx['to']['when']}}</time>: {{ctx['to']['subject']}}).</p>
+% else:
+<p class="lead">Version {{ctx['to']['short']}} (<time datetime="{{ctx['to']['date']}}">{{ctx['to']['when']}}</time>) is the first: every line was added.</p>
+% end
+% if not ctx['hunks']:
+<p>The two versions are the same.</p>
+% end
+% for n, hunk in enumerate(ctx['hunks'], 1):
+<h2 class="visually-hidden">Change {{n}}</h2>
+<ul class="diff">
+%   for line in hunk:
+%     if line['kind'] == 'added':
+  <li class="added"><ins><span class="visually-hidden">Added: </span>{{line['text']}}</ins></li>
+%     elif line['kind'] == 'removed':
+  <li class="removed"><del><span class="visually-hidden">Removed: </span>{{line['text']}}</del></li>
+%     else:
+  <li class="same">{{line['text']}}</li>
+%     end
+%   end
+</ul>
+% end
+<p><a href="{{entry_url(ctx['slug'])}}/history">All versions</a> · <a href="{{entry_url(ctx['slug'])}}">The current version</a></p>

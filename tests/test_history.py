@@ -1,0 +1,130 @@
+"""An entry's history from Git: the history page, each version at its permanent address, what
+changed between two, their .json twins, renames followed, and no history outside Git."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from kb.build import build
+from kb.generations import current_generation
+from kb.history import HISTORY, PACK
+from kb.web import create_app
+from tests.conftest import VALID, WsgiClient, write_entry
+from tests.htmlcheck import Page
+
+BODY = "## What they did\n\nThe council gave {} notice.\n\n## Learning points\n\n- A lesson.\n"
+
+
+def git(cwd, *args, day: int = 1):
+    stamp = f"2024-03-{day:02d}T10:00:00+00:00"
+    subprocess.run(["git", "-C", str(cwd), *args], check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+                        "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
+                        "PATH": "/usr/bin:/bin"})
+
+
+def commit(entries_dir, message: str, day: int) -> str:
+    git(entries_dir.parent, "add", "-A", day=day)
+    git(entries_dir.parent, "commit", "-qm", message, day=day)
+    out = subprocess.run(["git", "-C", str(entries_dir), "rev-parse", "HEAD"],
+                         capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+@pytest.fixture
+def edited(entries_dir, tmp_path):
+    """An entry published, corrected, then renamed (with an alias), each in its own commit;
+    the index built after each. Returns (client, the three commit ids, the index folder)."""
+    write_entry(entries_dir, "old-name", VALID, BODY.format("three months'"))
+    git(entries_dir.parent, "init", "-q", "-b", "main")
+    index = tmp_path / "ix"
+    commits = [commit(entries_dir, "Publish the Derby example", 1)]
+    build(entries_dir, index)
+    write_entry(entries_dir, "old-name", VALID, BODY.format("six months'"))
+    commits.append(commit(entries_dir, "Correct the notice period", 2))
+    build(entries_dir, index)
+    os.rename(entries_dir / "old-name.md", entries_dir / "new-name.md")
+    write_entry(entries_dir, "new-name", VALID + "aliases: [old-name]",
+                BODY.format("six months'"))
+    commits.append(commit(entries_dir, "Rename the example", 3))
+    build(entries_dir, index)
+    return WsgiClient(create_app(index)), commits, index
+
+
+def test_history_lists_every_change_with_its_date_and_note(edited):
+    client, commits, _ = edited
+    page = client.get("/entries/new-name/history")
+    assert page.status == 200 and Page(page.body).problems() == []
+    text = Page(page.body).text
+    for note in ("Publish the Derby example", "Correct the notice period", "Rename the example"):
+        assert note in text
+    assert "1 March 2024" in text and "3 March 2024" in text
+    data = client.get("/entries/new-name/history.json").json()
+    assert [r["commit"] for r in data["revisions"]] == commits[::-1]
+    assert [r["subject"] for r in data["revisions"]][-1] == "Publish the Derby example"
+    entry = client.get("/entries/new-name")
+    assert "updated 2 times" in Page(entry.body).text
+    assert 'href="/entries/new-name/history"' in entry.body
+    assert f"/entries/new-name/at/{commits[2][:12]}" in entry.body  # link to this version
+
+
+def test_an_older_version_shows_its_own_text_and_says_it_is_not_current(edited):
+    client, commits, _ = edited
+    old = client.get(f"/entries/new-name/at/{commits[0][:12]}")
+    assert old.status == 200 and Page(old.body).problems() == []
+    text = Page(old.body).text
+    assert "three months' notice" in text and "six months'" not in text
+    assert "older version" in text and "not the current version" in text
+    assert 'href="https://127.0.0.1/entries/new-name"' in old.body or \
+        'href="http://127.0.0.1/entries/new-name"' in old.body
+    data = client.get(f"/entries/new-name/at/{commits[0][:7]}.json").json()
+    assert data["revision"]["commit"] == commits[0] and "three months'" in data["source"]
+    assert data["newest"] is False
+
+
+def test_the_diff_shows_what_changed(edited):
+    client, commits, _ = edited
+    page = client.get(f"/entries/new-name/diff?from={commits[0][:12]}&to={commits[1][:12]}")
+    assert page.status == 200 and Page(page.body).problems() == []
+    assert "<del><span class=\"visually-hidden\">Removed: </span>The council gave three " \
+           "months&#039; notice.</del>" in page.body
+    assert "six months&#039; notice.</ins>" in page.body
+    data = client.get(f"/entries/new-name/diff.json?from={commits[0][:12]}").json()
+    kinds = {line["kind"] for hunk in data["hunks"] for line in hunk}
+    assert kinds == {"same", "removed", "added"}
+    assert data["to"]["commit"] == commits[2]  # "to" defaults to the newest
+
+
+def test_old_addresses_keep_working_after_a_rename_and_later_edits(edited):
+    client, commits, _ = edited
+    moved = client.get(f"/entries/old-name/at/{commits[0][:12]}")
+    assert moved.status == 301
+    assert moved.headers["location"].endswith(f"/entries/new-name/at/{commits[0][:12]}")
+    assert client.get("/entries/old-name/history").status == 301
+    assert client.get(f"/entries/new-name/at/{'0' * 12}").status == 404
+    assert client.get("/entries/new-name/diff?from=zzzzzzz").status == 404
+
+
+def test_a_build_at_the_same_commit_reuses_the_recorded_history(edited, entries_dir):
+    _, _, index = edited
+    before = current_generation(index)
+    write_entry(entries_dir, "another", VALID)  # a change that is not committed
+    build(entries_dir, index)
+    after = current_generation(index)
+    assert after != before
+    for name in (HISTORY, PACK):
+        assert os.stat(after / name).st_ino == os.stat(before / name).st_ino
+
+
+def test_no_history_outside_git(entries_dir, tmp_path):
+    write_entry(entries_dir, "plain", VALID)
+    build(entries_dir, tmp_path / "ix")
+    client = WsgiClient(create_app(tmp_path / "ix"))
+    assert "see all updates" not in client.get("/entries/plain").body
+    page = client.get("/entries/plain/history")
+    assert page.status == 200 and "No history is recorded" in Page(page.body).text
+    assert client.get("/entries/plain/history.json").json()["recorded"] is False
