@@ -345,6 +345,39 @@ def export(index_dir: Path, fmt: str, base_url: str) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
 
 
+@main.command("links")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--base", default="", envvar="KB_BASE_URL", metavar="URL",
+              help="The site's address, e.g. https://practice.example.org (env KB_BASE_URL): "
+                   "links to it are checked, as are links starting with /.")
+@INDEX
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Lines and a summary, or one JSON document.")
+def links_cmd(files: tuple[Path, ...], base: str, index_dir: Path, fmt: str) -> None:
+    """Check the links guidance documents make to the site, against the built index.
+
+    Reads Markdown, HTML, plain text, Word (.docx) and PDF files. Prints `file:line: error:
+    message` for each link to a missing entry, heading, term page or filter value, a bad date
+    or an unknown address (a Word paragraph's number, or `page N` of a PDF, for the line),
+    and a warning with the address to use for each old address that now redirects; then a
+    summary. Exits 1 when a link is broken, 0 otherwise.
+    """
+    from kb.documents import DocumentError, UnsupportedFormat, read_links
+    from kb.library import IndexMissing, Library
+    from kb.links import BadBase, check_documents, format_findings
+
+    try:
+        documents = {path: read_links(path) for path in files}
+        findings, summary = check_documents(Library(index_dir), documents, base)
+    except (UnsupportedFormat, BadBase) as exc:
+        raise click.UsageError(str(exc)) from None
+    except (DocumentError, IndexMissing) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(format_findings(findings, summary, fmt))
+    sys.exit(1 if summary["broken"] else 0)
+
+
 @main.group()
 def report() -> None:
     """Reports for editors."""

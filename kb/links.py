@@ -1,0 +1,264 @@
+"""Checking the links guidance documents make to the site, against the built index: every
+address the site serves (kb/web.py's routes), its entries and their old addresses (aliases),
+their headings' ids, the vocabulary terms' pages, and searches with their filters and dates
+read as the search page reads them (kb.query). A broken link is an error; an old address that
+now redirects is a warning naming the address to use instead."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from kb.documents import Link
+from kb.entry import near_miss
+from kb.library import Library
+from kb.query import QueryError, query_from_params
+from kb.taxonomy import FACET_OF, FACETS, FIELD
+from kb.urls import entry_url, search_url, term_page_url
+from kb.web import MAX_PARAMS, MAX_QUERY_STRING, STATIC
+
+SLUG = "[a-z0-9-]+"
+FIELDS = "|".join(FIELD.values())
+ENTRY = re.compile(rf"/entries/(?P<slug>{SLUG})(?P<tail>\.json|\.md|/history(?:\.json)?|"
+                   r"/diff(?:\.json)?|/at/[0-9a-fA-F]{7,40}(?:\.json)?)?")
+TERM = re.compile(rf"/(?P<field>{FIELDS})/(?P<slug>{SLUG})(?P<tail>\.json)?")
+SEARCH = re.compile(r"/search(?:\.json|\.atom|\.csv)?")
+PAGES = re.compile(rf"/|/index\.json|/feed\.atom|/healthz|/(?:{FIELDS}|coverage|about)(?:\.json)?")
+SEARCH_PARAMETERS = ("q", *FACETS, "from", "to", "sort", "page")
+SITE_PAGES = ("/, /search?q=..., /entries/<slug>, " + ", ".join(
+    f"/{field}/<slug>" for field in FIELD.values()) + ", /coverage, /about, /feed.atom")
+
+
+class BadBase(ValueError):
+    """A --base (KB_BASE_URL) that is not a site's address."""
+
+
+class Broken(Exception):
+    """A link to nothing: the message says what is wrong and what to write instead."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem with one link of one document."""
+    path: str
+    link: Link
+    severity: str  # "error" (a broken link) or "warning" (an old address that redirects)
+    message: str
+    update_to: str | None = None  # the address to write instead, for a redirect
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.link.where}: {self.severity}: {self.message}"
+
+
+def parse_base(base: str) -> tuple[str, str]:
+    """(host, path prefix) of the site's public address; ('', '') when none is given."""
+    if not base.strip():
+        return "", ""
+    parts = urlsplit(base.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or \
+            parts.fragment:
+        raise BadBase(f"'{base}' is not a site's address: give it as https://host, with a "
+                      "path after the host if the site is served below one")
+    return parts.netloc.lower(), parts.path.rstrip("/")
+
+
+def site_address(url: str, host: str, prefix: str) -> tuple[str, str, str] | None:
+    """(path, query, fragment) on the site of a link, or None when it points elsewhere. Links
+    starting with / are the site's own; full addresses are when they are below the base."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # e.g. a malformed IPv6 host: not an address on this site
+        return None
+    if parts.scheme or parts.netloc:
+        if parts.scheme not in ("", "http", "https") or not host or \
+                parts.netloc.lower() != host:
+            return None
+        path = parts.path
+        if path != prefix and not path.startswith(prefix + "/"):
+            return None
+    elif parts.path.startswith("/"):
+        path = parts.path
+    else:
+        return None  # relative to the document, an anchor in it, mailto:...: not the site's
+    if prefix and (path == prefix or path.startswith(prefix + "/")):
+        path = path[len(prefix):]
+    return path or "/", parts.query, parts.fragment
+
+
+def resolve(library: Library, path: str, query: str) -> str:
+    """Where the site answers an address (path?query) with a page: the address itself, or
+    the one it redirects to. Raises Broken when the site has no page there."""
+    if len(path) > 1 and path.endswith("/") and not path.startswith("/static/"):
+        return resolve(library, "/" + path.strip("/"), query)  # the site drops the slash
+    here = path + (f"?{query}" if query else "")
+    if match := ENTRY.fullmatch(path):
+        return entry_page(library, match["slug"], match["tail"] or "") + \
+            (f"?{query}" if query else "")
+    if match := TERM.fullmatch(path):
+        return term_page(library, FACET_OF[match["field"]], match["slug"],
+                         match["tail"] or "") + (f"?{query}" if query else "")
+    if SEARCH.fullmatch(path):
+        return search_page(library, path, query, here)
+    if PAGES.fullmatch(path) or path.startswith("/static/") and static_file(path[8:]):
+        return here
+    raise Broken(f"there is no page at {path} on the site: "
+                 + (_instead(library, path, query) or f"its pages are {SITE_PAGES}"))
+
+
+def _instead(library: Library, path: str, query: str) -> str:
+    """'did you mean /entries/x?' when a misspelt first part is all that is wrong."""
+    first, _, rest = path.strip("/").partition("/")
+    known = ["entries", "search", *FIELD.values(), "coverage", "about"]
+    for guess in difflib.get_close_matches(first, known, n=1, cutoff=0.6):
+        if guess == first:  # the first part is right: something after it is not
+            return ""
+        try:
+            return f"did you mean {resolve(library, f'/{guess}/{rest}'.rstrip('/'), query)}?"
+        except Broken:
+            return ""
+    return ""
+
+
+def entry_page(library: Library, slug: str, tail: str) -> str:
+    snap = library.snapshot()
+    if slug in snap.records:
+        return entry_url(slug) + tail
+    if slug in snap.alias:
+        return entry_url(snap.alias[slug]) + tail
+    guess = difflib.get_close_matches(slug, [*snap.records, *snap.alias], n=1, cutoff=0.6)
+    raise Broken(f"there is no entry at /entries/{slug}: " + (
+        f"did you mean {entry_url(snap.alias.get(guess[0], guess[0]))}?" if guess else
+        "find the entry on the site and link to the address its page shows"))
+
+
+def term_page(library: Library, facet: str, slug: str, tail: str) -> str:
+    vocabulary = library.taxonomy[facet]
+    canonical = vocabulary.resolve(slug)
+    if canonical is None:
+        raise Broken(f"there is no {facet} '{slug}' (/{FIELD[facet]}/{slug})"
+                     f"{near_miss(slug, vocabulary.terms)}; the {FIELD[facet]} are: "
+                     f"{', '.join(vocabulary.terms)}")
+    return term_page_url(facet, canonical) + tail
+
+
+def search_page(library: Library, path: str, query: str, here: str) -> str:
+    """As the search page reads its parameters (kb.web and kb.contexts.search): too long,
+    too many, an unknown filter value or a bad date is an error page; an old (aliased) value
+    or a search written another way redirects to the canonical address. A parameter the
+    search does not know is ignored by the site, so a filter misspelt is silently lost: an
+    error here."""
+    if len(query) > MAX_QUERY_STRING:
+        raise Broken(f"the search address is {len(query)} characters long; the site's limit is "
+                     f"{MAX_QUERY_STRING}: remove some filters")
+    try:
+        params = parse_qsl(query, keep_blank_values=True, errors="replace",
+                           max_num_fields=MAX_PARAMS)
+    except ValueError:
+        raise Broken(f"the search has more than {MAX_PARAMS} parameters: remove some "
+                     "filters") from None
+    for name in dict.fromkeys(k for k, _ in params if k not in SEARCH_PARAMETERS):
+        raise Broken(f"unknown search parameter '{name}'{near_miss(name, SEARCH_PARAMETERS)}"
+                     f" in {here}: the site ignores it; the parameters are "
+                     f"{', '.join(SEARCH_PARAMETERS)}")
+    try:
+        parsed, canonical = query_from_params(lambda name: [v for k, v in params if k == name],
+                                              library.taxonomy)
+    except QueryError as exc:
+        raise Broken(f"{exc} (in {here})") from None
+    return here if canonical else search_url(parsed, path)
+
+
+def static_file(name: str) -> bool:
+    root = STATIC.resolve()
+    target = (root / unquote(name)).resolve()
+    return target.is_relative_to(root) and target.is_file()
+
+
+def heading_ids(library: Library, slug: str) -> list[str]:
+    """The ids an entry's page gives its headings: the body's (kb.render), and 'sources'
+    when it lists sources."""
+    record = library.entry(slug) or {}
+    ids = [h["id"] for h in record.get("headings", ())]
+    return ids + ["sources"] if record.get("sources") and "sources" not in ids else ids
+
+
+def check_anchor(library: Library, target: str, fragment: str) -> None:
+    """A #fragment of an entry's page must be one of its headings' ids (an empty one, or
+    #top, is the top of the page)."""
+    match = ENTRY.fullmatch(target)
+    anchor = unquote(fragment)
+    if not match or match["tail"] or anchor in ("", "top"):
+        return
+    ids = heading_ids(library, match["slug"])
+    if anchor not in ids:
+        raise Broken(f"no heading '{anchor}' in {target}{near_miss(anchor, ids)}; its "
+                     f"headings are: {', '.join(ids) or 'none'}")
+
+
+def check_link(library: Library, path: str, link: Link, site: tuple[str, str],
+               base: str) -> Finding | None:
+    """A link's problem, or None when it is good (or not a link to the site)."""
+    address = site_address(link.url, *site)
+    if address is None:
+        return None
+    where, query, fragment = address
+    here = unquote(where) + (f"?{query}" if query else "")
+    try:
+        target = resolve(library, unquote(where), query)
+    except Broken as exc:
+        return Finding(path, link, "error", str(exc))
+    try:
+        check_anchor(library, target, fragment)
+    except Broken as exc:
+        moved = f" ({here} now redirects there: update the link)" if target != here else ""
+        return Finding(path, link, "error", f"{exc}{moved}")
+    if target == here:
+        return None
+    tail = f"#{fragment}" if fragment else ""
+    full = (base.strip().rstrip("/") if urlsplit(link.url).netloc else site[1]) + target + tail
+    return Finding(path, link, "warning",
+                   f"{here}{tail} now redirects to {target}{tail}: update the link", full)
+
+
+def check_documents(library: Library, documents: dict[Path, list[Link]],
+                    base: str = "") -> tuple[list[Finding], dict]:
+    """The problems of every document's links to the site, and a summary: how many links
+    to the site were checked, how many are broken, how many redirect."""
+    site = parse_base(base)
+    findings, checked = [], 0
+    for document, found in documents.items():
+        for link in found:
+            checked += site_address(link.url, *site) is not None
+            finding = check_link(library, document.as_posix(), link, site, base)
+            if finding is not None:
+                findings.append(finding)
+    summary = {"files": len(documents), "links": checked,
+               "broken": sum(f.severity == "error" for f in findings),
+               "redirects": sum(f.severity == "warning" for f in findings),
+               "base": base.strip().rstrip("/") or None}
+    return findings, summary
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def format_findings(findings: list[Finding], summary: dict, fmt: str = "text") -> str:
+    """The problems, one a line (`file:line: severity: message`), then the summary; or all
+    of it as one JSON document."""
+    if fmt == "json":
+        return json.dumps({"problems": [
+            {"path": f.path, "line": f.link.line, "page": f.link.page, "link": f.link.url,
+             "severity": f.severity, "message": f.message, "update_to": f.update_to}
+            for f in findings], "summary": summary}, ensure_ascii=False, indent=2)
+    line = (f"{_plural(summary['links'], 'link')} to the site checked in "
+            f"{_plural(summary['files'], 'file')}: {summary['broken']} broken, "
+            f"{_plural(summary['redirects'], 'redirect')}")
+    if not summary["base"]:
+        line += (" (only links starting with / were checked: give the site's address with "
+                 "--base or KB_BASE_URL to check full addresses too)")
+    return "\n".join([*map(str, findings), line])

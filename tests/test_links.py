@@ -1,0 +1,313 @@
+"""kb links: the links guidance documents make to the site, checked against a real index of
+entries made here (one renamed, with an alias; a vocabulary term renamed too), in real
+Markdown, HTML, text, Word and PDF files; the command run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+
+from kb.build import build
+from kb.documents import read_links
+from kb.library import Library
+from kb.links import check_documents, heading_ids
+from kb.web import create_app
+from tests.conftest import FIXTURES, VALID, WsgiClient, write_entry
+from tests.htmlcheck import Page
+from tests.test_cli import kb
+
+BASE = "https://practice.example.org"
+BODY = ("## What they did\n\nSomething useful.\n\n## Outcomes\n\nBetter.\n\n"
+        "## Learning points\n\n- A lesson.\n\n## Contact\n\nThe council.\n")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """Entries and an index: `joint-framework` (once `old-framework`), `co-design`, and the
+    sector `health` (once `nhs-health`)."""
+    root = tmp_path_factory.mktemp("links")
+    entries = root / "entries"
+    entries.mkdir()
+    taxonomy = (FIXTURES / "taxonomy.yaml").read_text(encoding="utf-8")
+    health = "      aliases: []\n      words: [nhs, primary care"
+    assert health in taxonomy
+    (entries / "taxonomy.yaml").write_text(
+        taxonomy.replace(health, health.replace("[]", "[nhs-health]")), encoding="utf-8")
+    shutil.copy(FIXTURES / "synonyms.yaml", entries / "synonyms.yaml")
+    write_entry(entries, "joint-framework", VALID + "aliases: [old-framework]\n", BODY)
+    write_entry(entries, "co-design", VALID.replace("A valid entry", "Co-design"), BODY)
+    build(entries, root / "ix")
+    return root
+
+
+@pytest.fixture(scope="module")
+def library(site):
+    return Library(site / "ix")
+
+
+@pytest.fixture(scope="module")
+def client(site):
+    return WsgiClient(create_app(site / "ix", base_url=BASE))
+
+
+def links(site, *args, base=BASE):
+    return kb("links", "--index", str(site / "ix"), *(["--base", base] if base else []),
+              *map(str, args))
+
+
+GOOD = f"{BASE}/entries/co-design#learning-points"
+RENAMED = f"{BASE}/entries/old-framework"
+MISSING = f"{BASE}/entries/no-such-entry"
+BAD_ANCHOR = "/entries/joint-framework#learning-point"
+BAD_FILTER = f"{BASE}/search?q=grants&sector=helth&from=2008"
+
+MARKDOWN = f"""# Commissioning guidance
+
+See [a good example]({GOOD}).
+
+An entry that was renamed: [the framework]({RENAMED} "Joint framework").
+
+Gone: {MISSING}.
+
+A section: [learning points]({BAD_ANCHOR}).
+
+[search]: {BAD_FILTER}
+
+Elsewhere: <https://example.org/entries/whatever> and [a note](notes.md).
+"""
+
+HTML = f"""<!doctype html>
+<html><head><title>Guidance</title></head>
+<body>
+<p>See <a href="{GOOD}">a good example</a>.</p>
+<p>Renamed: <a href="{RENAMED}">the framework</a>.</p>
+<p>Gone: {MISSING}.</p>
+<ul>
+  <li><a href="{BAD_ANCHOR}">learning points</a></li>
+  <li><a href="{BAD_FILTER.replace("&", "&amp;")}">health grants</a></li>
+</ul>
+<p><a href="https://example.org/entries/x">elsewhere</a> <a href="#top">top</a></p>
+</body></html>
+"""
+
+
+def expected(name: str, lines: tuple[int, int, int, int]) -> list[str]:
+    return [
+        f"{name}:{lines[0]}: warning: /entries/old-framework now redirects to "
+        "/entries/joint-framework: update the link",
+        f"{name}:{lines[1]}: error: there is no entry at /entries/no-such-entry",
+        f"{name}:{lines[2]}: error: no heading 'learning-point' in /entries/joint-framework "
+        "(did you mean 'learning-points'?); its headings are: what-they-did, outcomes, "
+        "learning-points, contact, sources",
+        f"{name}:{lines[3]}: error: unknown sector 'helth' (did you mean 'health'?)",
+    ]
+
+
+@pytest.mark.parametrize("name, text, lines", [("guide.md", MARKDOWN, (5, 7, 9, 11)),
+                                                ("guide.html", HTML, (5, 6, 8, 9))])
+def test_a_guide_with_four_problems_reports_exactly_those(site, tmp_path, name, text, lines):
+    guide = tmp_path / name
+    guide.write_text(text, encoding="utf-8")
+    out = links(site, guide)
+    assert out.returncode == 1, out.stderr
+    *problems, summary = out.stdout.splitlines()
+    assert len(problems) == 4, out.stdout
+    for line, start in zip(problems, expected(guide.as_posix(), lines), strict=True):
+        assert line.startswith(start), (line, start)
+    assert summary == "5 links to the site checked in 1 file: 3 broken, 1 redirect"
+    assert out.stderr == ""
+
+
+def test_json_lists_the_problems_and_the_summary(site, tmp_path):
+    guide = tmp_path / "guide.md"
+    guide.write_text(MARKDOWN, encoding="utf-8")
+    data = json.loads(links(site, guide, "--format", "json").stdout)
+    assert data["summary"] == {"files": 1, "links": 5, "broken": 3, "redirects": 1,
+                               "base": BASE}
+    first = data["problems"][0]
+    assert first == {"path": guide.as_posix(), "line": 5, "page": None, "link": RENAMED,
+                     "severity": "warning", "message": first["message"],
+                     "update_to": f"{BASE}/entries/joint-framework"}
+    assert [(p["line"], p["severity"]) for p in data["problems"]] == [
+        (5, "warning"), (7, "error"), (9, "error"), (11, "error")]
+
+
+def test_only_redirects_exit_0_with_the_addresses_to_use(site, tmp_path):
+    guide = tmp_path / "guide.txt"
+    guide.write_text(f"Framework: {RENAMED}#outcomes\nHealth: {BASE}/sectors/nhs-health\n"
+                     f"Search: {BASE}/search?sector=nhs-health&sector=social-care\n",
+                     encoding="utf-8")
+    out = links(site, guide)
+    assert out.returncode == 0, out.stdout
+    assert out.stdout.splitlines() == [
+        f"{guide.as_posix()}:1: warning: /entries/old-framework#outcomes now redirects to "
+        "/entries/joint-framework#outcomes: update the link",
+        f"{guide.as_posix()}:2: warning: /sectors/nhs-health now redirects to /sectors/health: "
+        "update the link",
+        f"{guide.as_posix()}:3: warning: /search?sector=nhs-health&sector=social-care now "
+        "redirects to /search?sector=health&sector=social-care: update the link",
+        "3 links to the site checked in 1 file: 0 broken, 3 redirects"]
+
+
+def test_a_good_guide_exits_0(site, tmp_path):
+    guide = tmp_path / "guide.md"
+    guide.write_text(f"[ok]({GOOD}) and [search](/search?sector=health&from=2008-01-01)\n",
+                     encoding="utf-8")
+    out = kb("links", "--index", str(site / "ix"), str(guide),
+             env={**os.environ, "KB_BASE_URL": BASE + "/"})
+    assert (out.returncode, out.stdout) == (
+        0, "2 links to the site checked in 1 file: 0 broken, 0 redirects\n")
+
+
+def word_document(path, url: str, text: str) -> None:
+    """A .docx with a paragraph of text, then a paragraph holding a hyperlink to `url`."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    document.add_paragraph(text)
+    paragraph = document.add_paragraph("See ")
+    rel = document.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel)
+    run = OxmlElement("w:r")
+    label = OxmlElement("w:t")
+    label.text = "the framework"
+    run.append(label)
+    link.append(run)
+    paragraph._p.append(link)
+    document.save(str(path))
+
+
+def test_word_hyperlinks_and_text_addresses_by_paragraph(site, tmp_path):
+    guide = tmp_path / "guide.docx"
+    word_document(guide, f"{RENAMED}#contacts", f"Gone: {MISSING}")
+    assert [(link.line, link.url) for link in read_links(guide)] == [
+        (1, MISSING), (2, f"{RENAMED}#contacts")]
+    out = links(site, guide)
+    assert out.returncode == 1
+    assert out.stdout.splitlines()[0].startswith(
+        f"{guide.as_posix()}:1: error: there is no entry at /entries/no-such-entry")
+    assert out.stdout.splitlines()[1] == (
+        f"{guide.as_posix()}:2: error: no heading 'contacts' in /entries/joint-framework "
+        "(did you mean 'contact'?); its headings are: what-they-did, outcomes, "
+        "learning-points, contact, sources (/entries/old-framework now redirects there: "
+        "update the link)")
+
+
+def pdf_document(path, pages: dict[int, str]) -> None:
+    """A PDF of blank pages; on each page numbered in `pages`, a link annotation opening that
+    address (a /URI action)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    writer = PdfWriter()
+    for number in range(1, max(pages) + 1):
+        page = writer.add_blank_page(width=595, height=842)
+        if number in pages:
+            action = DictionaryObject({NameObject("/S"): NameObject("/URI"),
+                                       NameObject("/URI"): TextStringObject(pages[number])})
+            annotation = DictionaryObject({
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Link"),
+                NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (72, 700, 300, 720)]),
+                NameObject("/A"): action})
+            page[NameObject("/Annots")] = ArrayObject([writer._add_object(annotation)])
+    with open(path, "wb") as out:
+        writer.write(out)
+
+
+def test_pdf_link_annotations_by_page(site, tmp_path):
+    guide = tmp_path / "guide.pdf"
+    pdf_document(guide, {1: GOOD, 3: RENAMED, 4: f"{BASE}/search?principle=full-cost"})
+    out = links(site, guide)
+    assert out.returncode == 1
+    name = guide.as_posix()
+    assert out.stdout.splitlines()[:2] == [
+        f"{name}:page 3: warning: /entries/old-framework now redirects to "
+        "/entries/joint-framework: update the link",
+        f"{name}:page 4: error: unknown principle 'full-cost' (did you mean "
+        "'full-cost-recovery'?); known values: " + out.stdout.split("known values: ")[1]
+        .split("\n")[0]]
+    data = json.loads(links(site, guide, "--format", "json").stdout)
+    assert [(p["page"], p["line"]) for p in data["problems"]] == [(3, None), (4, None)]
+    assert data["summary"]["links"] == 3
+
+
+def test_a_missing_file_or_an_unknown_format_is_a_clear_error(site, tmp_path):
+    out = links(site, tmp_path / "nowhere.md")
+    assert out.returncode == 2 and "does not exist" in out.stderr
+    (tmp_path / "guide.odt").write_bytes(b"PK\x03\x04")
+    out = links(site, tmp_path / "guide.odt")
+    assert out.returncode == 2 and "cannot read '.odt' files" in out.stderr
+    (tmp_path / "broken.pdf").write_bytes(b"not a pdf")
+    out = links(site, tmp_path / "broken.pdf")
+    assert out.returncode == 1 and "not a readable PDF" in out.stderr
+    out = links(site, tmp_path / "guide.odt", base="practice.example.org")
+    assert out.returncode == 2
+    for each in (out, links(site, tmp_path / "broken.pdf")):
+        assert "Traceback" not in each.stderr and each.stdout == ""
+
+
+def test_without_a_base_only_site_relative_links_are_checked(site, tmp_path):
+    guide = tmp_path / "guide.md"
+    guide.write_text(MARKDOWN, encoding="utf-8")
+    out = links(site, guide, base="")
+    assert out.returncode == 1
+    assert [line.split(": ")[0] for line in out.stdout.splitlines()[:-1]] == [
+        f"{guide.as_posix()}:9"]
+    assert "1 link to the site checked" in out.stdout and "--base" in out.stdout
+
+
+# Each address, as a guidance document may write it, with what the real site answers.
+ADDRESSES = [
+    "/", "/index.json", "/search", "/search.json?q=grants", "/search.csv?sector=health",
+    "/search.atom?sector=nhs-health", "/search?q=a&q=b", "/search?sector=health&sector=health",
+    "/search?from=2009-02-30", "/search?from=2010&to=2009", "/search?sort=best",
+    "/search?page=0", "/search?stage=plan&region=london", "/search/?q=x",
+    "/entries/co-design", "/entries/co-design.json", "/entries/co-design.md",
+    "/entries/old-framework.json", "/entries/old-framework/", "/entries/Co-Design",
+    "/entries/co-design/extra", "/entry/co-design", "/sectors/health", "/sectors/nhs-health",
+    "/sectors/nhs-health.json", "/sectors/helth", "/sectors", "/regions.json", "/coverage",
+    "/about", "/about.json", "/feed.atom", "/healthz", "/static/site.css", "/static/none.css",
+    "/nowhere", "/coverage/", "/search?" + "&".join(["sector=health"] * 101),
+]
+
+
+@pytest.mark.parametrize("address", ADDRESSES)
+def test_what_the_check_says_is_what_the_site_answers(library, client, tmp_path, address):
+    """The checker's verdict on each address agrees with the real app: good is a page, a
+    warning is a redirect to the page at the address it names, an error is a 4xx page."""
+    guide = tmp_path / "guide.md"
+    guide.write_text(f"[here]({address})\n", encoding="utf-8")
+    findings, _ = check_documents(library, {guide: read_links(guide)}, BASE)
+    answer, redirected_to = client.get(address), None
+    while answer.status == 301:  # followed, as a browser does, to the page at the end
+        location = urlsplit(answer.headers["location"])
+        redirected_to = location.path + (f"?{location.query}" if location.query else "")
+        answer = client.get(redirected_to)
+    if answer.status == 200 and redirected_to is None:
+        assert findings == []
+    elif answer.status == 200:
+        assert [(f.severity, f.update_to) for f in findings] == [("warning", redirected_to)]
+    else:
+        assert 400 <= answer.status < 500 and [f.severity for f in findings] == ["error"]
+
+
+def test_the_anchors_accepted_are_headings_of_the_entry_page(library, client):
+    page = Page(client.get("/entries/joint-framework").body)
+    on_page = {attrs.get("id") for tag, attrs in page.elements if re.fullmatch(r"h[1-6]", tag)}
+    assert set(heading_ids(library, "joint-framework")) <= on_page
