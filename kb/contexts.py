@@ -5,6 +5,7 @@ twin both render), or a Redirect, or a PageError. Nothing here knows about HTTP.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -15,6 +16,7 @@ from kb.taxonomy import FACETS, FIELD
 from kb.urls import entry_url, revision_url, search_url, term_page_url
 
 FEED_SIZE = 20
+EMBED_SIZE = 5  # results an embedded search shows
 TERM_PAGE_SIZE = 50
 MAX_CSV_ROWS = 5000
 
@@ -81,7 +83,29 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
         return Redirect(search_url(query, path))
     if page_size:
         query = query.replace(page=1, page_size=page_size)
-    return results_context(library.search(query, snippets=snippets), site.base)
+    ctx = results_context(library.search(query, snippets=snippets), site.base)
+    ctx["embed_code"] = iframe(site.base + "/embed" + search_url(query.replace(page=1)),
+                               "Examples from Compact Practice", 480)
+    return ctx
+
+
+def iframe(src: str, title: str, height: int) -> str:
+    """The HTML another site pastes to show an embed (escaped where it is shown)."""
+    return (f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" width="100%" '
+            f'height="{height}" style="border:0" loading="lazy"></iframe>')
+
+
+def embed_search(library: Library, site: Site, params: list[tuple[str, str]]) -> dict | Redirect:
+    """A search as a compact list for another site to frame: its first results, how many
+    there are, and the way to all of them on this site."""
+    ctx = search(library, site, params, "/embed/search", snippets=False, page_size=EMBED_SIZE)
+    if isinstance(ctx, Redirect):
+        return ctx
+    query, _ = query_from_params(lambda name: [v for k, v in params if k == name],
+                                 library.taxonomy)
+    ctx["full_url"] = site.base + search_url(query)
+    ctx["home_url"] = site.base + "/"
+    return ctx
 
 
 def results_context(results: Results, base: str) -> dict:
@@ -190,21 +214,23 @@ def result_sentence(results: Results, labels: dict) -> str:
     return out
 
 
-def _record(library: Library, slug: str, suffix: str) -> dict | Redirect:
+def _record(library: Library, slug: str, suffix: str, prefix: str = "") -> dict | Redirect:
     record = library.entry(slug)
     if record is not None:
         return record
     new = library.resolve_alias(slug)
     if new:
-        return Redirect(entry_url(new) + suffix)
+        return Redirect(prefix + entry_url(new) + suffix)
     raise PageError(404, "Entry not found",
                     f"There is no entry at /entries/{slug}. Search for it instead.")
 
 
-def entry(library: Library, site: Site, slug: str, suffix: str = "") -> dict | Redirect:
+def entry(library: Library, site: Site, slug: str, suffix: str = "",
+          prefix: str = "") -> dict | Redirect:
     """An entry page's data: the stored record without its source, plus its permanent URL, a
-    citation line, related entries and where to suggest a change."""
-    record = _record(library, slug, suffix)
+    citation line, related entries and where to suggest a change. (`prefix` is where the
+    page is asked, "/embed" for its embeddable view, so an old slug redirects there.)"""
+    record = _record(library, slug, suffix, prefix)
     if isinstance(record, Redirect):
         return record
     ctx = {k: v for k, v in record.items() if k not in ("source", "text")}
@@ -215,6 +241,8 @@ def entry(library: Library, site: Site, slug: str, suffix: str = "") -> dict | R
                        + f"Compact Practice, published {published:%-d %B %Y}. {ctx['url']} "
                        + f"(accessed {site.today:%-d %B %Y}).")
     ctx["related"] = [card(r, site.base) for r in library.related(slug)]
+    ctx["embed_code"] = iframe(site.base + "/embed" + entry_url(record["slug"]),
+                               f"{record['title']} (Compact Practice)", 360)
     revs = library.revisions(record["slug"]) or []
     ctx["updates"] = len(revs) - 1 if revs else None  # the first revision published it
     ctx["history_url"] = entry_url(record["slug"]) + "/history" if revs else None

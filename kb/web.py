@@ -205,10 +205,15 @@ def add_routes(app, library: Library, page, answer, site) -> None:
         route(f"/coverage{suffix}", lambda: answer(
             "coverage.tpl", contexts.coverage(library, site())))
         route(f"/about{suffix}", lambda: answer("about.tpl", contexts.about(library, site())))
+    route("/embed/search", lambda: answer("embed-search.tpl", contexts.embed_search(
+        library, site(), request_params())))
+    route(f"/embed/entries/<slug:{SLUG}>", lambda slug: answer(
+        "embed-entry.tpl", contexts.entry(library, site(), slug, prefix="/embed")))
     route("/healthz", lambda: health(library))
     route("/static/<filename:path>", static_file)
     route("/<path:re:.+/>", without_trailing_slash)
-    app.add_hook("after_request", security_headers)
+    app.add_hook("after_request", security_headers(os.environ.get("KB_EMBED_ORIGINS", "").strip()
+                                                   or "*"))
 
 
 def search_feed(library: Library, site: Site) -> str:
@@ -268,9 +273,22 @@ def without_trailing_slash(path: str):
     bottle.redirect("/" + path.strip("/") + ("?" + query if query else ""), 301)
 
 
-def security_headers() -> None:
-    for name, value in SECURITY_HEADERS.items():
-        bottle.response.set_header(name, value)
+def security_headers(embed_origins: str):
+    """The after-request hook that sets the security headers. Every page refuses to be framed
+    except the embeds (/embed/...), which the origins in `embed_origins` may frame."""
+    embed_policy = SECURITY_HEADERS["Content-Security-Policy"].replace(
+        "frame-ancestors 'none'", f"frame-ancestors {embed_origins}")
+
+    def hook() -> None:
+        embed = bottle.request.path.startswith("/embed/")
+        for name, value in SECURITY_HEADERS.items():
+            if name == "Content-Security-Policy" and embed:
+                value = embed_policy
+            elif name == "X-Frame-Options" and embed:
+                continue
+            bottle.response.set_header(name, value)
+
+    return hook
 
 
 def add_error_pages(app, problem) -> None:

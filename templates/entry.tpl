@@ -68,6 +68,8 @@
   <p>Citation:</p>
   <p class="citation">{{ctx['citation']}}</p>
   <p>Also as <a href="{{entry_url(ctx['slug'])}}.json">JSON</a> and <a href="{{entry_url(ctx['slug'])}}.md">Markdown</a>.</p>
+  <p class="no-print"><label for="embed-code">Show this example on your own web page: copy this code</label></p>
+  <textarea id="embed-code" class="embed-code no-print" rows="3" readonly>{{ctx['embed_code']}}</textarea>
 % if ctx.get('edit_url'):
   <p class="no-print"><a href="{{ctx['edit_url']}}">Suggest a change to this example</a> (opens the file in the site's Git host, where any change is checked before it is published)</p>
 % end

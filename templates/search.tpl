@@ -62,6 +62,11 @@
     </nav>
 % end
     <p class="data-links">Reuse these results: <a href="{{alternates[0][0]}}">JSON</a> · <a href="{{alternates[1][0]}}">Atom feed</a> · <a href="{{alternates[2][0]}}">CSV</a></p>
+    <details class="data-links embed-offer">
+      <summary>Show these results on your own web page</summary>
+      <p><label for="embed-code">Copy this code: it shows the first results of this search, always up to date</label></p>
+      <textarea id="embed-code" class="embed-code" rows="3" readonly>{{ctx['embed_code']}}</textarea>
+    </details>
   </div>
   <div class="search-filters" id="filters">
     <h2 class="filters-title">Filter results</h2>

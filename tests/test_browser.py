@@ -205,3 +205,57 @@ def test_edit_and_propose_links_appear_only_when_configured(browser, live_server
                     assert result["violations"] == [], [v["id"] for v in result["violations"]]
     finally:
         context.close()
+
+
+def test_a_page_on_another_origin_frames_an_embed_but_not_other_pages(browser, live_server):
+    """A guidance page served from another origin (localhost vs 127.0.0.1, another port)
+    frames /embed/search; a frame of an ordinary page stays empty."""
+    import http.server
+    import threading
+
+    port = live_server.rsplit(":", 1)[1]
+    guidance = (f'<!DOCTYPE html><html lang="en"><head><title>Guidance</title></head><body>'
+                f'<main><h1>Guidance</h1>'
+                f'<iframe id="ok" title="Examples" src="http://127.0.0.1:{port}/embed/search?q=hospice"></iframe>'
+                f'<iframe id="no" title="Page" src="http://127.0.0.1:{port}/search?q=hospice"></iframe>'
+                f'</main></body></html>').encode()
+
+    class Guidance(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(guidance)
+
+        def log_message(self, *args):
+            pass
+
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Guidance)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    context, page = new_page(browser)
+    try:
+        page.goto(f"http://localhost:{other.server_address[1]}/")
+        framed = page.frame_locator("#ok")
+        framed.locator("h1").wait_for(timeout=10_000)
+        assert "hospice" in framed.locator("body").inner_text().lower()
+        page.wait_for_timeout(500)
+        refused = page.locator("#no").element_handle().content_frame()
+        assert refused is not None and not refused.url.startswith("http://127.0.0.1"), \
+            f"an ordinary page was framed: {refused.url if refused else None}"
+    finally:
+        context.close()
+        other.shutdown()
+        other.server_close()
+
+
+@pytest.mark.parametrize("path", [ENTRY.replace("/entries/", "/embed/entries/"),
+                                  "/embed/search?q=hospice"])
+def test_embeds_pass_axe(browser, live_server, path):
+    context, page = new_page(browser, width=400, bypass_csp=True)
+    try:
+        page.goto(live_server + path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document)")
+        assert [(v["id"], v["help"]) for v in result["violations"]] == []
+    finally:
+        context.close()
