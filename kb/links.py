@@ -25,12 +25,14 @@ SLUG = "[a-z0-9-]+"
 FIELDS = "|".join(FIELD.values())
 ENTRY = re.compile(rf"/entries/(?P<slug>{SLUG})(?P<tail>\.json|\.md|/history(?:\.json)?|"
                    r"/diff(?:\.json)?|/at/[0-9a-fA-F]{7,40}(?:\.json)?)?")
+EMBED_ENTRY = re.compile(rf"/embed/entries/(?P<slug>{SLUG})")
 TERM = re.compile(rf"/(?P<field>{FIELDS})/(?P<slug>{SLUG})(?P<tail>\.json)?")
 SEARCH = re.compile(r"/search(?:\.json|\.atom|\.csv)?")
 PAGES = re.compile(rf"/|/index\.json|/feed\.atom|/healthz|/(?:{FIELDS}|coverage|about)(?:\.json)?")
 SEARCH_PARAMETERS = ("q", *FACETS, "from", "to", "sort", "page")
 SITE_PAGES = ("/, /search?q=..., /entries/<slug>, " + ", ".join(
-    f"/{field}/<slug>" for field in FIELD.values()) + ", /coverage, /about, /feed.atom")
+    f"/{field}/<slug>" for field in FIELD.values()) + ", /coverage, /about, /feed.atom, "
+    "/embed/search?q=..., /embed/entries/<slug>")
 
 
 class BadBase(ValueError):
@@ -101,8 +103,10 @@ def resolve(library: Library, path: str, query: str) -> str:
     if match := TERM.fullmatch(path):
         return term_page(library, FACET_OF[match["field"]], match["slug"],
                          match["tail"] or "") + (f"?{query}" if query else "")
-    if SEARCH.fullmatch(path):
+    if SEARCH.fullmatch(path) or path == "/embed/search":
         return search_page(library, path, query, here)
+    if match := EMBED_ENTRY.fullmatch(path):  # an old slug redirects to the new one's embed
+        return "/embed" + entry_page(library, match["slug"], "")
     if PAGES.fullmatch(path) or path.startswith("/static/") and static_file(path[8:]):
         return here
     raise Broken(f"there is no page at {path} on the site: "

@@ -284,6 +284,9 @@ ADDRESSES = [
     "/sectors/nhs-health.json", "/sectors/helth", "/sectors", "/regions.json", "/coverage",
     "/about", "/about.json", "/feed.atom", "/healthz", "/static/site.css", "/static/none.css",
     "/nowhere", "/coverage/", "/search?" + "&".join(["sector=health"] * 101),
+    "/embed/search?q=grants", "/embed/search?sector=nhs-health", "/embed/search?sector=helth",
+    "/embed/entries/co-design", "/embed/entries/old-framework", "/embed/entries/nope",
+    "/embed/nowhere", "/entries/co-design/history", "/entries/old-framework/history.json",
 ]
 
 
