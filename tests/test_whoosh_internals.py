@@ -113,15 +113,17 @@ def test_another_whoosh_version_fails_loudly():
 
 
 def test_fast_writer_writes_the_segment_whooshs_writer_writes(tmp_path):
-    """whoosh_internals.writer reads field lengths from tables while it writes postings; the
-    segment must be the one Whoosh's own writer makes: same postings, weights and lengths."""
+    """whoosh_internals.writer reads field lengths from tables while it writes postings and
+    spills runs in batches; the segment must be the one Whoosh's own writer makes: same
+    postings, weights and lengths."""
     from kb.schema import make_schema
 
-    texts = [" ".join(WORDS[(n + k) % 5] for k in range(n % 7 + 1)) * (n % 3 + 1)
-             for n in range(300)]  # lengths up to 21 words, varied per field
+    texts = [" ".join(WORDS[(n + k) % 5] + str(n % 97) for k in range(n % 7 + 1)) * (n % 3 + 1)
+             for n in range(3000)]  # lengths up to 21 words, varied per field
     readers = []
-    for name, make in (("whoosh", lambda ix: ix.writer()),
-                       ("ours", lambda ix: whoosh_internals.writer(ix))):
+    # limitmb=1: both pools spill several sorted runs to disk and merge them back
+    for name, make in (("whoosh", lambda ix: ix.writer(limitmb=1)),
+                       ("ours", lambda ix: whoosh_internals.writer(ix, limitmb=1))):
         (tmp_path / name).mkdir()
         ix = whoosh_internals.create_index(tmp_path / name, make_schema())
         writer = make(ix)
