@@ -51,7 +51,7 @@ from kb.taxonomy import (
     synonym_problems,
     vocabulary_word_problems,
 )
-from kb.validate import address_problems, entry_files
+from kb.validate import address_problems, scan_entry_files
 from kb.workers import Prepared
 
 INCREMENTAL_UP_TO = 500  # changed files an incremental build takes on (or a quarter of all)
@@ -116,10 +116,11 @@ def build(entries_dir: Path, index_root: Path, full: bool = False,
 def make_plan(entries_dir: Path, index_root: Path, full: bool) -> Plan:
     taxonomy = load_taxonomy(entries_dir / "taxonomy.yaml")
     vocabularies = _fingerprint_vocabularies(entries_dir)
-    files = entry_files(entries_dir)
+    scanned = scan_entry_files(entries_dir)
+    files = [(path, rel) for path, rel, _ in scanned]
     previous = current_generation(index_root)
     meta = _usable_meta(previous, vocabularies) if previous and not full else None
-    hashes, stats = _content_hashes(files, meta)
+    hashes, stats = _content_hashes(scanned, meta)
     plan = Plan(entries_dir, index_root, taxonomy, vocabularies, files, previous, meta,
                 hashes, stats)
     plan.unchanged = {rel for rel, digest in (meta or {}).get("hashes", {}).items()
@@ -254,16 +255,15 @@ def _fingerprint_vocabularies(entries_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def _content_hashes(files, prev_meta: dict | None) -> tuple[dict, dict]:
+def _content_hashes(scanned, prev_meta: dict | None) -> tuple[dict, dict]:
     """({path: sha256}, {path: [mtime_ns, size]}). Like git's index, a file whose modification
     time and size match the last build's is taken as unchanged without being read."""
     prev_hashes = (prev_meta or {}).get("hashes", {})
     prev_stats = (prev_meta or {}).get("stats", {})
     hashes, stats = {}, {}
-    for path, rel in files:
-        st = os.stat(path)
-        stats[rel] = [st.st_mtime_ns, st.st_size]
-        if rel in prev_hashes and prev_stats.get(rel) == stats[rel]:
+    for path, rel, stat in scanned:
+        stats[rel] = stat
+        if rel in prev_hashes and prev_stats.get(rel) == stat:
             hashes[rel] = prev_hashes[rel]
         else:
             with open(path, "rb") as fh:

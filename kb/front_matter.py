@@ -156,7 +156,7 @@ def _cut_short(root: yaml.MappingNode, fm: str, r: Problems, offset: int) -> Non
                                        f"{key_node.value}: \"{whole}\"")
 
 
-def _compose(fm: str):
+def compose_yaml(fm: str):
     """The YAML's node tree, from libyaml's parser when PyYAML has it (several times faster),
     made to look as the pure-Python parser's does (plain scalars have style None). Any error
     is raised by the pure-Python parser, whose messages explain_yaml_error knows."""
@@ -186,7 +186,7 @@ def parse_front_matter(fm: str, r: Problems, offset: int = FM_OFFSET):
     if _tabs(fm, r, offset):
         return None
     try:
-        root = _compose(fm)
+        root = compose_yaml(fm)
     except yaml.MarkedYAMLError as exc:
         line, message = explain_yaml_error(fm, exc)
         r.error(line + offset, message)

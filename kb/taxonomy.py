@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from kb.entry import Problem, Problems, decode, yaml_line
+from kb.front_matter import compose_yaml
 
 # A facet is named by its singular, as in search addresses (?principle=...). Its field, the
 # plural, is where its terms are listed: an entry's front matter (principles: [...]), records,
@@ -137,7 +138,7 @@ def _compose(path: Path, r: Problems, report: bool):
         return None
     text = decode(path.read_bytes(), r)
     try:
-        return yaml.compose(text or "", Loader=yaml.SafeLoader)
+        return compose_yaml(text or "")
     except yaml.MarkedYAMLError as exc:
         if report:
             mark = exc.problem_mark or exc.context_mark

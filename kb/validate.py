@@ -258,17 +258,28 @@ def _missing(key: str, taxonomy: Taxonomy) -> str:
 def entry_files(entries_dir: Path) -> list[tuple[str, str]]:
     """Every entry file below the folder as (path, relative path), sorted by relative path.
     (Plain strings: at 50,000 files, making Path objects is a noticeable part of a build.)"""
-    root = Path(entries_dir)
+    return [(path, rel) for path, rel, _ in scan_entry_files(entries_dir)]
+
+
+def scan_entry_files(entries_dir: Path) -> list[tuple[str, str, list[int]]]:
+    """Every entry file as (path, relative path, [mtime_ns, size]), sorted by relative path:
+    one pass over the folders, each file's status read through its directory entry."""
     out = []
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        prefix = os.path.relpath(folder, root).replace(os.sep, "/")
-        for name in names:
-            if name.endswith(".md") and not name.startswith(".") \
-                    and name.lower() not in NOT_ENTRIES:
-                rel = name if prefix == "." else f"{prefix}/{name}"
-                out.append((os.path.join(folder, name), rel))
-    return sorted(out, key=lambda item: item[1])
+    stack = [(str(entries_dir), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as found:
+            for item in found:
+                name = item.name
+                if name.startswith("."):
+                    continue
+                if item.is_dir(follow_symlinks=False):
+                    stack.append((item.path, f"{prefix}{name}/"))
+                elif name.endswith(".md") and name.lower() not in NOT_ENTRIES:
+                    st = item.stat()
+                    out.append((item.path, prefix + name, [st.st_mtime_ns, st.st_size]))
+    out.sort(key=lambda item: item[1])
+    return out
 
 
 def address_problems(addresses: list[Address]) -> list[Problem]:

@@ -18,6 +18,12 @@
   </li>
 % end
 </ul>
+<h2>Browse by sector</h2>
+<ul class="sector-list">
+% for v in ctx['facets']['sector']:
+  <li><a href="{{term_url('sector', v['value'])}}">{{v['label']}}</a> <span class="meta">({{v['count']}}<span class="visually-hidden"> example{{'' if v['count'] == 1 else 's'}}</span>)</span></li>
+% end
+</ul>
 <h2>Newest examples</h2>
 <ul class="newest">
 % for e in ctx['newest']:

@@ -58,7 +58,7 @@ def test_whoosh_internals_are_used_in_one_module_only(path):
 
 # The data flow, top to bottom: each module imports only from modules before it in this list
 # (README.md's table of modules is in the same order).
-FLOW = ("entry taxonomy front_matter sources validate publishing history render analysis "
+FLOW = ("entry front_matter taxonomy sources validate publishing history render analysis "
         "spelling schema whoosh_internals generations workers build query vocabulary text "
         "facets scoring snippets snapshot library urls contexts changes formats web documents "
         "links cli").split()

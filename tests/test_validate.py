@@ -168,7 +168,7 @@ def test_fast_yaml_parser_gives_the_pure_parsers_tree():
     styles must be what the pure-Python parser gives (the error messages depend on them)."""
     import yaml
 
-    from kb.front_matter import _compose
+    from kb.front_matter import compose_yaml
 
     def shape(node):
         if isinstance(node, yaml.ScalarNode):
@@ -182,4 +182,4 @@ def test_fast_yaml_parser_gives_the_pure_parsers_tree():
              for p in FIXTURES.glob("*.md")]
     texts += [VALID, "a: &x [1, 2]\nb: *x\nc: 'quoted'\nd: |\n  block\ne: >-\n  folded\n"]
     for text in texts:
-        assert shape(_compose(text)) == shape(yaml.compose(text, Loader=yaml.SafeLoader))
+        assert shape(compose_yaml(text)) == shape(yaml.compose(text, Loader=yaml.SafeLoader))
