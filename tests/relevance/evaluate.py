@@ -19,6 +19,9 @@ Metrics, all at a cut-off of 10 results:
 - recall@10: the share of entries graded 2 or 3 that appear in the top 10.
 - RR: 1 / rank of the first entry with the query's top grade (when that grade is 2 or 3), 0
   when none is in the top 10; MRR is its mean.
+- missed: the relevant entries (graded 2 or 3) not in the top 10, and whether the search
+  found them lower down (a ranking problem; the median rank is given) or not at all in its
+  first 100 results (a vocabulary problem).
 - zero-result rate: the share of answerable queries (some entry graded above 0) that return no
   result at all; and how many no-answer queries (nothing graded) return nothing, as they should.
 
@@ -52,6 +55,7 @@ SETS = {"blind": HERE / "blind.yaml", "original": HERE / "queries.yaml"}
 QUERIES = SETS["original"]
 LAST_RUN = HERE / "last-run.json"
 K = 10
+DEEP = 100  # results read to say where a missed relevant entry is
 KINDS = ("plain", "question", "synonym", "acronym", "jargon", "typo", "hyphenation", "numbers",
          "british-spelling", "filtered", "no-answer")
 FIELDS = {"principles": "principle", "sectors": "sector", "stages": "stage",
@@ -118,6 +122,7 @@ def _means(rows: list[dict]) -> dict:
         "recall": _mean(r["recall"] for r in judged),
         "mrr": _mean(r["rr"] for r in judged),
         "zero_results": _mean(float(r["total"] == 0) for r in judged),
+        "missed": [rank for r in judged for rank in r["missed"]],
     }
 
 
@@ -130,12 +135,18 @@ def evaluate(library: Library, queries: list[dict], k: int = K) -> dict:
     rows = []
     for q in queries:
         filters = {f: tuple(v) for f, v in (q.get("filters") or {}).items()}
-        results = library.search(Query(text=q["query"], filters=filters, page_size=k))
-        returned = [hit.slug for hit in results.hits]
+        results = library.search(Query(text=q["query"], filters=filters, page_size=DEEP),
+                                 snippets=False)
+        deep = [hit.slug for hit in results.hits]
+        returned = deep[:k]
+        wanted = [s for s, g in (q.get("judgements") or {}).items() if g >= 2]
         rows.append({
             "id": q["id"], "kind": q["kind"], "query": q["query"], "filters": filters,
             "returned": returned, "total": results.total, "suggestion": results.suggestion,
             "unjudged": [s for s in returned if s not in q["judgements"]],
+            # relevant entries below the first page: where they are, or None if not found
+            "missed": [deep.index(s) + 1 if s in deep else None for s in wanted
+                       if s not in returned],
             **score_ranking(returned, q.get("judgements") or {}, k),
         })
     kinds = [kind for kind in KINDS if any(r["kind"] == kind for r in rows)]
@@ -164,7 +175,8 @@ def format_report(name: str, report: dict, last: dict | None = None) -> str:
     m = report["means"]
     lines += ["", f"{name}: {m['queries']} judged queries: nDCG@10 {_fmt(m['ndcg'])}  "
               f"recall@10 {_fmt(m['recall'])}  MRR {_fmt(m['mrr'])}  "
-              f"zero-result rate {_fmt(m['zero_results'])}", "", "Per kind:"]
+              f"zero-result rate {_fmt(m['zero_results'])}", _missed(m["missed"]), "",
+              "Per kind:"]
     for kind, km in report["by_kind"].items():
         if km["queries"]:
             lines.append(f"  {kind:<{kind_w}}  n={km['queries']:<3} nDCG@10 {_fmt(km['ndcg'])}  "
@@ -180,6 +192,16 @@ def format_report(name: str, report: dict, last: dict | None = None) -> str:
                                                   for s in unjudged)):
         lines.append(f"  results no judgement covers: {', '.join(sorted(unjudged))}")
     return "\n".join(lines)
+
+
+def _missed(ranks: list[int | None]) -> str:
+    """Where the relevant entries (graded 2 or 3) missing from the first page are: found
+    lower down (a ranking problem) or not found at all (a vocabulary problem)."""
+    found = sorted(r for r in ranks if r is not None)
+    median = found[len(found) // 2] if found else None
+    return (f"relevant entries not in the top {K}: {len(ranks)}; found lower down: "
+            f"{len(found)} (median rank {median}); not found at all: "
+            f"{len(ranks) - len(found)} (in the first {DEEP} results)")
 
 
 def _changes(rows: list[dict], last: dict | None) -> list[str]:
