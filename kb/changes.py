@@ -4,10 +4,11 @@ revisions, the entry as it was at one of them, and what changed between two."""
 from __future__ import annotations
 
 import difflib
+from urllib.parse import urlencode
 
 import yaml
 
-from kb.contexts import PageError, Redirect, Site, human_date
+from kb.contexts import PageError, Redirect, Site, find_entry, human_date
 from kb.entry import Problems
 from kb.front_matter import split_front_matter
 from kb.library import Library
@@ -20,13 +21,9 @@ CONTEXT_LINES = 3  # unchanged lines shown around each change
 def _entry(library: Library, slug: str, tail: str) -> tuple[dict, list[dict]] | Redirect:
     """(the entry's record, its revisions), a redirect from an old slug to the same page
     of the new one, or a 404."""
-    record = library.entry(slug)
-    if record is None:
-        new = library.resolve_alias(slug)
-        if new:
-            return Redirect(entry_url(new) + tail)
-        raise PageError(404, "Entry not found",
-                        f"There is no entry at /entries/{slug}. Search for it instead.")
+    record = find_entry(library, slug, tail)
+    if isinstance(record, Redirect):
+        return record
     return record, library.revisions(slug) or []
 
 
@@ -99,7 +96,7 @@ def diff(library: Library, site: Site, slug: str, params: list[tuple[str, str]],
     """What changed in the entry's file between two revisions (`from`, `to`; by default the
     newest and the one before it), line by line, with a few unchanged lines around each
     change."""
-    query = "&".join(f"{k}={v}" for k, v in params if k in ("from", "to"))
+    query = urlencode([(k, v) for k, v in params if k in ("from", "to")])
     found = _entry(library, slug, f"/diff{suffix}" + (f"?{query}" if query else ""))
     if isinstance(found, Redirect):
         return found

@@ -101,9 +101,7 @@ def embed_search(library: Library, site: Site, params: list[tuple[str, str]]) ->
     ctx = search(library, site, params, "/embed/search", snippets=False, page_size=EMBED_SIZE)
     if isinstance(ctx, Redirect):
         return ctx
-    query, _ = query_from_params(lambda name: [v for k, v in params if k == name],
-                                 library.taxonomy)
-    ctx["full_url"] = site.base + search_url(query)
+    ctx["full_url"] = site.base + ctx["first_url"]  # the same search, page 1, on the site
     ctx["home_url"] = site.base + "/"
     return ctx
 
@@ -214,7 +212,9 @@ def result_sentence(results: Results, labels: dict) -> str:
     return out
 
 
-def _record(library: Library, slug: str, suffix: str, prefix: str = "") -> dict | Redirect:
+def find_entry(library: Library, slug: str, suffix: str, prefix: str = "") -> dict | Redirect:
+    """An entry's stored record; for an old slug, a redirect to the same page (`prefix` +
+    /entries/<new slug> + `suffix`) of the entry that took it on; else a 404."""
     record = library.entry(slug)
     if record is not None:
         return record
@@ -230,7 +230,7 @@ def entry(library: Library, site: Site, slug: str, suffix: str = "",
     """An entry page's data: the stored record without its source, plus its permanent URL, a
     citation line, related entries and where to suggest a change. (`prefix` is where the
     page is asked, "/embed" for its embeddable view, so an old slug redirects there.)"""
-    record = _record(library, slug, suffix, prefix)
+    record = find_entry(library, slug, suffix, prefix)
     if isinstance(record, Redirect):
         return record
     ctx = {k: v for k, v in record.items() if k not in ("source", "text")}
@@ -256,7 +256,7 @@ def entry(library: Library, site: Site, slug: str, suffix: str = "",
 
 def entry_source(library: Library, slug: str) -> str | Redirect:
     """An entry's Markdown file as written."""
-    record = _record(library, slug, ".md")
+    record = find_entry(library, slug, ".md")
     return record if isinstance(record, Redirect) else record["source"]
 
 

@@ -72,11 +72,12 @@ def alternates() -> list[tuple[str, str]]:
 
 
 def create_app(index_dir: Path | str, base_url: str | None = None, edit_url: str | None = None,
-               new_url: str | None = None) -> bottle.Bottle:
+               new_url: str | None = None, embed_origins: str | None = None) -> bottle.Bottle:
     """Build the WSGI app over an index folder (the output of `kb build`). `base_url` (env
     KB_BASE_URL) makes links absolute; `edit_url` (env KB_EDIT_URL) is a Git host's edit-file
     address with {path}; `new_url` (env KB_NEW_URL) its new-file address, with {template}
-    where the new entry's text goes. Unset, the pages offer no such links."""
+    where the new entry's text goes. Unset, the pages offer no such links. `embed_origins`
+    (env KB_EMBED_ORIGINS, default any) are the sites that may frame the /embed/ views."""
     app = bottle.Bottle()
     responder = Responder(app, Library(Path(index_dir), follow=True), {
         "base": (base_url or os.environ.get("KB_BASE_URL") or "").rstrip("/"),
@@ -85,6 +86,8 @@ def create_app(index_dir: Path | str, base_url: str | None = None, edit_url: str
     app.config["kb.library"] = responder.library
     add_routes(app, responder.library, responder.page, responder.answer, responder.site)
     add_error_pages(app, responder.problem)
+    app.add_hook("after_request", security_headers(
+        (embed_origins or os.environ.get("KB_EMBED_ORIGINS") or "").strip() or "*"))
     return app
 
 
@@ -212,8 +215,6 @@ def add_routes(app, library: Library, page, answer, site) -> None:
     route("/healthz", lambda: health(library))
     route("/static/<filename:path>", static_file)
     route("/<path:re:.+/>", without_trailing_slash)
-    app.add_hook("after_request", security_headers(os.environ.get("KB_EMBED_ORIGINS", "").strip()
-                                                   or "*"))
 
 
 def search_feed(library: Library, site: Site) -> str:

@@ -105,6 +105,10 @@ def test_old_addresses_keep_working_after_a_rename_and_later_edits(edited):
     assert moved.status == 301
     assert moved.headers["location"].endswith(f"/entries/new-name/at/{commits[0][:12]}")
     assert client.get("/entries/old-name/history").status == 301
+    odd = client.get("/entries/old-name/diff?from=a%0D%0ASet-Cookie:x&to=b c")
+    assert odd.status == 301 and "\n" not in odd.headers["location"]
+    assert odd.headers["location"].endswith(
+        "/entries/new-name/diff?from=a%0D%0ASet-Cookie%3Ax&to=b+c")
     assert client.get(f"/entries/new-name/at/{'0' * 12}").status == 404
     assert client.get("/entries/new-name/diff?from=zzzzzzz").status == 404
 
