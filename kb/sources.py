@@ -46,20 +46,24 @@ def _source(r: Problems, item_node, item) -> Source | None:
         r.error(line, f"each source must be 'title: ...' with 'url', 'publisher' and 'date'; "
                       f"{EXAMPLE}")
         return None
+    # each problem is reported on the line of its key
+    at = {key.value: yaml_line(key) for key, _ in item_node.value if isinstance(key.value, str)}
     for key in item:
         if key not in SOURCE_KEYS:
-            r.error(line, f"source has unknown key '{key}'{near_miss(key, SOURCE_KEYS)}")
+            r.error(at.get(key, line),
+                    f"source has unknown key '{key}'{near_miss(key, SOURCE_KEYS)}")
     title = item.get("title")
     if not isinstance(title, str) or not title.strip():
         r.error(line, "each source needs a 'title'")
         return None
     publisher = item.get("publisher")
     if publisher is not None and (not isinstance(publisher, str) or not publisher.strip()):
-        r.error(line, "source 'publisher' must be the name of the body that published it")
+        r.error(at.get("publisher", line),
+                "source 'publisher' must be the name of the body that published it")
         publisher = None
-    return Source(" ".join(title.split()), _url(r, line, item.get("url")),
+    return Source(" ".join(title.split()), _url(r, at.get("url", line), item.get("url")),
                   " ".join(publisher.split()) if publisher else None,
-                  _date(r, line, item.get("date")))
+                  _date(r, at.get("date", line), item.get("date")))
 
 
 def read_sources(r: Problems, fields) -> tuple[Source, ...]:
@@ -83,7 +87,7 @@ def read_sources(r: Problems, fields) -> tuple[Source, ...]:
         if not source.url and not source.publisher:
             r.warning(where, f"source '{source.title}' has neither a 'url' nor a 'publisher'; "
                              "add the web address, or for a printed document the publisher")
-        if not source.date:
+        if not source.date and "date" not in item:  # a malformed date is an error already
             r.warning(where, f"source '{source.title}' has no 'date': add the date it was "
                              "published, YYYY-MM-DD")
     return tuple(out)

@@ -183,3 +183,14 @@ def test_fast_yaml_parser_gives_the_pure_parsers_tree():
     texts += [VALID, "a: &x [1, 2]\nb: *x\nc: 'quoted'\nd: |\n  block\ne: >-\n  folded\n"]
     for text in texts:
         assert shape(compose_yaml(text)) == shape(yaml.compose(text, Loader=yaml.SafeLoader))
+
+
+def test_a_source_problem_is_on_the_line_of_its_key(entries_dir, taxonomy):
+    bare = VALID.split("sources:")[0]
+    write_entry(entries_dir, "odd", bare + "sources:\n  - title: A page\n"
+                "    url: https://example.org/\n    publsher: A body\n    date: Sept 2017")
+    _, problems = load_entries(entries_dir, taxonomy)
+    said = sorted((p.line, p.severity, p.message.split(":")[0]) for p in problems)
+    assert said == [(10, "error", "source has unknown key 'publsher' (did you mean 'publisher'?)"),
+                    (11, "error", "source date 'Sept 2017' must be YYYY-MM-DD (or YYYY-MM, or "
+                                  "YYYY when the source gives only that)")]
