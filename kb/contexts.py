@@ -131,6 +131,7 @@ def results_context(results: Results, base: str) -> dict:
         "unmatched": results.unmatched,
         "corrections": [{"word": w, "searched": c} for w, c in results.corrections],
         "concepts": [concept_context(c) for c in results.concepts],
+        "suggested": [concept_context(c) for c in results.suggested],
         "filters": [{"facet": f, "value": v, "label": labels[(f, v)],
                      "remove_url": search_url(q.toggle(f, v))}
                     for f in FACETS for v in q.selected(f)],
@@ -151,12 +152,14 @@ def hit_context(h, base: str) -> dict:
         "principles": h.principles, "sectors": h.sectors, "stages": h.stages,
         "regions": h.regions, "published": h.published, "highlights": h.highlights,
         "matched": {"words": h.matched_words,
-                    "tags": [concept_context(c) for c in h.matched_tags]},
+                    "tags": [concept_context(c) for c in h.matched_tags],
+                    "suggested": [concept_context(c) for c in h.suggested_tags]},
     }
 
 
 def concept_context(concept) -> dict:
-    """A vocabulary term a search's words named: where its page is and which words named it."""
+    """A vocabulary term a search's words named or suggest: where its page is and which
+    words named or suggest it."""
     return {"facet": concept.facet, "value": concept.slug, "label": concept.label,
             "matched": concept.phrase, "url": term_page_url(concept.facet, concept.slug)}
 
@@ -187,6 +190,9 @@ def result_notes(results: Results) -> list[str]:
     if results.concepts:
         tags = "; ".join(f"{c.label} (for ‘{c.phrase}’)" for c in results.concepts)
         notes.append(f"Includes examples tagged {tags}.")
+    for c in results.suggested:
+        notes.append(f"Your words (‘{c.phrase}’) are typical of examples tagged {c.label}, "
+                     "so those rank higher.")
     return notes
 
 

@@ -51,6 +51,7 @@ class Hit:
     highlights: str  # HTML: escaped text with <mark> around matched words
     matched_words: list[str] = field(default_factory=list)  # the query's words it contains
     matched_tags: list[Concept] = field(default_factory=list)  # concepts it is tagged with
+    suggested_tags: list[Concept] = field(default_factory=list)  # suggested terms it carries
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Results:
     corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, searched too)
     sort: str = "relevance"  # the order the hits are in: newest when nothing can be scored
     concepts: list[Concept] = field(default_factory=list)  # terms named, with tagged results
+    suggested: list[Concept] = field(default_factory=list)  # terms suggested, ranking first
 
 
 class Library:
@@ -183,12 +185,14 @@ class Library:
     def _hit(self, snap: Snapshot, d: int, found: Match | None, score: float | None,
              marks: tuple[set[str], set[tuple[str, ...]]]) -> Hit:
         rec = snap.records[snap.slug_of[d]]
-        words, tags = [], []
+        words, tags, suggested = [], [], []
         if found is not None:
             clauses = found.query.clauses
             words = [clauses[i].text for i in found.words_matched(d)]
             tags = [c for c in found.query.concepts
                     if snap.masks[c.facet].get(c.slug, 0) >> d & 1]
+            suggested = [c for c in _only_suggested(found)
+                         if snap.masks[c.facet].get(c.slug, 0) >> d & 1]
         body = snap.stored(d)["body"] if any(marks) else ""
         return Hit(
             slug=rec["slug"], title=rec["title"], summary=rec["summary"],
@@ -196,7 +200,7 @@ class Library:
             principles=rec["principles"], sectors=rec["sectors"], stages=rec["stages"],
             regions=rec["regions"], published=rec["published"],
             highlights=snippet(body, *marks) if body else "",
-            matched_words=words, matched_tags=tags,
+            matched_words=words, matched_tags=tags, suggested_tags=suggested,
         )
 
     # -- lookups for pages --
@@ -289,5 +293,14 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
     results.suggestion = query.corrected_text(text)
     results.concepts = [c for c in query.concepts
                         if snap.masks[c.facet].get(c.slug, 0) & final]
+    results.suggested = [c for c in _only_suggested(found)
+                         if snap.masks[c.facet].get(c.slug, 0) & final]
+
+
+def _only_suggested(found: Match) -> list[Concept]:
+    """The terms the words suggest that they do not also name (those are said once, as
+    named)."""
+    named = {(c.facet, c.slug) for c in found.query.concepts}
+    return [c for c, _ in found.suggested if (c.facet, c.slug) not in named]
 
 

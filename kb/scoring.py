@@ -16,7 +16,9 @@ that. An entry that
 matches a clause only through a concept (it is tagged with the term the words name) scores
 CONCEPT x the clause's idf, below a typical direct match; an entry that matches directly and
 carries the tag gets a TAGGED bonus on top. The coordination factor puts entries that match
-more of the query first, and the proximity term rewards the words together as typed.
+more of the query first, and the proximity term rewards the words together as typed. When the
+words name no term but suggest one (kb.topics), the matching entries tagged with it gain
+SUGGESTED x the suggestion's weight x the query's idf, after the coordination factor.
 """
 
 from __future__ import annotations
@@ -28,13 +30,15 @@ from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from kb import whoosh_internals
+from kb import topics, whoosh_internals
 from kb.analysis import pair_term
 from kb.facets import bitset, members
 from kb.text import ParsedQuery
+from kb.vocabulary import Concept
 
 SEARCH_FIELDS = {"title": 3.0, "summary": 2.0, "body": 1.0, "organisations": 2.0}
 PAIRS_FIELD = "pairs"  # neighbouring terms: phrases and proximity
+DESCRIBING_FIELDS = ("title", "summary")  # what an entry is about, for suggesting terms
 PHRASE_BOOST = 1.0  # a phrase scores as one term of the pairs field
 BM25_K1, BM25_B = 1.2, 0.75
 POSTINGS_BUDGET = 6_000_000  # scored postings cached per index generation (12 bytes each)
@@ -42,6 +46,7 @@ CONCEPT = 0.5  # an entry found through its tag scores this share of the clause'
 TAGGED = 1.0  # bonus share of the clause's idf for a direct match tagged with the concept
 COORDINATION = 1.0  # exponent of the share of clauses matched
 PROXIMITY = 0.25  # weight of neighbouring query words found side by side
+SUGGESTED = 0.5  # share of the query's idf an entry tagged with a suggested term gains
 
 
 def bm25_idf(documents: int, df: int) -> float:
@@ -60,6 +65,8 @@ class Match:
     units: list[float]  # per clause: its idf, the weight of a match through a concept
     clause_masks: list[int]  # per clause: every entry it matches, directly or by a tag
     proximity: list[dict[int, float]]  # per neighbouring pair of clauses: entry -> BM25
+    suggested: list[tuple[Concept, float]]  # terms the words suggest, with their weights
+    lifts: list[tuple[int, float]]  # per suggested term: (its tagged entries, their gain)
 
     def words_matched(self, d: int) -> list[int]:
         """The clauses an entry matches directly, through its own words."""
@@ -123,7 +130,11 @@ def match(snap, query: ParsedQuery) -> Match:
             first, second = query.clauses[a].alternatives[0], query.clauses[b].alternatives[0]
             proximity.append(snap.postings.nearby(first.terms[-1], second.terms[0]))
     mask = _evaluate(query.tree, masks, snap.live) & snap.live
-    return Match(query, mask, direct, tagged, units, masks, proximity)
+    suggested = topics.suggest(snap, query)
+    whole = sum(units[i] for i in query.positive)
+    lifts = [(snap.masks[c.facet].get(c.slug, 0), SUGGESTED * weight * whole)
+             for c, weight in suggested]
+    return Match(query, mask, direct, tagged, units, masks, proximity, suggested, lifts)
 
 
 def complete(m: Match, final: int) -> int:
@@ -189,14 +200,20 @@ def _score_sums(snap, m: Match, final: int, member: bytes) -> dict[int, float]:
         for d, s in pair.items():
             if d in total:
                 total[d] = get(d) + PROXIMITY * s
+    for lifted, gain in m.lifts:
+        for d in members(lifted & final):
+            if d in total:
+                total[d] += gain
     return total
 
 
 def _exact(m: Match, d: int, bound: float, whole: float) -> float:
     """An entry's score from its upper bound: the part that comes from clauses, times the idf
-    share of the clauses it matches (the proximity bonus is not scaled)."""
+    share of the clauses it matches (the proximity bonus and a suggestion's gain are not
+    scaled)."""
     matched = 0.0
     near = sum(PROXIMITY * pair.get(d, 0.0) for pair in m.proximity)
+    near += sum(gain for lifted, gain in m.lifts if lifted >> d & 1)
     for i in m.query.positive:
         if d in m.direct[i] or m.tagged[i] >> d & 1:
             matched += m.units[i]
@@ -227,6 +244,14 @@ class Postings:
         if len(terms) == 1:
             return self._cached(("word", terms[0]), lambda: self._word(terms[0]))
         return self._cached(("phrase", terms), lambda: self._phrase(terms))
+
+    def described(self, term: str) -> int:
+        """The bitset of the live entries whose title or summary uses an index term."""
+        def compute():
+            docs = array("i", sorted({d for field_ in DESCRIBING_FIELDS
+                                      for d in self._normalised_tf(field_, term)[0]}))
+            return docs, array("d"), bitset(docs, self.size) & self.live
+        return self._cached(("described", term), compute)[2]
 
     def nearby(self, first: str, second: str) -> dict[int, float]:
         """entry -> BM25 of two terms found side by side, in either order."""

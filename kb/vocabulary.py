@@ -1,13 +1,14 @@
 """The vocabularies as the search uses them: synonym groups and the phrases that name each
 vocabulary term (its label, the parts of a label that lists several things, its slug, its
-commissioners' words), as sequences of index terms, for matching a query's words."""
+commissioners' words), as sequences of index terms, for matching a query's words; and each
+term's own text (label, description, words) as index terms, for suggesting it."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from kb.analysis import WORD, index_term, part_terms, word_parts
+from kb.analysis import WORD, analyse, index_term, part_terms, word_parts
 from kb.taxonomy import FACETS, Taxonomy
 
 
@@ -17,7 +18,7 @@ class Concept:
     facet: str
     slug: str
     label: str
-    phrase: str  # the words of the query that named it
+    phrase: str  # the words of the query that named (or suggest) it
     clauses: tuple[int, ...] = ()
 
 
@@ -58,6 +59,7 @@ class Vocabulary:
     concept_starts: dict[str, list[tuple[tuple[str, ...], Concept]]]
     concepts_by_terms: dict[tuple[str, ...], list[Concept]]
     words: frozenset[str]  # every word the vocabularies use: never "corrected"
+    term_text: dict[tuple[str, str], frozenset[str]]  # (facet, slug) -> its text's index terms
 
 
 def _add(starts: dict, terms: tuple[str, ...], value) -> None:
@@ -73,10 +75,13 @@ def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> V
                 _add(synonym_starts, terms, n)
     concept_starts: dict = {}
     by_terms: dict = {}
+    term_text: dict = {}
     words: set[str] = {w for group in synonyms for p in group for w in WORD.findall(p)}
     for facet in FACETS:
         for term in taxonomy[facet].terms.values():
             phrases = [*label_phrases(term.label), term.slug.replace("-", " "), *term.words]
+            term_text[facet, term.slug] = frozenset(
+                analyse(" ".join([term.label, term.description, *term.words])))
             seen = set()
             for phrase in phrases:
                 words.update(w.lower() for w in WORD.findall(phrase))
@@ -91,4 +96,4 @@ def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> V
         for options in starts.values():
             options.sort(key=lambda o: -len(o[0]))
     return Vocabulary(list(synonyms), synonym_starts, concept_starts, by_terms,
-                      frozenset(w for w in words if w))
+                      frozenset(w for w in words if w), term_text)

@@ -12,6 +12,9 @@
     % end
   </p>
   % end
+  % for t in hit.get('matched', {}).get('suggested', []):
+  <p class="hit-why">Tagged <a href="{{t['url']}}">{{t['label']}}</a>, a topic your words suggest</p>
+  % end
   <dl class="hit-meta">
     <dt>Principles</dt>
     <dd>{{', '.join(taxonomy['principle'].label_of(s) for s in hit['principles'])}}</dd>

@@ -60,8 +60,8 @@ def test_whoosh_internals_are_used_in_one_module_only(path):
 # (README.md's table of modules is in the same order).
 FLOW = ("entry front_matter taxonomy sources validate publishing history render analysis "
         "spelling schema whoosh_internals generations workers build query vocabulary text "
-        "facets scoring snippets snapshot library urls contexts changes formats web documents "
-        "links cli").split()
+        "facets topics scoring snippets snapshot library urls contexts changes formats web "
+        "documents links cli").split()
 
 
 def kb_imports(path: Path) -> set[str]:

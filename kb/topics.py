@@ -1,0 +1,80 @@
+"""The vocabulary term a search's words are typical of, whether or not they name it.
+
+'how much warning before ending a grant' names no term, but its words are typical of one: the
+entries tagged Three months' notice use 'warning', 'ending' and 'grant' in their titles and
+summaries far more often than entries in general do. Each principle, sector and stage term is
+read as a set of documents: the titles and summaries of the entries tagged with it, plus the
+term's own label, description and words counted as TERM_TEXT entries more. For each of the
+query's words (its best alternative: a synonym or a corrected spelling counts) the lift is
+
+    P(an entry of the term uses the word) / P(any entry uses it)
+
+with the term's share smoothed towards the collection's by SMOOTHING entries (so a term with
+few entries needs more evidence). The term's score is the mean log lift over the query's words;
+the best term is suggested when it reaches THRESHOLD, with a weight of min(1, score). Ranking
+then lifts the matching entries tagged with it (kb.scoring); what matches never changes.
+Computed at query time from the generation's postings and facet bitsets: nothing is built.
+"""
+
+from __future__ import annotations
+
+import math
+
+from kb.text import ParsedQuery
+from kb.vocabulary import Concept
+
+SUGGESTING_FACETS = ("principle", "sector", "stage")  # regions are named by place, not topic
+TERM_TEXT = 3.0  # a term's own text counts as this many of its entries
+SMOOTHING = 10.0  # entries' worth of the collection's rate mixed into a term's
+THRESHOLD = 0.5  # mean log lift a term needs to be suggested
+
+
+def suggest(snap, query: ParsedQuery) -> list[tuple[Concept, float]]:
+    """[(the term the query's words suggest, its weight)], or [] when none stands out. (A term
+    the query also names gains both ways: its words are typical of it as well.)"""
+    words = _query_words(query)
+    if not words or not snap.live_count:
+        return []
+    best: tuple[float, str, str, list[str]] | None = None
+    for facet in SUGGESTING_FACETS:
+        for slug, mask in snap.masks[facet].items():
+            score, supporting = _score(snap, facet, slug, mask & snap.live, words)
+            if score >= THRESHOLD and (best is None or score > best[0]):
+                best = (score, facet, slug, supporting)
+    if best is None:
+        return []
+    score, facet, slug, supporting = best
+    label = snap.taxonomy[facet].label_of(slug)
+    return [(Concept(facet, slug, label, ", ".join(supporting)), min(1.0, score))]
+
+
+def _query_words(query: ParsedQuery) -> list[tuple[str, tuple[str, ...]]]:
+    """(the word as typed, the single index terms it can match) for each scoring word."""
+    out = []
+    for i in query.positive:
+        clause = query.clauses[i]
+        terms = tuple(a.terms[0] for a in clause.alternatives if len(a.terms) == 1)
+        if terms:
+            out.append((clause.text, terms))
+    return out
+
+
+def _score(snap, facet: str, slug: str, mask: int,
+           words: list[tuple[str, tuple[str, ...]]]) -> tuple[float, list[str]]:
+    """(mean log lift of the words for one term, the words it lifts)."""
+    own_text = snap.vocabulary.term_text.get((facet, slug), frozenset())
+    documents = mask.bit_count() + TERM_TEXT
+    total, supporting = 0.0, []
+    for text, terms in words:
+        lift = max(_log_lift(snap, term, mask, documents, term in own_text) for term in terms)
+        total += lift
+        if lift > 0:
+            supporting.append(text)
+    return total / len(words), supporting
+
+
+def _log_lift(snap, term: str, mask: int, documents: float, in_own_text: bool) -> float:
+    described = snap.postings.described(term)
+    rate = (described.bit_count() + 0.5) / (snap.live_count + 1)
+    uses = (described & mask).bit_count() + (TERM_TEXT if in_own_text else 0.0)
+    return math.log((uses + SMOOTHING * rate) / (documents + SMOOTHING) / rate)

@@ -1,0 +1,104 @@
+"""The vocabulary term a search's words are typical of: suggested from the entries tagged with
+it, it lifts the matching entries that carry it, never changes what matches, and says why.
+
+Each test builds its own small set of entries, whose words appear in no vocabulary: a
+suggestion here can only come from what the tagged entries say about themselves.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from kb.build import build
+from kb.library import Library
+from kb.query import Query
+from kb.web import create_app
+from tests.conftest import FIXTURES, WsgiClient, write_entry
+
+BODY = "## What they did\n\n{text}\n\n## Learning points\n\n- A lesson.\n"
+
+
+def _entry(folder, slug, title, summary, sectors, published, text="Something useful."):
+    write_entry(folder, slug, f"""
+        title: {title}
+        summary: {summary}
+        principles: [partnership-working]
+        sectors: [{sectors}]
+        published: {published}
+        sources:
+          - title: A report
+            url: https://example.org/{slug}
+            publisher: Example Council
+            date: {published}
+        """, BODY.format(text=text))
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    """Twelve housing entries about keyworker rotas, forty plainer health entries, a plainer
+    housing entry, and two entries alike but for their sector, each mentioning a keyworker
+    rota once in its body."""
+    folder = tmp_path_factory.mktemp("topics") / "entries"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "taxonomy.yaml", folder / "taxonomy.yaml")
+    for n in range(12):
+        _entry(folder, f"keyworker-rota-{n}", f"Keyworker rota pilot {n}",
+               "A keyworker rota gave each tenant one named contact.", "housing",
+               f"2010-01-{n + 1:02}")
+    for n in range(40):
+        _entry(folder, f"clinic-review-{n}", f"Clinic review {n}",
+               "An annual report on a clinic's grant.", "health", f"2011-02-{n % 28 + 1:02}")
+    _entry(folder, "hostel-plain", "A hostel refit", "An annual report on a refit.", "housing",
+           "2012-03-01")
+    twin = "The team kept a keyworker rota for the Saturday sessions."
+    _entry(folder, "twin-housing", "Saturday sessions", "An annual report on the sessions.",
+           "housing", "2009-01-01", twin)  # older: a tie would put it second
+    _entry(folder, "twin-health", "Saturday sessions", "An annual report on the sessions.",
+           "health", "2013-01-01", twin)
+    index = tmp_path_factory.mktemp("topics-ix") / "ix"
+    build(folder, index)
+    return index
+
+
+def test_words_typical_of_a_term_suggest_it(index):
+    results = Library(index).search(Query(text="keyworker rota"))
+    assert [(c.facet, c.slug) for c in results.suggested] == [("sector", "housing")]
+    assert results.suggested[0].phrase == "keyworker, rota"
+    assert results.concepts == []  # named by nothing: only suggested
+
+
+def test_a_suggestion_lifts_the_tagged_entry_above_its_untagged_twin(index):
+    results = Library(index).search(Query(text="keyworker rota", page_size=50))
+    ranked = [h.slug for h in results.hits]
+    assert ranked.index("twin-housing") < ranked.index("twin-health")
+    housing, health = (results.hits[ranked.index(s)] for s in ("twin-housing", "twin-health"))
+    assert housing.score > health.score
+    assert [c.slug for c in housing.suggested_tags] == ["housing"]
+    assert health.suggested_tags == []
+
+
+def test_a_suggestion_never_changes_what_matches(index):
+    results = Library(index).search(Query(text="keyworker rota", page_size=50))
+    found = {h.slug for h in results.hits}
+    assert "hostel-plain" not in found  # tagged housing, but uses neither word
+    assert found == {f"keyworker-rota-{n}" for n in range(12)} | {"twin-housing", "twin-health"}
+
+
+@pytest.mark.parametrize("text", ["annual report", "qxzvjk", "clinic keyworker"])
+def test_words_spread_across_terms_or_unknown_suggest_nothing(index, text):
+    # 'annual report' is in every term's entries alike; 'clinic keyworker' pulls two ways.
+    assert Library(index).search(Query(text=text)).suggested == []
+
+
+def test_the_page_and_json_say_which_term_the_words_suggest(index):
+    client = WsgiClient(create_app(index))
+    data = client.get("/search.json?q=keyworker+rota").json()
+    assert [(c["value"], c["matched"]) for c in data["suggested"]] == [
+        ("housing", "keyworker, rota")]
+    assert all(h["matched"]["suggested"][0]["value"] == "housing" for h in data["results"]
+               if h["slug"].startswith("keyworker-rota"))
+    page = client.get("/search?q=keyworker+rota").body
+    assert "are typical of examples tagged Housing" in page
+    assert "a topic your words suggest" in page
