@@ -246,12 +246,16 @@ class Postings:
         return self._cached(("phrase", terms), lambda: self._phrase(terms))
 
     def described(self, term: str) -> int:
-        """The bitset of the live entries whose title or summary uses an index term."""
-        def compute():
-            docs = array("i", sorted({d for field_ in DESCRIBING_FIELDS
-                                      for d in self._normalised_tf(field_, term)[0]}))
-            return docs, array("d"), bitset(docs, self.size) & self.live
-        return self._cached(("described", term), compute)[2]
+        """The bitset of the live entries whose title or summary uses an index term (read
+        with the word's scores: the first search for a word reads each field once)."""
+        found = self._postings.get(("described", term))
+        if found is None:
+            self._cached(("word", term), lambda: self._word(term))
+            found = self._postings.get(("described", term))
+        if found is None:  # the word's scores were cached, this dropped from the cache since
+            self._word(term)
+            found = self._postings[("described", term)]
+        return found[2] & self.live
 
     def nearby(self, first: str, second: str) -> dict[int, float]:
         """entry -> BM25 of two terms found side by side, in either order."""
@@ -268,10 +272,15 @@ class Postings:
         entries. (A word in an entry's title, summary and body counts for more than in its
         body alone, but not three times more: a common word cannot pile up a score.)"""
         combined: dict[int, float] = {}
+        described: set[int] = set()
         for field_, boost in SEARCH_FIELDS.items():
             docs, tfs = self._normalised_tf(field_, term)
+            if field_ in DESCRIBING_FIELDS:
+                described.update(docs)
             for d, tf in zip(docs, tfs, strict=True):
                 combined[d] = combined.get(d, 0.0) + boost * tf
+        docs = array("i", sorted(described))
+        self._store(("described", term), (docs, array("d"), bitset(docs, self.size)))
         return self._pack(self._saturate(combined))
 
     def _saturate(self, tfs: dict[int, float]) -> dict[int, float]:
@@ -310,6 +319,10 @@ class Postings:
         if found is not None:
             return found
         found = compute()
+        self._store(key, found)
+        return found
+
+    def _store(self, key, found: tuple[array, array, int]) -> None:
         with self._cache_lock:
             if key not in self._postings:
                 self._postings[key] = found
@@ -317,7 +330,6 @@ class Postings:
                 while self._cached_postings > POSTINGS_BUDGET and len(self._postings) > 1:
                     _, (dropped, _, _) = self._postings.popitem(last=False)
                     self._cached_postings -= len(dropped) + 1
-        return found
 
     def _normalised_tf(self, field_: str, text) -> tuple[array, array]:
         """(docnums, term frequency / (1 - b + b x field length / average length)) of one term
