@@ -17,7 +17,7 @@ matches a clause only through a concept (it is tagged with the term the words na
 CONCEPT x the clause's idf, below a typical direct match; an entry that matches directly and
 carries the tag gets a TAGGED bonus on top. The coordination factor puts entries that match
 more of the query first, and the proximity term rewards the words together as typed. When the
-words name no term but suggest one (kb.topics), the matching entries tagged with it gain
+words are typical of a term (kb.topics suggests it), the matching entries tagged with it gain
 SUGGESTED x the suggestion's weight x the query's idf, after the coordination factor.
 """
 
