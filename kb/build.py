@@ -23,14 +23,16 @@ from pathlib import Path
 
 from kb import history, whoosh_internals
 from kb import workers as reading
-from kb.entry import Address, Problem
+from kb.entry import Problem
 from kb.generations import (
     DELTA,
     FILES,
     META,
     RECORDS,
     BuildLocked,
+    FileTable,
     build_lock,
+    compare_files,
     current_generation,
     link_files,
     new_generation,
@@ -51,7 +53,7 @@ from kb.taxonomy import (
     synonym_problems,
     vocabulary_word_problems,
 )
-from kb.validate import address_problems, scan_entry_files
+from kb.validate import address_problems, address_problems_among, scan_entry_stats
 from kb.workers import Prepared
 
 INCREMENTAL_UP_TO = 500  # changed files an incremental build takes on (or a quarter of all)
@@ -87,13 +89,13 @@ class Plan:
     index_root: Path
     taxonomy: Taxonomy
     vocabularies: str  # fingerprint of taxonomy.yaml and synonyms.yaml
-    files: list[tuple[str, str]]
+    table: FileTable  # the files now
     previous: Path | None
-    previous_meta: dict | None  # the live generation's meta and files, when incremental
-    hashes: dict[str, str]
-    stats: dict[str, list[int]]
-    unchanged: set[str] = field(default_factory=set)
-    changed: list[tuple[str, str]] = field(default_factory=list)
+    previous_meta: dict | None  # the live generation's meta, when incremental
+    previous_aliases: dict = field(default_factory=dict)  # rel -> (line, aliases) in the live one
+    changed: list[tuple[str, str]] = field(default_factory=list)  # (path, rel) to read
+    added: set[str] = field(default_factory=set)  # changed files the live one did not have
+    removed: list[str] = field(default_factory=list)  # slugs the live one indexed, to remove
 
     @property
     def incremental(self) -> bool:
@@ -116,21 +118,31 @@ def build(entries_dir: Path, index_root: Path, full: bool = False,
 def make_plan(entries_dir: Path, index_root: Path, full: bool) -> Plan:
     taxonomy = load_taxonomy(entries_dir / "taxonomy.yaml")
     vocabularies = _fingerprint_vocabularies(entries_dir)
-    scanned = scan_entry_files(entries_dir)
-    files = [(path, rel) for path, rel, _ in scanned]
+    rels, stats = scan_entry_stats(entries_dir)
     previous = current_generation(index_root)
-    meta = _usable_meta(previous, vocabularies) if previous and not full else None
-    hashes, stats = _content_hashes(scanned, meta)
-    plan = Plan(entries_dir, index_root, taxonomy, vocabularies, files, previous, meta,
-                hashes, stats)
-    plan.unchanged = {rel for rel, digest in (meta or {}).get("hashes", {}).items()
-                      if hashes.get(rel) == digest}
-    plan.changed = [(path, rel) for path, rel in files if rel not in plan.unchanged]
-    if meta is not None and (
-            meta.get("deleted", 0) > max(MAX_DELETED_SHARE * len(files), DELETED_FLOOR)
-            or len(plan.changed) > max(INCREMENTAL_UP_TO, len(files) // 4)):
-        plan.previous_meta, plan.unchanged, plan.changed = None, set(), files
+    meta, old = _usable_meta(previous, vocabularies) if previous and not full else (None, None)
+    root = str(entries_dir)
+    table, changed, gone = compare_files(old, rels, stats, lambda rel: _digest(root, rel))
+    plan = Plan(entries_dir, index_root, taxonomy, vocabularies, table, previous, meta)
+    if meta is not None and not (
+            meta.get("deleted", 0) > max(MAX_DELETED_SHARE * len(rels), DELETED_FLOOR)
+            or len(changed) > max(INCREMENTAL_UP_TO, len(rels) // 4)):
+        plan.previous_aliases = old.aliases
+        plan.added = set(changed) - set(old.rels) if old.rels != rels else set()
+        plan.removed = [_slug(rel) for rel in [*changed, *gone] if rel not in plan.added]
+    else:
+        plan.previous_meta, changed = None, rels
+    plan.changed = [(os.path.join(root, rel), rel) for rel in changed]
     return plan
+
+
+def _slug(rel: str) -> str:
+    return rel[rel.rfind("/") + 1:-3]
+
+
+def _digest(root: str, rel: str) -> bytes:
+    with open(os.path.join(root, rel), "rb") as fh:
+        return hashlib.sha256(fh.read()).digest()
 
 
 def _build(plan: Plan, workers: int, started: float) -> BuildResult:
@@ -141,15 +153,12 @@ def _build(plan: Plan, workers: int, started: float) -> BuildResult:
         else:
             prepared, segments = reading.index_in_parallel(gen, plan.changed, plan.taxonomy,
                                                            workers)
-        addresses, problems = _check(plan, prepared)
-        previous_addresses = (plan.previous_meta or {}).get("addresses", {})
-        removed = [slug for rel, (slug, _) in previous_addresses.items()
-                   if rel not in plan.unchanged]
-        if plan.incremental and not plan.changed and not removed:  # nothing to do
+        problems = _check(plan, prepared)
+        if plan.incremental and not plan.changed and not plan.removed:  # nothing to do
             shutil.rmtree(gen, ignore_errors=True)
-            return BuildResult(plan.previous, len(addresses), time.monotonic() - started, [],
-                               reindexed=0, incremental=True)
-        meta, merge = _write(plan, gen, prepared, segments, addresses, removed)
+            return BuildResult(plan.previous, len(plan.table.rels), time.monotonic() - started,
+                               [], reindexed=0, incremental=True)
+        meta, merge = _write(plan, gen, prepared, segments)
         swap(plan.index_root, gen)
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
@@ -163,52 +172,59 @@ def _build(plan: Plan, workers: int, started: float) -> BuildResult:
         keep.add(gen.name)
     remove_old_generations(plan.index_root, keep)
     warnings = sorted(p for p in problems if p.severity == "warning")
-    return BuildResult(gen, len(addresses), time.monotonic() - started, warnings,
+    return BuildResult(gen, len(plan.table.rels), time.monotonic() - started, warnings,
                        reindexed=len(plan.changed), incremental=plan.incremental)
 
 
-def _check(plan: Plan, prepared: list[Prepared]) -> tuple[dict, list[Problem]]:
-    """(rel -> (slug, aliases) of every file the new generation indexes, problems); raises
-    BuildError when any problem is an error."""
-    previous = (plan.previous_meta or {}).get("addresses", {})
-    addresses = {rel: previous[rel] for rel in plan.unchanged}
+def _check(plan: Plan, prepared: list[Prepared]) -> list[Problem]:
+    """The problems of the files read and of the addresses across all files; raises
+    BuildError when any is an error. Records the aliases the files read now claim."""
     problems = [p for one in prepared for p in one.problems]
-    problems += address_problems([one.address for one in prepared] + [
-        Address(rel, slug, tuple(aliases)) for rel, (slug, aliases) in addresses.items()])
+    if plan.incremental:  # the others passed together last time: check what moved
+        before = plan.previous_aliases
+        moved = [one.address for one in prepared if one.address.path in plan.added
+                 or one.address.aliases != before.get(one.address.path, (1, ()))[1]]
+        problems += address_problems_among(moved, plan.table.rels, plan.table.aliases)
+    else:
+        problems += address_problems([one.address for one in prepared])
     problems += synonym_problems(plan.entries_dir / "synonyms.yaml")
     problems += vocabulary_word_problems(plan.entries_dir / "taxonomy.yaml")
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise BuildError(f"{len(errors)} error(s) in {plan.entries_dir}; the index was not "
                          "changed", sorted(problems))
-    addresses.update({one.light["path"]: (one.light["slug"], tuple(one.light["aliases"]))
-                      for one in prepared if one.light is not None})
-    return addresses, problems
+    for one in prepared:
+        plan.table.aliases.pop(one.address.path, None)
+        if one.address.aliases:
+            plan.table.aliases[one.address.path] = (one.address.aliases_line,
+                                                    one.address.aliases)
+    return problems
 
 
-def _write(plan: Plan, gen: Path, prepared: list[Prepared], segments: list[str] | None,
-           addresses: dict, removed: list[str]) -> tuple[dict, bool]:
+def _write(plan: Plan, gen: Path, prepared: list[Prepared],
+           segments: list[str] | None) -> tuple[dict, bool]:
     """Write the new generation's segments, records, metadata and vocabularies. Returns
     (its metadata, whether small segments are due to be merged)."""
     changed = {one.light["slug"]: one.light for one in prepared if one.light is not None}
     docs = [one.document for one in prepared if one.document is not None]
+    entries = len(plan.table.rels)
     if plan.incremental:
         base = set(plan.previous_meta.get("base_segments", ()))
-        written = _update_generation(plan.previous, gen, removed, docs)
+        written = _update_generation(plan.previous, gen, plan.removed, docs)
         segments = [s.segment_id() for s in written]
         deleted = sum(s.deleted_count() for s in written)
         merge = bool(_tier_to_merge(written, base))
-        records = write_records(gen, plan.previous, plan.previous_meta.get("records"), removed,
-                                changed, len(addresses))
+        records = write_records(gen, plan.previous, plan.previous_meta.get("records"),
+                                plan.removed, changed, entries)
     else:
         segments = segments if segments is not None else _write_generation(gen, docs)
         base, deleted, merge = set(segments), 0, False
-        records = write_records(gen, None, None, [], changed, len(addresses))
+        records = write_records(gen, None, None, [], changed, entries)
     meta = {
         "schema": SCHEMA_VERSION,
         "vocabularies": plan.vocabularies,
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "entries": len(addresses),
+        "entries": entries,
         "commit": git_commit(plan.entries_dir),
         "entries_path": repository_path(plan.entries_dir),
         "segments": len(segments),
@@ -217,13 +233,11 @@ def _write(plan: Plan, gen: Path, prepared: list[Prepared], segments: list[str] 
         "records": records,  # names the RECORDS file, which later builds may share
     }
     write_meta(gen, meta)
-    write_files(gen, {"hashes": {rel: plan.hashes[rel] for rel in addresses},
-                      "stats": {rel: plan.stats[rel] for rel in addresses},
-                      "addresses": addresses})
+    write_files(gen, plan.table)
     for name in ("taxonomy.yaml", "synonyms.yaml"):
         if (plan.entries_dir / name).exists():
             shutil.copyfile(plan.entries_dir / name, gen / name)
-    history.record_history(plan.entries_dir, gen, list(addresses), plan.previous)
+    history.record_history(plan.entries_dir, gen, plan.table.rels, plan.previous)
     return meta, merge
 
 
@@ -255,31 +269,15 @@ def _fingerprint_vocabularies(entries_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def _content_hashes(scanned, prev_meta: dict | None) -> tuple[dict, dict]:
-    """({path: sha256}, {path: [mtime_ns, size]}). Like git's index, a file whose modification
-    time and size match the last build's is taken as unchanged without being read."""
-    prev_hashes = (prev_meta or {}).get("hashes", {})
-    prev_stats = (prev_meta or {}).get("stats", {})
-    hashes, stats = {}, {}
-    for path, rel, stat in scanned:
-        stats[rel] = stat
-        if rel in prev_hashes and prev_stats.get(rel) == stat:
-            hashes[rel] = prev_hashes[rel]
-        else:
-            with open(path, "rb") as fh:
-                hashes[rel] = hashlib.sha256(fh.read()).hexdigest()
-    return hashes, stats
-
-
-def _usable_meta(generation: Path, vocabularies: str) -> dict | None:
-    """The live generation's metadata if an incremental build may start from it."""
+def _usable_meta(generation: Path, vocabularies: str) -> tuple[dict | None, FileTable | None]:
+    """The live generation's metadata and files if an incremental build may start from it."""
     try:
         meta = read_meta(generation)
         if meta.get("schema") != SCHEMA_VERSION or meta.get("vocabularies") != vocabularies:
-            return None
-        return {**meta, **read_files(generation)}
-    except (OSError, ValueError, EOFError, pickle.UnpicklingError):
-        return None
+            return None, None
+        return meta, read_files(generation)
+    except (OSError, ValueError, KeyError, EOFError, pickle.UnpicklingError):
+        return None, None
 
 
 def _write_generation(gen: Path, docs: list[dict]) -> list[str]:
@@ -307,8 +305,11 @@ def _update_generation(previous: Path, gen: Path, removed: list[str], docs: list
                                     "MAIN_WRITELOCK"))
     ix = whoosh_internals.open_index(gen)
     writer = whoosh_internals.writer(ix, limitmb=64)
-    for slug in removed:
-        writer.delete_by_term("slug", slug)
+    with writer.reader() as reader:  # as delete_by_term does, without its query machinery
+        for slug in removed:
+            if reader.doc_frequency("slug", slug):
+                for docnum in reader.postings("slug", slug).all_ids():
+                    writer.delete_document(docnum)
     for doc in docs:
         writer.add_document(**doc)
     writer.commit(mergetype=_drop_empty)

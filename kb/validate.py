@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from array import array
 from collections import defaultdict
 from pathlib import Path
 
@@ -258,28 +259,47 @@ def _missing(key: str, taxonomy: Taxonomy) -> str:
 def entry_files(entries_dir: Path) -> list[tuple[str, str]]:
     """Every entry file below the folder as (path, relative path), sorted by relative path.
     (Plain strings: at 50,000 files, making Path objects is a noticeable part of a build.)"""
-    return [(path, rel) for path, rel, _ in scan_entry_files(entries_dir)]
+    root = str(entries_dir)
+    return [(os.path.join(root, rel), rel) for rel in scan_entry_stats(entries_dir)[0]]
 
 
-def scan_entry_files(entries_dir: Path) -> list[tuple[str, str, list[int]]]:
-    """Every entry file as (path, relative path, [mtime_ns, size]), sorted by relative path:
-    one pass over the folders, each file's status read through its directory entry."""
-    out = []
-    stack = [(str(entries_dir), "")]
-    while stack:
-        folder, prefix = stack.pop()
-        with os.scandir(folder) as found:
-            for item in found:
+def scan_entry_stats(entries_dir: Path) -> tuple[list[str], array]:
+    """Every entry file's relative path, sorted, and its status (mtime_ns and size, two numbers
+    a file in one array): one pass over the folders, each file's status read through its
+    directory entry, relative to its open folder (a lookup of one name, not of a whole path),
+    and no object made a file beyond its path."""
+    rels: list[str] = []
+    stats = array("q")
+    _scan_folder(os.open(entries_dir, os.O_RDONLY | os.O_DIRECTORY), "", rels, stats)
+    return rels, stats
+
+
+def _scan_folder(fd: int, prefix: str, rels: list[str], stats: array) -> None:
+    """Scan the open folder `fd` (and close it), its subfolders in the order of their paths."""
+    names, status = [], {}
+    try:
+        with os.scandir(fd) as items:
+            for item in items:
                 name = item.name
                 if name.startswith("."):
                     continue
                 if item.is_dir(follow_symlinks=False):
-                    stack.append((item.path, f"{prefix}{name}/"))
+                    names.append(name + "/")  # sorts as the paths below it do
                 elif name.endswith(".md") and name.lower() not in NOT_ENTRIES:
-                    st = item.stat()
-                    out.append((item.path, prefix + name, [st.st_mtime_ns, st.st_size]))
-    out.sort(key=lambda item: item[1])
-    return out
+                    names.append(name)
+                    status[name] = item.stat()
+        names.sort()
+        for name in names:
+            if name.endswith("/"):
+                sub = os.open(name[:-1], os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+                _scan_folder(sub, prefix + name, rels, stats)
+            else:
+                st = status[name]
+                rels.append(prefix + name)
+                stats.append(st.st_mtime_ns)
+                stats.append(st.st_size)
+    finally:
+        os.close(fd)
 
 
 def address_problems(addresses: list[Address]) -> list[Problem]:
@@ -307,6 +327,24 @@ def address_problems(addresses: list[Address]) -> list[Problem]:
             else:
                 alias_owner[alias] = a.path
     return problems
+
+
+def address_problems_among(moved: list[Address], rels: list[str],
+                           claims: dict[str, tuple[int, tuple[str, ...]]]) -> list[Problem]:
+    """What address_problems finds over every file, when only the `moved` addresses (new
+    files, changed aliases) can clash: the other files, every one in `rels` (each file's slug
+    is its name), some claiming aliases (`claims`: rel -> (line, aliases)), passed that check
+    together before. Only the files sharing a slug or an alias with a moved one are checked
+    again, in the order of a full check, so the problems are a full check's."""
+    if not moved:
+        return []
+    keys = {a.slug for a in moved} | {alias for a in moved for alias in a.aliases}
+    mine = {a.path for a in moved}
+    others = {rel for rel in rels if rel[rel.rfind("/") + 1:-3] in keys}
+    others |= {rel for rel, (_, claimed) in claims.items() if keys.intersection(claimed)}
+    found = moved + [Address(rel, Path(rel).stem, claims.get(rel, (1, ()))[1],
+                             claims.get(rel, (1, ()))[0]) for rel in others - mine]
+    return address_problems(sorted(found, key=lambda a: a.path))
 
 
 def load_entries(entries_dir: Path, taxonomy: Taxonomy) -> tuple[list[Entry], list[Problem]]:
