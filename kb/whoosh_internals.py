@@ -118,22 +118,36 @@ def read_lengths(reader, field: str) -> list[int]:
     return out
 
 
-def read_column_bytes(reader, field: str) -> list[bytes]:
-    """Every document's value of a sortable ID field, as bytes, deleted documents included."""
+def read_column_bytes(reader, field: str, first: int = 0) -> list[bytes]:
+    """Every document's value of a sortable ID field, as bytes, deleted documents included;
+    from the `first` segment on (the documents numbered from that segment's first)."""
     out: list[bytes] = []
-    for segment, _ in reader.leaf_readers():
+    for segment, _ in list(reader.leaf_readers())[first:]:
         out.extend(_whole_column(segment, field, segment.schema[field].column_type))
     return out
 
 
-def live_documents(reader) -> list[int]:
+def live_documents(reader, first: int = 0) -> list[int]:
     """The numbers of the documents not deleted, a segment at a time (asking document by
-    document took a seventh of a second at 50,000 entries)."""
+    document took a seventh of a second at 50,000 entries); from the `first` segment on."""
     live: list[int] = []
-    for segment, base in reader.leaf_readers():
+    for segment, base in list(reader.leaf_readers())[first:]:
         deleted = segment.deleted_docs_set if segment.has_deletions() else frozenset()
         live.extend(base + d for d in range(segment.doc_count_all()) if d not in deleted)
     return live
+
+
+def deleted_documents(reader, stop: int) -> list[int]:
+    """The numbers of the deleted documents in the segments before the `stop`-th."""
+    return [base + d for segment, base in list(reader.leaf_readers())[:stop]
+            if segment.has_deletions() for d in sorted(segment.deleted_docs_set)]
+
+
+def segment_sizes(reader) -> list[tuple[str, int]]:
+    """(id, documents, deleted ones included) of each segment, in order. Readers of two
+    generations whose first segments agree number those segments' documents alike."""
+    return [(segment.segment().segment_id(), segment.doc_count_all())
+            for segment, _ in reader.leaf_readers()]
 
 
 # --- writing -----------------------------------------------------------------------------------
