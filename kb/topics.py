@@ -32,13 +32,14 @@ THRESHOLD = 0.5  # mean log lift a term needs to be suggested
 def suggest(snap, query: ParsedQuery) -> list[tuple[Concept, float]]:
     """[(the term the query's words suggest, its weight)], or [] when none stands out. (A term
     the query also names gains both ways: its words are typical of it as well.)"""
-    words = _query_words(query)
+    words = _query_words(snap, query)
     if not words or not snap.live_count:
         return []
     best: tuple[float, str, str, list[str]] | None = None
     for facet in SUGGESTING_FACETS:
         for slug, mask in snap.masks[facet].items():
-            score, supporting = _score(snap, facet, slug, mask & snap.live, words)
+            own_text = snap.vocabulary.term_text.get((facet, slug), frozenset())
+            score, supporting = _score(mask & snap.live, own_text, words)
             if score >= THRESHOLD and (best is None or score > best[0]):
                 best = (score, facet, slug, supporting)
     if best is None:
@@ -48,33 +49,39 @@ def suggest(snap, query: ParsedQuery) -> list[tuple[Concept, float]]:
     return [(Concept(facet, slug, label, ", ".join(supporting)), min(1.0, score))]
 
 
-def _query_words(query: ParsedQuery) -> list[tuple[str, tuple[str, ...]]]:
-    """(the word as typed, the single index terms it can match) for each scoring word."""
+# A query word as the scoring reads it: (the word as typed, [(an index term it can match, the
+# entries whose title or summary use that term, the share of all entries that do)]).
+Word = tuple[str, list[tuple[str, int, float]]]
+
+
+def _query_words(snap, query: ParsedQuery) -> list[Word]:
+    """Each scoring word with its single-term alternatives, read from the postings once."""
     out = []
     for i in query.positive:
         clause = query.clauses[i]
-        terms = tuple(a.terms[0] for a in clause.alternatives if len(a.terms) == 1)
-        if terms:
-            out.append((clause.text, terms))
+        alternatives = []
+        for term in dict.fromkeys(a.terms[0] for a in clause.alternatives if len(a.terms) == 1):
+            described = snap.postings.described(term)
+            alternatives.append(
+                (term, described, (described.bit_count() + 0.5) / (snap.live_count + 1)))
+        if alternatives:
+            out.append((clause.text, alternatives))
     return out
 
 
-def _score(snap, facet: str, slug: str, mask: int,
-           words: list[tuple[str, tuple[str, ...]]]) -> tuple[float, list[str]]:
+def _score(mask: int, own_text: frozenset[str], words: list[Word]) -> tuple[float, list[str]]:
     """(mean log lift of the words for one term, the words it lifts)."""
-    own_text = snap.vocabulary.term_text.get((facet, slug), frozenset())
     documents = mask.bit_count() + TERM_TEXT
     total, supporting = 0.0, []
-    for text, terms in words:
-        lift = max(_log_lift(snap, term, mask, documents, term in own_text) for term in terms)
+    for text, alternatives in words:
+        lift = max(_log_lift((described & mask).bit_count() + TERM_TEXT * (term in own_text),
+                             documents, rate) for term, described, rate in alternatives)
         total += lift
         if lift > 0:
             supporting.append(text)
     return total / len(words), supporting
 
 
-def _log_lift(snap, term: str, mask: int, documents: float, in_own_text: bool) -> float:
-    described = snap.postings.described(term)
-    rate = (described.bit_count() + 0.5) / (snap.live_count + 1)
-    uses = (described & mask).bit_count() + (TERM_TEXT if in_own_text else 0.0)
+def _log_lift(uses: float, documents: float, rate: float) -> float:
+    """log of (the term's smoothed share of documents using a word / all entries' share)."""
     return math.log((uses + SMOOTHING * rate) / (documents + SMOOTHING) / rate)
