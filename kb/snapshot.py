@@ -223,7 +223,7 @@ def carried_tables(snap: Snapshot, previous: Snapshot, reader) -> dict | None:
     return _carry(snap, previous, kept, gone, new, touched)
 
 
-def _touched(snap: Snapshot, previous: Snapshot) -> set[str] | None:
+def _touched(snap: Snapshot, previous: Snapshot) -> set[str]:
     """The slugs whose record differs between the previous snapshot and this one."""
     if snap.base_records is previous.base_records:
         maybe = {*snap.delta["changed"], *snap.delta["removed"], *previous.delta["changed"],
