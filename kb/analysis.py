@@ -126,7 +126,26 @@ class TermsAnalyzer(Tokenizer):
                  **kwargs):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         matches = self.pattern.finditer(value) if tokenize else [_Whole(value)]
-        pos, previous = start_pos, None
+        pos = start_pos
+        for text, stop, m in self._terms(matches, removestops):
+            t.text, t.stopped = text, stop
+            if keeporiginal:
+                t.original = m.group()
+            if positions:
+                t.pos = pos
+                pos += not stop
+            if chars:
+                t.startchar, t.endchar = start_char + m.start(), start_char + m.end()
+            yield t
+
+    def terms(self, value: str) -> list[str]:
+        """The index terms of `value`, in order: what calling the analyzer yields as
+        token texts, without making tokens (a build analyses every entry's text)."""
+        return [text for text, _, _ in self._terms(self.pattern.finditer(value), True)]
+
+    def _terms(self, matches, removestops: bool):
+        """(term, stop word, match) for each term of the matched words, in order."""
+        previous = None
         for m in matches:
             for text, joined, stop in word_terms(m.group()):
                 if stop and removestops:
@@ -140,15 +159,7 @@ class TermsAnalyzer(Tokenizer):
                     text, previous = (f"{previous} {text}" if previous else None), text
                     if text is None:
                         continue
-                t.text, t.stopped = text, stop
-                if keeporiginal:
-                    t.original = m.group()
-                if positions:
-                    t.pos = pos
-                    pos += not stop
-                if chars:
-                    t.startchar, t.endchar = start_char + m.start(), start_char + m.end()
-                yield t
+                yield text, stop, m
 
 
 class _Whole:

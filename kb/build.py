@@ -283,7 +283,7 @@ def _usable_meta(generation: Path, vocabularies: str) -> tuple[dict | None, File
 def _write_generation(gen: Path, docs: list[dict]) -> list[str]:
     """Index prepared documents into the new generation `gen` as one segment."""
     ix = whoosh_internals.create_index(gen, make_schema())
-    writer = whoosh_internals.writer(ix, limitmb=256)
+    writer = whoosh_internals.full_build_writer(ix)
     show = reading.progress(len(docs), "indexing")
     for done, doc in enumerate(docs, 1):
         writer.add_document(**doc)

@@ -2,8 +2,8 @@
 with a test that it agrees with Whoosh's public API on a real index (tests/test_whoosh_internals).
 
 They exist for speed: reading a term's posting blocks whole, a segment's column in one file
-read, a segment's deleted documents at once, and writing segments from worker processes as
-Whoosh's own multi-process writer does. They rely on whoosh-reloaded 2.7 (pinned in
+read, a segment's deleted documents at once, writing segments from worker processes as
+Whoosh's own multi-process writer does, and writing a full build's postings a term at a time. They rely on whoosh-reloaded 2.7 (pinned in
 pyproject.toml and the lock files); importing this module with any other version fails at once
 with a message, never later and silently.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import marshal
 from array import array
+from collections import Counter
 from pathlib import Path
 
 import whoosh
@@ -20,7 +21,9 @@ from whoosh import columns
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.filedb.filestore import FileStorage
+from whoosh.formats import Existence, Frequency
 from whoosh.reading import SegmentReader, TermNotFound
+from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
 
@@ -175,6 +178,12 @@ class _LengthTables:
         byte = raw[docnum] if docnum < count else 0
         return _LENGTH_OF_BYTE[byte] if byte else default
 
+    def length_table(self, fieldname) -> list[int]:
+        """Every document's length in a field, as doc_field_length gives it one at a time."""
+        self.doc_field_length(0, fieldname)
+        raw, count = self._tables[fieldname]
+        return [_LENGTH_OF_BYTE[b] for b in raw] + [0] * (self._perdoc.doc_count_all() - count)
+
     def __getattr__(self, name):
         return getattr(self._perdoc, name)
 
@@ -215,15 +224,125 @@ class _Writer(SegmentWriter):
         return _LengthTables(super().per_document_reader())
 
 
+class _GroupingWriter(_Writer):
+    """A full build's writer: it keeps each field's postings grouped by term as documents are
+    added, counting terms with the analyzer's `terms` where it has one, and writes a term's
+    postings a block at a time. Whoosh's writer makes, pools, sorts and writes every posting
+    on its own, which was most of a full build's time. The segment is byte for byte the one
+    Whoosh writes (tests/test_whoosh_internals). It only adds documents: no merging."""
+
+    def __init__(self, ix, **kwargs):
+        super().__init__(ix, **kwargs)
+        for name, field in self.schema.items():
+            if field.indexed and type(field.format) not in (Frequency, Existence) or \
+                    field.vector or field.separate_spelling():
+                raise WhooshVersionError(f"a full build cannot write field {name!r}")
+        self._grouped: dict[str, dict] = {}  # field -> term -> array of (docnum, frequency)
+
+    def add_document(self, **fields):
+        self._check_state()
+        docnum, perdoc = self.docnum, self.perdocwriter
+        names = sorted(fields)
+        self._check_fields(self.schema, names)
+        perdoc.start_doc(docnum)
+        for name in names:
+            value, field = fields[name], self.schema[name]
+            if value is None:
+                continue
+            length = 0
+            if field.indexed:
+                counts = _term_counts(field, value)
+                grouped = self._grouped.setdefault(name, {}) if counts else {}
+                for term, freq in counts.items():
+                    postings = grouped.get(term)
+                    if postings is None:
+                        postings = grouped[term] = array("I")
+                    postings.append(docnum)
+                    postings.append(freq)
+                if field.scorable:
+                    length = sum(counts.values())
+            perdoc.add_field(name, field, value if field.stored else None, length)
+            if field.column_type:
+                perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def add_reader(self, reader):
+        raise NotImplementedError("a full build's writer only adds documents")
+
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        lengths = self.per_document_reader()
+        out = self.fieldwriter
+        for name in sorted(self._grouped):
+            field = self.schema[name]
+            length_of = lengths.length_table(name)
+            out.start_field(name, field)
+            terms = self._grouped.pop(name)
+            for text in sorted(terms, key=_as_bytes):
+                out.start_term(_as_bytes(text))
+                _add_postings(out._postwriter, terms[text], field.format, length_of)
+                out.finish_term()
+            out.finish_field()
+        out.close()
+        lengths.close()
+
+
+def _as_bytes(term) -> bytes:
+    return term.encode("utf-8") if isinstance(term, str) else term
+
+
+def _term_counts(field, value) -> dict:
+    """term -> frequency of one field's value, as Whoosh's writer would index it."""
+    terms = getattr(field.analyzer, "terms", None)
+    if terms is not None and type(field.format) is Frequency and isinstance(value, str):
+        return Counter(terms(value))
+    return {term: freq for term, freq, _, _ in field.index(value)}
+
+
+_PACKED = [pack_uint(n) for n in range(64)]
+
+
+def _add_postings(out, flat: array, form, length_of: list[int]) -> None:
+    """Add one term's postings (docnum, frequency pairs) to Whoosh's posting writer `out`, as
+    its add_posting would one at a time: a block written before each block-limit more."""
+    docs, freqs = flat[0::2], flat[1::2]
+    frequency = type(form) is Frequency
+    limit = out._blocklimit
+    for start in range(0, len(docs), limit):
+        if start:
+            out._write_block()
+        ids, counts = docs[start:start + limit], freqs[start:start + limit]
+        if frequency:
+            weights = [float(n) * form.field_boost for n in counts]
+            out._values.extend(_PACKED[n] if n < 64 else pack_uint(n) for n in counts)
+        else:
+            weights = [form.field_boost] * len(ids)
+        out._ids.extend(ids)
+        out._weights.extend(weights)
+        out._maxweight = max(out._maxweight, *weights)
+        known = [n for n in (length_of[d] for d in ids) if n]
+        if known:
+            low = min(known)
+            out._minlength = low if out._minlength is None else min(out._minlength, low)
+            out._maxlength = max(out._maxlength, *known)
+
+
 def writer(ix, **kwargs):
     """A writer for `ix` (as ix.writer(**kwargs)) that writes its segment's postings faster."""
     return _Writer(ix, **kwargs)
 
 
+def full_build_writer(ix):
+    """A writer for a full build's new index `ix`, which only adds documents."""
+    return _GroupingWriter(ix)
+
+
 def share_writer(generation: Path):
     """A writer for one worker process's share of a full build: its own segment, without the
     index's lock (the parent holds it), as Whoosh's multi-process writer does."""
-    return _Writer(open_index(generation), _lk=False, limitmb=256)
+    return _GroupingWriter(open_index(generation), _lk=False)
 
 
 def finish_share(writer):

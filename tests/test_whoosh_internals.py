@@ -3,6 +3,8 @@ several segments (left by incremental builds) and superseded (deleted) documents
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import whoosh
 
@@ -146,3 +148,74 @@ def test_fast_writer_writes_the_segment_whooshs_writer_writes(tmp_path):
             whoosh_internals.read_lengths(theirs, field)
         assert [ours.max_field_length(field), ours.min_field_length(field)] == \
             [theirs.max_field_length(field), theirs.min_field_length(field)]
+
+
+def _documents(count: int) -> list[dict]:
+    """Documents with every field of the schema: words repeated up to 80 times in one text
+    (frequencies past what one byte packs), terms in every document (postings past a block),
+    hyphens, numbers, accents, stop words and punctuation."""
+    import datetime as dt
+    import random
+
+    rng = random.Random(7)
+    vocabulary = WORDS + ["co-production", "6", "twelve-week", "café", "the", "of", "well.",
+                          "Organization", "5,000", "full-cost", "x", "(a)", "year;"]
+    docs = []
+    for n in range(count):
+        body = " ".join(rng.choice(vocabulary) for _ in range(rng.randrange(1, 60)))
+        body += " grant" * (n % 80)
+        title = f"Entry {n} " + " ".join(rng.sample(vocabulary, 3))
+        docs.append({
+            "slug": f"e{n}", "aliases": f"old-{n}" if n % 9 == 0 else "", "title": title,
+            "title_sort": title.lower(), "summary": body[:40], "body": body,
+            "organisations": rng.choice(["", "Derby City Council", "NHS Leeds"]),
+            "pairs": f"{title} . {body}", "spell": " ".join(dict.fromkeys(body.lower().split())),
+            "principles": rng.choice(["funding", "funding consultation", ""]),
+            "sectors": "health", "stages": rng.choice(["design", "review"]), "regions": "",
+            "published": dt.datetime(2000 + n % 20, 1 + n % 12, 1),
+            "data": f'{{"n": {n}}}',
+        })
+    return docs
+
+
+def _segment_files(ix) -> dict[str, bytes]:
+    """A one-segment index's files by name without the segment's random id, but for the
+    table of contents and the segment record, which carry that id."""
+    (segment,) = whoosh_internals.segments(ix)
+    segment_id = segment.segment_id()
+    files = {p.name.replace(segment_id, ""): p.read_bytes()
+             for p in Path(ix.storage.folder).iterdir() if segment_id in p.name}
+    return {name: data for name, data in files.items() if not name.endswith(".seg")}
+
+
+def test_full_build_writer_writes_whooshs_segment_byte_for_byte(tmp_path):
+    """The full build's writer groups postings by term and counts terms with the analyzer's
+    own `terms`; the files it writes must be the ones Whoosh's writer writes."""
+    from kb.schema import make_schema
+
+    docs = _documents(700)
+    written = {}
+    for name, make in (("whoosh", lambda ix: ix.writer()),
+                       ("ours", whoosh_internals.full_build_writer)):
+        (tmp_path / name).mkdir()
+        ix = whoosh_internals.create_index(tmp_path / name, make_schema())
+        writer = make(ix)
+        for doc in docs:
+            writer.add_document(**doc)
+        writer.compound = False  # each file on its own, to compare
+        writer.commit()
+        written[name] = _segment_files(ix)
+    theirs, ours = written["whoosh"], written["ours"]
+    assert len(theirs) > 5 and sorted(ours) == sorted(theirs)
+    for suffix in theirs:
+        assert ours[suffix] == theirs[suffix], suffix
+
+
+def test_full_build_writer_refuses_to_merge(tmp_path):
+    from kb.schema import make_schema
+
+    ix = whoosh_internals.create_index(tmp_path, make_schema())
+    writer = whoosh_internals.full_build_writer(ix)
+    with pytest.raises(NotImplementedError):
+        writer.add_reader(None)
+    writer.cancel()
