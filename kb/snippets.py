@@ -8,6 +8,7 @@ import html
 import itertools
 import re
 from collections import Counter
+from functools import lru_cache
 
 from kb.analysis import index_term, is_stop_word
 
@@ -58,18 +59,35 @@ def snippet(text: str, index_terms: set[str], phrases: set[tuple[str, ...]] = fr
 
 def _phrase_words(tokens: list[str], phrases: set[tuple[str, ...]]) -> set[int]:
     """The token numbers of every place a phrase's terms stand in order, stop words between
-    them allowed (as the index's pairs allow them)."""
+    them allowed (as the index's pairs allow them). Only the places where a phrase's first
+    term stands are read on from, so a long text costs little more than finding them."""
     if not phrases:
         return set()
     firsts = {p[0] for p in phrases}
-    content = [(i, index_term(w)) for i, w in enumerate(tokens)
-               if (len(w) > 1 or w.isdigit()) and not is_stop_word(w)]
-    terms = [t for _, t in content]
+    longest = max(len(p) for p in phrases)
+    starts = {w for w in set(tokens) if _content_term(w) in firsts}
     found: set[int] = set()
-    for k, (_, term) in enumerate(content):
-        if term not in firsts:
+    for i, word in enumerate(tokens):
+        if word not in starts:
             continue
+        run: list[tuple[int, str]] = []  # (token number, term) of the content words from i
+        for j in range(i, len(tokens)):
+            term = _content_term(tokens[j])
+            if term is not None:
+                run.append((j, term))
+                if len(run) == longest:
+                    break
+        terms = tuple(term for _, term in run)
         for phrase in phrases:
-            if tuple(terms[k:k + len(phrase)]) == phrase:
-                found.update(i for i, _ in content[k:k + len(phrase)])
+            if terms[:len(phrase)] == phrase:
+                found.update(j for j, _ in run[:len(phrase)])
     return found
+
+
+@lru_cache(maxsize=100_000)
+def _content_term(word: str) -> str | None:
+    """A word's index term, or None for what the index leaves out: stop words and single
+    letters (a lone digit stays)."""
+    if (len(word) > 1 or word.isdigit()) and not is_stop_word(word):
+        return index_term(word)
+    return None

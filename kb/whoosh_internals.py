@@ -3,9 +3,9 @@ with a test that it agrees with Whoosh's public API on a real index (tests/test_
 
 They exist for speed: reading a term's posting blocks whole, a segment's column in one file
 read, a segment's deleted documents at once, writing segments from worker processes as
-Whoosh's own multi-process writer does, and writing a full build's postings a term at a time. They rely on whoosh-reloaded 2.7 (pinned in
-pyproject.toml and the lock files); importing this module with any other version fails at once
-with a message, never later and silently.
+Whoosh's own multi-process writer does, and writing a full build's postings a term at a time.
+They rely on whoosh-reloaded 2.7 (pinned in pyproject.toml and the lock files); importing this
+module with any other version fails at once with a message, never later and silently.
 """
 
 from __future__ import annotations

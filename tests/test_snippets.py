@@ -26,3 +26,28 @@ def test_a_phrase_marks_its_words_only_where_they_stand_together():
 def test_no_match_no_snippet():
     assert snippet("Nothing here matches.", {stem("hospice")}, {(stem("full"), stem("cost"))}) \
         == ""
+
+
+def test_phrase_marks_equal_a_search_of_every_run_of_content_words():
+    """Phrases are found by reading on only from their first words; the marks must be those
+    of comparing every run of content words (stop words and single letters left out) with
+    every phrase."""
+    import random
+
+    from kb.analysis import is_stop_word
+    from kb.snippets import _phrase_words
+
+    rng = random.Random(3)
+    words = "full cost recovery the of a 3 grant grants funding fund and x it costs".split()
+    phrases = {(stem("full"), stem("cost")), (stem("cost"), stem("recovery"), stem("grant")),
+               (stem("fund"), stem("3"))}
+    for _ in range(300):
+        tokens = [rng.choice(words) for _ in range(rng.randrange(0, 40))]
+        content = [(i, stem(w)) for i, w in enumerate(tokens)
+                   if (len(w) > 1 or w.isdigit()) and not is_stop_word(w)]
+        expected = set()
+        for k in range(len(content)):
+            for phrase in phrases:
+                if tuple(t for _, t in content[k:k + len(phrase)]) == phrase:
+                    expected.update(i for i, _ in content[k:k + len(phrase)])
+        assert _phrase_words(tokens, phrases) == expected, tokens
