@@ -703,10 +703,13 @@ def render_table(r: dict) -> str:
            line(head), line(tuple("-" * w for w in widths))]
     out += [line(row) for row in rows]
     load = r.get("load_average", {})
-    busy = max(load.get("start", [0])[0], load.get("end", [0])[0])
+    # Only the load before the run says whether something else was busy: by the end, the
+    # load average counts the bench's own builds, servers and clients.
+    busy = load.get("start", [0])[0]
     if busy > 0.5 * (m["nproc"] or 1):
-        out.append(f"warning: the machine was busy (1-minute load average {busy:.1f} on "
-                   f"{m['nproc']} CPU); figures are noisier and slower than on an idle machine.")
+        out.append(f"warning: the machine was busy before the run (1-minute load average "
+                   f"{busy:.1f} on {m['nproc']} CPU); figures are noisier and slower than on "
+                   "an idle machine.")
     out.append("kb ÷ FTS5: for times and sizes, above 1 means kb is slower or bigger; for "
                "entries/s it is FTS5's rate ÷ kb's, so above 1 also means kb is slower.")
     return "\n".join(out)
