@@ -18,11 +18,13 @@ def bitset(docnums, size: int) -> int:
     return int.from_bytes(bits, "little")
 
 
+_BITS = [tuple(b for b in range(8) if byte >> b & 1) for byte in range(256)]
+
+
 def members(mask: int) -> list[int]:
     """The document numbers in a bitset, in order."""
     raw = mask.to_bytes((mask.bit_length() >> 3) + 1, "little")
-    return [(i << 3) + b for i, byte in enumerate(raw) if byte for b in range(8)
-            if byte >> b & 1]
+    return [(i << 3) + b for i, byte in enumerate(raw) if byte for b in _BITS[byte]]
 
 
 def union(masks) -> int:

@@ -288,7 +288,7 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
     results.words = [query.clauses[i].text for i in query.positive]
     results.complete = complete(found, final)
     results.unmatched = list(dict.fromkeys(query.clauses[i].text for i in query.positive
-                                           if not found.direct[i] and not found.tagged[i]))
+                                           if not found.own[i] and not found.tagged[i]))
     results.corrections = [(c.text, c.correction) for c in query.clauses if c.correction]
     results.suggestion = query.corrected_text(text)
     results.concepts = [c for c in query.concepts
