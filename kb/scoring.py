@@ -87,7 +87,6 @@ def _clause(snap, clause) -> tuple[np.ndarray, int]:
     for alt in clause.alternatives:
         docs, scores, alt_mask = snap.postings.scored(alt.terms)
         mask |= alt_mask
-        docs, scores = np.frombuffer(docs, np.intc), np.frombuffer(scores)
         if alt.weight != 1.0:
             scores = scores * alt.weight
         best[docs] = np.maximum(best[docs], scores)
@@ -163,8 +162,9 @@ def rank(snap, m: Match, final: int, limit: int) -> list[tuple[int, float]]:
         own = as_vector(m.own[i], size)
         clauses += m.direct[i]
         unit = m.units[i]
-        tagged = as_vector(m.tagged[i] & final, size)
-        if m.tagged[i] & final:
+        tags_kept = m.tagged[i] & final
+        tagged = as_vector(tags_kept, size)
+        if tags_kept:
             clauses += np.where(tagged, np.where(own, TAGGED * unit, CONCEPT * unit), 0.0)
         either = own | tagged
         matched += np.where(either, unit, 0.0)
@@ -234,7 +234,7 @@ class Postings:
         out = np.zeros(self.size)
         for pair in (pair_term(first, second), pair_term(second, first)):
             docs, weights, _ = self._cached(("pair", pair), lambda p=pair: self._pair(p))
-            out[np.frombuffer(docs, np.intc)] += np.frombuffer(weights)
+            out[docs] += weights
         return out
 
     def _word(self, term: str) -> Scored:
