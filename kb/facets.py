@@ -7,15 +7,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from kb.taxonomy import FACETS, FIELD, Taxonomy
 
 
 def bitset(docnums, size: int) -> int:
-    """The bitset of some document numbers (all below `size`)."""
-    bits = bytearray((size >> 3) + 1)
-    for d in docnums:
-        bits[d >> 3] |= 1 << (d & 7)
-    return int.from_bytes(bits, "little")
+    """The bitset of some document numbers (all below `size`): any iterable, or an array."""
+    if not isinstance(docnums, np.ndarray):
+        docnums = np.fromiter(docnums, np.intp)
+    present = np.zeros(size, bool)
+    present[docnums] = True
+    return int.from_bytes(np.packbits(present, bitorder="little").tobytes(), "little")
+
+
+def as_vector(mask: int, size: int) -> np.ndarray:
+    """A bitset as a vector of booleans indexed by document number (bitset's inverse)."""
+    raw = np.frombuffer(mask.to_bytes((size >> 3) + 1, "little"), np.uint8)
+    return np.unpackbits(raw, count=size, bitorder="little").view(bool)
 
 
 _BITS = [tuple(b for b in range(8) if byte >> b & 1) for byte in range(256)]

@@ -35,6 +35,7 @@ import numpy as np
 
 from kb import topics, whoosh_internals
 from kb.analysis import pair_term
+from kb.facets import as_vector, bitset
 from kb.text import ParsedQuery
 from kb.vocabulary import Concept
 
@@ -185,12 +186,6 @@ def rank(snap, m: Match, final: int, limit: int) -> list[tuple[int, float]]:
     return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
 
 
-def as_vector(mask: int, size: int) -> np.ndarray:
-    """A bitset as a vector of booleans indexed by document number."""
-    raw = np.frombuffer(mask.to_bytes((size >> 3) + 1, "little"), np.uint8)
-    return np.unpackbits(raw, count=size, bitorder="little").view(bool)
-
-
 class Postings:
     """The scored postings of one index generation: each word's BM25F across the search fields,
     and phrases and neighbouring words through the pairs field, read from Whoosh once and kept
@@ -202,13 +197,12 @@ class Postings:
         self._postings: OrderedDict = OrderedDict()  # key -> (docnums, scores, bitset)
         self._cached_postings = 0  # postings held in self._postings
         self._cache_lock = threading.Lock()
-        self._lengths: dict[str, list[int]] = {}
         self._norms: dict[str, np.ndarray] = {}
 
     def warm(self) -> None:
         """Read what every text search needs first, before any request waits for it."""
         for field_ in (*SEARCH_FIELDS, PAIRS_FIELD):
-            self.field_lengths(field_)
+            self._length_norms(field_)
 
     def scored(self, terms: tuple[str, ...]) -> Scored:
         """(entries, scores, bitset of the entries) of one word's index term across the search
@@ -278,10 +272,7 @@ class Postings:
         return self._pack(docs, out[docs])
 
     def _pack(self, docs: np.ndarray, scores_: np.ndarray) -> Scored:
-        present = np.zeros(self.size, bool)
-        present[docs] = True
-        bits = np.packbits(present, bitorder="little").tobytes()
-        return docs.astype(np.intc), scores_, int.from_bytes(bits, "little")
+        return docs.astype(np.intc), scores_, bitset(docs, self.size)
 
     def _cached(self, key, compute) -> Scored:
         """Scored postings as compact arrays (entries, scores) and their bitset, kept in a
@@ -320,14 +311,7 @@ class Postings:
         if norms is None:
             with self.whoosh() as searcher:
                 avg = searcher.avg_field_length(field_) or 1.0
+                lengths = whoosh_internals.read_lengths(searcher.reader(), field_)
             b = BM25_B
-            lengths = np.array(self.field_lengths(field_), float)
-            norms = self._norms[field_] = 1 - b + b * lengths / avg
+            norms = self._norms[field_] = 1 - b + b * np.array(lengths, float) / avg
         return norms
-
-    def field_lengths(self, field_: str) -> list[int]:
-        """Every document's length in a field (read once per generation)."""
-        if field_ not in self._lengths:
-            with self.whoosh() as searcher:
-                self._lengths[field_] = whoosh_internals.read_lengths(searcher.reader(), field_)
-        return self._lengths[field_]
