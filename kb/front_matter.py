@@ -214,13 +214,15 @@ def parse_front_matter(fm: str, r: Problems, offset: int = FM_OFFSET):
 def _construct(root: yaml.MappingNode, r: Problems, offset: int) -> dict:
     loader = yaml.SafeLoader("")
     fields: dict[str, tuple[int, object, object]] = {}
+    first_line: dict[str, int] = {}  # every key given, readable or not
     for key_node, value_node in root.value:
         line = yaml_line(key_node, offset)
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
         r.present.add(key)
-        if key in fields:
-            r.error(line, f"'{key}' appears twice (first on line {fields[key][0]}); keep one")
+        if key in first_line:
+            r.error(line, f"'{key}' appears twice (first on line {first_line[key]}); keep one")
             continue
+        first_line[key] = line
         _nested_duplicates(value_node, key, r, offset)
         try:
             value = loader.construct_object(value_node, deep=True)
