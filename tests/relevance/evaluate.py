@@ -46,6 +46,7 @@ import yaml
 from kb.build import build
 from kb.library import Library
 from kb.query import Query
+from tests.relevance.baseline import PlainBM25
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -122,6 +123,7 @@ def _means(rows: list[dict]) -> dict:
         "recall": _mean(r["recall"] for r in judged),
         "mrr": _mean(r["rr"] for r in judged),
         "zero_results": _mean(float(r["total"] == 0) for r in judged),
+        "best_recall": _mean(r["best_recall"] for r in judged),
         "missed": [rank for r in judged for rank in r["missed"]],
     }
 
@@ -144,6 +146,8 @@ def evaluate(library: Library, queries: list[dict], k: int = K) -> dict:
             "id": q["id"], "kind": q["kind"], "query": q["query"], "filters": filters,
             "returned": returned, "total": results.total, "suggestion": results.suggestion,
             "unjudged": [s for s in returned if s not in q["judgements"]],
+            # a query with more than k relevant entries cannot reach recall@k = 1
+            "best_recall": min(k, len(wanted)) / len(wanted) if wanted else None,
             # relevant entries below the first page: where they are, or None if not found
             "missed": [deep.index(s) + 1 if s in deep else None for s in wanted
                        if s not in returned],
@@ -162,7 +166,8 @@ def _fmt(value: float | None) -> str:
     return "  -  " if value is None else f"{value:.3f}"
 
 
-def format_report(name: str, report: dict, last: dict | None = None) -> str:
+def format_report(name: str, report: dict, last: dict | None = None,
+                  reference: dict | None = None) -> str:
     rows = report["queries"]
     id_w = max(len("id"), *(len(r["id"]) for r in rows))
     kind_w = max(len("kind"), *(len(r["kind"]) for r in rows))
@@ -175,8 +180,14 @@ def format_report(name: str, report: dict, last: dict | None = None) -> str:
     m = report["means"]
     lines += ["", f"{name}: {m['queries']} judged queries: nDCG@10 {_fmt(m['ndcg'])}  "
               f"recall@10 {_fmt(m['recall'])}  MRR {_fmt(m['mrr'])}  "
-              f"zero-result rate {_fmt(m['zero_results'])}", _missed(m["missed"]), "",
-              "Per kind:"]
+              f"zero-result rate {_fmt(m['zero_results'])}",
+              f"best possible recall@{K} (every relevant entry ranked first): "
+              f"{_fmt(m['best_recall'])}", _missed(m["missed"])]
+    if reference:
+        lines.append(f"plain OR BM25F over the same index, for reference: nDCG@10 "
+                     f"{_fmt(reference['ndcg'])}  recall@10 {_fmt(reference['recall'])}  "
+                     f"MRR {_fmt(reference['mrr'])}")
+    lines += ["", "Per kind:"]
     for kind, km in report["by_kind"].items():
         if km["queries"]:
             lines.append(f"  {kind:<{kind_w}}  n={km['queries']:<3} nDCG@10 {_fmt(km['ndcg'])}  "
@@ -229,7 +240,10 @@ def run(entries: Path, names: list[str], save: bool) -> str:
         build(folder, Path(tmp) / "ix")
         library = Library(Path(tmp) / "ix")
         reports = {name: evaluate(library, load_queries(SETS[name])) for name in names}
-    text = "\n\n".join(format_report(n, r, last.get(n)) for n, r in reports.items())
+        plain = PlainBM25(library)
+        reference = {name: evaluate(plain, load_queries(SETS[name]))["means"] for name in names}
+    text = "\n\n".join(format_report(n, r, last.get(n), reference[n])
+                         for n, r in reports.items())
     if save:
         for name, report in reports.items():
             last[name] = {r["id"]: {"ndcg": r["ndcg"], "recall": r["recall"], "total": r["total"]}

@@ -11,6 +11,7 @@ import yaml
 from kb.build import build
 from kb.library import Library
 from kb.taxonomy import FIELD
+from tests.relevance.baseline import PlainBM25
 from tests.relevance.evaluate import CORPUS, SETS, VOCABULARIES, K, evaluate, load_queries
 
 # Floors just under the levels measured with `make relevance` (see README, Search quality):
@@ -72,3 +73,13 @@ def test_acronym_queries_find_their_best_entries(library):
                 len(lost) * 2 > len(best):
             missing[f"{row['id']} ({row['query']!r})"] = lost or row["returned"][:1]
     assert not missing, f"grade-3 entries missing from the top {K}: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_kb_ranks_better_than_plain_or_bm25(library, name):
+    """kb's matching and ranking (synonyms, concepts, spelling, coordination, proximity) must
+    beat plain OR BM25F over the same index on both judged sets, on nDCG@10 and recall@10."""
+    queries = load_queries(SETS[name])
+    ours = evaluate(library, queries)["means"]
+    plain = evaluate(PlainBM25(library), queries)["means"]
+    assert ours["ndcg"] > plain["ndcg"] and ours["recall"] > plain["recall"], (ours, plain)
