@@ -87,7 +87,8 @@ def _parse_date(name: str, value: str, end: bool) -> dt.date | None:
 def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
     """Read a Query from request parameters (`get_all(name) -> list[str]`).
 
-    Returns (query, canonical): canonical is False when an old (aliased) facet value was used,
+    Returns (query, canonical): canonical is False when an old (aliased) facet value was used
+    or the address carries a submitted form's leftovers (empty fields, defaults written out),
     so the caller can redirect to the canonical address. Raises QueryError for bad input.
     """
     texts = get_all("q")
@@ -126,7 +127,16 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
     if sort not in SORTS:
         raise QueryError(f"unknown sort '{sort[:40]}'; use one of: {', '.join(SORTS)}")
     page_text = (get_all("page") or ["1"])[-1] or "1"
-    if not page_text.isdigit() or not 1 <= int(page_text) <= MAX_PAGE:
+    if not re.fullmatch(r"[0-9]{1,6}", page_text) or not 1 <= int(page_text) <= MAX_PAGE:
         raise QueryError(f"'page' must be a whole number from 1 to {MAX_PAGE}")
     query = Query(text, filters, date_from, date_to, sort, int(page_text))
-    return query, canonical
+    return query, canonical and not _form_leftovers(get_all)
+
+
+def _form_leftovers(get_all) -> bool:
+    """Whether the address carries what the search form submits but a shared link does not
+    need: empty fields (from=&to=) or the default order written out (sort=relevance)."""
+    for name in ("q", *FACETS, "from", "to", "sort", "page"):
+        if any(not value.strip() for value in get_all(name)):
+            return True
+    return get_all("sort") == ["relevance"]

@@ -26,7 +26,8 @@ query_text = st.one_of(
 def test_any_query_text_gives_200_or_400(client, text, json_view):
     path = "/search.json" if json_view else "/search"
     resp = client.get(f"{path}?{urlencode({'q': text})}")
-    assert resp.status in (200, 400), (text, resp.status)
+    blank = not text.strip()  # an empty search box's ?q= redirects to the address without it
+    assert resp.status in (200, 400) or (blank and resp.status == 301), (text, resp.status)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=FIXTURES)

@@ -142,6 +142,17 @@ def test_term_alias_and_unknown_term(client):
 
 
 @pytest.mark.parametrize("path,to", [
+    ("/search?q=hospices&sector=health&from=&to=&sort=relevance",
+     "/search?q=hospices&sector=health"),
+    ("/search?q=&principle=full-cost-recovery", "/search?principle=full-cost-recovery"),
+])
+def test_a_submitted_forms_empty_fields_redirect_to_the_short_address(client, path, to):
+    resp = client.get(path)
+    assert resp.status == 301
+    assert resp.headers["location"].removeprefix("http://127.0.0.1") == to
+
+
+@pytest.mark.parametrize("path,to", [
     ("/search/?q=hospices&sector=health", "/search?q=hospices&sector=health"),
     ("/entries/pct-hospice-grants/", "/entries/pct-hospice-grants"),
     ("/principles/", "/principles"),
