@@ -100,7 +100,7 @@ def diff(library: Library, site: Site, slug: str, params: list[tuple[str, str]],
     found = _entry(library, slug, f"/diff{suffix}" + (f"?{query}" if query else ""))
     if isinstance(found, Redirect):
         return found
-    _, revs = found
+    record, revs = found
     if not revs:
         raise PageError(404, "No recorded versions",
                         f"/entries/{slug} has no recorded history to compare.")
@@ -111,7 +111,7 @@ def diff(library: Library, site: Site, slug: str, params: list[tuple[str, str]],
                                                                       else None)
     before = library.revision_text(slug, old["commit"]).splitlines() if old else []
     after = library.revision_text(slug, new["commit"]).splitlines()
-    return {"slug": slug, "url": site.base + entry_url(slug),
+    return {"slug": slug, "title": record["title"], "url": site.base + entry_url(slug),
             "from": _revision(old, slug) if old else None, "to": _revision(new, slug),
             "hunks": hunks(before, after)}
 

@@ -1,10 +1,43 @@
 // Progressive enhancement only: the search form works the same without it.
-// Ticking a filter or choosing a sort order applies it at once.
+// Ticking a filter applies it at once, and focus comes back to that box on the new page.
+// The sort order applies when chosen with the mouse, or with Enter after the arrow keys, so
+// stepping through the options by keyboard does not reload the page at each one.
 (function () {
   var form = document.getElementById("search-form");
   if (!form) return;
+  var KEY = "kb-focus";
+  var keyed = false;
+
+  function apply(control) {
+    try { sessionStorage.setItem(KEY, control.id); } catch (e) { /* storage off: no focus */ }
+    form.submit();
+  }
+
+  try {
+    var id = sessionStorage.getItem(KEY);
+    sessionStorage.removeItem(KEY);
+    var back = id && document.getElementById(id);
+    if (back) back.focus();
+  } catch (e) { /* storage off */ }
+
+  var hint = document.createElement("p");
+  hint.className = "hint";
+  hint.textContent = "The results update as you tick a box.";
+  var title = form.querySelector(".filters-title");
+  if (title) title.insertAdjacentElement("afterend", hint);
+
+  form.addEventListener("keydown", function (event) {
+    if (event.target.id !== "sort") return;
+    if (event.key === "Enter") {
+      event.preventDefault();
+      apply(event.target);
+    } else {
+      keyed = true;
+    }
+  });
+  form.addEventListener("pointerdown", function () { keyed = false; });
   form.addEventListener("change", function (event) {
     var t = event.target;
-    if (t.type === "checkbox" || t.id === "sort") form.submit();
+    if (t.type === "checkbox" || (t.id === "sort" && !keyed)) apply(t);
   });
 })();

@@ -1,5 +1,5 @@
-% rebase('base.tpl', title='What changed')
-<h1>What changed in <a href="{{entry_url(ctx['slug'])}}">this example</a></h1>
+% rebase('base.tpl', title='What changed: ' + ctx['title'])
+<h1>What changed in “<a href="{{entry_url(ctx['slug'])}}">{{ctx['title']}}</a>”</h1>
 % if ctx['from']:
 <p class="lead">From <a href="{{ctx['from']['url']}}">version {{ctx['from']['short']}}</a> (<time datetime="{{ctx['from']['date']}}">{{ctx['from']['when']}}</time>) to <a href="{{ctx['to']['url']}}">version {{ctx['to']['short']}}</a> (<time datetime="{{ctx['to']['date']}}">{{ctx['to']['when']}}</time>: {{ctx['to']['subject']}}).</p>
 % else:

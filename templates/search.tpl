@@ -1,4 +1,6 @@
-% rebase('base.tpl', title=(ctx['query']['q'] + ' – search' if ctx['query']['q'] else 'Search'))
+% named = ([ctx['query']['q']] if ctx['query']['q'] else []) + [f['label'] for f in ctx['filters']]
+% page = ' – page ' + str(ctx['page']) if ctx['page'] > 1 else ''
+% rebase('base.tpl', title=(', '.join(named) + ' – search' if named else 'Search') + page)
 <h1>Search examples</h1>
 <p class="mobile-only"><a href="#filters">Filter the results</a></p>
 <form action="/search" method="get" class="search-layout" id="search-form">
@@ -74,12 +76,12 @@
     <fieldset class="facet dates">
       <legend>Published</legend>
       <div class="field">
-        <label for="from">From (YYYY-MM-DD)</label>
-        <input type="date" id="from" name="from" value="{{ctx['query']['from'] or ''}}">
+        <label for="from">From <span class="hint">(a year, 2010, or a date, 2010-04-01)</span></label>
+        <input type="text" inputmode="numeric" autocomplete="off" size="10" id="from" name="from" value="{{ctx['query']['from'] or ''}}">
       </div>
       <div class="field">
-        <label for="to">To (YYYY-MM-DD)</label>
-        <input type="date" id="to" name="to" value="{{ctx['query']['to'] or ''}}">
+        <label for="to">To <span class="hint">(a year, 2015, or a date, 2015-03-31)</span></label>
+        <input type="text" inputmode="numeric" autocomplete="off" size="10" id="to" name="to" value="{{ctx['query']['to'] or ''}}">
       </div>
     </fieldset>
     <div class="field">

@@ -89,10 +89,10 @@ def test_search_tick_a_facet_open_an_entry(browser, live_server, js):
         context.close()
 
 
-def focus_by_tab(page, predicate: str, limit: int = 120) -> None:
-    """Press Tab until `predicate` (JS on document.activeElement, `el`) is true."""
+def focus_by_tab(page, predicate: str, limit: int = 120, key: str = "Tab") -> None:
+    """Press Tab (or `key`) until `predicate` (JS on document.activeElement, `el`) is true."""
     for _ in range(limit):
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
         if page.evaluate(f"(() => {{ const el = document.activeElement; return {predicate}; }})()"):
             return
     raise AssertionError(f"never reached an element where {predicate}")
@@ -113,7 +113,10 @@ def test_keyboard_only_journey(browser, live_server):
         focus_by_tab(page, "el.id === 'f-principle-volunteering'")
         page.keyboard.press("Space")
         page.wait_for_url("**principle=volunteering**")
-        focus_by_tab(page, "el.closest('.hit-title') !== null")
+        page.wait_for_load_state()
+        assert page.evaluate("document.activeElement.id") == "f-principle-volunteering", (
+            "focus is lost after ticking a filter")
+        focus_by_tab(page, "el.closest('.hit-title') !== null", key="Shift+Tab")
         outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
         assert outline != "none", "focused link has no visible focus"
         page.keyboard.press("Enter")
@@ -152,6 +155,40 @@ def test_phone_width_320_has_no_sideways_scroll(browser, live_server):
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, f"{path} scrolls sideways at 320px"
+    finally:
+        context.close()
+
+
+def test_sort_order_steps_by_keyboard_and_applies_on_enter(browser, live_server):
+    """Arrowing through the sort options must not reload the page at each one (WCAG 3.2.2);
+    Enter applies the option reached, and focus comes back to the list."""
+    context, page = new_page(browser)
+    try:
+        page.goto(live_server + "/search?q=funding")
+        page.focus("#sort")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        page.wait_for_timeout(300)
+        assert "sort=" not in page.url
+        page.keyboard.press("Enter")
+        page.wait_for_url("**sort=**")
+        assert "sort=oldest" in page.url
+        page.wait_for_load_state()
+        assert page.evaluate("document.activeElement.id") == "sort"
+    finally:
+        context.close()
+
+
+def test_search_prints_full_width_with_addresses(browser, live_server):
+    context, page = new_page(browser)
+    try:
+        page.goto(live_server + "/search?q=funding&sector=health")
+        page.emulate_media(media="print")
+        assert not page.is_visible(".search-filters") and not page.is_visible(".filter-tags")
+        assert page.locator(".hit .print-url").first.text_content().startswith("http")
+        assert page.is_visible(".hit .print-url")
+        width = page.evaluate("document.querySelector('.search-main').offsetWidth")
+        assert width > 0.8 * page.evaluate("document.querySelector('main').clientWidth")
     finally:
         context.close()
 
