@@ -221,6 +221,43 @@ def is_stop_word(word: str) -> bool:
     return word.lower() in STOP_WORDS
 
 
+def compound_terms(word: str) -> tuple[tuple[str, ...], str | None]:
+    """A lowercase word's index terms as a search reads it: (its parts' terms, the joined term
+    of a hyphenated word). A compound that loses a part to the stop words or single letters
+    ('in-house', 'well-being', 'e-mail') is read whole only: its other part alone ('house',
+    'well') means something else."""
+    parts, joined = word_parts(word)
+    kept = part_terms(parts)
+    if not joined or not kept:
+        return kept, None
+    if len(kept) < len(parts):
+        return (index_term(joined),), None
+    return kept, index_term(joined)
+
+
+def light_key(text: str) -> str:
+    """Words as written, told apart more finely than by their stems: lowercase, British
+    spelling, plurals folded, hyphens and spaces gone ('Parks' -> park, 'co-production' ->
+    coproduction). 'housing' and 'house', or 'parking' and 'parks', share a stem but not
+    this key."""
+    out = []
+    for word in WORD.findall(text.lower()):
+        parts, _ = word_parts(word)
+        out += [_singular(british(p)) for p in parts
+                if (len(p) > 1 or p.isdigit()) and not is_stop_word(p)]
+    return "".join(out)
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def part_terms(parts: list[str]) -> tuple[str, ...]:
     """The index terms of a word's parts (from word_parts), as the analyzer keeps them: single
     letters and stop words dropped, a lone digit kept."""

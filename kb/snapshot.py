@@ -103,6 +103,14 @@ class Snapshot:
             return bool(reader.doc_frequency("spell", word)
                         or reader.doc_frequency("body", index_term(word)))
 
+    def spells(self, word: str) -> bool:
+        """Whether a lowercase word is spelt right as typed: an entry uses it so, or it is
+        English (a stem in common with an entry's word is not enough)."""
+        if is_english(word):
+            return True
+        with self.whoosh() as searcher:
+            return bool(searcher.reader().doc_frequency("spell", word))
+
     def knows(self, word: str) -> bool:
         """Whether a lowercase word is right as typed: the index has it or it is English.
         Only a word neither knows is ever corrected."""

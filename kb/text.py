@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kb.analysis import WORD, index_term, part_terms, word_parts
+from kb.analysis import WORD, compound_terms, index_term, light_key
 from kb.vocabulary import Concept, Vocabulary, phrase_forms, phrase_terms
 
 MIN_CORRECTED_LENGTH = 4  # shorter unknown words are acronyms or noise: never corrected
@@ -74,10 +74,7 @@ class _Word:
 
 def _word(text: str) -> _Word:
     low = text.lower()
-    parts, joined = word_parts(low)
-    index_terms = part_terms(parts)
-    joined_term = index_term(joined) if joined and index_terms else None
-    return _Word(low, index_terms, joined_term)
+    return _Word(low, *compound_terms(low))
 
 
 def _tokens(text: str) -> list[tuple[str, object]]:
@@ -234,6 +231,10 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     concepts: list[Concept] = []
     items: list[tuple[str, object]] = []
     tokens = _tokens(text)
+
+    def known(word: str) -> bool:  # a word that can be told from a term's by its spelling
+        return lexicon is None or word in vocab.words or lexicon.spells(word)
+
     at = 0
     while at < len(tokens):
         kind, value = tokens[at]
@@ -248,7 +249,8 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
                 clauses.append(clause)
                 items.append(("atom", (len(clauses) - 1, "should")))
                 clause_of[i] = len(clauses) - 1
-            concepts += _run_concepts(run, vocab, {i: clause_of[j] for i, j in same_as.items()})
+            concepts += _run_concepts(run, vocab, {i: clause_of[j] for i, j in same_as.items()},
+                                      known)
             continue
         if kind == "phrase":
             sign, phrase = value
@@ -270,14 +272,15 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     positive = [i for i in range(len(clauses)) if i not in negated]
     if lexicon is not None:
         _correct(clauses, positive, vocab, lexicon)
-    concepts += _alternative_concepts(clauses, positive, vocab, concepts)
+    concepts += _alternative_concepts(clauses, positive, vocab, known)
     return ParsedQuery(clauses, tree, positive, _merge_concepts(concepts, negated))
 
 
-def _run_concepts(run: list[_Word], vocab: Vocabulary,
-                  clause_of: dict[int, int]) -> list[Concept]:
+def _run_concepts(run: list[_Word], vocab: Vocabulary, clause_of: dict[int, int],
+                  known) -> list[Concept]:
     """Concepts named by a run of plain words (`clause_of`: word index -> clause number):
-    the longest phrase at each place wins."""
+    the longest phrase at each place wins, when the words are the term's phrase (see
+    _names)."""
     seq, owner = _terms_of(run)
     out, at = [], 0
     while at < len(seq):
@@ -289,23 +292,36 @@ def _run_concepts(run: list[_Word], vocab: Vocabulary,
         covered = tuple(sorted({clause_of[w] for w in words}))
         phrase = " ".join(run[w].text for w in range(words[0], words[-1] + 1))
         for c in vocab.concepts_by_terms[terms]:
-            out.append(Concept(c.facet, c.slug, c.label, phrase, covered))
+            if _names(phrase, c.phrase, known):
+                out.append(Concept(c.facet, c.slug, c.label, phrase, covered))
         at += len(terms)
     return out
 
 
 def _alternative_concepts(clauses: list[Clause], positive: list[int], vocab: Vocabulary,
-                          found: list[Concept]) -> list[Concept]:
-    """Concepts named by a synonym of a clause (BAME names the term whose words list BME)."""
+                          known) -> list[Concept]:
+    """Concepts named by another way a clause matches: a synonym (BAME names the term whose
+    words list BME), a closed compound split, or a corrected spelling."""
     out = []
     for i in positive:
         clause = clauses[i]
         if clause.exact:
             continue
         for alt in clause.alternatives:
+            said = {"word": clause.text, "spelling": clause.correction}.get(alt.why)
             for c in vocab.concepts_by_terms.get(alt.terms, ()):
-                out.append(Concept(c.facet, c.slug, c.label, clause.text, (i,)))
+                if said is None or _names(said, c.phrase, known):
+                    out.append(Concept(c.facet, c.slug, c.label, clause.text, (i,)))
     return out
+
+
+def _names(typed: str, phrase: str, known) -> bool:
+    """Whether words that share their stems with a term's phrase are that phrase, give or take
+    plurals and spelling: 'parks' names a term listing 'park', 'parking' does not; 'house'
+    does not name Housing. A word the index does not know (a misspelling) is not held to it."""
+    if not all(known(w) for w in WORD.findall(typed.lower())):
+        return True
+    return light_key(typed) == light_key(phrase)
 
 
 def _merge_concepts(concepts: list[Concept], negated: set[int]) -> list[Concept]:

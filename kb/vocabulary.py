@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kb.analysis import WORD, analyse, index_term, part_terms, word_parts
+from kb.analysis import WORD, analyse, compound_terms, light_key
 from kb.taxonomy import FACETS, Taxonomy
 
 
@@ -34,10 +34,9 @@ def phrase_forms(phrase: str) -> list[tuple[str, ...]]:
     split: list[str] = []
     joined: list[str] = []
     for word in WORD.findall(phrase.lower()):
-        parts, join = word_parts(word)
-        kept = list(part_terms(parts))
+        kept, whole = compound_terms(word)
         split += kept
-        joined += [index_term(join)] if join and kept else kept
+        joined += [whole] if whole else kept
     forms = [tuple(split), tuple(joined)] if joined != split else [tuple(split)]
     if len(WORD.findall(phrase)) > 1:  # 'have your say' is not the word 'say'
         forms = [f for f in forms if len(f) > 1]
@@ -86,9 +85,11 @@ def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> V
             for phrase in phrases:
                 words.update(w.lower() for w in WORD.findall(phrase))
                 for terms in phrase_forms(phrase):
-                    if terms in seen:
+                    # one per way of writing it: 'Volunteering' and 'volunteers' share a stem,
+                    # and a search names the term with either (kb.text._names)
+                    if (terms, light_key(phrase)) in seen:
                         continue
-                    seen.add(terms)
+                    seen.add((terms, light_key(phrase)))
                     concept = Concept(facet, term.slug, term.label, phrase)
                     _add(concept_starts, terms, concept)
                     by_terms.setdefault(terms, []).append(concept)

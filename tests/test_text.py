@@ -92,6 +92,29 @@ def test_concept_phrases_that_collapse_to_one_word_name_nothing():
                                                    ("coproduct", "panel")]
 
 
+@pytest.mark.parametrize("text,term,names", [
+    ("housing", "housing", True), ("house", "housing", False), ("in-house", "housing", False),
+    ("parks", "environment", True), ("parking", "environment", False),
+    ("localism", "community-development", True), ("local", "community-development", False),
+    ("volunteers", "volunteering", True), ("Volunteering", "volunteering", True),
+])
+def test_a_word_names_a_term_as_the_term_writes_it_not_by_a_shared_stem(text, term, names):
+    """'house' and 'housing', 'parking' and 'parks' share a stem but not a meaning."""
+    vocab = compile_vocabulary(load_taxonomy(FIXTURES / "taxonomy.yaml"),
+                               load_synonyms(FIXTURES / "synonyms.yaml"))
+    assert any(c.slug == term for c in parse_query(text, vocab).concepts) is names
+
+
+@pytest.mark.parametrize("compound,whole", [("in-house", "inhous"), ("well-being", "wellb"),
+                                            ("e-mail", "email")])
+def test_a_compound_with_a_stop_word_part_is_read_whole(compound, whole):
+    """'in-house' is not 'house', nor 'well-being' 'well': such a compound matches whole."""
+    vocab = compile_vocabulary(load_taxonomy(FIXTURES / "taxonomy.yaml"), [])
+    for text in (compound, f'"{compound}"'):
+        [clause] = parse_query(text, vocab).clauses
+        assert [a.terms for a in clause.alternatives] == [(whole,)], text
+
+
 def test_misspelt_words_also_match_the_closest_word_and_offer_a_correction(library):
     results = library.search(Query(text="hospcies"))
     assert results.total and results.corrections == [("hospcies", "hospices")]
