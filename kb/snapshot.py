@@ -16,11 +16,11 @@ from functools import cached_property
 from pathlib import Path
 
 from kb import history, whoosh_internals
-from kb.analysis import index_term
+from kb.analysis import index_term, pair_term
 from kb.facets import bitset, members
 from kb.generations import apply_delta, paused_gc, read_base_records, read_delta, read_meta
 from kb.scoring import Postings
-from kb.spelling import is_english
+from kb.spelling import is_english, nearest
 from kb.taxonomy import FACETS, FIELD, load_synonyms, load_taxonomy
 from kb.vocabulary import compile_vocabulary
 
@@ -51,7 +51,6 @@ class Snapshot:
         self.ix = whoosh_internals.open_index(generation)
         self._searcher = self.ix.searcher()
         self._whoosh_lock = threading.RLock()
-        self._word_for_index_term: dict[str, str] | None = None
         reader = self._searcher.reader()
         self.size = reader.doc_count_all()
         self.segments = whoosh_internals.segment_sizes(reader)
@@ -96,13 +95,6 @@ class Snapshot:
 
     # -- the lexicon spelling correction asks (see kb.text.parse_query) --
 
-    def has_word(self, word: str) -> bool:
-        """Whether the index has a lowercase word, as typed or as a stem."""
-        with self.whoosh() as searcher:
-            reader = searcher.reader()
-            return bool(reader.doc_frequency("spell", word)
-                        or reader.doc_frequency("body", index_term(word)))
-
     def spells(self, word: str) -> bool:
         """Whether a lowercase word is spelt right as typed: an entry uses it so, or it is
         English (a stem in common with an entry's word is not enough)."""
@@ -111,46 +103,30 @@ class Snapshot:
         with self.whoosh() as searcher:
             return bool(searcher.reader().doc_frequency("spell", word))
 
-    def knows(self, word: str) -> bool:
-        """Whether a lowercase word is right as typed: the index has it or it is English.
-        Only a word neither knows is ever corrected."""
-        return self.has_word(word) or is_english(word)
-
     def split(self, word: str) -> tuple[str, str] | None:
-        """Two words the index has that make up a closed compound ('multiyear' -> multi,
-        year), the most even split first; None when there are none."""
+        """Two words entries use side by side that make up a closed compound ('multiyear' ->
+        multi, year), the most even split first; None when there are none. ('tenderring' is
+        not 'tender ring': no entry says that.)"""
         cuts = sorted(range(2, len(word) - 1), key=lambda n: -min(n, len(word) - n))
-        for n in cuts:
-            if self.has_word(word[:n]) and self.has_word(word[n:]):
-                return word[:n], word[n:]
+        with self.whoosh() as searcher:
+            reader = searcher.reader()
+            for n in cuts:
+                first, second = word[:n], word[n:]
+                if reader.doc_frequency("spell", first) and reader.doc_frequency(
+                        "spell", second) and reader.doc_frequency(
+                        "pairs", pair_term(index_term(first), index_term(second))):
+                    return first, second
         return None
 
-    def closest(self, word: str) -> str | None:
-        """The index's closest word to a misspelt one: by spelling (one edit for words of up to
-        five letters, two for longer ones), else by stem, which also forgives swapped letters
-        and endings (hospcie -> hospices). None when nothing is that close."""
-        edits = 1 if len(word) <= 5 else 2
+    def closest(self, word: str, also=()) -> str | None:
+        """The index's closest word to a misspelt one, or one of `also` (the vocabularies'
+        words) when that is closer: see kb.spelling.nearest. None when nothing is that
+        close."""
         with self.whoosh() as searcher:
-            fixes = searcher.corrector("spell").suggest(word, limit=1, maxdist=edits, prefix=1)
-            if fixes:
-                return fixes[0]
-            index_terms = searcher.corrector("body").suggest(index_term(word), limit=1,
-                                                             maxdist=edits, prefix=1)
-            return self.word_for_index_term().get(index_terms[0]) if index_terms else None
-
-    def word_for_index_term(self) -> dict[str, str]:
-        """index term -> the most frequent word indexed as that term (built on first use)."""
-        if self._word_for_index_term is None:
-            reader = self._searcher.reader()  # called with the lock held, from closest()
-            best: dict[str, tuple[int, str]] = {}
-            for raw, info in reader.iter_field("spell"):
-                word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                freq = info.doc_frequency()
-                key = index_term(word)
-                if freq > best.get(key, (0, ""))[0]:
-                    best[key] = (freq, word)
-            self._word_for_index_term = {k: w for k, (_, w) in best.items()}
-        return self._word_for_index_term
+            reader = searcher.reader()
+            used = {w: reader.doc_frequency("spell", w)
+                    for w in reader.terms_within("spell", word, 2, prefix=1)}
+        return nearest(word, [*used, *also], lambda w: used.get(w, 0))
 
     def date_mask(self, date_from: dt.date | None, date_to: dt.date | None) -> int:
         if not date_from and not date_to:

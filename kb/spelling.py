@@ -81,3 +81,35 @@ def is_english(word: str) -> bool:
     """Whether a lowercase word is in the English dictionary, in British or American spelling."""
     words = _dictionary()
     return word in words or any(form in words for form in american_forms(word))
+
+
+def nearest(word: str, candidates, frequency) -> str | None:
+    """The candidate closest to a misspelt word: same first letter, fewest edits (a letter
+    added, dropped or changed, or two neighbours swapped: 'grnat' is one edit from 'grant'),
+    then the most used. Up to one edit for words of up to seven letters, two for longer
+    ones, so a short word unknown to the dictionary ('brexit') is not turned into another
+    ('brent')."""
+    allowed = 1 if len(word) <= 7 else 2
+    best: tuple[int, int, str] | None = None
+    for candidate in candidates:
+        if candidate[:1] != word[:1] or abs(len(candidate) - len(word)) > allowed:
+            continue  # a typo rarely changes the first letter; a length apart is that many edits
+        distance = edit_distance(word, candidate)
+        if candidate != word and distance <= allowed:
+            key = (distance, -frequency(candidate), candidate)
+            best = key if best is None or key < best else best
+    return best[2] if best else None
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Edits from a to b, a swap of two neighbouring letters counting as one (optimal string
+    alignment distance)."""
+    before, row = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (ca != cb))
+            if before is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, row = row, current
+    return row[-1]

@@ -19,6 +19,7 @@ from kb.vocabulary import Concept, Vocabulary, phrase_forms, phrase_terms
 
 MIN_CORRECTED_LENGTH = 4  # shorter unknown words are acronyms or noise: never corrected
 SPELLING_WEIGHT = 0.8  # a corrected word's matches count for less than the typed words'
+MAX_CORRECTED = 6  # unknown words per query looked up for a split or a correction
 _TOKEN = re.compile(r'(?P<sign>[-+]?)"(?P<phrase>[^"]*)"?|(?P<paren>[()])|(?P<word>[^\s()"]+)')
 _OPERATORS = {"AND", "OR", "NOT"}
 
@@ -356,22 +357,26 @@ def _negated(tree: tuple, under_not: bool = False) -> set[int]:
 def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexicon) -> None:
     """Give a word the index lacks another way to match. A closed compound that splits into
     two words the index has matches them side by side ('coproduction' -> co production). A
-    misspelt word (one neither the index, the vocabularies nor the English dictionary knows)
-    also matches the index's closest word; nonsense with nothing close stays as it is."""
+    misspelt word (one that neither an entry, the vocabularies nor the English dictionary
+    spells so: sharing a stem with an entry's word is not enough, 'charites' is still misspelt)
+    also matches the index's closest word; nonsense with nothing close stays as it is. Only the
+    first MAX_CORRECTED such words are looked at: a pasted paragraph stays quick."""
+    tried = 0
     for i in positive:
         clause = clauses[i]
         word = clause.text
         if clause.exact or len(clause.alternatives) != 1 or not word.isalpha() or \
-                len(word) < MIN_CORRECTED_LENGTH or lexicon.has_word(word):
+                len(word) < MIN_CORRECTED_LENGTH or word in vocab.words or lexicon.spells(word):
             continue
+        tried += 1
+        if tried > MAX_CORRECTED:
+            break
         parts = lexicon.split(word)
         if parts:
             clause.alternatives.append(Alternative(tuple(index_term(p) for p in parts), 1.0,
                                                    "compound"))
             continue
-        if word in vocab.words or lexicon.knows(word):
-            continue
-        fix = lexicon.closest(word)
+        fix = lexicon.closest(word, vocab.words)
         if fix and fix != word:
             clause.correction = fix
             clause.alternatives.append(Alternative((index_term(fix),), SPELLING_WEIGHT,

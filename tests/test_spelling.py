@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from kb.library import Library
-from kb.spelling import is_english
+from kb.spelling import edit_distance, is_english, nearest
 from kb.text import parse_query
 
 WORDS = Path(__file__).resolve().parent / "data" / "english-words.txt"
@@ -30,3 +30,29 @@ def test_no_correctly_spelt_english_word_is_ever_corrected(library):
         if fixes:
             corrected[word] = fixes
     assert corrected == {}
+
+
+@pytest.mark.parametrize("a,b,edits", [("grnat", "grant", 1), ("hospcie", "hospice", 1),
+                                       ("overheds", "overheads", 1), ("brexit", "brent", 2),
+                                       ("grant", "grant", 0), ("ca", "abc", 3)])
+def test_edit_distance_counts_a_swap_of_neighbours_as_one(a, b, edits):
+    assert edit_distance(a, b) == edits
+
+
+def test_nearest_prefers_fewer_edits_then_the_more_used_word():
+    used = {"great": 3, "grant": 148, "oversees": 50, "overheads": 4, "brent": 9}.get
+    assert nearest("grnat", ["great", "grant"], used) == "grant"  # both one edit
+    assert nearest("overheds", ["oversees", "overheads"], used) == "overheads"  # 1 < 2 edits
+    assert nearest("brexit", ["brent"], used) is None  # two edits is too many for six letters
+    assert nearest("rgant", ["grant"], used) is None  # a typo keeps its first letter
+
+
+def test_a_misspelt_vocabulary_word_is_corrected_to_it_even_if_no_entry_uses_it(library):
+    """The vocabularies' words (commissioners' words for each term) are part of what a typo
+    can be corrected to, and the correction then names the term."""
+    snap = library.snapshot()
+    word = "mediation"
+    assert word in snap.vocabulary.words
+    query = parse_query("medation", snap.vocabulary, lexicon=snap)
+    assert [c.correction for c in query.clauses] == [word]
+    assert any(word in c.phrase or "medation" in c.phrase for c in query.concepts)
