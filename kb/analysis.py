@@ -10,6 +10,7 @@ single letters are dropped; what is left is Porter-stemmed (`commissioners` -> c
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
@@ -61,18 +62,37 @@ AMERICAN_WORDS = {
 }
 
 
+# Spellings British English itself varies between, folded into one: judgement = judgment,
+# practise (the verb) = practice, license (the verb) = licence.
+_VARIANT_RULES = (
+    (re.compile(r"^judgement(s)?$"), r"judgment\1"),
+    (re.compile(r"^practis(e|es|ed|ing)$"), r"practic\1"),
+    (re.compile(r"^licens(e|es|ed|ing)$"), r"licenc\1"),
+)
+
+
 @lru_cache(maxsize=100_000)
 def british(word: str) -> str:
-    """A lowercase word in British spelling: organization -> organisation, center -> centre.
-    (Cached: every token of every entry passes through here when indexing.)"""
+    """A lowercase word in British spelling: organization -> organisation, center -> centre;
+    and of British variants, one: judgement -> judgment, practise -> practice. (Cached: every
+    token of every entry passes through here when indexing.)"""
     if word in AMERICAN_WORDS:
         return AMERICAN_WORDS[word]
     if word.endswith("s") and word[:-1] in AMERICAN_WORDS:
         return AMERICAN_WORDS[word[:-1]] + "s"
-    for pattern, repl in _SUFFIX_RULES:
+    for pattern, repl in _SUFFIX_RULES + _VARIANT_RULES:
         if pattern.match(word):
             return pattern.sub(repl, word)
     return word
+
+
+def stem(word: str) -> str:
+    """Porter's stem, with one of its gaps closed: a person named from an -ion noun stems as
+    the noun does (commissioner -> commission -> commiss, as commissioning; practitioner,
+    petitioner)."""
+    if word.endswith(("ioner", "ioners")):
+        word = word[:word.rindex("ioner") + 3]
+    return porter_stem(word)
 
 
 def word_parts(word: str) -> tuple[list[str], str | None]:
@@ -92,7 +112,7 @@ def word_terms(token: str) -> tuple[tuple[str, bool, bool], ...]:
     unstemmed); the rest Porter-stemmed. A token that does not start with a letter or digit
     (the punctuation that ends a run of words) passes through lowercased. Cached: a corpus
     repeats its words, so each distinct spelling is analysed once."""
-    lower = token.lower()
+    lower = (token if token.isascii() else unicodedata.normalize("NFKC", token)).lower()
     if not lower[0].isalnum():
         forms = [(lower, False)]
     else:
@@ -103,7 +123,7 @@ def word_terms(token: str) -> tuple[tuple[str, bool, bool], ...]:
     for text, is_joined in forms:
         text = british(text)
         stop = text in STOP_WORDS
-        out.append((text if stop else porter_stem(text), is_joined, stop))
+        out.append((text if stop else stem(text), is_joined, stop))
     return tuple(out)
 
 
@@ -196,7 +216,7 @@ def make_analyzer():
 def index_term(word: str) -> str:
     """The indexed form of one word without hyphens (as make_analyzer makes it)."""
     word = word.lower()
-    return porter_stem(british(NUMBER_WORDS.get(word, word)))
+    return stem(british(NUMBER_WORDS.get(word, word)))
 
 
 _ANALYZER = make_analyzer()

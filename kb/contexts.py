@@ -174,8 +174,9 @@ def result_notes(results: Results) -> list[str]:
     example uses, the spellings searched too, the vocabulary terms that brought results in."""
     notes = []
     if results.query.text.strip() and not results.words and not results.total:
-        notes.append(f"‘{results.query.text.strip()}’ has only words too common to search "
-                     "for: use words that say what the example is about.")
+        notes.append(f"‘{results.query.text.strip()}’ has no words to search for, only very "
+                     "common words or search operators: use words that say what the example "
+                     "is about.")
     corrected = {w for w, _ in results.corrections}
     missing = [w for w in results.unmatched if w not in corrected]
     if results.total and len(results.words) > 1 and results.complete < results.total:

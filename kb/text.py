@@ -12,6 +12,7 @@ entries tagged with the term match that clause too, ranked below comparable dire
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from kb.analysis import WORD, compound_terms, index_term, light_key
@@ -22,6 +23,8 @@ SPELLING_WEIGHT = 0.8  # a corrected word's matches count for less than the type
 MAX_CORRECTED = 6  # unknown words per query looked up for a split or a correction
 _TOKEN = re.compile(r'(?P<sign>[-+]?)"(?P<phrase>[^"]*)"?|(?P<paren>[()])|(?P<word>[^\s()"]+)')
 _OPERATORS = {"AND", "OR", "NOT"}
+# Quotation marks a word processor or mail program puts in a pasted phrase: a phrase's quotes.
+_CURLY_QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033", '"'))
 
 
 @dataclass(frozen=True)
@@ -231,7 +234,7 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     clauses: list[Clause] = []
     concepts: list[Concept] = []
     items: list[tuple[str, object]] = []
-    tokens = _tokens(text)
+    tokens = _tokens(unicodedata.normalize("NFKC", text).translate(_CURLY_QUOTES))
 
     def known(word: str) -> bool:  # a word that can be told from a term's by its spelling
         return lexicon is None or word in vocab.words or lexicon.spells(word)
@@ -268,7 +271,8 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
             items.append((kind, value))
         at += 1
     parser = _Parser(items)
-    tree = parser.sequence() if items else ("or", [])
+    # Only operators and brackets ('OR', '(a'): nothing to search for, as with no words at all.
+    tree = parser.sequence() if clauses else ("or", [])
     negated = _negated(tree)
     positive = [i for i in range(len(clauses)) if i not in negated]
     if lexicon is not None:

@@ -38,8 +38,11 @@ def phrase_forms(phrase: str) -> list[tuple[str, ...]]:
         split += kept
         joined += [whole] if whole else kept
     forms = [tuple(split), tuple(joined)] if joined != split else [tuple(split)]
-    if len(WORD.findall(phrase)) > 1:  # 'have your say' is not the word 'say'
+    words = WORD.findall(phrase.lower())
+    if len(words) > 1:  # 'have your say' is not the word 'say'
         forms = [f for f in forms if len(f) > 1]
+        if not forms:  # 'not for profit' is found as it is mostly written: not-for-profit
+            forms = [compound_terms("-".join(words))[0]]
     return [f for f in forms if f]
 
 

@@ -12,6 +12,10 @@ from kb.analysis import analyse, pairs
     ("£5,000 grants", ["5000", "grant"]),
     ("Organizations center", ["organis", "centr"]),
     ("How should we fund them?", ["fund"]),
+    ("commissioners commissioning", ["commiss", "commiss"]),  # Porter alone: commission, commiss
+    ("judgement judgment", ["judgment", "judgment"]),
+    ("practise practice", ["practic", "practic"]),
+    ("ＦＵＮＤＩＮＧ ﬁnance", ["fund", "financ"]),  # full-width letters, a ligature
 ])
 def test_analysis(text, terms):
     assert analyse(text) == terms

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 
@@ -80,8 +81,9 @@ def test_no_results_offers_only_relaxations_that_find_something(client):
     assert "Remove the filter Housing" in client.get("/search?q=hospices&sector=housing").body
 
 
-def test_a_search_of_common_words_alone_says_so(client):
-    data = client.get("/search.json?q=how+to").json()
+@pytest.mark.parametrize("text", ["how to", "OR", "(a", "AND OR NOT", "NOT"])
+def test_a_search_of_common_words_or_operators_alone_says_so(client, text):
+    data = client.get("/search.json?" + urlencode({"q": text})).json()
     assert data["total"] == 0
-    assert data["notes"] == ["‘how to’ has only words too common to search for: use words "
-                             "that say what the example is about."]
+    assert data["notes"] == [f"‘{text}’ has no words to search for, only very common words or "
+                             "search operators: use words that say what the example is about."]

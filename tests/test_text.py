@@ -82,6 +82,8 @@ def test_a_concept_finds_tagged_entries_below_direct_matches_and_says_why(librar
 
 def test_a_quoted_phrase_is_never_matched_through_a_concept(library):
     assert slugs(library, '"reporting burden"') == {"reporting-burden-review"}
+    # quoted as a word processor quotes, pasted
+    assert slugs(library, '\u201creporting burden\u201d') == {"reporting-burden-review"}
 
 
 def test_concept_phrases_that_collapse_to_one_word_name_nothing():
