@@ -11,7 +11,8 @@ query's words (its best alternative: a synonym or a corrected spelling counts) t
 
 with the term's share smoothed towards the collection's by SMOOTHING entries (so a term with
 few entries needs more evidence). The term's score is the mean log lift over the query's words;
-the best term is suggested when it reaches THRESHOLD, with a weight of min(1, score). Ranking
+the best term is suggested when it reaches THRESHOLD, with a weight of min(1, score), if the
+query has MIN_WORDS words (numbers aside). Ranking
 then lifts the matching entries tagged with it (kb.scoring); what matches never changes.
 Computed at query time from the generation's postings and facet bitsets: nothing is built.
 """
@@ -27,13 +28,14 @@ SUGGESTING_FACETS = ("principle", "sector", "stage")  # regions are named by pla
 TERM_TEXT = 3.0  # a term's own text counts as this many of its entries
 SMOOTHING = 10.0  # entries' worth of the collection's rate mixed into a term's
 THRESHOLD = 0.5  # mean log lift a term needs to be suggested
+MIN_WORDS = 2  # one word alone ('London', 'tender') is too little evidence of a topic
 
 
 def suggest(snap, query: ParsedQuery) -> list[tuple[Concept, float]]:
     """[(the term the query's words suggest, its weight)], or [] when none stands out. (A term
     the query also names gains both ways: its words are typical of it as well.)"""
     words = _query_words(snap, query)
-    if not words or not snap.live_count:
+    if len(words) < MIN_WORDS or not snap.live_count:
         return []
     best: tuple[float, str, str, list[str]] | None = None
     for facet in SUGGESTING_FACETS:
@@ -59,6 +61,8 @@ def _query_words(snap, query: ParsedQuery) -> list[Word]:
     out = []
     for i in query.positive:
         clause = query.clauses[i]
+        if clause.text.isdigit():  # '7', '2010': not what a topic is about
+            continue
         alternatives = []
         for term in dict.fromkeys(a.terms[0] for a in clause.alternatives if len(a.terms) == 1):
             described = snap.postings.described(term)
