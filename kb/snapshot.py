@@ -12,7 +12,7 @@ import bisect
 import datetime as dt
 import threading
 from contextlib import contextmanager
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from kb import history, whoosh_internals
@@ -51,6 +51,8 @@ class Snapshot:
         self.ix = whoosh_internals.open_index(generation)
         self._searcher = self.ix.searcher()
         self._whoosh_lock = threading.RLock()
+        # a misspelling's correction, per generation: reading the word list is the slow part
+        self.closest = lru_cache(maxsize=4096)(self._closest)
         reader = self._searcher.reader()
         self.size = reader.doc_count_all()
         self.segments = whoosh_internals.segment_sizes(reader)
@@ -118,7 +120,7 @@ class Snapshot:
                     return first, second
         return None
 
-    def closest(self, word: str, also=()) -> str | None:
+    def _closest(self, word: str, also: frozenset[str] = frozenset()) -> str | None:
         """The index's closest word to a misspelt one, or one of `also` (the vocabularies'
         words) when that is closer: see kb.spelling.nearest. None when nothing is that
         close."""

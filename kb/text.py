@@ -20,7 +20,7 @@ from kb.vocabulary import Concept, Vocabulary, phrase_forms, phrase_terms
 
 MIN_CORRECTED_LENGTH = 4  # shorter unknown words are acronyms or noise: never corrected
 SPELLING_WEIGHT = 0.8  # a corrected word's matches count for less than the typed words'
-MAX_CORRECTED = 6  # unknown words per query looked up for a split or a correction
+MAX_CORRECTED = 4  # unknown words per query looked up for a split or a correction
 _TOKEN = re.compile(r'(?P<sign>[-+]?)"(?P<phrase>[^"]*)"?|(?P<paren>[()])|(?P<word>[^\s()"]+)')
 _OPERATORS = {"AND", "OR", "NOT"}
 # Quotation marks a word processor or mail program puts in a pasted phrase: a phrase's quotes.
