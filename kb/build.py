@@ -24,6 +24,7 @@ from pathlib import Path
 from kb import history, whoosh_internals
 from kb import workers as reading
 from kb.entry import Problem
+from kb.entry_files import scan_entry_stats
 from kb.generations import (
     DELTA,
     FILES,
@@ -53,7 +54,7 @@ from kb.taxonomy import (
     synonym_problems,
     vocabulary_word_problems,
 )
-from kb.validate import address_problems, address_problems_among, scan_entry_stats
+from kb.validate import address_problems, address_problems_among
 from kb.workers import Prepared
 
 INCREMENTAL_UP_TO = 500  # changed files an incremental build takes on (or a quarter of all)

@@ -28,9 +28,17 @@ def split_front_matter(text: str, r: Problems) -> tuple[str, str, int] | None:
         return None
     for i in range(1, len(lines)):
         if lines[i].rstrip() in ("---", "..."):
+            heading = next((n for n in range(1, i) if _MARKDOWN_HEADING.match(lines[n])), None)
+            if heading is not None:  # the '---' found is a rule in the text, further down
+                r.error(heading + 1, f"front matter is not closed: add a line '---' before the "
+                                 f"heading on line {heading + 1}")
+                return None
             return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
     r.error(1, "front matter is not closed: add a line '---' after the last field")
     return None
+
+
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+\S")  # in YAML, a comment; here, a section
 
 
 def _count_nodes(node, budget: list[int]) -> None:
@@ -183,6 +191,15 @@ def compose_yaml(fm: str):
 
 def parse_front_matter(fm: str, r: Problems, offset: int = FM_OFFSET):
     """Compose the YAML safely. Returns {key: (line, value_node, value)} or None."""
+    try:
+        return _parse(fm, r, offset)
+    except RecursionError:
+        r.error(offset, "the front matter nests lists or mappings hundreds deep: write each "
+                        "field as 'name: value' or 'name: [a, b]'")
+        return None
+
+
+def _parse(fm: str, r: Problems, offset: int):
     if _tabs(fm, r, offset):
         return None
     try:
@@ -213,6 +230,7 @@ def parse_front_matter(fm: str, r: Problems, offset: int = FM_OFFSET):
 
 def _construct(root: yaml.MappingNode, r: Problems, offset: int) -> dict:
     loader = yaml.SafeLoader("")
+    _impossible_dates_as_text(root, loader)
     fields: dict[str, tuple[int, object, object]] = {}
     first_line: dict[str, int] = {}  # every key given, readable or not
     for key_node, value_node in root.value:
@@ -229,11 +247,30 @@ def _construct(root: yaml.MappingNode, r: Problems, offset: int) -> dict:
         except yaml.constructor.ConstructorError as exc:
             r.error(line, f"'{key}': {exc.problem}; only plain YAML values are allowed")
             continue
-        except ValueError as exc:  # e.g. a date that does not exist: 2008-02-30
-            r.error(line, f"'{key}': not a real date ({exc}); use YYYY-MM-DD")
-            continue
         fields[key] = (line, value_node, value)
     return fields
+
+
+TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+def _impossible_dates_as_text(root, loader) -> None:
+    """A date that does not exist (2010-02-30) is read as the text it is, wherever it is, so
+    the field's own check reports it at its line, with its value; YAML would fail the whole
+    field ('sources') at its key."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == TIMESTAMP:
+                try:
+                    loader.construct_yaml_timestamp(node)
+                except ValueError:
+                    node.tag = "tag:yaml.org,2002:str"
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
 
 
 def _nested_duplicates(node, field_name: str, r: Problems, offset: int) -> None:

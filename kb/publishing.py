@@ -24,9 +24,9 @@ from kb.entry import (
     Problem,
     Problems,
 )
+from kb.entry_files import entry_files
 from kb.front_matter import parse_front_matter, split_front_matter
 from kb.taxonomy import FACETS, FIELD, Taxonomy
-from kb.validate import entry_files
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PLACEHOLDER = "[Replace this:"  # what kb new writes for the editor; kb check rejects it

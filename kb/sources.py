@@ -27,17 +27,39 @@ def _date(r: Problems, line: int, value) -> str | None:
         r.error(line, f"source date '{value}' must be YYYY-MM-DD (or YYYY-MM, or YYYY when "
                       "the source gives only that)")
         return None
+    try:
+        dt.date.fromisoformat((text + "-01-01")[:10] if len(text) < 10 else text)
+    except ValueError as exc:
+        r.error(line, f"source date '{text}' is not a real date ({exc}): check it against "
+                      "the source")
+        return None
     return text
 
 
 def _url(r: Problems, line: int, value) -> str | None:
     if value is None:
         return None
-    parts = urlsplit(str(value))
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        r.error(line, f"source url '{value}' must start with http:// or https://")
-        return None
-    return str(value)
+    text = str(value)
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https"):
+        problem = "must start with http:// or https://"
+    elif not parts.hostname:
+        problem = f"has no site name after {parts.scheme}://"
+    elif any(c.isspace() for c in text):
+        problem = "has a space in it: copy the address again from the browser"
+    elif not _port_ok(parts):
+        problem = "has an impossible port number"
+    else:
+        return text
+    r.error(line, f"source url '{value}' {problem}")
+    return None
+
+
+def _port_ok(parts) -> bool:
+    try:
+        return parts.port is None or parts.port > 0  # reading it checks it
+    except ValueError:
+        return False
 
 
 def _source(r: Problems, item_node, item) -> Source | None:

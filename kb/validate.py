@@ -9,9 +9,7 @@ mistake in one run.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from array import array
 from collections import defaultdict
 from pathlib import Path
 
@@ -20,7 +18,6 @@ from kb.entry import (
     FM_OFFSET,
     MAX_SUMMARY,
     MAX_TITLE,
-    NOT_ENTRIES,
     REQUIRED,
     REQUIRED_SECTIONS,
     SLUG_RE,
@@ -34,6 +31,7 @@ from kb.entry import (
     slugify,
     yaml_line,
 )
+from kb.entry_files import chosen_files, entry_files, stray_files
 from kb.front_matter import parse_front_matter, split_front_matter
 from kb.sources import read_sources
 from kb.taxonomy import (
@@ -190,9 +188,16 @@ def read_entry(path: Path | str, rel: str,
         better = slugify(stem) or "a-descriptive-name"
         r.error(1, f"file name '{stem}.md' is not a valid slug: use lowercase letters, digits "
                    f"and hyphens, e.g. '{better}.md'")
-    text = decode(path.read_bytes(), r)
+    try:
+        text = decode(path.read_bytes(), r)
+    except OSError as exc:
+        r.error(1, f"cannot read the file ({exc.strerror}): it must be a readable text file")
+        return None, r.problems
     parts = split_front_matter(text, r) if text is not None else None
     fields = parse_front_matter(parts[0], r) if parts else None
+    if parts:  # the text is checked even when the fields cannot be read
+        _placeholders(r, *parts)
+        _check_body(r, *parts[1:])
     if fields is None:
         return None, r.problems
     _, body, body_line = parts
@@ -209,15 +214,7 @@ def read_entry(path: Path | str, rel: str,
     summary = _text(r, fields, "summary", MAX_SUMMARY)
     tags = {facet: _terms(r, fields, facet, taxonomy) for facet in FACETS}
     organisations = tuple(v for _, v in _string_list(r, fields, "organisations"))
-    aliases = []
-    for line, alias in _string_list(r, fields, "aliases"):
-        if not SLUG_RE.match(alias):
-            r.error(line, f"alias '{alias}' is not a valid slug (lowercase letters, digits, "
-                          "hyphens)")
-        elif alias == stem:
-            r.error(line, f"alias '{alias}' is this entry's own slug; remove it")
-        else:
-            aliases.append(alias)
+    aliases = _aliases(r, fields, stem)
     published = _date(r, fields, "published")
     updated = _date(r, fields, "updated")
     review_by = _date(r, fields, "review_by")
@@ -225,8 +222,6 @@ def read_entry(path: Path | str, rel: str,
         if value and published and value < published:
             r.error(fields[key][0], f"'{key}' ({value}) is before 'published' ({published})")
     sources = read_sources(r, fields)
-    _placeholders(r, parts[0], body, body_line)
-    _check_body(r, body, body_line)
 
     if any(p.severity == "error" for p in r.problems):
         return None, r.problems
@@ -239,6 +234,19 @@ def read_entry(path: Path | str, rel: str,
         key_lines={key: line for key, (line, _, _) in fields.items()},
     )
     return entry, r.problems
+
+
+def _aliases(r: Problems, fields, stem: str) -> list[str]:
+    aliases = []
+    for line, alias in _string_list(r, fields, "aliases"):
+        if not SLUG_RE.match(alias):
+            r.error(line, f"alias '{alias}' is not a valid slug (lowercase letters, digits, "
+                          "hyphens)")
+        elif alias == stem:
+            r.error(line, f"alias '{alias}' is this entry's own slug; remove it")
+        else:
+            aliases.append(alias)
+    return aliases
 
 
 EXAMPLES = {"title": "title: Joint commissioning framework for health and social care",
@@ -254,52 +262,6 @@ def _missing(key: str, taxonomy: Taxonomy) -> str:
         slugs = list(taxonomy[FACET_OF[key]].terms)
         return f"{where}, e.g. {key}: [{slugs[0]}]; allowed values: {', '.join(slugs)}"
     return f"{where}, e.g. {EXAMPLES[key]}"
-
-
-def entry_files(entries_dir: Path) -> list[tuple[str, str]]:
-    """Every entry file below the folder as (path, relative path), sorted by relative path.
-    (Plain strings: at 50,000 files, making Path objects is a noticeable part of a build.)"""
-    root = str(entries_dir)
-    return [(os.path.join(root, rel), rel) for rel in scan_entry_stats(entries_dir)[0]]
-
-
-def scan_entry_stats(entries_dir: Path) -> tuple[list[str], array]:
-    """Every entry file's relative path, sorted, and its status (mtime_ns and size, two numbers
-    a file in one array): one pass over the folders, each file's status read through its
-    directory entry, relative to its open folder (a lookup of one name, not of a whole path),
-    and no object made a file beyond its path."""
-    rels: list[str] = []
-    stats = array("q")
-    _scan_folder(os.open(entries_dir, os.O_RDONLY | os.O_DIRECTORY), "", rels, stats)
-    return rels, stats
-
-
-def _scan_folder(fd: int, prefix: str, rels: list[str], stats: array) -> None:
-    """Scan the open folder `fd` (and close it), its subfolders in the order of their paths."""
-    names, status = [], {}
-    try:
-        with os.scandir(fd) as items:
-            for item in items:
-                name = item.name
-                if name.startswith("."):
-                    continue
-                if item.is_dir(follow_symlinks=False):
-                    names.append(name + "/")  # sorts as the paths below it do
-                elif name.endswith(".md") and name.lower() not in NOT_ENTRIES:
-                    names.append(name)
-                    status[name] = item.stat()
-        names.sort()
-        for name in names:
-            if name.endswith("/"):
-                sub = os.open(name[:-1], os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
-                _scan_folder(sub, prefix + name, rels, stats)
-            else:
-                st = status[name]
-                rels.append(prefix + name)
-                stats.append(st.st_mtime_ns)
-                stats.append(st.st_size)
-    finally:
-        os.close(fd)
 
 
 def address_problems(addresses: list[Address]) -> list[Problem]:
@@ -358,7 +320,7 @@ def load_entries(entries_dir: Path, taxonomy: Taxonomy) -> tuple[list[Entry], li
             addresses.append(address_of(entry))
         else:  # a broken file still claims its slug
             addresses.append(Address(rel, Path(rel).stem, ()))
-    problems += address_problems(addresses)
+    problems += address_problems(addresses) + stray_files(entries_dir)
     problems += synonym_problems(Path(entries_dir) / "synonyms.yaml")
     problems += vocabulary_word_problems(Path(entries_dir) / "taxonomy.yaml")
     bad = {p.path for p in problems if p.severity == "error"}
@@ -369,15 +331,8 @@ def check_files(entries_dir: Path, files, taxonomy: Taxonomy) -> list[Problem]:
     """Validate only the given files (entries, or the vocabularies) under the entries folder,
     as a pre-commit hook does for the files being committed: another entry's half-written
     draft never blocks the commit. Slugs are still checked for clashes with every other
-    file's."""
-    root = Path(entries_dir).resolve()
-    wanted = set()
-    for f in files:
-        try:
-            wanted.add(Path(f).resolve().relative_to(root).as_posix())
-        except ValueError:
-            continue  # not under the entries folder
-    problems: list[Problem] = []
+    file's. A path that is not an entry file is a problem, not a silent all-clear."""
+    wanted, problems = chosen_files(entries_dir, files)
     addresses = []
     for path, rel in entry_files(entries_dir):
         if rel not in wanted:

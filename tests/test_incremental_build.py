@@ -18,9 +18,9 @@ import random
 import pytest
 
 from kb.build import BuildError, build
+from kb.entry_files import entry_files, scan_entry_stats
 from kb.generations import FILES, read_files
 from kb.snapshot import Snapshot
-from kb.validate import entry_files, scan_entry_stats
 from tests.conftest import write_entry
 
 PRINCIPLES = ["partnership-working", "funding-and-procurement", "full-cost-recovery",

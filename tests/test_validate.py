@@ -3,8 +3,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kb.entry_files import scan_entry_stats
 from kb.taxonomy import load_taxonomy, synonym_problems, vocabulary_word_problems
-from kb.validate import load_entries, read_entry
+from kb.validate import check_files, load_entries, read_entry
 from tests.conftest import FIXTURES, VALID, write_entry
 
 BAD = Path(__file__).parent / "data" / "bad"
@@ -194,3 +195,50 @@ def test_a_source_problem_is_on_the_line_of_its_key(entries_dir, taxonomy):
     assert said == [(10, "error", "source has unknown key 'publsher' (did you mean 'publisher'?)"),
                     (11, "error", "source date 'Sept 2017' must be YYYY-MM-DD (or YYYY-MM, or "
                                   "YYYY when the source gives only that)")]
+
+
+def test_files_meant_as_entries_but_not_read_are_reported(entries_dir, taxonomy):
+    """A file nothing would publish must not pass in silence: Foo.MD, foo.markdown, a hidden
+    .foo.md and a link are each an error; README.md and notes are left alone."""
+    write_entry(entries_dir, "good-one", VALID)
+    for name in ("Upper.MD", "long.markdown", ".hidden.md", "README.md", "notes.txt"):
+        (entries_dir / name).write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    (entries_dir / "dangling.md").symlink_to(entries_dir / "nowhere.md")
+    (entries_dir / "folder-link.md").symlink_to(entries_dir)
+    assert scan_entry_stats(entries_dir)[0] == ["good-one.md"]  # what a build reads
+    entries, problems = load_entries(entries_dir, taxonomy)
+    assert [e.slug for e in entries] == ["good-one"]
+    said = {p.path: p.message for p in problems if p.severity == "error"}
+    assert said == {
+        "Upper.MD": "not read as an entry: rename it 'upper.md'",
+        "long.markdown": "not read as an entry: rename it 'long.md'",
+        ".hidden.md": "not read as an entry: rename it 'hidden.md'",
+        "dangling.md": "not read as an entry: it is a link: put the entry itself in the folder",
+        "folder-link.md": "not read as an entry: it is a link: put the entry itself in the "
+                          "folder",
+    }
+
+
+def test_checking_given_paths_reports_those_that_are_not_entries(entries_dir, taxonomy,
+                                                                 tmp_path):
+    write_entry(entries_dir, "good-one", VALID)
+    (tmp_path / "outside.md").write_text("x", encoding="utf-8")
+    (entries_dir / "notes.txt").write_text("x", encoding="utf-8")
+    problems = check_files(entries_dir, [entries_dir / "good-one.md", entries_dir / "gone.md",
+                                         entries_dir / "notes.txt", tmp_path / "outside.md"],
+                           taxonomy)
+    said = {p.path: p.message for p in problems}
+    assert said["gone.md"] == "no such file"
+    assert said["notes.txt"].startswith("not an entry")
+    assert "not in the entries folder" in said[(tmp_path / "outside.md").as_posix()]
+    assert "good-one.md" not in said
+
+
+def test_the_text_is_checked_even_when_the_front_matter_cannot_be_read(entries_dir, taxonomy):
+    path = write_entry(entries_dir, "broken", VALID.replace("[health]", "[health"),
+                       body="## What they did\n\n[Replace this: what they did]\n")
+    _, problems = read_entry(path, "broken.md", taxonomy)
+    said = [p.message for p in problems]
+    assert any("is not closed" in m for m in said)
+    assert any(m.startswith("replace the placeholder") for m in said)
+    assert any("no '## Learning points' section" in m for m in said)

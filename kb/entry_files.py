@@ -1,0 +1,107 @@
+"""Which files in the entries folder are entries: every `*.md` file below it (folders
+included), but README.md, CONTRIBUTING.md, hidden files and links; and, for `kb check`, the
+files an editor may have meant as entries that are not read (`Foo.MD`, `foo.markdown`,
+`.foo.md`, a link), and the paths given to check that are not entries at all.
+"""
+
+from __future__ import annotations
+
+import os
+from array import array
+from pathlib import Path
+
+from kb.entry import NOT_ENTRIES, Problem, slugify
+
+MEANT_AS_ENTRIES = (".md", ".markdown", ".mdown", ".mkd")  # lowercased endings
+
+
+def entry_files(entries_dir: Path) -> list[tuple[str, str]]:
+    """Every entry file below the folder as (path, relative path), sorted by relative path.
+    (Plain strings: at 50,000 files, making Path objects is a noticeable part of a build.)"""
+    root = str(entries_dir)
+    return [(os.path.join(root, rel), rel) for rel in scan_entry_stats(entries_dir)[0]]
+
+
+def scan_entry_stats(entries_dir: Path) -> tuple[list[str], array]:
+    """Every entry file's relative path, sorted, and its status (mtime_ns and size, two numbers
+    a file in one array): one pass over the folders, each file's status read through its
+    directory entry, relative to its open folder (a lookup of one name, not of a whole path),
+    and no object made a file beyond its path."""
+    rels: list[str] = []
+    stats = array("q")
+    _scan_folder(os.open(entries_dir, os.O_RDONLY | os.O_DIRECTORY), "", rels, stats)
+    return rels, stats
+
+
+def _scan_folder(fd: int, prefix: str, rels: list[str], stats: array) -> None:
+    """Scan the open folder `fd` (and close it), its subfolders in the order of their paths."""
+    names, status = [], {}
+    try:
+        with os.scandir(fd) as items:
+            for item in items:
+                name = item.name
+                if name.startswith(".") or item.is_symlink():
+                    continue
+                if item.is_dir(follow_symlinks=False):
+                    names.append(name + "/")  # sorts as the paths below it do
+                elif name.endswith(".md") and name.lower() not in NOT_ENTRIES:
+                    names.append(name)
+                    status[name] = item.stat()
+        names.sort()
+        for name in names:
+            if name.endswith("/"):
+                sub = os.open(name[:-1], os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+                _scan_folder(sub, prefix + name, rels, stats)
+            else:
+                st = status[name]
+                rels.append(prefix + name)
+                stats.append(st.st_mtime_ns)
+                stats.append(st.st_size)
+    finally:
+        os.close(fd)
+
+
+def stray_files(entries_dir: Path) -> list[Problem]:
+    """A problem for each file that looks meant as an entry but is not read as one: nothing
+    would publish it, and nothing would say so."""
+    problems = []
+    for folder, dirs, files in os.walk(entries_dir):
+        links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in links)
+        for name in sorted(files + links):
+            path = Path(folder, name)
+            lower = name.lower()
+            if lower in NOT_ENTRIES or not lower.endswith(MEANT_AS_ENTRIES):
+                continue
+            if path.is_symlink():
+                why = "it is a link: put the entry itself in the folder"
+            elif name.startswith(".") or not name.endswith(".md"):
+                better = slugify(name.lstrip(".").rsplit(".", 1)[0]) or "a-descriptive-name"
+                why = f"rename it '{better}.md'"
+            else:
+                continue
+            rel = path.relative_to(entries_dir).as_posix()
+            problems.append(Problem(rel, 1, "error", f"not read as an entry: {why}"))
+    return problems
+
+
+def chosen_files(entries_dir: Path, files) -> tuple[set[str], list[Problem]]:
+    """The entry files among `files` (paths given to `kb check`), relative to the entries
+    folder, and a problem for each path that is not one of them."""
+    root = Path(entries_dir).resolve()
+    wanted, problems = set(), []
+    for f in files:
+        shown = Path(f).as_posix()
+        try:
+            rel = Path(f).resolve().relative_to(root).as_posix()
+        except ValueError:
+            problems.append(Problem(shown, 1, "error", f"not in the entries folder {entries_dir}:"
+                                    " only entries and the vocabularies are checked"))
+            continue
+        if not Path(f).is_file():
+            problems.append(Problem(rel, 1, "error", "no such file"))
+        elif rel in ("taxonomy.yaml", "synonyms.yaml") or rel.endswith(".md"):
+            wanted.add(rel)
+        else:
+            problems.append(Problem(rel, 1, "error", "not an entry: entries are .md files"))
+    return wanted, problems
