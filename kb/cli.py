@@ -11,14 +11,14 @@ from pathlib import Path
 import click
 
 from kb.build import BuildError, build
-from kb.entry import Problem, near_miss, slugify
+from kb.entry import Problem, near_miss
 from kb.publishing import (
     PLACEHOLDER,
     check_against,
     entry_schema,
-    new_entry_text,
     schema_problems,
     stale_entries,
+    write_new_entry,
 )
 from kb.taxonomy import FACETS, FIELD, TaxonomyError, load_taxonomy
 from kb.validate import check_files, load_entries
@@ -97,7 +97,10 @@ def check(files: tuple[Path, ...], entries_dir: Path, strict: bool, fmt: str,
         problems = load_entries(entries_dir, taxonomy)[1]
     problems = sorted(problems + schema_problems(entries_dir, taxonomy))
     if ref:
-        problems = sorted(problems + check_against(entries_dir, ref, taxonomy))
+        try:
+            problems = sorted(problems + check_against(entries_dir, ref, taxonomy))
+        except ValueError as exc:  # the revision cannot be read (publishing.UnknownRef)
+            raise click.ClickException(str(exc)) from None
     _report(entries_dir, problems, fmt)
     failing = [p for p in problems if p.severity == "error" or strict]
     sys.exit(1 if failing else 0)
@@ -294,14 +297,12 @@ def new(title: str, entries_dir: Path, principles: tuple, sectors: tuple, slug: 
                 raise click.BadParameter(
                     f"unknown {facet} '{value}'{near_miss(value, taxonomy[facet].terms)}; "
                     f"allowed: {', '.join(taxonomy[facet].terms)}", param_hint=f"--{facet}")
-    slug = slug or slugify(title)
-    path = entries_dir / f"{slug}.md"
-    if path.exists():
-        raise click.ClickException(f"{path} already exists; choose another title or --slug")
-    text = new_entry_text(
-        title, [taxonomy["principle"].resolve(p) for p in principles] or ["partnership-working"],
-        [taxonomy["sector"].resolve(s) for s in sectors] or ["cross-sector"], dt.date.today())
-    path.write_text(text, encoding="utf-8")
+    try:
+        path = write_new_entry(entries_dir, title, slug, dt.date.today(), [
+            taxonomy["principle"].resolve(p) for p in principles] or ["partnership-working"],
+            [taxonomy["sector"].resolve(s) for s in sectors] or ["cross-sector"])
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     rel = path.relative_to(Path.cwd()) if path.is_absolute() and path.is_relative_to(
         Path.cwd()) else path
     click.echo(f"Wrote {rel.as_posix()}. Next:\n"
@@ -309,7 +310,7 @@ def new(title: str, entries_dir: Path, principles: tuple, sectors: tuple, slug: 
                "set the tags and the source's date.\n"
                f"  2. kb check                lists anything left to do, with its line\n"
                f"  3. kb serve --reload       previews it at http://127.0.0.1:8080/entries/"
-               f"{slug}, updated on every save")
+               f"{path.stem}, updated on every save")
 
 
 @main.command()

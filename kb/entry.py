@@ -131,6 +131,18 @@ def decode(raw: bytes, r: Problems) -> str | None:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def read_as(value, written: str | None = None) -> str:
+    """Why YAML made a value what it is, when it was meant as text: ' (YAML reads 1984 as a
+    number: put it in quotes, "1984")'; '' when the value is text or empty. `written` is the
+    value as the file has it (NO, not False)."""
+    kinds = ((bool, "yes or no"), (int, "a number"), (float, "a number"), (dt.date, "a date"))
+    kind = next((name for t, name in kinds if isinstance(value, t)), None)
+    if kind is None:
+        return ""
+    shown = written if written is not None else value
+    return f" (YAML reads {shown} as {kind}: put it in quotes, \"{shown}\")"
+
+
 def yaml_line(node, offset: int = FM_OFFSET) -> int:
     """The file line of a YAML node (marks count from 0, and the front matter starts on line 2)."""
     return node.start_mark.line + offset

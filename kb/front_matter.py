@@ -235,7 +235,11 @@ def _construct(root: yaml.MappingNode, r: Problems, offset: int) -> dict:
     first_line: dict[str, int] = {}  # every key given, readable or not
     for key_node, value_node in root.value:
         line = yaml_line(key_node, offset)
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+        if not isinstance(key_node, yaml.ScalarNode):
+            r.error(line, "a field name must be one plain word before the colon, e.g. "
+                          "title: ...")
+            continue
+        key = key_node.value
         r.present.add(key)
         if key in first_line:
             r.error(line, f"'{key}' appears twice (first on line {first_line[key]}); keep one")

@@ -23,6 +23,7 @@ from kb.entry import (
     Entry,
     Problem,
     Problems,
+    slugify,
 )
 from kb.entry_files import entry_files
 from kb.front_matter import parse_front_matter, split_front_matter
@@ -114,6 +115,10 @@ def addresses_of(path: str, text: str) -> list[str]:
     return out
 
 
+class UnknownRef(ValueError):
+    """The Git revision to compare with cannot be read."""
+
+
 def check_against(entries_dir: Path, ref: str, taxonomy: Taxonomy) -> list[Problem]:
     """Problems for every address published at `ref` that no longer resolves: an entry slug or
     alias that no file claims now (named on the file that seems to replace it, with the line to
@@ -121,7 +126,8 @@ def check_against(entries_dir: Path, ref: str, taxonomy: Taxonomy) -> list[Probl
     try:
         published, old_taxonomy = files_at(entries_dir, ref)
     except (ValueError, OSError, subprocess.SubprocessError) as exc:
-        return [Problem("(git)", 1, "error", f"cannot read entries at '{ref}': {exc}")]
+        raise UnknownRef(f"cannot read the entries as they were at '{ref}' ({exc}): fetch "
+                         "that branch or commit first, or pass another --against") from exc
     now = {rel: Path(path).read_text(encoding="utf-8", errors="replace")
            for path, rel in entry_files(entries_dir)}
     claimed = {a for rel, text in now.items() for a in addresses_of(rel, text)}
@@ -277,6 +283,21 @@ def stale_entries(entries: list[Entry], today: dt.date, max_age_days: int = 730)
                   f"last changed {e.last_changed}, over two years ago, and no review_by date")
         out.append((due, e.slug, e, reason))
     return [(e, reason) for *_, e, reason in sorted(out)]
+
+
+def write_new_entry(entries_dir: Path, title: str, slug: str, today: dt.date,
+                    principles: list[str], sectors: list[str]) -> Path:
+    """Write a new entry to <entries>/<slug>.md (the slug made from the title unless given):
+    see new_entry_text. ValueError when no usable name comes of it, or the file exists."""
+    slug = slug or slugify(title)
+    if not SLUG_RE.match(slug):
+        raise ValueError(f"'{title}' makes no usable file name: give a title with words in "
+                         "it, or --slug like-this")
+    path = entries_dir / f"{slug}.md"
+    if path.exists():
+        raise ValueError(f"{path} already exists; choose another title or --slug")
+    path.write_text(new_entry_text(title, principles, sectors, today), encoding="utf-8")
+    return path
 
 
 def new_entry_text(title: str, principles: list[str], sectors: list[str],

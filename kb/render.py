@@ -43,9 +43,10 @@ def _inline_text(token) -> str:
 
 
 def render_markdown(source: str) -> Rendered:
-    """Render an entry body. Headings get unique ids (a repeated heading gets -2, -3 ...)."""
+    """Render an entry body. Headings get unique ids (a repeated heading gets -2, -3 ..., and
+    one that would then clash with another heading's id gets the next number free)."""
     tokens = _md.parse(source)
-    headings, used, text_parts = [], {}, []
+    headings, taken, text_parts = [], set(), []
     for i, token in enumerate(tokens):
         if token.type == "inline" and tokens[i - 1].type != "heading_open":
             text_parts.append(_inline_text(token))
@@ -54,9 +55,12 @@ def render_markdown(source: str) -> Rendered:
         if token.type != "heading_open":
             continue
         title = _inline_text(tokens[i + 1]) if i + 1 < len(tokens) else ""
-        base = heading_id(title)
-        used[base] = used.get(base, 0) + 1
-        hid = base if used[base] == 1 else f"{base}-{used[base]}"
+        base = hid = heading_id(title)
+        n = 1
+        while hid in taken:
+            n += 1
+            hid = f"{base}-{n}"
+        taken.add(hid)
         token.attrSet("id", hid)
         headings.append(Heading(int(token.tag[1]), hid, title))
     html = _md.renderer.render(tokens, _md.options, {})

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from urllib.parse import urlsplit
 
-from kb.entry import SOURCE_KEYS, Problems, Source, near_miss, yaml_line
+from kb.entry import SOURCE_KEYS, Problems, Source, near_miss, read_as, yaml_line
 
 SOURCE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 EXAMPLE = ("each as '- title: ...' with 'url: ...', 'publisher: ...' and 'date: YYYY-MM-DD' "
@@ -76,7 +76,7 @@ def _source(r: Problems, item_node, item) -> Source | None:
                     f"source has unknown key '{key}'{near_miss(key, SOURCE_KEYS)}")
     title = item.get("title")
     if not isinstance(title, str) or not title.strip():
-        r.error(line, "each source needs a 'title'")
+        r.error(line, "each source needs a 'title'" + read_as(title))
         return None
     publisher = item.get("publisher")
     if publisher is not None and (not isinstance(publisher, str) or not publisher.strip()):

@@ -13,6 +13,8 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+import yaml
+
 from kb.entry import (
     FIELDS,
     FM_OFFSET,
@@ -28,6 +30,7 @@ from kb.entry import (
     address_of,
     decode,
     near_miss,
+    read_as,
     slugify,
     yaml_line,
 )
@@ -47,9 +50,9 @@ from kb.taxonomy import (
 def _text(r: Problems, fields, key: str, limit: int) -> str:
     if key not in fields:
         return ""
-    line, _, value = fields[key]
+    line, node, value = fields[key]
     if not isinstance(value, str) or not value.strip():
-        r.error(line, f"'{key}' must be text, e.g. {key}: ...")
+        r.error(line, f"'{key}' must be text, e.g. {key}: ...{read_as(value, written(node))}")
         return ""
     value = " ".join(value.split())
     if len(value) > limit:
@@ -57,11 +60,19 @@ def _text(r: Problems, fields, key: str, limit: int) -> str:
     return value
 
 
+def written(node) -> str | None:
+    """A YAML value as the file has it (before YAML made it a number, a date, yes or no)."""
+    return node.value if isinstance(node, yaml.ScalarNode) else None
+
+
 def _string_list(r: Problems, fields, key: str) -> list[tuple[int, str]]:
     """[(line, item)] for a YAML list of strings; a lone string is an error, not split."""
     if key not in fields:
         return []
     line, node, value = fields[key]
+    if value is None:
+        r.error(line, f"'{key}' is empty: write {key}: [] when there is nothing to list")
+        return []
     if not isinstance(value, list):
         example = ", ".join(p.strip() for p in value.split(",")) if isinstance(value, str) \
             else "a-term"
@@ -72,7 +83,9 @@ def _string_list(r: Problems, fields, key: str) -> list[tuple[int, str]]:
     for item_node, item in zip(node.value, value, strict=True):
         item_line = yaml_line(item_node)
         if not isinstance(item, str) or not item.strip():
-            r.error(item_line, f"'{key}' items must be text; got {item!r}")
+            raw = written(item_node)
+            r.error(item_line, f"'{key}' items must be text; got {raw or repr(item)}"
+                               f"{read_as(item, raw)}")
             continue
         items.append((item_line, item.strip()))
     seen = set()
@@ -173,6 +186,15 @@ def _check_body(r: Problems, body: str, body_line: int) -> None:
         return
     headings = {m.group(1).strip().lower()
                 for m in re.finditer(r"^##\s+(.+?)\s*#*\s*$", body, re.M)}
+    seen: dict[str, int] = {}
+    for n, line in enumerate(body.split("\n")):
+        heading = re.match(r"^#{1,6}\s+(.+?)\s*#*\s*$", line)
+        if heading and heading.group(1).lower() in seen:
+            r.warning(body_line + n, f"a second section called '{heading.group(1)}' (the first "
+                                     f"is on line {seen[heading.group(1).lower()]}): links "
+                                     "to a section need headings that differ")
+        elif heading:
+            seen[heading.group(1).lower()] = body_line + n
     for section in REQUIRED_SECTIONS:
         if section.lower() not in headings:
             r.warning(body_line, f"no '## {section}' section; commissioners look for it")
@@ -186,8 +208,11 @@ def read_entry(path: Path | str, rel: str,
     stem = Path(rel).stem
     if not SLUG_RE.match(stem):
         better = slugify(stem) or "a-descriptive-name"
+        taken = path.with_name(f"{better}.md").exists()
         r.error(1, f"file name '{stem}.md' is not a valid slug: use lowercase letters, digits "
-                   f"and hyphens, e.g. '{better}.md'")
+                   f"and hyphens, e.g. '{better}.md'" + (
+                       f" ('{better}.md' exists already: merge the two, or choose another "
+                       "name)" if taken else ""))
     try:
         text = decode(path.read_bytes(), r)
     except OSError as exc:

@@ -107,7 +107,8 @@ def test_dropped_term_without_alias_fails_check_against(repo):
 
 def test_bad_ref_is_a_clear_error(repo):
     out = kb("check", "--entries", str(repo), "--against", "no-such-ref")
-    assert out.returncode == 1 and "cannot read entries at 'no-such-ref'" in out.stdout
+    assert out.returncode == 1 and "cannot read the entries as they were at 'no-such-ref'" \
+        in out.stderr and "fetch that branch" in out.stderr and "(git)" not in out.stdout
 
 
 def test_old_term_in_a_search_url_redirects_to_the_canonical_one(entries_dir, tmp_path):
@@ -151,6 +152,9 @@ def test_kb_new_writes_a_draft_that_check_rejects_until_its_placeholders_are_rep
     assert again.returncode == 1 and "already exists" in again.stderr
     bad = kb("new", "X", "--sector", "helth", "--entries", str(entries_dir))
     assert bad.returncode == 2 and "did you mean 'health'" in bad.stderr
+    nameless = kb("new", "!!!", "--entries", str(entries_dir))
+    assert nameless.returncode == 1 and "makes no usable file name" in nameless.stderr
+    assert not (entries_dir / ".md").exists()
 
 
 def test_kb_outside_a_repository_says_where_to_run_it(tmp_path):

@@ -21,6 +21,12 @@ def test_headings_get_stable_unique_ids():
     assert out.headings[2].text == "What they did"
 
 
+def test_a_repeated_heading_never_takes_another_headings_id():
+    out = render_markdown("## Outcomes\n\n## Outcomes\n\n## Outcomes 2\n\n## Outcomes\n")
+    assert [h.id for h in out.headings] == ["outcomes", "outcomes-2", "outcomes-2-2",
+                                            "outcomes-3"]
+
+
 def test_plain_text_joins_soft_breaks_and_skips_headings():
     out = render_markdown("## Title\n\nOne line\nnext line.\n\n- item *one*\n")
     assert out.text == "One line next line.\nitem one"

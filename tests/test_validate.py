@@ -242,3 +242,20 @@ def test_the_text_is_checked_even_when_the_front_matter_cannot_be_read(entries_d
     assert any("is not closed" in m for m in said)
     assert any(m.startswith("replace the placeholder") for m in said)
     assert any("no '## Learning points' section" in m for m in said)
+
+
+def test_a_repeated_section_heading_is_a_warning_at_its_line(entries_dir, taxonomy):
+    path = write_entry(entries_dir, "twice", VALID, body="## What they did\n\nA.\n\n"
+                       "## Learning points\n\n- B.\n\n## What they did\n\nC.\n")
+    _, problems = read_entry(path, "twice.md", taxonomy)
+    [warning] = [p for p in problems if "second section" in p.message]
+    assert warning.severity == "warning" and "'What they did'" in warning.message
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[warning.line - 1] == "## What they did" and warning.line > 12
+
+
+def test_a_file_name_in_capitals_beside_its_lowercase_twin_says_so(entries_dir, taxonomy):
+    write_entry(entries_dir, "twin", VALID)
+    path = write_entry(entries_dir, "Twin", VALID)
+    _, problems = read_entry(path, "Twin.md", taxonomy)
+    assert any("'twin.md' exists already: merge the two" in p.message for p in problems)
