@@ -55,6 +55,9 @@ def _text(r: Problems, fields, key: str, limit: int) -> str:
         r.error(line, f"'{key}' must be text, e.g. {key}: ...{read_as(value, written(node))}")
         return ""
     value = " ".join(value.split())
+    if not any(c.isalnum() for c in value):
+        r.error(line, f"'{key}' has no letters or digits in it (only spaces or invisible "
+                      "characters): write it out")
     if len(value) > limit:
         r.error(line, f"'{key}' is {len(value)} characters; the limit is {limit}: shorten it")
     return value
@@ -180,10 +183,22 @@ def _placeholders(r: Problems, front: str, body: str, body_line: int) -> None:
                                    f"'{section}' with what the source says")
 
 
+RAW_HTML = re.compile(r"</?[A-Za-z][\w-]*(\s[^<>]*)?/?>")
+MAX_BODY = 100_000  # characters: a page read on phones, a summary of its sources
+
+
 def _check_body(r: Problems, body: str, body_line: int) -> None:
     if not body.strip():
         r.warning(body_line, "the entry has no text below the front matter")
         return
+    if len(body) > MAX_BODY:
+        r.warning(body_line, f"the text is {len(body):,} characters: an entry sums up its "
+                             f"sources in under {MAX_BODY:,}; link to the rest")
+    html = RAW_HTML.search(body)
+    if html:
+        n = body.count("\n", 0, html.start())
+        r.warning(body_line + n, f"'{html.group(0)[:40]}' is shown as text, not as HTML: "
+                                 "write it in Markdown (## Heading, **bold**, [link](url))")
     headings = {m.group(1).strip().lower()
                 for m in re.finditer(r"^##\s+(.+?)\s*#*\s*$", body, re.M)}
     seen: dict[str, int] = {}
@@ -240,12 +255,7 @@ def read_entry(path: Path | str, rel: str,
     tags = {facet: _terms(r, fields, facet, taxonomy) for facet in FACETS}
     organisations = tuple(v for _, v in _string_list(r, fields, "organisations"))
     aliases = _aliases(r, fields, stem)
-    published = _date(r, fields, "published")
-    updated = _date(r, fields, "updated")
-    review_by = _date(r, fields, "review_by")
-    for key, value in (("updated", updated), ("review_by", review_by)):
-        if value and published and value < published:
-            r.error(fields[key][0], f"'{key}' ({value}) is before 'published' ({published})")
+    published, updated, review_by = _dates(r, fields)
     sources = read_sources(r, fields)
 
     if any(p.severity == "error" for p in r.problems):
@@ -259,6 +269,21 @@ def read_entry(path: Path | str, rel: str,
         key_lines={key: line for key, (line, _, _) in fields.items()},
     )
     return entry, r.problems
+
+
+def _dates(r: Problems, fields) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
+    """(published, updated, review_by), each checked, and checked against each other."""
+    published = _date(r, fields, "published")
+    updated = _date(r, fields, "updated")
+    review_by = _date(r, fields, "review_by")
+    for key, value in (("updated", updated), ("review_by", review_by)):
+        if value and published and value < published:
+            r.error(fields[key][0], f"'{key}' ({value}) is before 'published' ({published})")
+    for key, value in (("published", published), ("updated", updated)):
+        if value and value > dt.date.today():
+            r.error(fields[key][0], f"'{key}' ({value}) is after today: it is the date the "
+                                   "source was published or changed; check the year")
+    return published, updated, review_by
 
 
 def _aliases(r: Problems, fields, stem: str) -> list[str]:

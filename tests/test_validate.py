@@ -259,3 +259,12 @@ def test_a_file_name_in_capitals_beside_its_lowercase_twin_says_so(entries_dir, 
     path = write_entry(entries_dir, "Twin", VALID)
     _, problems = read_entry(path, "Twin.md", taxonomy)
     assert any("'twin.md' exists already: merge the two" in p.message for p in problems)
+
+
+def test_raw_html_in_the_text_is_a_warning_at_its_line(entries_dir, taxonomy):
+    path = write_entry(entries_dir, "html", VALID, body="## What they did\n\nA.\n\n"
+                       "<script>alert(1)</script>\n\n## Learning points\n\n- B.\n")
+    entry, problems = read_entry(path, "html.md", taxonomy)
+    [warning] = [p for p in problems if "shown as text, not as HTML" in p.message]
+    assert entry is not None and "'<script>'" in warning.message
+    assert path.read_text(encoding="utf-8").split("\n")[warning.line - 1].startswith("<script>")
