@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import dataclass, field
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 from kb.library import Library, Results
 from kb.publishing import PLACEHOLDER, new_entry_text
@@ -191,7 +191,7 @@ def result_notes(results: Results) -> list[str]:
     if results.concepts:
         tags = "; ".join(f"{c.label} (for ‘{c.phrase}’)" for c in results.concepts)
         notes.append(f"Includes examples tagged {tags}.")
-    for c in results.suggested:
+    for c in results.suggested if results.sort == "relevance" else ():
         notes.append(f"Your words (‘{c.phrase}’) are typical of examples tagged {c.label}, "
                      "so those rank higher.")
     return notes
@@ -228,8 +228,9 @@ def find_entry(library: Library, slug: str, suffix: str, prefix: str = "") -> di
     new = library.resolve_alias(slug)
     if new:
         return Redirect(prefix + entry_url(new) + suffix)
-    raise PageError(404, "Entry not found",
-                    f"There is no entry at /entries/{slug}. Search for it instead.")
+    words = quote_plus(slug.replace("-", " "))
+    raise PageError(404, "Entry not found", f"There is no entry at /entries/{slug}. Search "
+                                            f"for its words instead: /search?q={words}")
 
 
 def entry(library: Library, site: Site, slug: str, suffix: str = "",

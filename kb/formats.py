@@ -34,9 +34,10 @@ def results_csv(results: list[dict]) -> str:
 
 
 def atom_feed(title: str, items: list[dict], base_url: str, self_url: str,
-              taxonomy: Taxonomy) -> str:
-    """An Atom feed of entries (as summary cards), updated when its newest entry was."""
-    dates = [i.get("updated") or i["published"] for i in items] or ["2008-01-01"]
+              taxonomy: Taxonomy, page_url: str, built_on: str) -> str:
+    """An Atom feed of entries (as summary cards), updated when its newest entry was (or,
+    with none, when the index was built); `page_url` is the web page it follows."""
+    dates = [i.get("updated") or i["published"] for i in items] or [built_on]
     return bottle.template("feed.atom.tpl", template_lookup=[str(TEMPLATES)], title=title,
                            items=items, base_url=base_url, self_url=self_url,
-                           updated=max(dates), taxonomy=taxonomy)
+                           page_url=page_url, updated=max(dates), taxonomy=taxonomy)

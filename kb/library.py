@@ -270,6 +270,10 @@ class Library:
     def taxonomy(self) -> Taxonomy:
         return self.snapshot().taxonomy
 
+    def built_on(self) -> str:
+        """The day (YYYY-MM-DD) the index being served was built."""
+        return self.snapshot().meta["built_at"][:10]
+
     def stats(self) -> dict:
         """The generation being served; and, when a newer one failed to open, which and why
         (the older one keeps serving meanwhile)."""

@@ -3,6 +3,8 @@ a vocabulary term's page and its filtered search."""
 
 from __future__ import annotations
 
+import html
+import re
 from functools import lru_cache
 from urllib.parse import quote_plus
 
@@ -41,3 +43,17 @@ def revision_url(slug: str, commit: str) -> str:
     """An entry as it was at a commit: the permanent link to the version a reader cited
     (twelve characters of the commit id stay unique for years of commits)."""
     return f"/entries/{slug}/at/{commit[:12]}"
+
+
+_SITE_PATH = re.compile(r"(?<![\w/.:])/[a-z0-9][\w/.?=&+%-]*[\w/]")
+
+
+def linked_paths(text: str) -> str:
+    """HTML of a plain message, escaped, with each of the site's addresses in it ('See all
+    of them at /principles.') made a link."""
+    out, at = [], 0
+    for m in _SITE_PATH.finditer(text):
+        address = html.escape(m.group(0))
+        out += [html.escape(text[at:m.start()]), f'<a href="{address}">{address}</a>']
+        at = m.end()
+    return "".join(out) + html.escape(text[at:])

@@ -11,7 +11,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import bottle
 
@@ -21,7 +21,7 @@ from kb.formats import atom_feed, results_csv, to_json
 from kb.library import IndexMissing, Library
 from kb.query import SORTS, QueryError
 from kb.taxonomy import FACET_OF, FACETS, FIELD
-from kb.urls import entry_url, search_url, term_url
+from kb.urls import entry_url, linked_paths, search_url, term_url
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -62,13 +62,15 @@ def wants_json() -> bool:
 
 
 def alternates() -> list[tuple[str, str]]:
-    """The page's other forms: its .json twin, and for searches the Atom feed and CSV."""
+    """The page's other forms: its .json twin, and for searches the Atom feed and CSV, which
+    are of the whole search: a feed subscribed to from page 3 still follows the newest."""
     qs = bottle.request.environ.get("QUERY_STRING", "")
+    whole = urlencode([(k, v) for k, v in bottle.request.query.allitems() if k != "page"])
     here = bottle.request.path.rstrip("/") or "/index"
-    kinds = [(".json", "application/json")]
+    kinds = [(".json", "application/json", qs)]
     if here == "/search":
-        kinds += [(".atom", "application/atom+xml"), (".csv", "text/csv")]
-    return [(f"{here}{suffix}" + (f"?{qs}" if qs else ""), kind) for suffix, kind in kinds]
+        kinds += [(".atom", "application/atom+xml", whole), (".csv", "text/csv", whole)]
+    return [(f"{here}{suffix}" + (f"?{q}" if q else ""), kind) for suffix, kind, q in kinds]
 
 
 def create_app(index_dir: Path | str, base_url: str | None = None, edit_url: str | None = None,
@@ -112,6 +114,7 @@ class Responder:
         return bottle.template(
             name, template_lookup=[str(TEMPLATES)], ctx=ctx, taxonomy=self.library.taxonomy,
             search_url=search_url, entry_url=entry_url, term_url=term_url, FACETS=FACETS,
+            linked_paths=linked_paths,
             FIELD=FIELD, SORTS=SORTS, alternates=links, human_date=contexts.human_date,
             build_problems=self.app.config.get("kb.build_problems") or [])
 
@@ -140,8 +143,9 @@ class Responder:
         def wrapper(*args, **kwargs):
             try:
                 etag, modified = self.validators()
-                if bottle.request.headers.get("If-None-Match") == etag:
-                    return bottle.HTTPResponse(status=304, ETag=etag)
+                if not_modified(bottle.request.headers, etag, modified):
+                    return bottle.HTTPResponse(status=304, ETag=etag, headers={
+                        "Cache-Control": "no-cache"})
                 body = route_fn(*args, **kwargs)
                 if bottle.response.status_code == 200:
                     bottle.response.set_header("ETag", etag)
@@ -160,15 +164,33 @@ class Responder:
         return wrapper
 
     def validators(self) -> tuple[str, str]:
-        """(ETag, Last-Modified) of the current request's page in the live index generation."""
+        """(ETag, Last-Modified) of the current request's page in the live index generation,
+        and of the day: an entry's citation says the day it was read."""
         snap = self.library.snapshot()
         env = bottle.request.environ
+        today = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         key = "\0".join([snap.generation.name, env.get("PATH_INFO", ""),
-                         env.get("QUERY_STRING", ""),
+                         env.get("QUERY_STRING", ""), today.date().isoformat(),
                          repr(self.app.config.get("kb.build_problems")), self.settings["base"]])
         etag = '"' + hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()[:20] + '"'
-        built = dt.datetime.fromisoformat(snap.meta["built_at"])
-        return etag, email.utils.format_datetime(built.astimezone(dt.UTC), usegmt=True)
+        built = dt.datetime.fromisoformat(snap.meta["built_at"]).astimezone(dt.UTC)
+        return etag, email.utils.format_datetime(max(built, today), usegmt=True)
+
+
+def not_modified(headers, etag: str, modified: str) -> bool:
+    """Whether a conditional request may get a 304 (RFC 9110): If-None-Match, when sent,
+    decides (a list of tags, weak ones as a proxy that compresses makes them, or *); else
+    If-Modified-Since, against the page's Last-Modified."""
+    match = headers.get("If-None-Match")
+    if match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in match.split(",")}
+        return "*" in tags or etag in tags
+    since = headers.get("If-Modified-Since")
+    try:
+        return bool(since) and email.utils.parsedate_to_datetime(since) >= \
+            email.utils.parsedate_to_datetime(modified)
+    except (TypeError, ValueError):  # an unreadable date: send the page
+        return False
 
 
 def add_routes(app, library: Library, page, answer, site) -> None:
@@ -212,6 +234,7 @@ def add_routes(app, library: Library, page, answer, site) -> None:
         library, site(), request_params())))
     route(f"/embed/entries/<slug:{SLUG}>", lambda slug: answer(
         "embed-entry.tpl", contexts.entry(library, site(), slug, prefix="/embed")))
+    route("/entries", lambda: bottle.redirect("/search", 301))  # every example, listed
     route("/healthz", lambda: health(library))
     route("/static/<filename:path>", static_file)
     route("/<path:re:.+/>", without_trailing_slash)
@@ -223,7 +246,7 @@ def search_feed(library: Library, site: Site) -> str:
         bottle.redirect(ctx.url, 301)
     bottle.response.content_type = "application/atom+xml; charset=utf-8"
     return atom_feed(ctx["sentence"], ctx["results"], site.base, bottle.request.url,
-                     library.taxonomy)
+                     library.taxonomy, site.base + ctx["first_url"], library.built_on())
 
 
 def search_csv(library: Library, site: Site) -> str:
@@ -240,7 +263,8 @@ def search_csv(library: Library, site: Site) -> str:
 def newest_feed(library: Library, site: Site) -> str:
     bottle.response.content_type = "application/atom+xml; charset=utf-8"
     return atom_feed("Newest examples", contexts.newest(library, site), site.base,
-                     site.base + "/feed.atom", library.taxonomy)
+                     site.base + "/feed.atom", library.taxonomy, site.base + "/",
+                     library.built_on())
 
 
 def entry_markdown(library: Library, slug: str) -> str:
@@ -296,11 +320,16 @@ def add_error_pages(app, problem) -> None:
     """Addresses no route answers, and anything unforeseen, as the site's own error pages."""
     errors = {
         404: ("Page not found", "There is no page at this address. Try searching instead."),
-        405: ("Method not allowed", "This address only answers GET requests."),
+        405: ("Method not allowed", "This address only answers GET and HEAD requests."),
         500: ("Something went wrong", "The page could not be shown. Please try again."),
     }
+    def page(err, status: int, title: str, message: str) -> str:
+        if status == 405 and "GET" in err.headers.get("Allow", "").split(","):
+            err.headers["Allow"] = "GET, HEAD"  # HEAD is answered wherever GET is
+        return problem(PageError(status, title, message))
+
     for status, (title, message) in errors.items():
-        app.error(status)(lambda _err, s=status, t=title, m=message: problem(PageError(s, t, m)))
+        app.error(status)(lambda err, s=status, t=title, m=message: page(err, s, t, m))
 
 
 def request_log(app, stream=None):

@@ -3,7 +3,7 @@
   <title>Compact Practice: {{title}}</title>
   <id>{{self_url}}</id>
   <link rel="self" type="application/atom+xml" href="{{self_url}}"/>
-  <link rel="alternate" type="text/html" href="{{base_url}}/"/>
+  <link rel="alternate" type="text/html" href="{{page_url}}"/>
   <updated>{{updated}}T00:00:00Z</updated>
   <author><name>Compact Practice</name></author>
 % for item in items:

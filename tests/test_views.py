@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import feedparser
 import pytest
@@ -162,3 +163,27 @@ def test_a_trailing_slash_redirects_to_the_address_without_it(client, path, to):
     resp = client.get(path)
     assert resp.status == 301
     assert resp.headers["location"].removeprefix("http://127.0.0.1") == to
+
+
+def test_error_pages_link_the_addresses_they_name(client):
+    page = client.get("/entries/no-such-example")
+    assert page.status == 404
+    assert '<a href="/search?q=no+such+example">/search?q=no+such+example</a>' in page.body
+    term = client.get("/principles/no-such-term")
+    assert '<a href="/principles">/principles</a>' in term.body
+    data = client.get("/entries/no-such-example.json").json()
+    assert "/search?q=no+such+example" in data["error"]["message"]  # JSON: plain text
+
+
+def test_the_list_of_entries_is_the_search_of_everything(client):
+    resp = client.get("/entries")
+    assert resp.status == 301 and resp.headers["location"].endswith("/search")
+
+
+def test_a_search_feed_follows_the_whole_search_and_links_its_page(client):
+    page = client.get("/search?q=grants&page=2")
+    assert 'href="/search.atom?q=grants"' in page.body
+    assert 'href="/search.csv?q=grants"' in page.body
+    feed = client.get("/search.atom?q=grants").body
+    assert re.search(r'<link rel="alternate" type="text/html" href="[^"]*/search\?q=grants"/>',
+                     feed)

@@ -139,3 +139,24 @@ def test_pages_revalidate_with_etag_and_304(live_server):
     assert again.status == 304 and body2 == b""
     other, _ = get("/search.json?q=compact", {"If-None-Match": etag})
     assert other.status == 200 and other.getheader("ETag") != etag
+    assert again.getheader("Cache-Control") == "no-cache"  # RFC 9110: as the 200 would have
+    # as a compressing proxy sends it (weak), in a list, or any
+    for sent in ("W/" + etag, f'"other", {etag}', "*"):
+        assert get("/search.json?q=funding", {"If-None-Match": sent})[0].status == 304, sent
+    modified = first.getheader("Last-Modified")
+    assert get("/search.json?q=funding", {"If-Modified-Since": modified})[0].status == 304
+    assert get("/search.json?q=funding", {"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}
+               )[0].status == 200
+    assert get("/search.json?q=funding", {"If-Modified-Since": "garbage"})[0].status == 200
+
+
+def test_a_post_is_refused_with_the_methods_allowed(live_server):
+    import http.client
+
+    host, port = live_server.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    conn.request("POST", "/search?q=funding", body=b"")
+    resp = conn.getresponse()
+    resp.read()
+    conn.close()
+    assert resp.status == 405 and resp.getheader("Allow") == "GET, HEAD"
