@@ -136,7 +136,12 @@ def check_against(entries_dir: Path, ref: str, taxonomy: Taxonomy) -> list[Probl
     problems = []
     for old in published:
         lost = [a for a in addresses_of(old.path, old.text) if a not in claimed]
-        if lost:
+        if lost and old.path in now:  # the file is still there: its aliases were dropped
+            line, fix = _alias_line(entries_dir, old.path, now[old.path], lost)
+            problems.append(Problem(old.path, line, "error", (
+                f"{', '.join(f'/entries/{a}' for a in lost)} was published at {ref} as an "
+                f"alias of this entry but no longer resolves: put it back; {fix}")))
+        elif lost:
             problems.append(_lost_addresses(entries_dir, ref, old, lost, new_files))
     return problems + _lost_terms(ref, old_taxonomy, taxonomy)
 

@@ -93,6 +93,18 @@ def test_a_deleted_entry_with_no_replacement_is_named_as_such(repo):
            "but no longer resolves, and no new file replaces it" in out.stdout
 
 
+def test_an_alias_dropped_from_an_entry_is_to_be_put_back_in_that_entry(repo):
+    text = (repo / "old-name.md").read_text()
+    (repo / "old-name.md").write_text(text.replace("published:", "aliases: [older]\npublished:"))
+    git(repo.parent, "commit", "-qam", "alias")
+    (repo / "old-name.md").write_text(text)
+    out = kb("check", "--entries", str(repo), "--against", "HEAD")
+    assert out.returncode == 1
+    assert f"{repo.as_posix()}/old-name.md:12: error: /entries/older was published at HEAD as " \
+           "an alias of this entry but no longer resolves: put it back; add this line before " \
+           "the closing '---' on line 12: aliases: [older]" in out.stdout, out.stdout
+
+
 def test_dropped_term_without_alias_fails_check_against(repo):
     data = yaml.safe_load((repo / "taxonomy.yaml").read_text())
     data["sectors"]["terms"]["nhs-and-health"] = data["sectors"]["terms"].pop("health")
