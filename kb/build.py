@@ -389,7 +389,9 @@ def watch(entries_dir: Path, index_root: Path, on_build: Callable[[list[Problem]
                 on_build(build(entries_dir, index_root).warnings)
             except BuildError as exc:
                 on_build(exc.problems or [Problem("entries", 1, "error", str(exc))])
-            except (TaxonomyError, OSError) as exc:  # a broken vocabulary, a full disk...
+            except TaxonomyError as exc:  # a vocabulary that cannot be used: each problem
+                on_build(list(exc.problems) or [Problem("entries", 1, "error", str(exc))])
+            except OSError as exc:  # a full disk...
                 on_build([Problem("entries", 1, "error", str(exc))])
             except Exception as exc:  # a fault of our own: say so, keep serving, try again
                 log.exception("rebuilding %s failed", entries_dir)

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from kb.build import BuildError, build
-from kb.entry import Problem, near_miss
+from kb.entry import Problem, github_annotation, near_miss
 from kb.publishing import (
     PLACEHOLDER,
     check_against,
@@ -58,7 +58,9 @@ def main() -> None:
     and community sector, searchable."""
 
 
-def _taxonomy(entries_dir: Path):
+def _taxonomy(entries_dir: Path, fmt: str = "text"):
+    """The vocabularies; when taxonomy.yaml cannot be used, its problems, each at its line
+    (in `fmt`), and exit 1."""
     if not (entries_dir / "taxonomy.yaml").exists():
         raise click.ClickException(
             f"{entries_dir.as_posix()}/taxonomy.yaml not found: run kb from the repository "
@@ -66,7 +68,10 @@ def _taxonomy(entries_dir: Path):
     try:
         return load_taxonomy(entries_dir / "taxonomy.yaml")
     except TaxonomyError as exc:
-        raise click.ClickException(str(exc)) from None
+        if not exc.problems:
+            raise click.ClickException(str(exc)) from None
+        _report(entries_dir, sorted(exc.problems), fmt)
+        sys.exit(1)
 
 
 @main.command()
@@ -90,7 +95,7 @@ def check(files: tuple[Path, ...], entries_dir: Path, strict: bool, fmt: str,
     """
     if not entries_dir.is_dir():
         raise click.ClickException(f"{entries_dir}: no such folder; pass --entries DIR")
-    taxonomy = _taxonomy(entries_dir)
+    taxonomy = _taxonomy(entries_dir, fmt)
     if files:
         problems = check_files(entries_dir, files, taxonomy)
     else:
@@ -116,19 +121,6 @@ def _report(entries_dir: Path, problems: list[Problem], fmt: str) -> None:
             click.echo(github_annotation((entries_dir / p.path).as_posix(), p))
     else:
         _echo_problems(entries_dir, problems)
-
-
-def github_annotation(path: str, p: Problem) -> str:
-    """A GitHub Actions workflow command: shown on the pull request's changed line. Values are
-    escaped as GitHub documents (%, CR and LF; and in properties, ':' and ',')."""
-    def data(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-    def prop(text: str) -> str:
-        return data(text).replace(":", "%3A").replace(",", "%2C")
-
-    level = "error" if p.severity == "error" else "warning"
-    return f"::{level} file={prop(path)},line={p.line}::{data(p.message)}"
 
 
 def _echo_problems(entries_dir: Path, problems: list[Problem], err: bool = False) -> None:

@@ -44,6 +44,19 @@ class Problem:
         return f"{self.path}:{self.line}: {self.severity}: {self.message}"
 
 
+def github_annotation(path: str, p: Problem) -> str:
+    """A GitHub Actions workflow command: shown on the pull request's changed line. Values are
+    escaped as GitHub documents (%, CR and LF; and in properties, ':' and ',')."""
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    level = "error" if p.severity == "error" else "warning"
+    return f"::{level} file={prop(path)},line={p.line}::{data(p.message)}"
+
+
 @dataclass(frozen=True)
 class Source:
     title: str

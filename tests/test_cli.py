@@ -119,8 +119,7 @@ def test_check_with_files_ignores_other_drafts_but_not_clashing_slugs(entries_di
 
 
 def test_github_annotations_escape_as_documented():
-    from kb.cli import github_annotation
-    from kb.entry import Problem
+    from kb.entry import Problem, github_annotation
 
     line = github_annotation("entries/a,b:c.md", Problem("a.md", 3, "warning", "50% done\nnext"))
     assert line == "::warning file=entries/a%2Cb%3Ac.md,line=3::50%25 done%0Anext"

@@ -112,7 +112,7 @@ def test_old_term_slug_is_a_warning_and_canonicalised(entries_dir):
 @pytest.mark.parametrize("text,expected", [
     ("- [PCT, primary care trust]\n- [BME, black and minority ethnic]\n", []),
     ("", []),
-    ("- [PCT, primary care trust\n", ["synonyms.yaml:2: error: not valid YAML"]),
+    ("- [PCT, primary care trust\n", ["synonyms.yaml:1: error: not valid YAML"]),
     ("PCT: primary care trust\n", ["synonyms.yaml:1: error: synonyms.yaml must be a list"]),
     ("- [PCT]\n", ["synonyms.yaml:1: error: each group must be a list of at least two"]),
     ("- [PCT, <b>trust</b>]\n", ["synonyms.yaml:1: error: '<b>trust</b>' must be plain words"]),
