@@ -87,3 +87,11 @@ def test_a_search_of_common_words_or_operators_alone_says_so(client, text):
     assert data["total"] == 0
     assert data["notes"] == [f"‘{text}’ has no words to search for, only very common words or "
                              "search operators: use words that say what the example is about."]
+
+
+@pytest.mark.parametrize("text", ["funding OR hospices", "(funding OR hospices) AND grants"])
+def test_a_search_with_or_never_says_results_match_only_some_words(client, text):
+    data = client.get("/search.json?" + urlencode({"q": text})).json()
+    assert data["total"] > 0
+    assert not any("all your words" in note for note in data["notes"]), data["notes"]
+    assert data["matched_all"] == data["total"]
