@@ -187,3 +187,10 @@ def test_a_search_feed_follows_the_whole_search_and_links_its_page(client):
     feed = client.get("/search.atom?q=grants").body
     assert re.search(r'<link rel="alternate" type="text/html" href="[^"]*/search\?q=grants"/>',
                      feed)
+
+
+@pytest.mark.parametrize("path", ["/search.csv?principle=nope", "/search.atom?principle=nope"])
+def test_a_feed_or_csv_error_is_plain_text_for_the_program_reading_it(client, path):
+    resp = client.get(path)
+    assert resp.status == 400 and resp.headers["content-type"].startswith("text/plain")
+    assert resp.body.startswith("400 Cannot search for that: Unknown principle 'nope'")
