@@ -114,7 +114,8 @@ class Responder:
         return bottle.template(
             name, template_lookup=[str(TEMPLATES)], ctx=ctx, taxonomy=self.library.taxonomy,
             search_url=search_url, entry_url=entry_url, term_url=term_url, FACETS=FACETS,
-            linked_paths=linked_paths,
+            linked_paths=linked_paths, request_path=bottle.request.path,
+            site_base=self.site().base,
             FIELD=FIELD, SORTS=SORTS, alternates=links, human_date=contexts.human_date,
             build_problems=self.app.config.get("kb.build_problems") or [])
 

@@ -4,6 +4,7 @@ while every other page still refuses to be framed."""
 from __future__ import annotations
 
 import html
+import re
 
 from kb.web import create_app
 from tests.conftest import WsgiClient
@@ -65,3 +66,10 @@ def test_pages_offer_the_iframe_code_to_copy(client):
     data = client.get("/search.json?q=hospice&sector=health").json()
     assert 'src="https://example.test/embed/search?q=hospice&amp;sector=health"' in \
         data["embed_code"]
+
+
+def test_an_embeds_error_is_a_compact_page_whose_links_leave_the_frame(client):
+    resp = client.get("/embed/search?principle=nope")
+    assert resp.status == 400 and 'class="embed"' in resp.body
+    assert "site-header" not in resp.body  # not the whole site inside another site's page
+    assert re.search(r'<a href="http[^"]+/" target="_top">Compact Practice</a>', resp.body)
