@@ -253,6 +253,7 @@ def entry(library: Library, site: Site, slug: str, suffix: str = "",
                                f"{record['title']} (Compact Practice)", 360)
     revs = library.revisions(record["slug"]) or []
     ctx["updates"] = len(revs) - 1 if revs else None  # the first revision published it
+    ctx["last_change"] = revs[0]["date"][:10] if revs else None  # of the file, in Git
     ctx["history_url"] = entry_url(record["slug"]) + "/history" if revs else None
     ctx["version_url"] = site.base + revision_url(record["slug"], revs[0]["commit"]) \
         if revs and library.revision_text(record["slug"], revs[0]["commit"]) == \

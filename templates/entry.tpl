@@ -21,11 +21,11 @@
   <dt>Published</dt>
   <dd><time datetime="{{ctx['published']}}">{{human_date(ctx['published'])}}</time></dd>
   <dt>Last updated</dt>
-  <dd><time datetime="{{ctx['updated'] or ctx['published']}}">{{human_date(ctx['updated'] or ctx['published'])}}</time>
+  <dd><time datetime="{{ctx['updated'] or ctx['published']}}">{{human_date(ctx['updated'] or ctx['published'])}}</time></dd>
 % if ctx.get('history_url') and ctx['updates']:
-    (updated {{ctx['updates']}} time{{'' if ctx['updates'] == 1 else 's'}}; <a href="{{ctx['history_url']}}">see all updates</a>)
+  <dt>Changes to this page</dt>
+  <dd>{{ctx['updates']}} since it was first put here, the latest on <time datetime="{{ctx['last_change']}}">{{human_date(ctx['last_change'])}}</time> (<a href="{{ctx['history_url']}}">see what changed</a>)</dd>
 % end
-  </dd>
 % if ctx['review_by']:
   <dt>Next review</dt>
   <dd><time datetime="{{ctx['review_by']}}">{{human_date(ctx['review_by'])}}</time></dd>

@@ -67,7 +67,9 @@ def test_history_lists_every_change_with_its_date_and_note(edited):
     assert [r["commit"] for r in data["revisions"]] == commits[::-1]
     assert [r["subject"] for r in data["revisions"]][-1] == "Publish the Derby example"
     entry = client.get("/entries/new-name")
-    assert "updated 2 times" in Page(entry.body).text
+    # the page's changes in Git, dated by the newest, apart from the content's own dates
+    assert "Changes to this page 2 since it was first put here, the latest on 3 March 2024" \
+        in Page(entry.body).text
     assert 'href="/entries/new-name/history"' in entry.body
     assert f"/entries/new-name/at/{commits[2][:12]}" in entry.body  # link to this version
 
@@ -128,7 +130,7 @@ def test_no_history_outside_git(entries_dir, tmp_path):
     write_entry(entries_dir, "plain", VALID)
     build(entries_dir, tmp_path / "ix")
     client = WsgiClient(create_app(tmp_path / "ix"))
-    assert "see all updates" not in client.get("/entries/plain").body
+    assert "Changes to this page" not in client.get("/entries/plain").body
     page = client.get("/entries/plain/history")
     assert page.status == 200 and "No history is recorded" in Page(page.body).text
     assert client.get("/entries/plain/history.json").json()["recorded"] is False
