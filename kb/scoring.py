@@ -118,7 +118,7 @@ def match(snap, query: ParsedQuery) -> Match:
     n = len(query.clauses)
     direct: list[np.ndarray] = [np.zeros(0)] * n
     own, tagged, masks, units = [0] * n, [0] * n, [0] * n, [0.0] * n
-    for concept in query.concepts:
+    for concept in query.concepts + query.excluded:  # '-health' excludes Health's entries
         for i in concept.clauses:
             tagged[i] |= snap.masks[concept.facet].get(concept.slug, 0)
     for i, clause in enumerate(query.clauses):

@@ -49,6 +49,7 @@ class ParsedQuery:
     tree: tuple  # ("clause", i) | ("and", [..]) | ("or", [..]) | ("not", node) | ("all",)
     positive: list[int]  # the clauses that score: every clause not under NOT
     concepts: list[Concept] = field(default_factory=list)
+    excluded: list[Concept] = field(default_factory=list)  # named under NOT: excluded too
 
     def highlights(self) -> tuple[set[str], set[tuple[str, ...]]]:
         """What the scoring clauses can match, for highlighting: (single index terms, phrases
@@ -267,6 +268,7 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
             for _, clause in _run_clauses([word], vocab)[0]:
                 clauses.append(clause)
                 items.append(("atom", (len(clauses) - 1, "must_not" if sign == "-" else "must")))
+                concepts += _run_concepts([word], vocab, {0: len(clauses) - 1}, known)
         else:
             items.append((kind, value))
         at += 1
@@ -278,7 +280,8 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     if lexicon is not None:
         _correct(clauses, positive, vocab, lexicon)
     concepts += _alternative_concepts(clauses, positive, vocab, known)
-    return ParsedQuery(clauses, tree, positive, _merge_concepts(concepts, negated))
+    return ParsedQuery(clauses, tree, positive, _merge_concepts(concepts, negated),
+                       _merge_concepts(concepts, set(positive)))
 
 
 def _run_concepts(run: list[_Word], vocab: Vocabulary, clause_of: dict[int, int],
@@ -330,7 +333,7 @@ def _names(typed: str, phrase: str, known) -> bool:
 
 
 def _merge_concepts(concepts: list[Concept], negated: set[int]) -> list[Concept]:
-    """One Concept per term, covering every clause that named it (none under NOT)."""
+    """One Concept per term, covering every clause that named it but those in `negated`."""
     merged: dict[tuple[str, str], Concept] = {}
     for c in concepts:
         covered = tuple(i for i in c.clauses if i not in negated)

@@ -138,3 +138,13 @@ def test_nonsense_and_out_of_scope_words_find_nothing_and_correct_nothing(librar
                                   '-"', "a AND", "OR b", "((x) AND (y OR)) NOT"])
 def test_odd_syntax_never_raises(library, text):
     library.search(Query(text=text))
+
+
+@pytest.mark.parametrize("text", ["grants -health", "grants NOT health"])
+def test_excluding_a_word_that_names_a_term_excludes_the_entries_tagged_with_it(library, text):
+    """As 'health' finds the entries tagged Health, '-health' leaves them out."""
+    every = library.search(Query(text="grants", page_size=100)).hits
+    found = library.search(Query(text=text, page_size=100))
+    assert any("health" in h.sectors for h in every) and found.hits
+    assert {h.slug for h in found.hits} == {h.slug for h in every if "health" not in h.sectors}
+    assert all(c.slug != "health" for c in found.concepts)  # not said to be included
