@@ -14,7 +14,8 @@ summed, then saturated once and multiplied by the word's idf; a phrase scores as
 through the index's pairs of neighbouring words; a corrected spelling counts SPELLING_WEIGHT of
 that. An entry that
 matches a clause only through a concept (it is tagged with the term the words name) scores
-CONCEPT x the clause's idf, below a typical direct match; an entry that matches directly and
+CONCEPT x the clause's idf (for a word no entry uses, the idf of its tag), below a typical
+direct match; an entry that matches directly and
 carries the tag gets a TAGGED bonus on top. The coordination factor puts entries that match
 more of the query first, and the proximity term rewards the words together as typed. When the
 words are typical of a term (kb.topics suggests it), the matching entries tagged with it gain
@@ -126,7 +127,8 @@ def match(snap, query: ParsedQuery) -> Match:
         if clause.exact:
             tagged[i] = 0
         masks[i] = own[i] | tagged[i]
-        units[i] = bm25_idf(snap.live_count, own[i].bit_count())
+        # a word no entry uses is rare only for that: through a concept it weighs as its tag
+        units[i] = bm25_idf(snap.live_count, own[i].bit_count() or masks[i].bit_count())
     proximity = []
     positive = [i for i in query.positive if not query.clauses[i].exact]
     for a, b in zip(positive, positive[1:], strict=False):

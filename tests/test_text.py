@@ -148,3 +148,29 @@ def test_excluding_a_word_that_names_a_term_excludes_the_entries_tagged_with_it(
     assert any("health" in h.sectors for h in every) and found.hits
     assert {h.slug for h in found.hits} == {h.slug for h in every if "health" not in h.sectors}
     assert all(c.slug != "health" for c in found.concepts)  # not said to be included
+
+
+def test_a_term_word_no_entry_uses_does_not_outrank_entries_with_the_other_words(tmp_path):
+    """'ombudsman Suffolk': no entry says 'ombudsman', which names Dispute resolution. The
+    entries tagged with it match that word only through the tag; the entry that says
+    'Suffolk' matches a word of its own, and must come first (a tag never outweighs words
+    because its word is rare: it is rare only because no entry uses it)."""
+    from kb.build import build
+    from tests.conftest import VALID, write_entry
+
+    entries = tmp_path / "entries"
+    for name in ("taxonomy.yaml", "synonyms.yaml"):
+        (entries / name).parent.mkdir(exist_ok=True)
+        (entries / name).write_bytes((FIXTURES / name).read_bytes())
+    for n in range(60):  # a collection, most of it about other things
+        write_entry(entries, f"other-{n}", VALID.replace("A valid entry", f"Example {n}"))
+    for n in range(8):
+        write_entry(entries, f"dispute-{n}", VALID.replace(
+            "[partnership-working]", "[dispute-resolution]").replace(
+            "A valid entry", f"A disagreement settled, case {n}"))
+    write_entry(entries, "suffolk-grants", VALID.replace(
+        "A short summary of the entry.", "The county of Suffolk reviews its grants."))
+    build(entries, tmp_path / "ix")
+    found = Library(tmp_path / "ix").search(Query(text="ombudsman Suffolk"))
+    assert found.hits[0].slug == "suffolk-grants", [(h.slug, h.score) for h in found.hits]
+    assert {h.slug for h in found.hits[1:]} == {f"dispute-{n}" for n in range(8)}
