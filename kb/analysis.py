@@ -243,14 +243,15 @@ def is_stop_word(word: str) -> bool:
 
 def compound_terms(word: str) -> tuple[tuple[str, ...], str | None]:
     """A lowercase word's index terms as a search reads it: (its parts' terms, the joined term
-    of a hyphenated word). A compound that loses a part to the stop words or single letters
-    ('in-house', 'well-being', 'e-mail') is read whole only: its other part alone ('house',
-    'well') means something else."""
+    of a hyphenated word). A compound left with one part once the stop words and single
+    letters are gone ('in-house', 'well-being', 'e-mail', 'by-and-for') is read whole only:
+    that part alone ('house', 'well') means something else. With two or more left
+    ('value-for-money'), they match side by side, as in 'value for money'."""
     parts, joined = word_parts(word)
     kept = part_terms(parts)
-    if not joined or not kept:
+    if not joined:
         return kept, None
-    if len(kept) < len(parts):
+    if len(kept) < 2 and len(parts) > 1:
         return (index_term(joined),), None
     return kept, index_term(joined)
 

@@ -108,7 +108,7 @@ def test_a_word_names_a_term_as_the_term_writes_it_not_by_a_shared_stem(text, te
 
 
 @pytest.mark.parametrize("compound,whole", [("in-house", "inhous"), ("well-being", "wellb"),
-                                            ("e-mail", "email")])
+                                            ("e-mail", "email"), ("by-and-for", "byandfor")])
 def test_a_compound_with_a_stop_word_part_is_read_whole(compound, whole):
     """'in-house' is not 'house', nor 'well-being' 'well': such a compound matches whole."""
     vocab = compile_vocabulary(load_taxonomy(FIXTURES / "taxonomy.yaml"), [])
@@ -174,3 +174,10 @@ def test_a_term_word_no_entry_uses_does_not_outrank_entries_with_the_other_words
     found = Library(tmp_path / "ix").search(Query(text="ombudsman Suffolk"))
     assert found.hits[0].slug == "suffolk-grants", [(h.slug, h.score) for h in found.hits]
     assert {h.slug for h in found.hits[1:]} == {f"dispute-{n}" for n in range(8)}
+
+
+def test_a_compound_with_two_words_left_matches_them_side_by_side():
+    """'value-for-money' finds 'value for money', as written in entries and term words."""
+    vocab = compile_vocabulary(load_taxonomy(FIXTURES / "taxonomy.yaml"), [])
+    [clause] = parse_query("value-for-money", vocab).clauses
+    assert [a.terms for a in clause.alternatives] == [("valu", "monei"), ("valueformonei",)]
