@@ -174,7 +174,7 @@ def _facet_options(fn):
     return fn
 
 
-@main.command("search")
+@main.command("search", context_settings={"ignore_unknown_options": True})
 @click.argument("text", required=False, default="")
 @_facet_options
 @click.option("--from", "date_from", default="", help="Published on or after YYYY-MM-DD.")
@@ -185,7 +185,8 @@ def _facet_options(fn):
 @INDEX
 def search_cmd(text: str, date_from: str, date_to: str, sort: str, page: str, as_json: bool,
                index_dir: Path, **facets) -> None:
-    """Search from the terminal, e.g. kb search "full cost recovery" --sector health."""
+    """Search from the terminal, e.g. kb search "full cost recovery" --sector health. (Words
+    after '--' are never options: kb search -- "-hospices funding".)"""
     from kb.contexts import results_context
     from kb.library import IndexMissing, Library
     from kb.query import QueryError, query_from_params

@@ -123,3 +123,11 @@ def test_github_annotations_escape_as_documented():
 
     line = github_annotation("entries/a,b:c.md", Problem("a.md", 3, "warning", "50% done\nnext"))
     assert line == "::warning file=entries/a%2Cb%3Ac.md,line=3::50%25 done%0Anext"
+
+
+def test_search_text_may_start_with_an_exclusion(tmp_path):
+    """'-funding' is a search for what does not say funding, not an unknown option."""
+    index = tmp_path / "ix"
+    assert kb("build", "--entries", str(FIXTURES), "--index", str(index)).returncode == 0
+    out = kb("search", "-funding", "--index", str(index))
+    assert out.returncode == 0 and "for ‘-funding’" in out.stdout, out.stderr
