@@ -291,7 +291,7 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
     query: ParsedQuery = found.query
     results.words = [query.clauses[i].text for i in query.positive]
     # With an explicit OR, "all your words" means nothing: every result matches as written.
-    results.complete = results.total if _explicit_or(query.tree) else complete(found, final)
+    results.complete = results.total if query.either else complete(found, final)
     results.unmatched = list(dict.fromkeys(query.clauses[i].text for i in query.positive
                                            if not found.own[i] and not found.tagged[i]))
     results.corrections = [(c.text, c.correction) for c in query.clauses if c.correction]
@@ -300,17 +300,6 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
                         if snap.masks[c.facet].get(c.slug, 0) & final]
     results.suggested = [c for c in _only_suggested(found)
                          if snap.masks[c.facet].get(c.slug, 0) & final]
-
-
-def _explicit_or(tree: tuple, top: bool = True) -> bool:
-    """Whether a query tree has an OR typed as such (words side by side are an OR too, at the
-    top, of single clauses)."""
-    kind = tree[0]
-    if kind == "or" and (not top or any(node[0] != "clause" for node in tree[1])):
-        return True
-    if kind in ("and", "or"):
-        return any(_explicit_or(node, False) for node in tree[1])
-    return kind == "not" and _explicit_or(tree[1], False)
 
 
 def _only_suggested(found: Match) -> list[Concept]:

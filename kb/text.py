@@ -50,6 +50,7 @@ class ParsedQuery:
     positive: list[int]  # the clauses that score: every clause not under NOT
     concepts: list[Concept] = field(default_factory=list)
     excluded: list[Concept] = field(default_factory=list)  # named under NOT: excluded too
+    either: bool = False  # an OR typed as such joins two or more parts
 
     def highlights(self) -> tuple[set[str], set[tuple[str, ...]]]:
         """What the scoring clauses can match, for highlighting: (single index terms, phrases
@@ -167,6 +168,7 @@ class _Parser:
 
     def __init__(self, items: list[tuple[str, object]]):
         self.items, self.at = items, 0
+        self.either = False  # an explicit OR joined two or more parts
 
     def peek(self, kind: str, value=None) -> bool:
         if self.at >= len(self.items):
@@ -205,6 +207,7 @@ class _Parser:
                 nodes.append(operand()[0])
         nodes = [n for n in nodes if n]
         if len(nodes) > 1:
+            self.either |= tag == "or"
             return (tag, nodes), "must"
         return (nodes[0] if nodes else None), kind
 
@@ -281,7 +284,7 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
         _correct(clauses, positive, vocab, lexicon)
     concepts += _alternative_concepts(clauses, positive, vocab, known)
     return ParsedQuery(clauses, tree, positive, _merge_concepts(concepts, negated),
-                       _merge_concepts(concepts, set(positive)))
+                       _merge_concepts(concepts, set(positive)), parser.either)
 
 
 def _run_concepts(run: list[_Word], vocab: Vocabulary, clause_of: dict[int, int],
