@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from kb.analysis import WORD, compound_terms, index_term, light_key
+from kb.syntax import Parser, negated_clauses
 from kb.vocabulary import Concept, Vocabulary, phrase_forms, phrase_terms
 
 MIN_CORRECTED_LENGTH = 4  # shorter unknown words are acronyms or noise: never corrected
@@ -162,82 +163,13 @@ def _dedupe(alts: list[Alternative]) -> list[Alternative]:
     return out
 
 
-class _Parser:
-    """Recursive descent over tokens whose plain-word runs are already clauses.
-    Precedence: NOT, then AND, then OR, then juxtaposition (recall-first)."""
-
-    def __init__(self, items: list[tuple[str, object]]):
-        self.items, self.at = items, 0
-        self.either = False  # an explicit OR joined two or more parts
-
-    def peek(self, kind: str, value=None) -> bool:
-        if self.at >= len(self.items):
-            return False
-        k, v = self.items[self.at]
-        return k == kind and (value is None or v == value)
-
-    def sequence(self) -> tuple:
-        must, should, must_not = [], [], []
-        while self.at < len(self.items) and not self.peek(")"):
-            if self.peek("op", "AND") or self.peek("op", "OR"):
-                self.at += 1  # a dangling operator: ignore it
-                continue
-            node, kind = self.disjunction()
-            if node:
-                {"must": must, "should": should, "must_not": must_not}[kind].append(node)
-        tree = ("and", must) if must else ("or", should) if should else ("all",)
-        if must_not:
-            tree = ("and", [tree, *(("not", n) for n in must_not)])
-        return tree
-
-    def disjunction(self):
-        return self.chain("OR", self.conjunction, "or")
-
-    def conjunction(self):
-        return self.chain("AND", self.unary, "and")
-
-    def chain(self, word: str, operand, tag: str):
-        """operand (word operand)*: one node, or (tag, nodes) when the operator joins two or
-        more. A dangling operator ("a OR", "a AND )") is dropped, not an error."""
-        node, kind = operand()
-        nodes = [node]
-        while self.peek("op", word):
-            self.at += 1
-            if self.at < len(self.items) and not self.peek(")"):
-                nodes.append(operand()[0])
-        nodes = [n for n in nodes if n]
-        if len(nodes) > 1:
-            self.either |= tag == "or"
-            return (tag, nodes), "must"
-        return (nodes[0] if nodes else None), kind
-
-    def unary(self):
-        if self.peek("op", "NOT"):
-            self.at += 1
-            if self.at >= len(self.items) or self.peek(")") or self.peek("op"):
-                return None, "should"
-            node, _ = self.unary()
-            return node, "must_not"
-        kind, value = self.items[self.at]
-        self.at += 1
-        if kind == "(":
-            node = self.sequence()
-            if self.peek(")"):
-                self.at += 1
-            return (node if node != ("all",) else None), "must"
-        if kind == ")":
-            return None, "should"
-        if kind == "op":  # an operator where a word should be: skip it
-            return None, "should"
-        return ("clause", value[0]), value[1]
-
-
 def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     """Read a search's text. `lexicon` (the open index) says which words it knows and the
     closest word it has to a misspelt one; without it no word is corrected."""
     clauses: list[Clause] = []
     concepts: list[Concept] = []
     items: list[tuple[str, object]] = []
+    runs: list[tuple[list[_Word], dict[int, int]]] = []  # runs of words, word -> clause
     tokens = _tokens(unicodedata.normalize("NFKC", text).translate(_CURLY_QUOTES))
 
     def known(word: str) -> bool:  # a word that can be told from a term's by its spelling
@@ -257,8 +189,8 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
                 clauses.append(clause)
                 items.append(("atom", (len(clauses) - 1, "should")))
                 clause_of[i] = len(clauses) - 1
-            concepts += _run_concepts(run, vocab, {i: clause_of[j] for i, j in same_as.items()},
-                                      known)
+            runs.append((run, {i: clause_of[j] for i, j in same_as.items()}))
+            concepts += _run_concepts(*runs[-1], vocab, known)
             continue
         if kind == "phrase":
             sign, phrase = value
@@ -271,23 +203,40 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
             for _, clause in _run_clauses([word], vocab)[0]:
                 clauses.append(clause)
                 items.append(("atom", (len(clauses) - 1, "must_not" if sign == "-" else "must")))
-                concepts += _run_concepts([word], vocab, {0: len(clauses) - 1}, known)
+                concepts += _run_concepts([word], {0: len(clauses) - 1}, vocab, known)
         else:
             items.append((kind, value))
         at += 1
-    parser = _Parser(items)
+    parser = Parser(items)
     # Only operators and brackets ('OR', '(a'): nothing to search for, as with no words at all.
     tree = parser.sequence() if clauses else ("or", [])
-    negated = _negated(tree)
+    negated = negated_clauses(tree)
     positive = [i for i in range(len(clauses)) if i not in negated]
     if lexicon is not None:
         _correct(clauses, positive, vocab, lexicon)
+        concepts += _corrected_run_concepts(runs, clauses, vocab, known)
     concepts += _alternative_concepts(clauses, positive, vocab, known)
     return ParsedQuery(clauses, tree, positive, _merge_concepts(concepts, negated),
                        _merge_concepts(concepts, set(positive)), parser.either)
 
 
-def _run_concepts(run: list[_Word], vocab: Vocabulary, clause_of: dict[int, int],
+def _corrected_run_concepts(runs, clauses: list[Clause], vocab: Vocabulary,
+                            known) -> list[Concept]:
+    """Concepts a run of words names once its misspelt words are corrected ('rough sleepng'
+    names Housing as 'rough sleeping' does)."""
+    out = []
+    for run, clause_of in runs:
+        fixes = {i: clauses[c].correction for i, c in clause_of.items() if clauses[c].correction}
+        if fixes:
+            fixed = [_word(fixes[i]) if i in fixes else w for i, w in enumerate(run)]
+            for c in _run_concepts(fixed, clause_of, vocab, known):  # said as typed
+                typed = " ".join(run[i].text for i in sorted(clause_of)
+                                 if clause_of[i] in c.clauses)
+                out.append(Concept(c.facet, c.slug, c.label, typed, c.clauses))
+    return out
+
+
+def _run_concepts(run: list[_Word], clause_of: dict[int, int], vocab: Vocabulary,
                   known) -> list[Concept]:
     """Concepts named by a run of plain words (`clause_of`: word index -> clause number):
     the longest phrase at each place wins, when the words are the term's phrase (see
@@ -351,17 +300,6 @@ def _merge_concepts(concepts: list[Concept], negated: set[int]) -> list[Concept]
         else:
             merged[key] = Concept(c.facet, c.slug, c.label, c.phrase, covered)
     return list(merged.values())
-
-
-def _negated(tree: tuple, under_not: bool = False) -> set[int]:
-    kind = tree[0]
-    if kind == "clause":
-        return {tree[1]} if under_not else set()
-    if kind == "not":
-        return _negated(tree[1], True)
-    if kind in ("and", "or"):
-        return set().union(*(_negated(n, under_not) for n in tree[1])) if tree[1] else set()
-    return set()
 
 
 def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexicon) -> None:

@@ -181,3 +181,14 @@ def test_a_compound_with_two_words_left_matches_them_side_by_side():
     vocab = compile_vocabulary(load_taxonomy(FIXTURES / "taxonomy.yaml"), [])
     [clause] = parse_query("value-for-money", vocab).clauses
     assert [a.terms for a in clause.alternatives] == [("valu", "monei"), ("valueformonei",)]
+
+
+def test_a_misspelt_word_in_a_terms_phrase_names_the_term_once_corrected(library):
+    """'rough sleepng' names Housing as 'rough sleeping' does."""
+    snap = library.snapshot()
+    right = parse_query("rough sleeping", snap.vocabulary, lexicon=snap)
+    wrong = parse_query("rough sleepng", snap.vocabulary, lexicon=snap)
+    assert [c.correction for c in wrong.clauses] == [None, "sleeping"]
+    assert ("sector", "housing") in {(c.facet, c.slug) for c in right.concepts}
+    assert {(c.facet, c.slug) for c in right.concepts} == \
+        {(c.facet, c.slug) for c in wrong.concepts}
