@@ -329,3 +329,7 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
             clause.correction = fix
             clause.alternatives.append(Alternative((index_term(fix),), SPELLING_WEIGHT,
                                                    "spelling"))
+            for _, fixed in _run_clauses([_word(fix)], vocab)[0]:  # and the fix's synonyms
+                clause.alternatives = _dedupe(clause.alternatives + [
+                    Alternative(a.terms, a.weight * SPELLING_WEIGHT, a.why)
+                    for a in fixed.alternatives if a.why == "synonym"])

@@ -192,3 +192,8 @@ def test_a_misspelt_word_in_a_terms_phrase_names_the_term_once_corrected(library
     assert ("sector", "housing") in {(c.facet, c.slug) for c in right.concepts}
     assert {(c.facet, c.slug) for c in right.concepts} == \
         {(c.facet, c.slug) for c in wrong.concepts}
+
+
+def test_a_corrected_word_brings_its_synonyms(library):
+    """'grnat' finds what 'grant' finds: the word and its synonym group (grant aid...)."""
+    assert slugs(library, "grnat") == slugs(library, "grant")
