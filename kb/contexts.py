@@ -128,6 +128,7 @@ def results_context(results: Results, base: str) -> dict:
         "notes": result_notes(results),
         "words": results.words,
         "matched_all": results.complete,
+        "matched_all_words": results.complete_words,
         "unmatched": results.unmatched,
         "corrections": [{"word": w, "searched": c} for w, c in results.corrections],
         "concepts": [concept_context(c) for c in results.concepts],
@@ -179,11 +180,8 @@ def result_notes(results: Results) -> list[str]:
                      "is about.")
     corrected = {w for w, _ in results.corrections}
     missing = [w for w in results.unmatched if w not in corrected]
-    if results.total and len(results.words) > 1 and results.complete < results.total:
-        notes.append(f"Best matches first: {results.complete} of {results.total} match all "
-                     "your words (or the topics they name); the others match some of them."
-                     if results.complete else "No example matches all your words (or the "
-                     "topics they name): these match some of them, best matches first.")
+    if results.total and len(results.words) > 1 and results.complete_words < results.total:
+        notes.append(_partial_note(results))
     for word, searched in results.corrections:
         notes.append(f"No example uses ‘{word}’, so the search includes ‘{searched}’.")
     if missing and results.total:
@@ -195,6 +193,24 @@ def result_notes(results: Results) -> list[str]:
         notes.append(f"Your words (‘{c.phrase}’) are typical of examples tagged {c.label}, "
                      "so those rank higher.")
     return notes
+
+
+def _partial_note(results: Results) -> str:
+    """How many results match all the words, and how many of those use every word themselves
+    rather than through a topic a word names (a broad topic can tag most examples)."""
+    whole, total, words = results.complete, results.total, results.complete_words
+    if not whole:
+        return ("No example matches all your words (or the topics they name): these match "
+                "some of them, best matches first.")
+    if words == whole:
+        return (f"Best matches first: {whole} of {total} match all your words (or the topics "
+                "they name); the others match some of them.")
+    itself = f"{words} of them" if words else "none of them"
+    if whole == total:
+        return (f"All {total} match your words or the topics they name, {itself} with every "
+                "word itself.")
+    return (f"Best matches first: {whole} of {total} match all your words or the topics they "
+            f"name, {itself} with every word itself; the others match some of them.")
 
 
 def result_sentence(results: Results, labels: dict) -> str:

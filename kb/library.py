@@ -66,6 +66,7 @@ class Results:
     relaxations: list[tuple[str, str, int]] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # the query's scoring clauses, as typed
     complete: int = 0  # results that match every one of `words` (directly or by a concept)
+    complete_words: int = 0  # results that use every one of `words` themselves
     unmatched: list[str] = field(default_factory=list)  # words no entry matches
     corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, searched too)
     sort: str = "relevance"  # the order the hits are in: newest when nothing can be scored
@@ -292,6 +293,7 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
     results.words = [query.clauses[i].text for i in query.positive]
     # With an explicit OR, "all your words" means nothing: every result matches as written.
     results.complete = results.total if query.either else complete(found, final)
+    results.complete_words = results.total if query.either else complete(found, final, own=True)
     results.unmatched = list(dict.fromkeys(query.clauses[i].text for i in query.positive
                                            if not found.own[i] and not found.tagged[i]))
     results.corrections = [(c.text, c.correction) for c in query.clauses if c.correction]

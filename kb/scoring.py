@@ -143,13 +143,14 @@ def match(snap, query: ParsedQuery) -> Match:
     return Match(query, mask, direct, own, tagged, units, masks, proximity, suggested, lifts)
 
 
-def complete(m: Match, final: int) -> int:
-    """How many entries of the bitset `final` match every scoring clause of the query."""
+def complete(m: Match, final: int, own: bool = False) -> int:
+    """How many entries of the bitset `final` match every scoring clause of the query (with
+    `own`, through their own words, not a tag)."""
     if not m.query.positive:
         return 0
     every = final
     for i in m.query.positive:
-        every &= m.clause_masks[i]
+        every &= m.own[i] if own else m.clause_masks[i]
     return every.bit_count()
 
 

@@ -95,3 +95,17 @@ def test_a_search_with_or_never_says_results_match_only_some_words(client, text)
     assert data["total"] > 0
     assert not any("all your words" in note for note in data["notes"]), data["notes"]
     assert data["matched_all"] == data["total"]
+
+
+def test_the_note_tells_words_used_apart_from_topics_named(client):
+    """A broad topic a word names can tag most examples: the note says how many of those that
+    match every word (or its topic) use every word themselves."""
+    data = client.get("/search.json?q=full+cost+recovery+volunteers").json()
+    whole, words = data["matched_all"], data["matched_all_words"]
+    assert 0 == words < whole < data["total"]
+    assert f"Best matches first: {whole} of {data['total']} match all your words or the " \
+           "topics they name, none of them with every word itself" in " ".join(data["notes"])
+    data = client.get("/search.json?q=core+costs").json()
+    assert data["matched_all_words"] < data["matched_all"] == data["total"]
+    assert f"All {data['total']} match your words or the topics they name, " \
+           f"{data['matched_all_words']} of them with every word itself." in data["notes"]
