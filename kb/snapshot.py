@@ -105,6 +105,11 @@ class Snapshot:
         with self.whoosh() as searcher:
             return bool(searcher.reader().doc_frequency("spell", word))
 
+    def indexes(self, term: str) -> bool:
+        """Whether some entry's text has an index term ('wellb', from well-being)."""
+        with self.whoosh() as searcher:
+            return bool(searcher.reader().doc_frequency("body", term))
+
     def split(self, word: str) -> tuple[str, str] | None:
         """Two words entries use side by side that make up a closed compound ('multiyear' ->
         multi, year), the most even split first; None when there are none. ('tenderring' is

@@ -214,10 +214,30 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     positive = [i for i in range(len(clauses)) if i not in negated]
     if lexicon is not None:
         _correct(clauses, positive, vocab, lexicon)
+        _join_spaced_compounds(runs, clauses, lexicon)
         concepts += _corrected_run_concepts(runs, clauses, vocab, known)
     concepts += _alternative_concepts(clauses, positive, vocab, known)
     return ParsedQuery(clauses, tree, positive, _merge_concepts(concepts, negated),
                        _merge_concepts(concepts, set(positive)), parser.either)
+
+
+def _join_spaced_compounds(runs, clauses: list[Clause], lexicon) -> None:
+    """Words typed apart with a small word among them that entries write as one hyphenated
+    word ('well being' for well-being, 'face to face' for face-to-face): the first word's
+    clause also matches the compound, when some entry has it, so the small word is not lost.
+    (Words without one, 'light touch', already match side by side.)"""
+    for run, clause_of in runs:
+        for i in range(len(run) - 1):
+            if i not in clause_of:
+                continue
+            for end in range(i + 2, min(i + 4, len(run) + 1)):
+                if all(w.index_terms for w in run[i:end]):
+                    continue
+                term = index_term("".join(w.text for w in run[i:end]))
+                if lexicon.indexes(term):
+                    clause = clauses[clause_of[i]]
+                    clause.alternatives = _dedupe(clause.alternatives + [
+                        Alternative((term,), 1.0, "compound")])
 
 
 def _corrected_run_concepts(runs, clauses: list[Clause], vocab: Vocabulary,

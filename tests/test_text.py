@@ -197,3 +197,23 @@ def test_a_misspelt_word_in_a_terms_phrase_names_the_term_once_corrected(library
 def test_a_corrected_word_brings_its_synonyms(library):
     """'grnat' finds what 'grant' finds: the word and its synonym group (grant aid...)."""
     assert slugs(library, "grnat") == slugs(library, "grant")
+
+
+def test_words_typed_apart_find_the_hyphenated_word_entries_write(tmp_path):
+    """'well being' finds well-being, not every 'as well as'; 'face to face' finds
+    face-to-face, not every 'face'."""
+    from kb.build import build
+    from tests.conftest import VALID, write_entry
+
+    entries = tmp_path / "entries"
+    entries.mkdir()
+    (entries / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
+    texts = {"wellbeing": "Staff well-being came first.", "as-well": "Grants as well as loans.",
+             "meetings": "They met face-to-face.", "faces": "It had to face cuts."}
+    for n, (slug, text) in enumerate(texts.items()):
+        write_entry(entries, slug, VALID.replace("A valid entry", f"Example {n}"),
+                    body=f"## What they did\n\n{text}\n\n## Learning points\n\n- A lesson.\n")
+    build(entries, tmp_path / "ix")
+    library = Library(tmp_path / "ix")
+    for query, first in (("well being", "wellbeing"), ("face to face", "meetings")):
+        assert library.search(Query(text=query)).hits[0].slug == first, query
