@@ -46,14 +46,9 @@ from kb.generations import (
     write_meta,
     write_records,
 )
+from kb.publishing import dropped_addresses
 from kb.schema import SCHEMA_VERSION, make_schema
-from kb.taxonomy import (
-    Taxonomy,
-    TaxonomyError,
-    load_taxonomy,
-    synonym_problems,
-    vocabulary_word_problems,
-)
+from kb.taxonomy import Taxonomy, TaxonomyError, load_taxonomy, synonym_problems, taxonomy_problems
 from kb.validate import address_problems, address_problems_among
 from kb.workers import Prepared
 
@@ -97,6 +92,7 @@ class Plan:
     changed: list[tuple[str, str]] = field(default_factory=list)  # (path, rel) to read
     added: set[str] = field(default_factory=set)  # changed files the live one did not have
     removed: list[str] = field(default_factory=list)  # slugs the live one indexed, to remove
+    gone: list[str] = field(default_factory=list)  # files the live one indexed, now gone
 
     @property
     def incremental(self) -> bool:
@@ -131,6 +127,7 @@ def make_plan(entries_dir: Path, index_root: Path, full: bool) -> Plan:
         plan.previous_aliases = old.aliases
         plan.added = set(changed) - set(old.rels) if old.rels != rels else set()
         plan.removed = [_slug(rel) for rel in [*changed, *gone] if rel not in plan.added]
+        plan.gone = gone
     else:
         plan.previous_meta, changed = None, rels
     plan.changed = [(os.path.join(root, rel), rel) for rel in changed]
@@ -189,7 +186,7 @@ def _check(plan: Plan, prepared: list[Prepared]) -> list[Problem]:
     else:
         problems += address_problems([one.address for one in prepared])
     problems += synonym_problems(plan.entries_dir / "synonyms.yaml")
-    problems += vocabulary_word_problems(plan.entries_dir / "taxonomy.yaml")
+    problems += taxonomy_problems(plan.entries_dir / "taxonomy.yaml")
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise BuildError(f"{len(errors)} error(s) in {plan.entries_dir}; the index was not "
@@ -199,6 +196,8 @@ def _check(plan: Plan, prepared: list[Prepared]) -> list[Problem]:
         if one.address.aliases:
             plan.table.aliases[one.address.path] = (one.address.aliases_line,
                                                     one.address.aliases)
+    if plan.incremental:  # renamed or deleted without an alias: say so while editing
+        problems += dropped_addresses(plan.gone, plan.previous_aliases, plan.table)
     return problems
 
 

@@ -115,6 +115,25 @@ def addresses_of(path: str, text: str) -> list[str]:
     return out
 
 
+def dropped_addresses(gone: list[str], before: dict, table) -> list[Problem]:
+    """Warnings for the addresses the last build served that this one does not: an entry
+    file gone (deleted, or renamed) without its old slug among the aliases of another, or an
+    alias taken out. `gone` are the files gone; `before` and `table.aliases` the aliases the
+    files claimed then and now. (kb check --against makes these errors before publishing.)"""
+    dropped = {rel.rsplit("/", 1)[-1][:-3]: rel for rel in gone}
+    for rel, (_, aliases) in before.items():
+        kept = set(table.aliases.get(rel, (0, ()))[1])
+        dropped.update((a, rel) for a in aliases if a not in kept)
+    if not dropped:
+        return []
+    claimed = {rel.rsplit("/", 1)[-1][:-3] for rel in table.rels}
+    claimed.update(a for _, aliases in table.aliases.values() for a in aliases)
+    return [Problem(rel, 1, "warning", f"/entries/{slug} was served until now and no longer "
+                    f"resolves: add 'aliases: [{slug}]' to the entry that now covers it, or put "
+                    "it back (kb check --against names the file)")
+            for slug, rel in sorted(dropped.items()) if slug not in claimed]
+
+
 class UnknownRef(ValueError):
     """The Git revision to compare with cannot be read."""
 

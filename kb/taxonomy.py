@@ -123,10 +123,6 @@ def taxonomy_problems(path: Path, rel: str = "taxonomy.yaml") -> list[Problem]:
     return read_taxonomy(path, rel)[1] if path.exists() else []
 
 
-# The name kb.validate and kb.build call it by, from when it checked only the words.
-vocabulary_word_problems = taxonomy_problems
-
-
 def read_taxonomy(path: Path, rel: str = "taxonomy.yaml"
                   ) -> tuple[Taxonomy | None, list[Problem]]:
     """The taxonomy in a file and every problem found in it, by line; no taxonomy when the

@@ -43,7 +43,7 @@ from kb.taxonomy import (
     FIELD,
     Taxonomy,
     synonym_problems,
-    vocabulary_word_problems,
+    taxonomy_problems,
 )
 
 
@@ -372,7 +372,7 @@ def load_entries(entries_dir: Path, taxonomy: Taxonomy) -> tuple[list[Entry], li
             addresses.append(Address(rel, Path(rel).stem, ()))
     problems += address_problems(addresses) + stray_files(entries_dir)
     problems += synonym_problems(Path(entries_dir) / "synonyms.yaml")
-    problems += vocabulary_word_problems(Path(entries_dir) / "taxonomy.yaml")
+    problems += taxonomy_problems(Path(entries_dir) / "taxonomy.yaml")
     bad = {p.path for p in problems if p.severity == "error"}
     return [e for e in entries if e.path not in bad], sorted(problems)
 
@@ -395,5 +395,5 @@ def check_files(entries_dir: Path, files, taxonomy: Taxonomy) -> list[Problem]:
     if "synonyms.yaml" in wanted:
         problems += synonym_problems(Path(entries_dir) / "synonyms.yaml")
     if "taxonomy.yaml" in wanted:
-        problems += vocabulary_word_problems(Path(entries_dir) / "taxonomy.yaml")
+        problems += taxonomy_problems(Path(entries_dir) / "taxonomy.yaml")
     return sorted(problems)

@@ -152,6 +152,26 @@ def test_freed_addresses_can_be_claimed_again(entries_dir, tmp_path):
     assert Snapshot(result.generation).alias == {"a": "b", "old-a": "b"}
 
 
+def test_a_build_warns_of_an_address_it_stops_serving(entries_dir, tmp_path):
+    """A rename without an alias, a deletion and an alias taken out each leave an address
+    that the last build served and this one does not: the build says so (the pull request's
+    kb check --against refuses them); with the alias given, nothing is said."""
+    rng = random.Random(5)
+    write_entry(entries_dir, "a", front(rng, "Entry a", ("old-a",)))
+    write_entry(entries_dir, "b", front(rng, "Entry b"))
+    write_entry(entries_dir, "c", front(rng, "Entry c"))
+    write_entry(entries_dir, "d", front(rng, "Entry d"))
+    build(entries_dir, tmp_path / "ix")
+    (entries_dir / "b.md").rename(entries_dir / "b-renamed.md")  # no alias
+    (entries_dir / "c.md").unlink()
+    write_entry(entries_dir, "a", front(rng, "Entry a"))  # 'old-a' taken out
+    (entries_dir / "d.md").unlink()
+    write_entry(entries_dir, "d-renamed", front(rng, "Entry d", ("d",)))  # renamed well
+    result = build(entries_dir, tmp_path / "ix")
+    warned = {p.message.split()[0] for p in result.warnings if "no longer resolves" in p.message}
+    assert result.incremental and warned == {"/entries/b", "/entries/c", "/entries/old-a"}
+
+
 def test_the_scan_lists_files_in_path_order_with_their_status(tmp_path):
     names = ["a.md", "a-b.md", "a/x.md", "a/b/y.md", "a b.md", "B.md", "a.md.d/z.md",
              "ab.md", "readme.md", ".hidden.md", ".git/c.md", "notes.txt", "2012/e.md"]

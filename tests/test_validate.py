@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from kb.entry_files import scan_entry_stats
-from kb.taxonomy import load_taxonomy, synonym_problems, vocabulary_word_problems
+from kb.taxonomy import load_taxonomy, synonym_problems, taxonomy_problems
 from kb.validate import check_files, load_entries, read_entry
 from tests.conftest import FIXTURES, VALID, write_entry
 
@@ -132,10 +132,10 @@ def test_vocabulary_words_under_two_terms_or_not_a_list_are_named(tmp_path):
     assert "words: [joint working," in text
     path = tmp_path / "taxonomy.yaml"
     path.write_text(text.replace("words: [joint working,", "words: [grant aid, joint working,"))
-    found = [str(p) for p in vocabulary_word_problems(path)]
+    found = [str(p) for p in taxonomy_problems(path)]
     assert any("'grant aid'" in f for f in found), found
-    assert vocabulary_word_problems(FIXTURES / "taxonomy.yaml") == []
-    assert vocabulary_word_problems(tmp_path / "missing.yaml") == []
+    assert taxonomy_problems(FIXTURES / "taxonomy.yaml") == []
+    assert taxonomy_problems(tmp_path / "missing.yaml") == []
 
 
 def test_sources_must_let_a_reader_find_them_again(entries_dir, taxonomy):
