@@ -223,19 +223,18 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
 
 def _join_spaced_compounds(runs, clauses: list[Clause], lexicon) -> None:
     """Words typed apart with a small word among them that entries write as one hyphenated
-    word ('well being' for well-being, 'face to face' for face-to-face): the first word's
-    clause also matches the compound, when some entry has it, so the small word is not lost.
-    (Words without one, 'light touch', already match side by side.)"""
+    word ('well being' for well-being, 'face to face', 'in house'): the clause of its first
+    word that has one also matches the compound, when some entry has it, so the small word is
+    not lost. (Words without one, 'light touch', already match side by side.)"""
     for run, clause_of in runs:
         for i in range(len(run) - 1):
-            if i not in clause_of:
-                continue
             for end in range(i + 2, min(i + 4, len(run) + 1)):
-                if all(w.index_terms for w in run[i:end]):
+                owner = next((j for j in range(i, end) if j in clause_of), None)
+                if owner is None or all(w.index_terms for w in run[i:end]):
                     continue
                 term = index_term("".join(w.text for w in run[i:end]))
                 if lexicon.indexes(term):
-                    clause = clauses[clause_of[i]]
+                    clause = clauses[clause_of[owner]]
                     clause.alternatives = _dedupe(clause.alternatives + [
                         Alternative((term,), 1.0, "compound")])
 

@@ -200,8 +200,8 @@ def test_a_corrected_word_brings_its_synonyms(library):
 
 
 def test_words_typed_apart_find_the_hyphenated_word_entries_write(tmp_path):
-    """'well being' finds well-being, not every 'as well as'; 'face to face' finds
-    face-to-face, not every 'face'."""
+    """'well being' finds well-being before every 'as well as'; 'face to face' finds
+    face-to-face before every 'face'; 'in house' in-house before every 'house'."""
     from kb.build import build
     from tests.conftest import VALID, write_entry
 
@@ -209,11 +209,13 @@ def test_words_typed_apart_find_the_hyphenated_word_entries_write(tmp_path):
     entries.mkdir()
     (entries / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
     texts = {"wellbeing": "Staff well-being came first.", "as-well": "Grants as well as loans.",
-             "meetings": "They met face-to-face.", "faces": "It had to face cuts."}
+             "meetings": "They met face-to-face.", "faces": "It had to face cuts.",
+             "in-house": "The service went back in-house.", "house": "A house for families."}
     for n, (slug, text) in enumerate(texts.items()):
         write_entry(entries, slug, VALID.replace("A valid entry", f"Example {n}"),
                     body=f"## What they did\n\n{text}\n\n## Learning points\n\n- A lesson.\n")
     build(entries, tmp_path / "ix")
     library = Library(tmp_path / "ix")
-    for query, first in (("well being", "wellbeing"), ("face to face", "meetings")):
+    for query, first in (("well being", "wellbeing"), ("face to face", "meetings"),
+                         ("in house", "in-house")):
         assert library.search(Query(text=query)).hits[0].slug == first, query
