@@ -261,12 +261,8 @@ def light_key(text: str) -> str:
     spelling, plurals folded, hyphens and spaces gone ('Parks' -> park, 'co-production' ->
     coproduction). 'housing' and 'house', or 'parking' and 'parks', share a stem but not
     this key."""
-    out = []
-    for word in WORD.findall(text.lower()):
-        parts, _ = word_parts(word)
-        out += [_singular(british(p)) for p in parts
-                if (len(p) > 1 or p.isdigit()) and not is_stop_word(p)]
-    return "".join(out)
+    return "".join(_singular(british(p)) for word in WORD.findall(text.lower())
+                   for p in _kept(word_parts(word)[0]))
 
 
 def _singular(word: str) -> str:
@@ -282,5 +278,9 @@ def _singular(word: str) -> str:
 def part_terms(parts: list[str]) -> tuple[str, ...]:
     """The index terms of a word's parts (from word_parts), as the analyzer keeps them: single
     letters and stop words dropped, a lone digit kept."""
-    return tuple(index_term(p) for p in parts
-                 if (len(p) > 1 or p.isdigit()) and not is_stop_word(p))
+    return tuple(index_term(p) for p in _kept(parts))
+
+
+def _kept(parts: list[str]) -> list[str]:
+    """The parts a search keeps: single letters and stop words dropped, a lone digit kept."""
+    return [p for p in parts if (len(p) > 1 or p.isdigit()) and not is_stop_word(p)]

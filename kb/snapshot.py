@@ -129,11 +129,10 @@ class Snapshot:
         """The index's closest word to a misspelt one, or one of `also` (the vocabularies'
         words) when that is closer: see kb.spelling.nearest. None when nothing is that
         close."""
-        with self.whoosh() as searcher:
+        with self.whoosh() as searcher:  # how often a word is used: asked of the closest only
             reader = searcher.reader()
-            used = {w: reader.doc_frequency("spell", w)
-                    for w in reader.terms_within("spell", word, 2, prefix=1)}
-        return nearest(word, [*used, *also], lambda w: used.get(w, 0))
+            near = list(reader.terms_within("spell", word, 2, prefix=1))
+            return nearest(word, [*near, *also], lambda w: reader.doc_frequency("spell", w))
 
     def date_mask(self, date_from: dt.date | None, date_to: dt.date | None) -> int:
         if not date_from and not date_to:

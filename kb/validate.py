@@ -199,19 +199,21 @@ def _check_body(r: Problems, body: str, body_line: int) -> None:
         n = body.count("\n", 0, html.start())
         r.warning(body_line + n, f"'{html.group(0)[:40]}' is shown as text, not as HTML: "
                                  "write it in Markdown (## Heading, **bold**, [link](url))")
-    headings = {m.group(1).strip().lower()
-                for m in re.finditer(r"^##\s+(.+?)\s*#*\s*$", body, re.M)}
-    seen: dict[str, int] = {}
+    sections, seen = set(), {}  # '## ' headings; every heading, with its line
     for n, line in enumerate(body.split("\n")):
-        heading = re.match(r"^#{1,6}\s+(.+?)\s*#*\s*$", line)
-        if heading and heading.group(1).lower() in seen:
-            r.warning(body_line + n, f"a second section called '{heading.group(1)}' (the first "
-                                     f"is on line {seen[heading.group(1).lower()]}): links "
-                                     "to a section need headings that differ")
-        elif heading:
-            seen[heading.group(1).lower()] = body_line + n
+        heading = re.match(r"^(#{1,6})\s+(.+?)\s*#*\s*$", line)
+        if not heading:
+            continue
+        text = heading.group(2)
+        if text.lower() in seen:
+            r.warning(body_line + n, f"a second section called '{text}' (the first is on line "
+                                     f"{seen[text.lower()]}): links to a section need "
+                                     "headings that differ")
+        seen.setdefault(text.lower(), body_line + n)
+        if len(heading.group(1)) == 2:
+            sections.add(text.lower())
     for section in REQUIRED_SECTIONS:
-        if section.lower() not in headings:
+        if section.lower() not in sections:
             r.warning(body_line, f"no '## {section}' section; commissioners look for it")
 
 
