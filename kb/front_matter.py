@@ -123,7 +123,7 @@ def _colon_or_indent(lines: list[str], at: int) -> tuple[int, str]:
 
 
 _NO_SPACE = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w-]*):(\S.*)$")
-_APOSTROPHE = re.compile(r"\w+'\w+")
+_APOSTROPHE = re.compile(r"\w+'(?!')\w*(?=.)")  # council's, volunteers' (not the closing ')
 
 
 def _quote_or_space(lines: list[str], at: int) -> tuple[int, str] | None:
