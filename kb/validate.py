@@ -207,8 +207,7 @@ def _check_body(r: Problems, body: str, body_line: int) -> None:
         text = heading.group(2)
         if text.lower() in seen:
             r.warning(body_line + n, f"a second section called '{text}' (the first is on line "
-                                     f"{seen[text.lower()]}): links to a section need "
-                                     "headings that differ")
+                                     f"{seen[text.lower()]}): links need headings that differ")
         seen.setdefault(text.lower(), body_line + n)
         if len(heading.group(1)) == 2:
             sections.add(text.lower())
