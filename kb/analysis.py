@@ -86,10 +86,18 @@ def british(word: str) -> str:
     return word
 
 
+# Plurals Porter's stemmer does not fold (child/children), as their singular, and 'person' as
+# 'people' (not the reverse: Porter stems 'personal' to 'person').
+IRREGULAR_PLURALS = {"children": "child", "women": "woman", "men": "man", "criteria": "criterion",
+                     "person": "people", "persons": "people"}
+
+
 def stem(word: str) -> str:
-    """Porter's stem, with one of its gaps closed: a person named from an -ion noun stems as
+    """Porter's stem, with two of its gaps closed: irregular plurals stem as their singular
+    (children -> child, criteria -> criterion), and a person named from an -ion noun stems as
     the noun does (commissioner -> commission -> commiss, as commissioning; practitioner,
     petitioner)."""
+    word = IRREGULAR_PLURALS.get(word, word)
     if word.endswith(("ioner", "ioners")):
         word = word[:word.rindex("ioner") + 3]
     return porter_stem(word)
@@ -266,9 +274,13 @@ def light_key(text: str) -> str:
 
 
 def _singular(word: str) -> str:
+    """A plural's singular, near enough to tell them apart from other words: parties -> party,
+    boxes -> box, classes -> class, clauses -> clause, children -> child."""
+    if word in IRREGULAR_PLURALS:
+        return IRREGULAR_PLURALS[word]
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+    if len(word) > 3 and word.endswith("es") and word[:-2].endswith(("ss", "x", "z", "ch", "sh")):
         return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]

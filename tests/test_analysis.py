@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.analysis import analyse, pairs
+from kb.analysis import analyse, light_key, pairs
 
 
 @pytest.mark.parametrize("text,terms", [
@@ -24,3 +24,24 @@ def test_analysis(text, terms):
 def test_pairs_break_at_sentences_and_skip_joined_compounds():
     assert pairs("Full cost of recovery. Light-touch monitoring") == [
         "full cost", "cost recoveri", "light touch", "touch monitor"]
+
+
+@pytest.mark.parametrize("plural,singular", [("children", "child"), ("women", "woman"),
+                                             ("criteria", "criterion"), ("people", "person")])
+def test_irregular_plurals_search_as_their_singular(plural, singular):
+    assert analyse(plural) == analyse(singular)
+
+
+def test_personal_is_not_people():
+    """'person' folds into 'people', not the reverse: Porter stems 'personal' to 'person'."""
+    assert analyse("personal") != analyse("people")
+
+
+@pytest.mark.parametrize("plural,singular", [("clauses", "clause"), ("expenses", "expense"),
+                                             ("cases", "case"), ("classes", "class"),
+                                             ("boxes", "box"), ("parties", "party"),
+                                             ("older people", "older person")])
+def test_a_plural_and_its_singular_share_a_light_key(plural, singular):
+    """How a query's words are told to name a term: 'gagging clause' names the term that
+    lists 'gagging clauses'."""
+    assert light_key(plural) == light_key(singular)
