@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from kb import history, whoosh_internals
-from kb.analysis import index_term, pair_term
+from kb.analysis import index_term, is_stop_word, pair_term
 from kb.facets import bitset, members
 from kb.generations import apply_delta, paused_gc, read_base_records, read_delta, read_meta
 from kb.scoring import Postings
@@ -70,6 +70,7 @@ class Snapshot:
         self.postings = Postings(self.whoosh, self.size, self.live, self.live_count)
         if warm:
             self.postings.warm()
+            is_english("warm")  # reads the dictionary: the first misspelling does not wait
 
     def __del__(self):
         # The last request using this generation is done: close its files.
@@ -100,8 +101,10 @@ class Snapshot:
     def spells(self, word: str) -> bool:
         """Whether a lowercase word is spelt right as typed: an entry uses it so, or it is
         English (a stem in common with an entry's word is not enough)."""
-        if is_english(word):
-            return True
+        return is_english(word) or self.uses(word)
+
+    def uses(self, word: str) -> bool:
+        """Whether some entry's text has a lowercase word as written."""
         with self.whoosh() as searcher:
             return bool(searcher.reader().doc_frequency("spell", word))
 
@@ -126,12 +129,13 @@ class Snapshot:
         return None
 
     def _closest(self, word: str, also: frozenset[str] = frozenset()) -> str | None:
-        """The index's closest word to a misspelt one, or one of `also` (the vocabularies'
-        words) when that is closer: see kb.spelling.nearest. None when nothing is that
-        close."""
+        """The index's closest word to a misspelt one, or one of `also` (the words that alone
+        name a vocabulary term) when that is closer: see kb.spelling.nearest. Never a stop
+        word ('wich' is not 'with': that finds nothing). None when nothing is that close."""
         with self.whoosh() as searcher:  # how often a word is used: asked of the closest only
             reader = searcher.reader()
-            near = list(reader.terms_within("spell", word, 2, prefix=1))
+            near = [w for w in reader.terms_within("spell", word, 2, prefix=1)
+                    if not is_stop_word(w)]
             return nearest(word, [*near, *also], lambda w: reader.doc_frequency("spell", w))
 
     def date_mask(self, date_from: dt.date | None, date_to: dt.date | None) -> int:

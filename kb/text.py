@@ -21,6 +21,7 @@ from kb.vocabulary import Concept, Vocabulary, phrase_forms, phrase_terms
 
 MIN_CORRECTED_LENGTH = 4  # shorter unknown words are acronyms or noise: never corrected
 SPELLING_WEIGHT = 0.8  # a corrected word's matches count for less than the typed words'
+MAX_ACRONYM = 6  # a word of up to this many capitals ('ESFA', 'NAVCA') is a name: kept as typed
 MAX_CORRECTED = 4  # unknown words per query looked up for a split or a correction
 _TOKEN = re.compile(r'(?P<sign>[-+]?)"(?P<phrase>[^"]*)"?|(?P<paren>[()])|(?P<word>[^\s()"]+)')
 _OPERATORS = {"AND", "OR", "NOT"}
@@ -42,6 +43,7 @@ class Clause:
     alternatives: list[Alternative]
     exact: bool = False  # a quoted phrase: matched as typed, never through a concept
     correction: str | None = None  # the index's word for a misspelt one
+    acronym: bool = False  # typed in capitals ('ESFA'): a name, never corrected
 
 
 @dataclass
@@ -77,11 +79,13 @@ class _Word:
     text: str  # lowercase, as typed
     index_terms: tuple[str, ...]  # the parts' index terms, stop words dropped
     joined: str | None  # a hyphenated word's parts as one term
+    acronym: bool = False
 
 
 def _word(text: str) -> _Word:
     low = text.lower()
-    return _Word(low, *compound_terms(low))
+    return _Word(low, *compound_terms(low), acronym=2 <= len(text) <= MAX_ACRONYM and
+                 text.isupper() and text.isalpha())
 
 
 def _tokens(text: str) -> list[tuple[str, object]]:
@@ -133,7 +137,7 @@ def _run_clauses(run: list[_Word], vocab: Vocabulary):
         if w.index_terms and w.index_terms not in first:
             first[w.index_terms] = i
             alts = [Alternative(w.index_terms)] + ([Alternative((w.joined,))] if w.joined else [])
-            clauses[i] = Clause(w.text, alts)
+            clauses[i] = Clause(w.text, alts, acronym=w.acronym)
     seq, owner = _terms_of(run)
     at = 0
     while at < len(seq):
@@ -216,27 +220,49 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
         _correct(clauses, positive, vocab, lexicon)
         _join_spaced_compounds(runs, clauses, lexicon)
         concepts += _corrected_run_concepts(runs, clauses, vocab, known)
+        _drop_fruitless_corrections(clauses, concepts, vocab, lexicon)
     concepts += _alternative_concepts(clauses, positive, vocab, known)
+    # '-health' excludes the entries tagged Health; '-ccg' only those that say CCG
+    excluded = [c for c in concepts if (c.facet, c.slug, light_key(c.phrase)) in vocab.labels]
     return ParsedQuery(clauses, tree, positive, _merge_concepts(concepts, negated),
-                       _merge_concepts(concepts, set(positive)), parser.either)
+                       _merge_concepts(excluded, set(positive)), parser.either)
 
 
 def _join_spaced_compounds(runs, clauses: list[Clause], lexicon) -> None:
-    """Words typed apart with a small word among them that entries write as one hyphenated
-    word ('well being' for well-being, 'face to face', 'in house'): the clause of its first
-    word that has one also matches the compound, when some entry has it, so the small word is
-    not lost. (Words without one, 'light touch', already match side by side.)"""
+    """Words typed apart that entries write as one word. With a small word among them and
+    one word left ('well being', 'in house'), the compound is what that word means: its clause
+    matches the compound instead ('well being' is not every 'as well as'). With more
+    ('face to face'), or two words side by side that entries also write closed ('grass
+    roots', 'child care'), the compound is one more way to match, shared between them."""
     for run, clause_of in runs:
         for i in range(len(run) - 1):
             for end in range(i + 2, min(i + 4, len(run) + 1)):
-                owner = next((j for j in range(i, end) if j in clause_of), None)
-                if owner is None or all(w.index_terms for w in run[i:end]):
+                span = run[i:end]
+                owners = sorted({clause_of[j] for j in range(i, end) if j in clause_of})
+                if not owners or (all(w.index_terms for w in span) and end - i > 2):
                     continue
-                term = index_term("".join(w.text for w in run[i:end]))
-                if lexicon.indexes(term):
-                    clause = clauses[clause_of[owner]]
-                    clause.alternatives = _dedupe(clause.alternatives + [
-                        Alternative((term,), 1.0, "compound")])
+                term = index_term("".join(w.text for w in span))
+                if not lexicon.indexes(term):
+                    continue
+                whole = len(owners) == 1 and not all(w.index_terms for w in span)
+                for owner in owners:
+                    clause = clauses[owner]
+                    kept = [a for a in clause.alternatives if not (whole and a.why == "word")]
+                    clause.alternatives = _dedupe(kept + [
+                        Alternative((term,), 1.0 / len(owners), "compound")])
+
+
+def _drop_fruitless_corrections(clauses: list[Clause], concepts: list[Concept],
+                                vocab: Vocabulary, lexicon) -> None:
+    """Take back a correction to a vocabulary word that no entry uses and that names no term
+    where it stands ('Tameside' is not 'tyneside', which only 'north tyneside' names): it
+    would find nothing. ('rough sleepng' keeps 'sleeping': it names Housing.)"""
+    named = {i for c in concepts for i in c.clauses}
+    for i, clause in enumerate(clauses):
+        fix = clause.correction
+        if fix and i not in named and fix not in vocab.names and not lexicon.uses(fix):
+            clause.correction = None
+            clause.alternatives = [a for a in clause.alternatives if a.why == "word"]
 
 
 def _corrected_run_concepts(runs, clauses: list[Clause], vocab: Vocabulary,
@@ -322,7 +348,8 @@ def _merge_concepts(concepts: list[Concept], negated: set[int]) -> list[Concept]
 
 
 def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexicon) -> None:
-    """Give a word the index lacks another way to match. A closed compound that splits into
+    """Give a word the index lacks another way to match (not one typed in capitals, an
+    acronym: 'ESFA' is not a misspelt 'ESF'). A closed compound that splits into
     two words the index has matches them side by side ('coproduction' -> co production). A
     misspelt word (one that neither an entry, the vocabularies nor the English dictionary
     spells so: sharing a stem with an entry's word is not enough, 'charites' is still misspelt)
@@ -332,8 +359,9 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
     for i in positive:
         clause = clauses[i]
         word = clause.text
-        if clause.exact or len(clause.alternatives) != 1 or not word.isalpha() or \
-                len(word) < MIN_CORRECTED_LENGTH or word in vocab.words or lexicon.spells(word):
+        if clause.exact or clause.acronym or len(clause.alternatives) != 1 or \
+                not word.isalpha() or len(word) < MIN_CORRECTED_LENGTH or \
+                word in vocab.words or lexicon.spells(word):
             continue
         tried += 1
         if tried > MAX_CORRECTED:

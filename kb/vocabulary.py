@@ -61,6 +61,9 @@ class Vocabulary:
     concept_starts: dict[str, list[tuple[tuple[str, ...], Concept]]]
     concepts_by_terms: dict[tuple[str, ...], list[Concept]]
     words: frozenset[str]  # every word the vocabularies use: never "corrected"
+    names: frozenset[str]  # the words that alone are a term's or a synonym group's phrase
+    labels: frozenset[tuple[str, str, str]]  # (facet, slug, light_key) of each term's label
+    # and the things it lists ('Arts, culture and sport': arts, culture, sport)
     term_text: dict[tuple[str, str], frozenset[str]]  # (facet, slug) -> its text's index terms
 
 
@@ -79,12 +82,17 @@ def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> V
     by_terms: dict = {}
     term_text: dict = {}
     words: set[str] = {w for group in synonyms for p in group for w in WORD.findall(p)}
+    phrases_used = [p for group in synonyms for p in group]
+    labels: set[tuple[str, str, str]] = set()
     for facet in FACETS:
         for term in taxonomy[facet].terms.values():
-            phrases = [*label_phrases(term.label), term.slug.replace("-", " "), *term.words]
+            own_names = [*label_phrases(term.label), term.slug.replace("-", " ")]
+            labels.update((facet, term.slug, light_key(p)) for p in own_names)
+            phrases = [*own_names, *term.words]
             term_text[facet, term.slug] = frozenset(
                 analyse(" ".join([term.label, term.description, *term.words])))
             seen = set()
+            phrases_used += phrases
             for phrase in phrases:
                 words.update(w.lower() for w in WORD.findall(phrase))
                 for terms in phrase_forms(phrase):
@@ -99,5 +107,6 @@ def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> V
     for starts in (synonym_starts, concept_starts):
         for options in starts.values():
             options.sort(key=lambda o: -len(o[0]))
+    names = frozenset(p.lower() for p in phrases_used if len(WORD.findall(p)) == 1)
     return Vocabulary(list(synonyms), synonym_starts, concept_starts, by_terms,
-                      frozenset(w for w in words if w), term_text)
+                      frozenset(w for w in words if w), names, frozenset(labels), term_text)

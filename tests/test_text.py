@@ -219,3 +219,55 @@ def test_words_typed_apart_find_the_hyphenated_word_entries_write(tmp_path):
     for query, first in (("well being", "wellbeing"), ("face to face", "meetings"),
                          ("in house", "in-house")):
         assert library.search(Query(text=query)).hits[0].slug == first, query
+
+
+@pytest.mark.parametrize("text,label_names", [("hospice -health", True), ("hospice -ccg", False),
+                                              ("hospice NOT pct", False)])
+def test_only_a_terms_own_name_excludes_its_tagged_entries(library, text, label_names):
+    """'-health' leaves out the entries tagged Health; '-ccg', a word listed for Health, leaves
+    out only the entries that say CCG (or its synonyms), not every health example."""
+    vocab = library.snapshot().vocabulary
+    excluded = {c.slug for c in parse_query(text, vocab).excluded}
+    assert ("health" in excluded) is label_names
+
+
+def test_a_word_typed_in_capitals_is_an_acronym_never_corrected(library):
+    """'ESFA' is a name, not a misspelt 'ESF'; the same letters in lower case are corrected
+    when an entry's word is one edit away."""
+    snap = library.snapshot()
+    [typed] = parse_query("HOSPCE", snap.vocabulary, lexicon=snap).clauses
+    [lower] = parse_query("hospce", snap.vocabulary, lexicon=snap).clauses
+    assert typed.correction is None and lower.correction == "hospice"
+
+
+def test_a_correction_is_never_a_stop_word_nor_a_word_that_finds_nothing(library):
+    """'durring' is not 'during' (a stop word: nothing left to search); a word that only a
+    term's longer phrase uses ('sleeping', of 'rough sleeping') corrects only inside it."""
+    snap = library.snapshot()
+    assert not snap.uses("sleeping") and "sleeping" in snap.vocabulary.words
+    for text in ("durring", "sleepng", "wich"):
+        [clause] = parse_query(text, snap.vocabulary, lexicon=snap).clauses
+        assert clause.correction not in {"during", "sleeping", "with", "which"}, text
+    fixed = parse_query("rough sleepng", snap.vocabulary, lexicon=snap)
+    assert [c.correction for c in fixed.clauses] == [None, "sleeping"]
+
+
+def test_two_words_typed_apart_find_the_closed_word_entries_write(tmp_path):
+    """'grass roots' finds the entry that says 'grassroots', and 'child care' the one that
+    says 'childcare', as the closed words themselves do; 'well being' is not 'as well as'."""
+    from kb.build import build
+    from tests.conftest import VALID, write_entry
+
+    entries = tmp_path / "entries"
+    entries.mkdir()
+    (entries / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
+    texts = {"grassroots": "Small grassroots groups applied.", "childcare": "Childcare places.",
+             "wellbeing": "Staff wellbeing came first.", "as-well": "Grants as well as loans."}
+    for n, (slug, text) in enumerate(texts.items()):
+        write_entry(entries, slug, VALID.replace("A valid entry", f"Example {n}"),
+                    body=f"## What they did\n\n{text}\n\n## Learning points\n\n- A lesson.\n")
+    build(entries, tmp_path / "ix")
+    library = Library(tmp_path / "ix")
+    for spaced, closed in (("grass roots", "grassroots"), ("child care", "childcare"),
+                           ("well being", "wellbeing")):
+        assert slugs(library, spaced) == slugs(library, closed) == {closed}, spaced
