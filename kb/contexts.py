@@ -197,20 +197,23 @@ def result_notes(results: Results) -> list[str]:
 
 def _partial_note(results: Results) -> str:
     """How many results match all the words, and how many of those use every word themselves
-    rather than through a topic a word names (a broad topic can tag most examples)."""
+    rather than through a topic a word names or a synonym (a broad topic can tag most
+    examples). 'Best matches first' only when they are so sorted."""
     whole, total, words = results.complete, results.total, results.complete_words
+    ranked = results.sort == "relevance"
     if not whole:
         return ("No example matches all your words (or the topics they name): these match "
-                "some of them, best matches first.")
+                "some of them" + (", best matches first." if ranked else "."))
+    lead = "Best matches first: " if ranked else ""
     if words == whole:
-        return (f"Best matches first: {whole} of {total} match all your words (or the topics "
-                "they name); the others match some of them.")
+        return (f"{lead}{whole} of {total} match all your words (or the topics they name); "
+                "the others match some of them.")
     itself = f"{words} of them" if words else "none of them"
     if whole == total:
         return (f"All {total} match your words or the topics they name, {itself} with every "
                 "word itself.")
-    return (f"Best matches first: {whole} of {total} match all your words or the topics they "
-            f"name, {itself} with every word itself; the others match some of them.")
+    return (f"{lead}{whole} of {total} match all your words or the topics they name, "
+            f"{itself} with every word itself; the others match some of them.")
 
 
 def result_sentence(results: Results, labels: dict) -> str:

@@ -70,6 +70,7 @@ class Match:
     mask: int  # every live entry the query matches (before facet and date filters)
     direct: list[np.ndarray]  # per clause: each entry's score of its best direct match
     own: list[int]  # per clause: the entries it matches directly, through their own words
+    written: list[int]  # per clause: those that use the word itself, not only a synonym
     tagged: list[int]  # per clause: entries tagged with a concept the clause names
     units: list[float]  # per clause: its idf, the weight of a match through a concept
     clause_masks: list[int]  # per clause: every entry it matches, directly or by a tag
@@ -82,17 +83,20 @@ class Match:
         return [i for i in self.query.positive if self.own[i] >> d & 1]
 
 
-def _clause(snap, clause) -> tuple[np.ndarray, int]:
-    """(each entry's best score over the clause's alternatives, bitset of the entries)."""
+def _clause(snap, clause) -> tuple[np.ndarray, int, int]:
+    """(each entry's best score over the clause's alternatives, bitset of the entries, bitset
+    of those matching the word itself rather than a synonym)."""
     best = np.zeros(snap.size)
-    mask = 0
+    mask = written = 0
     for alt in clause.alternatives:
         docs, scores, alt_mask = snap.postings.scored(alt.terms)
         mask |= alt_mask
+        if alt.why != "synonym":
+            written |= alt_mask
         if alt.weight != 1.0:
             scores = scores * alt.weight
         best[docs] = np.maximum(best[docs], scores)
-    return best, mask
+    return best, mask, written
 
 
 def _evaluate(tree: tuple, masks: list[int], live: int) -> int:
@@ -118,12 +122,12 @@ def match(snap, query: ParsedQuery) -> Match:
     """The entries of `snap` that `query` matches, with what ranking them needs."""
     n = len(query.clauses)
     direct: list[np.ndarray] = [np.zeros(0)] * n
-    own, tagged, masks, units = [0] * n, [0] * n, [0] * n, [0.0] * n
+    own, written, tagged, masks, units = [0] * n, [0] * n, [0] * n, [0] * n, [0.0] * n
     for concept in query.concepts + query.excluded:  # '-health' excludes Health's entries
         for i in concept.clauses:
             tagged[i] |= snap.masks[concept.facet].get(concept.slug, 0)
     for i, clause in enumerate(query.clauses):
-        direct[i], own[i] = _clause(snap, clause)
+        direct[i], own[i], written[i] = _clause(snap, clause)
         if clause.exact:
             tagged[i] = 0
         masks[i] = own[i] | tagged[i]
@@ -140,17 +144,18 @@ def match(snap, query: ParsedQuery) -> Match:
     whole = sum(units[i] for i in query.positive)
     lifts = [(snap.masks[c.facet].get(c.slug, 0), SUGGESTED * weight * whole)
              for c, weight in suggested]
-    return Match(query, mask, direct, own, tagged, units, masks, proximity, suggested, lifts)
+    return Match(query, mask, direct, own, written, tagged, units, masks, proximity, suggested,
+                 lifts)
 
 
-def complete(m: Match, final: int, own: bool = False) -> int:
+def complete(m: Match, final: int, itself: bool = False) -> int:
     """How many entries of the bitset `final` match every scoring clause of the query (with
-    `own`, through their own words, not a tag)."""
+    `itself`, each by the word itself: not a synonym, not a tag)."""
     if not m.query.positive:
         return 0
     every = final
     for i in m.query.positive:
-        every &= m.own[i] if own else m.clause_masks[i]
+        every &= m.written[i] if itself else m.clause_masks[i]
     return every.bit_count()
 
 

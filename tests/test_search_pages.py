@@ -109,3 +109,18 @@ def test_the_note_tells_words_used_apart_from_topics_named(client):
     assert data["matched_all_words"] < data["matched_all"] == data["total"]
     assert f"All {data['total']} match your words or the topics they name, " \
            f"{data['matched_all_words']} of them with every word itself." in data["notes"]
+
+
+def test_a_word_matched_only_through_its_synonym_is_not_the_word_itself(client):
+    """An entry that says BME matches 'BAME workshops', but does not use the word BAME."""
+    data = client.get("/search.json?q=BAME+workshops").json()
+    assert not any("bame" in (r["title"] + r["summary"]).lower() for r in data["results"])
+    assert data["matched_all"] == data["total"] >= 1 and data["matched_all_words"] == 0
+
+
+def test_results_sorted_by_date_are_not_said_to_be_best_matches_first(client):
+    data = client.get("/search.json?q=grant+cut+mediation&sort=newest").json()
+    assert data["total"] > data["matched_all"] >= 1
+    assert not any("Best matches first" in note for note in data["notes"]), data["notes"]
+    assert any(n.startswith(f"{data['matched_all']} of {data['total']} match all your words")
+               for n in data["notes"]), data["notes"]
