@@ -84,6 +84,10 @@ def _parse_date(name: str, value: str, end: bool) -> dt.date | None:
                          f"got '{value[:40]}'") from None
 
 
+# Characters no text should hold (and XML forbids: a feed of such a search would not parse).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
 def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
     """Read a Query from request parameters (`get_all(name) -> list[str]`).
 
@@ -96,8 +100,10 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"the search text is {len(text)} characters; the limit is "
                          f"{MAX_QUERY_CHARS}")
-    if "\x00" in text:
-        raise QueryError("the search text contains a null character")
+    control = CONTROL_CHARACTERS.search(text)
+    if control:
+        raise QueryError(f"the search text contains the control character "
+                         f"U+{ord(control.group()):04X}; remove it")
     canonical = len(texts) <= 1
     filters = {}
     for facet in FACETS:

@@ -80,6 +80,15 @@ def test_bad_parameters_are_400_with_a_clear_message(http_client):
     assert resp.status == 400 and "did you mean 'health'" in html.unescape(resp.body)
     assert http_client.get("/search.json?page=abc").json()["error"]["status"] == 400
     assert http_client.get("/search?q=%00").status == 400
+
+
+@pytest.mark.parametrize("q", ["%01grant", "grant%EF%BF%BE", "%1Bgrant"])
+def test_a_control_character_in_the_search_is_400_so_every_feed_stays_well_formed(
+        http_client, q):
+    """XML forbids them: an Atom feed of such a search would not parse."""
+    for view in ("/search", "/search.json", "/search.atom", "/search.csv"):
+        resp = http_client.get(f"{view}?q={q}")
+        assert resp.status == 400 and "control character" in resp.body, view
     assert http_client.get("/search?q=%ff%fe").status == 200
 
 
