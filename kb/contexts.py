@@ -135,15 +135,32 @@ def results_context(results: Results, base: str) -> dict:
         "suggested": [concept_context(c) for c in results.suggested],
         "filters": [{"facet": f, "value": v, "label": labels[(f, v)],
                      "remove_url": search_url(q.toggle(f, v))}
-                    for f in FACETS for v in q.selected(f)],
+                    for f in FACETS for v in q.selected(f)] + _date_filter(q),
         "clear_url": search_url(Query(text=q.text)),
-        "relaxations": [{"facet": f, "value": v, "label": labels[(f, v)], "total": n,
-                         "url": search_url(q.toggle(f, v))} for f, v, n in results.relaxations],
+        "relaxations": [_relaxation(q, labels, f, v, n) for f, v, n in results.relaxations],
         "first_url": search_url(q.replace(page=1)),
         "prev_url": search_url(q.replace(page=min(q.page - 1, results.pages)))
         if q.page > 1 else None,
         "next_url": search_url(q.replace(page=q.page + 1)) if q.page < results.pages else None,
     }
+
+
+def _relaxation(q: Query, labels: dict, facet: str, value: str, total: int) -> dict:
+    """One filter of a search with no results, and how many removing it alone would give."""
+    if facet == "published":
+        dates = _date_filter(q)[0]
+        return {**dates, "total": total, "url": dates["remove_url"]}
+    return {"facet": facet, "value": value, "label": labels[(facet, value)], "total": total,
+            "url": search_url(q.toggle(facet, value))}
+
+
+def _date_filter(q: Query) -> list[dict]:
+    """The dates as a filter that can be removed, like a facet value's ([] without dates)."""
+    if not (q.date_from or q.date_to):
+        return []
+    value = f"{q.date_from or ''}..{q.date_to or ''}"
+    return [{"facet": "published", "value": value, "label": date_phrase(q),
+             "remove_url": search_url(q.replace(date_from=None, date_to=None, page=1))}]
 
 
 def hit_context(h, base: str) -> dict:
@@ -227,15 +244,20 @@ def result_sentence(results: Results, labels: dict) -> str:
               if q.selected(f)]
     if groups:
         out += " in " + " and ".join(groups)
-    if q.date_from and q.date_from == q.date_to:
-        out += f" published on {q.date_from:%-d %B %Y}"
-    elif q.date_from and q.date_to:
-        out += f" published {q.date_from:%-d %B %Y} to {q.date_to:%-d %B %Y}"
-    elif q.date_from:
-        out += f" published since {q.date_from:%-d %B %Y}"
-    elif q.date_to:
-        out += f" published up to {q.date_to:%-d %B %Y}"
+    if q.date_from or q.date_to:
+        out += " " + date_phrase(q)
     return out
+
+
+def date_phrase(q: Query) -> str:
+    """'published since 1 April 2010', 'published 1 January 2010 to 31 December 2012'."""
+    if q.date_from and q.date_from == q.date_to:
+        return f"published on {q.date_from:%-d %B %Y}"
+    if q.date_from and q.date_to:
+        return f"published {q.date_from:%-d %B %Y} to {q.date_to:%-d %B %Y}"
+    if q.date_from:
+        return f"published since {q.date_from:%-d %B %Y}"
+    return f"published up to {q.date_to:%-d %B %Y}"
 
 
 def find_entry(library: Library, slug: str, suffix: str, prefix: str = "") -> dict | Redirect:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb import history
-from kb.facets import FacetValue, bitset, count_facets, coverage, related
+from kb.facets import FacetValue, bitset, count_facets, coverage, related, tagged
 from kb.generations import CURRENT
 from kb.query import Query
 from kb.scoring import Match, complete, match, rank
@@ -152,6 +152,8 @@ class Library:
         final, facets, relaxations = count_facets(snap.masks, snap.taxonomy, base,
                                                   query.filters)
         total = final.bit_count()
+        if not total and (query.date_from or query.date_to):
+            relaxations.append(("published", "", _undated(snap, found, query).bit_count()))
         pages = max(1, -(-total // query.page_size))
         results = Results(query, total, [], facets, pages=pages, relaxations=relaxations)
         if found is not None:
@@ -284,6 +286,15 @@ class Library:
         return {"entries": len(snap.docnum), "generation": snap.generation.name,
                 "built_at": snap.meta["built_at"], "commit": snap.meta.get("commit"),
                 "failed_generation": failed}
+
+
+def _undated(snap: Snapshot, found: Match | None, query: Query) -> int:
+    """The entries the search would find without its dates."""
+    out = snap.live & found.mask if found is not None else snap.live
+    for facet, values in query.filters.items():
+        if values:
+            out &= tagged(snap.masks[facet], values)
+    return out
 
 
 def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: str) -> None:

@@ -45,7 +45,9 @@
 %   if ctx['filters']:
         <li><a href="{{ctx['clear_url']}}">Clear all filters</a></li>
 %   end
+%   if ctx['unmatched']:
         <li>Check the spelling, or use fewer or more general words.</li>
+%   end
         <li><a href="/principles">Browse the examples by Compact principle</a>.</li>
       </ul>
     </div>

@@ -124,3 +124,26 @@ def test_results_sorted_by_date_are_not_said_to_be_best_matches_first(client):
     assert not any("Best matches first" in note for note in data["notes"]), data["notes"]
     assert any(n.startswith(f"{data['matched_all']} of {data['total']} match all your words")
                for n in data["notes"]), data["notes"]
+
+
+def test_dates_are_a_filter_that_can_be_removed_and_a_way_out_of_no_results(client):
+    page, data = page_and_json(client, "q=hospices&from=2000")
+    assert data["total"] >= 1
+    assert {"facet": "published", "value": "2000-01-01..", "label":
+            "published since 1 January 2000"}.items() <= data["filters"][-1].items()
+    assert "Remove filter: published since 1 January 2000" in page.text
+    page, data = page_and_json(client, "q=hospices&from=2099")
+    assert data["total"] == 0
+    [undated] = data["relaxations"]
+    assert undated["total"] == page_and_json(client, "q=hospices")[1]["total"] > 0
+    assert undated["url"] == "/search?q=hospices"
+    assert "Remove the filter published since 1 January 2099" in page.text
+    assert "Check the spelling" not in page.text  # every word was found
+
+
+def test_a_search_of_filters_alone_is_not_told_to_check_its_spelling(client):
+    page, data = page_and_json(client, "sector=health&from=2099")
+    assert data["total"] == 0 and "No examples found" in page.text
+    assert "Check the spelling" not in page.text
+    page, data = page_and_json(client, "q=qxzvjk&sector=health")
+    assert "Check the spelling" in page.text
