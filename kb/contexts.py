@@ -11,7 +11,7 @@ from urllib.parse import quote, quote_plus
 
 from kb.library import Library, Results
 from kb.publishing import PLACEHOLDER, new_entry_text
-from kb.query import Query, query_from_params
+from kb.query import Query, QueryError, query_from_params
 from kb.taxonomy import FACETS, FIELD
 from kb.urls import entry_url, revision_url, search_url, term_page_url
 
@@ -76,16 +76,34 @@ def home(library: Library, site: Site) -> dict:
 
 def search(library: Library, site: Site, params: list[tuple[str, str]], path: str = "/search",
            snippets: bool = True, page_size: int | None = None) -> dict | Redirect:
-    """A search's page (`path` is the address it was asked at, for the canonical redirect)."""
-    query, canonical = query_from_params(lambda name: [v for k, v in params if k == name],
-                                         library.taxonomy)
-    if not canonical:
+    """A search's page (`path` is the address it was asked at, for the canonical redirect).
+    On the HTML page a date that cannot be read is shown beside its field, with what was
+    typed, over the results of the search without it (`errors`); elsewhere it is a 400."""
+    errors: list[dict] = []
+    while True:
+        try:
+            query, canonical = query_from_params(
+                lambda name, given=params: [v for k, v in given if k == name], library.taxonomy)
+            break
+        except QueryError as exc:
+            if path != "/search" or exc.field not in ("from", "to") or \
+                    any(e["field"] == exc.field for e in errors):
+                raise
+            typed = " ".join(v for k, v in params if k == exc.field)
+            text = str(exc)
+            errors.append({"field": exc.field, "value": typed,
+                           "message": text[:1].upper() + text[1:] + "."})
+            params = [(k, v) for k, v in params if k != exc.field]
+    if not canonical and not errors:
         return Redirect(search_url(query, path))
     if page_size:
         query = query.replace(page=1, page_size=page_size)
     ctx = results_context(library.search(query, snippets=snippets), site.base)
     ctx["embed_code"] = iframe(site.base + "/embed" + search_url(query.replace(page=1)),
                                "Examples from Compact Practice", 480)
+    ctx["errors"] = errors
+    for error in errors:
+        ctx["query"][error["field"]] = error["value"]
     return ctx
 
 

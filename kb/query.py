@@ -19,7 +19,12 @@ MAX_VALUES_PER_FACET = 20
 
 
 class QueryError(ValueError):
-    """A request the search cannot answer as asked (shown to the user as a 400 page)."""
+    """A request the search cannot answer as asked (shown to the user as a 400 page).
+    `field`: the parameter at fault, when one field of the search form is ('from', 'to')."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -79,9 +84,11 @@ def _parse_date(name: str, value: str, end: bool) -> dt.date | None:
         if re.fullmatch(r"\d{4}", value):
             return dt.date(int(value), 12, 31) if end else dt.date(int(value), 1, 1)
         return dt.date.fromisoformat(value)
-    except ValueError:
+    except ValueError as exc:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise QueryError(f"'{name}' is no such date: '{value}' ({exc})", name) from None
         raise QueryError(f"'{name}' must be a date written YYYY-MM-DD or a year YYYY; "
-                         f"got '{value[:40]}'") from None
+                         f"got '{value[:40]}'", name) from None
 
 
 # Characters no text should hold (and XML forbids: a feed of such a search would not parse).
@@ -125,10 +132,12 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
                 canonical = False
         if slugs:
             filters[facet] = tuple(slugs)
-    date_from = _parse_date("from", " ".join(get_all("from")), end=False)
-    date_to = _parse_date("to", " ".join(get_all("to")), end=True)
+    dates = {name: [v for v in get_all(name) if v.strip()] for name in ("from", "to")}
+    canonical &= all(len(values) <= 1 for values in dates.values())  # the last one counts
+    date_from = _parse_date("from", (dates["from"] or [""])[-1], end=False)
+    date_to = _parse_date("to", (dates["to"] or [""])[-1], end=True)
     if date_from and date_to and date_from > date_to:
-        raise QueryError("'from' is after 'to'; swap the dates")
+        raise QueryError("'from' is after 'to'; swap the dates", "to")
     sort = (get_all("sort") or ["relevance"])[-1] or "relevance"
     if sort not in SORTS:
         raise QueryError(f"unknown sort '{sort[:40]}'; use one of: {', '.join(SORTS)}")

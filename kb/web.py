@@ -126,7 +126,7 @@ class Responder:
         if wants_json():
             bottle.response.content_type = "application/json; charset=utf-8"
             return to_json(ctx)
-        return self.render(template, ctx, links=alternates())
+        return self.render(template, ctx, 400 if ctx.get("errors") else 200, links=alternates())
 
     def problem(self, exc: PageError) -> str:
         """An error as the page asked for: HTML, JSON, or for a feed or a CSV download

@@ -1,7 +1,8 @@
 // Progressive enhancement only: the search form works the same without it.
 // Ticking a filter applies it at once, and focus comes back to that box on the new page.
 // The sort order applies when chosen with the mouse, or with Enter after the arrow keys, so
-// stepping through the options by keyboard does not reload the page at each one.
+// stepping through the options by keyboard does not reload the page at each one. A problem
+// with the form (a date that could not be read) takes the focus, so it is read out first.
 (function () {
   var form = document.getElementById("search-form");
   if (!form) return;
@@ -19,6 +20,8 @@
     var back = id && document.getElementById(id);
     if (back) back.focus();
   } catch (e) { /* storage off */ }
+  var problem = document.querySelector(".error-summary");  // a date that could not be read
+  if (problem) problem.focus();
 
   var hint = document.createElement("p");
   hint.className = "hint";

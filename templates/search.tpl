@@ -1,7 +1,19 @@
 % named = ([ctx['query']['q']] if ctx['query']['q'] else []) + [f['label'] for f in ctx['filters']]
 % page = ' – page ' + str(ctx['page']) if ctx['page'] > 1 else ''
-% rebase('base.tpl', title=(', '.join(named) + ' – search' if named else 'Search') + page)
+% errors = {e['field']: e for e in ctx.get('errors', [])}
+% rebase('base.tpl', title=('Error: ' if errors else '') + (', '.join(named) + ' – search' if named else 'Search') + page)
 <h1>Search examples</h1>
+% if errors:
+<div class="error-summary" role="alert" tabindex="-1">
+  <h2>There is a problem</h2>
+  <ul>
+%   for e in errors.values():
+    <li><a href="#{{e['field']}}">{{e['message']}}</a></li>
+%   end
+  </ul>
+  <p>The results below are for the search without it.</p>
+</div>
+% end
 <p class="mobile-only"><a href="#filters">Filter the results</a></p>
 <form action="/search" method="get" class="search-layout" id="search-form">
   <div class="search-main">
@@ -79,11 +91,17 @@
       <legend>Published</legend>
       <div class="field">
         <label for="from">From <span class="hint">(a year, 2010, or a date, 2010-04-01)</span></label>
-        <input type="text" inputmode="numeric" autocomplete="off" size="10" id="from" name="from" value="{{ctx['query']['from'] or ''}}">
+        % if 'from' in errors:
+        <p class="field-error" id="from-error"><span class="visually-hidden">Error:</span> {{errors['from']['message']}}</p>
+% end
+        <input type="text" inputmode="numeric" autocomplete="off" size="10" id="from" name="from" value="{{ctx['query']['from'] or ''}}"{{!' aria-invalid="true" aria-describedby="from-error"' if 'from' in errors else ''}}>
       </div>
       <div class="field">
         <label for="to">To <span class="hint">(a year, 2015, or a date, 2015-03-31)</span></label>
-        <input type="text" inputmode="numeric" autocomplete="off" size="10" id="to" name="to" value="{{ctx['query']['to'] or ''}}">
+        % if 'to' in errors:
+        <p class="field-error" id="to-error"><span class="visually-hidden">Error:</span> {{errors['to']['message']}}</p>
+% end
+        <input type="text" inputmode="numeric" autocomplete="off" size="10" id="to" name="to" value="{{ctx['query']['to'] or ''}}"{{!' aria-invalid="true" aria-describedby="to-error"' if 'to' in errors else ''}}>
       </div>
     </fieldset>
     <div class="field">

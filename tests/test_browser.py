@@ -26,6 +26,9 @@ PAGE_TYPES = {
     "home": "/",
     "search-filtered": "/search?q=funding&sector=health&principle=funding-and-procurement",
     "zero-results": "/search?q=potholes&sector=housing",
+    "date-error": "/search?q=grants&sector=health&from=April+2010",
+    "long-words": "/search?q=https%3A%2F%2Fwww.gov.uk%2Fgovernment%2Fpublications%2Fthe-compact"
+                  "-and-its-codes-of-good-practice-for-funding-and-procurement",
     "entry": ENTRY,
     "term": "/principles/full-cost-recovery",
     "coverage": "/coverage",
@@ -145,6 +148,19 @@ def test_axe_finds_no_violations_and_screenshots(browser, live_server, name):
                 assert violations == [], violations
         finally:
             context.close()
+
+
+def test_a_problem_with_the_form_takes_the_focus(browser, live_server):
+    """A date that cannot be read: the summary of the problem is focused, so a screen reader
+    reads it first, and its link leads to the field."""
+    context, page = new_page(browser)
+    try:
+        page.goto(live_server + PAGE_TYPES["date-error"])
+        assert page.evaluate("document.activeElement.className") == "error-summary"
+        page.locator(".error-summary a").click()
+        assert page.evaluate("location.hash") == "#from"
+    finally:
+        context.close()
 
 
 def test_phone_width_320_has_no_sideways_scroll(browser, live_server):

@@ -147,3 +147,35 @@ def test_a_search_of_filters_alone_is_not_told_to_check_its_spelling(client):
     assert "Check the spelling" not in page.text
     page, data = page_and_json(client, "q=qxzvjk&sector=health")
     assert "Check the spelling" in page.text
+
+
+@pytest.mark.parametrize("params,field", [("from=April+2010", "from"),
+                                          ("from=2010-02-30", "from"),
+                                          ("from=2012&to=2010", "to")])
+def test_a_date_that_cannot_be_read_is_shown_beside_its_field_with_the_search_kept(
+        client, params, field):
+    """The page keeps the words, the filters and what was typed, says what is wrong beside
+    the field, and shows the results without that date; JSON stays a plain 400."""
+    resp = client.get(f"/search?q=hospices&sector=health&{params}")
+    assert resp.status == 400
+    page = Page(resp.body)
+    assert "There is a problem" in page.text and "<title>Error: " in resp.body
+    assert not page.errors
+    typed = dict(p.split("=") for p in params.split("&"))[field].replace("+", " ")
+    assert f'id="{field}" name="{field}" value="{typed}" aria-invalid="true"' in resp.body
+    assert 'value="hospices"' in resp.body and 'value="health" checked' in resp.body
+    kept = "&".join(p for p in params.split("&") if not p.startswith(field + "="))
+    without = client.get(f"/search.json?q=hospices&sector=health&{kept}").json()
+    assert f"{without['total']} result" in page.text
+    assert client.get(f"/search.json?q=hospices&{params}").status == 400
+
+
+def test_an_impossible_date_is_called_so_not_misformatted(client):
+    error = client.get("/search.json?from=2010-02-30").json()["error"]["message"]
+    assert "no such date" in error and "YYYY-MM-DD" not in error
+
+
+def test_a_repeated_date_counts_once(client):
+    resp = client.get("/search?q=grant&from=2010&from=2010")
+    assert resp.status == 301
+    assert resp.headers["location"].endswith("/search?q=grant&from=2010-01-01")
