@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -104,9 +105,12 @@ def address_of(entry: Entry) -> Address:
 
 
 def slugify(text: str) -> str:
-    """A URL slug from any text: lowercase ASCII letters, digits and single hyphens."""
-    text = text.lower().replace("'", "").replace("\u2019", "")
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80].strip("-")
+    """A URL slug from any text: lowercase ASCII letters, digits and single hyphens, accents
+    dropped (café -> cafe), at most 80 characters, cut between words."""
+    text = unicodedata.normalize("NFKD", text.lower().replace("'", "").replace("\u2019", ""))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return slug if len(slug) <= 80 else slug[:81].rsplit("-", 1)[0].strip("-")
 
 
 def near_miss(word: str, choices) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from kb.entry import NOT_ENTRIES, Problem, slugify
 
 MEANT_AS_ENTRIES = (".md", ".markdown", ".mdown", ".mkd")  # lowercased endings
+LEFT_BY_EDITORS = ("~", ".swp", ".bak", ".orig", ".tmp")  # backups: never meant as entries
 
 
 def entry_files(entries_dir: Path) -> list[tuple[str, str]]:
@@ -70,19 +71,45 @@ def stray_files(entries_dir: Path) -> list[Problem]:
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in links)
         for name in sorted(files + links):
             path = Path(folder, name)
-            lower = name.lower()
-            if lower in NOT_ENTRIES or not lower.endswith(MEANT_AS_ENTRIES):
+            if not _meant_as_entry(path):
                 continue
             if path.is_symlink():
                 why = "it is a link: put the entry itself in the folder"
             elif name.startswith(".") or not name.endswith(".md"):
-                better = slugify(name.lstrip(".").rsplit(".", 1)[0]) or "a-descriptive-name"
-                why = f"rename it '{better}.md'"
+                why = f"rename it '{_entry_name(name)}'"
             else:
                 continue
             rel = path.relative_to(entries_dir).as_posix()
             problems.append(Problem(rel, 1, "error", f"not read as an entry: {why}"))
     return problems
+
+
+def _meant_as_entry(path: Path) -> bool:
+    """A Markdown file by its name ('x.MD', 'x.md.txt', 'x.md ' with a space), or a file
+    without an extension that starts as an entry does, with front matter."""
+    lower = path.name.lower()
+    if lower in NOT_ENTRIES or lower.endswith(LEFT_BY_EDITORS):
+        return False
+    if lower.endswith(MEANT_AS_ENTRIES) or ".md." in lower or lower.rstrip().endswith(".md"):
+        return True
+    if "." in path.name.lstrip(".") or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as f:
+            return f.read(4).rstrip(b"\r\n") == b"---"
+    except OSError:
+        return False
+
+
+def _entry_name(name: str) -> str:
+    """The file name an entry's file meant to have: 'Café Review.markdown' -> cafe-review.md."""
+    stem = name.lstrip(".").strip()
+    lower = stem.lower()
+    for ending in (".md", *MEANT_AS_ENTRIES):
+        if ending in lower:
+            stem = stem[:lower.index(ending)]
+            break
+    return (slugify(stem) or "a-descriptive-name") + ".md"
 
 
 def chosen_files(entries_dir: Path, files) -> tuple[set[str], list[Problem]]:

@@ -167,6 +167,11 @@ def test_kb_new_writes_a_draft_that_check_rejects_until_its_placeholders_are_rep
     nameless = kb("new", "!!!", "--entries", str(entries_dir))
     assert nameless.returncode == 1 and "makes no usable file name" in nameless.stderr
     assert not (entries_dir / ".md").exists()
+    bad_slug = kb("new", "Test thing", "--slug", "Bad Slug", "--entries", str(entries_dir))
+    assert bad_slug.returncode == 1 and "--slug 'Bad Slug' is not a usable file name" in \
+        bad_slug.stderr and "like bad-slug" in bad_slug.stderr
+    accented = kb("new", "Café: a test #1", "--entries", str(entries_dir))
+    assert accented.returncode == 0 and (entries_dir / "cafe-a-test-1.md").exists()
 
 
 def test_kb_outside_a_repository_says_where_to_run_it(tmp_path):

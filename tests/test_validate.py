@@ -201,8 +201,10 @@ def test_files_meant_as_entries_but_not_read_are_reported(entries_dir, taxonomy)
     """A file nothing would publish must not pass in silence: Foo.MD, foo.markdown, a hidden
     .foo.md and a link are each an error; README.md and notes are left alone."""
     write_entry(entries_dir, "good-one", VALID)
-    for name in ("Upper.MD", "long.markdown", ".hidden.md", "README.md", "notes.txt"):
+    for name in ("Upper.MD", "long.markdown", ".hidden.md", "README.md", "notes.txt",
+                 "typed.md.txt", "spaced.md ", "no-extension", "good-one.md~", "Café Talk.MD"):
         (entries_dir / name).write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    (entries_dir / "plain-notes").write_text("not an entry", encoding="utf-8")
     (entries_dir / "dangling.md").symlink_to(entries_dir / "nowhere.md")
     (entries_dir / "folder-link.md").symlink_to(entries_dir)
     assert scan_entry_stats(entries_dir)[0] == ["good-one.md"]  # what a build reads
@@ -210,6 +212,10 @@ def test_files_meant_as_entries_but_not_read_are_reported(entries_dir, taxonomy)
     assert [e.slug for e in entries] == ["good-one"]
     said = {p.path: p.message for p in problems if p.severity == "error"}
     assert said == {
+        "typed.md.txt": "not read as an entry: rename it 'typed.md'",
+        "spaced.md ": "not read as an entry: rename it 'spaced.md'",
+        "no-extension": "not read as an entry: rename it 'no-extension.md'",
+        "Café Talk.MD": "not read as an entry: rename it 'cafe-talk.md'",
         "Upper.MD": "not read as an entry: rename it 'upper.md'",
         "long.markdown": "not read as an entry: rename it 'long.md'",
         ".hidden.md": "not read as an entry: rename it 'hidden.md'",
