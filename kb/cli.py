@@ -45,7 +45,7 @@ ENTRIES = click.option("--entries", "entries_dir", type=click.Path(path_type=Pat
                        callback=_find,
                        help="Folder of entry Markdown files and taxonomy.yaml (env KB_ENTRIES; "
                             "by default the repository's, found from any folder in it).")
-INDEX = click.option("--index", "index_dir", type=click.Path(path_type=Path),
+INDEX = click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
                      default=".kb-index", envvar="KB_INDEX", show_default=True, callback=_find,
                      help="Folder of the search index (env KB_INDEX; by default at the "
                           "repository's root).")

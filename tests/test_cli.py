@@ -131,3 +131,10 @@ def test_search_text_may_start_with_an_exclusion(tmp_path):
     assert kb("build", "--entries", str(FIXTURES), "--index", str(index)).returncode == 0
     out = kb("search", "-funding", "--index", str(index))
     assert out.returncode == 0 and "for ‘-funding’" in out.stdout, out.stderr
+
+
+def test_an_index_path_that_is_a_file_is_a_clear_error(tmp_path):
+    (tmp_path / "ix").write_text("not an index")
+    out = kb("build", "--entries", str(FIXTURES), "--index", str(tmp_path / "ix"))
+    assert out.returncode == 2 and "is a file" in out.stderr and "Traceback" not in out.stderr
+    assert (tmp_path / "ix").read_text() == "not an index"
