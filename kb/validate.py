@@ -15,13 +15,13 @@ from pathlib import Path
 
 import yaml
 
+from kb.body_checks import check_body
 from kb.entry import (
     FIELDS,
     FM_OFFSET,
     MAX_SUMMARY,
     MAX_TITLE,
     REQUIRED,
-    REQUIRED_SECTIONS,
     SLUG_RE,
     Address,
     Entry,
@@ -183,39 +183,6 @@ def _placeholders(r: Problems, front: str, body: str, body_line: int) -> None:
                                    f"'{section}' with what the source says")
 
 
-RAW_HTML = re.compile(r"</?[A-Za-z][\w-]*(\s[^<>]*)?/?>")
-MAX_BODY = 100_000  # characters: a page read on phones, a summary of its sources
-
-
-def _check_body(r: Problems, body: str, body_line: int) -> None:
-    if not body.strip():
-        r.warning(body_line, "the entry has no text below the front matter")
-        return
-    if len(body) > MAX_BODY:
-        r.warning(body_line, f"the text is {len(body):,} characters: an entry sums up its "
-                             f"sources in under {MAX_BODY:,}; link to the rest")
-    html = RAW_HTML.search(body)
-    if html:
-        n = body.count("\n", 0, html.start())
-        r.warning(body_line + n, f"'{html.group(0)[:40]}' is shown as text, not as HTML: "
-                                 "write it in Markdown (## Heading, **bold**, [link](url))")
-    sections, seen = set(), {}  # '## ' headings; every heading, with its line
-    for n, line in enumerate(body.split("\n")):
-        heading = re.match(r"^(#{1,6})\s+(.+?)\s*#*\s*$", line)
-        if not heading:
-            continue
-        text = heading.group(2)
-        if text.lower() in seen:
-            r.warning(body_line + n, f"a second section called '{text}' (the first is on line "
-                                     f"{seen[text.lower()]}): links need headings that differ")
-        seen.setdefault(text.lower(), body_line + n)
-        if len(heading.group(1)) == 2:
-            sections.add(text.lower())
-    for section in REQUIRED_SECTIONS:
-        if section.lower() not in sections:
-            r.warning(body_line, f"no '## {section}' section; commissioners look for it")
-
-
 def read_entry(path: Path | str, rel: str,
                taxonomy: Taxonomy) -> tuple[Entry | None, list[Problem]]:
     """Read one file. Returns (Entry or None, problems): an Entry only when there is no error."""
@@ -238,7 +205,7 @@ def read_entry(path: Path | str, rel: str,
     fields = parse_front_matter(parts[0], r) if parts else None
     if parts:  # the text is checked even when the fields cannot be read
         _placeholders(r, *parts)
-        _check_body(r, *parts[1:])
+        check_body(r, *parts[1:])
     if fields is None:
         return None, r.problems
     _, body, body_line = parts

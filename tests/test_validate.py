@@ -274,3 +274,37 @@ def test_raw_html_in_the_text_is_a_warning_at_its_line(entries_dir, taxonomy):
     [warning] = [p for p in problems if "shown as text, not as HTML" in p.message]
     assert entry is not None and "'<script>'" in warning.message
     assert path.read_text(encoding="utf-8").split("\n")[warning.line - 1].startswith("<script>")
+
+
+def test_headings_that_link_alike_are_a_warning_at_the_later_one(entries_dir, taxonomy):
+    """'Learning points!' above 'Learning points' takes its link, #learning-points: every
+    link to the section would land on the wrong heading."""
+    path = write_entry(entries_dir, "alike", VALID, body="## What they did\n\nA.\n\n"
+                       "## Learning points!\n\nB.\n\n## Learning points\n\n- C.\n")
+    _, problems = read_entry(path, "alike.md", taxonomy)
+    [warning] = [p for p in problems if "links need headings that differ" in p.message]
+    assert "links as #learning-points, as 'Learning points!' does" in warning.message
+    assert path.read_text(encoding="utf-8").split("\n")[warning.line - 1] == \
+        "## Learning points"
+
+
+def test_every_line_with_html_or_an_html_comment_is_a_warning(entries_dir, taxonomy):
+    path = write_entry(entries_dir, "tags", VALID, body="## What they did\n\n<b>A</b>.\n\n"
+                       "<i>B</i>\n\n<!-- TODO check this -->\n\n## Learning points\n\n- C.\n")
+    _, problems = read_entry(path, "tags.md", taxonomy)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    said = {lines[p.line - 1]: p.message for p in problems if "HTML" in p.message}
+    assert set(said) == {"<b>A</b>.", "<i>B</i>", "<!-- TODO check this -->"}
+    assert "HTML comment is shown on the page as text" in said["<!-- TODO check this -->"]
+
+
+@pytest.mark.parametrize("heading", ["##Learning points", "# Learning points",
+                                     "## Learning point", "## Learnings"])
+def test_a_near_miss_of_a_required_section_is_named_at_its_line(entries_dir, taxonomy,
+                                                                 heading):
+    path = write_entry(entries_dir, "near", VALID,
+                       body=f"## What they did\n\nA.\n\n{heading}\n\n- B.\n")
+    _, problems = read_entry(path, "near.md", taxonomy)
+    [warning] = [p for p in problems if "Learning points" in p.message]
+    assert path.read_text(encoding="utf-8").split("\n")[warning.line - 1] == heading
+    assert "write '## Learning points'" in warning.message
