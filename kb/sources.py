@@ -28,10 +28,14 @@ def _date(r: Problems, line: int, value) -> str | None:
                       "the source gives only that)")
         return None
     try:
-        dt.date.fromisoformat((text + "-01-01")[:10] if len(text) < 10 else text)
+        day = dt.date.fromisoformat((text + "-01-01")[:10] if len(text) < 10 else text)
     except ValueError as exc:
         r.error(line, f"source date '{text}' is not a real date ({exc}): check it against "
                       "the source")
+        return None
+    if day > dt.date.today():
+        r.error(line, f"source date '{text}' is after today: it is the date the source was "
+                      "published; check it against the source")
         return None
     return text
 

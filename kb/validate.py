@@ -262,7 +262,7 @@ def _aliases(r: Problems, fields, stem: str) -> list[str]:
                           "hyphens)")
         elif alias == stem:
             r.error(line, f"alias '{alias}' is this entry's own slug; remove it")
-        else:
+        elif alias not in aliases:  # listed twice: a warning of the list's, not a clash
             aliases.append(alias)
     return aliases
 
@@ -327,6 +327,21 @@ def address_problems_among(moved: list[Address], rels: list[str],
     return address_problems(sorted(found, key=lambda a: a.path))
 
 
+def title_problems(entries: list[Entry]) -> list[Problem]:
+    """A warning on each entry whose title another has (case and spacing aside): in a list
+    of results the two cannot be told apart."""
+    first: dict[str, Entry] = {}
+    problems = []
+    for entry in entries:
+        key = " ".join(entry.title.casefold().split())
+        if key in first:
+            problems.append(Problem(entry.path, entry.key_lines.get("title", 1), "warning",
+                                    f"{first[key].path} has this title too: make the titles "
+                                    "differ, so commissioners can tell the two apart"))
+        first.setdefault(key, entry)
+    return problems
+
+
 def load_entries(entries_dir: Path, taxonomy: Taxonomy) -> tuple[list[Entry], list[Problem]]:
     """Read every entry and check the rules that span files: unique slugs and aliases."""
     entries, problems, addresses = [], [], []
@@ -338,7 +353,7 @@ def load_entries(entries_dir: Path, taxonomy: Taxonomy) -> tuple[list[Entry], li
             addresses.append(address_of(entry))
         else:  # a broken file still claims its slug
             addresses.append(Address(rel, Path(rel).stem, ()))
-    problems += address_problems(addresses) + stray_files(entries_dir)
+    problems += address_problems(addresses) + stray_files(entries_dir) + title_problems(entries)
     problems += synonym_problems(Path(entries_dir) / "synonyms.yaml")
     problems += taxonomy_problems(Path(entries_dir) / "taxonomy.yaml")
     bad = {p.path for p in problems if p.severity == "error"}

@@ -139,13 +139,17 @@ def test_vocabulary_words_under_two_terms_or_not_a_list_are_named(tmp_path):
 
 
 def test_sources_must_let_a_reader_find_them_again(entries_dir, taxonomy):
-    bare = VALID.split("sources:")[0]
-    write_entry(entries_dir, "none", bare)
-    write_entry(entries_dir, "printed", bare + "sources:\n  - title: A printed report\n"
+    def bare(name: str) -> str:  # each its own title: two alike would add a warning
+        return VALID.split("sources:")[0].replace("A valid entry", name)
+
+    write_entry(entries_dir, "none", bare("None"))
+    write_entry(entries_dir, "printed", bare("printed") + "sources:\n  - title: A printed report\n"
                 "    publisher: Commission for the Compact\n    date: 2008-12")
-    write_entry(entries_dir, "vague", bare + "sources:\n  - title: Something we read")
-    write_entry(entries_dir, "bad", bare + "sources:\n  - title: A page\n"
+    write_entry(entries_dir, "vague", bare("vague") + "sources:\n  - title: Something we read")
+    write_entry(entries_dir, "bad", bare("bad") + "sources:\n  - title: A page\n"
                 "    url: https://example.org/\n    publisher: A body\n    date: 12/2008")
+    write_entry(entries_dir, "later", bare("later") + "sources:\n  - title: A page\n"
+                "    url: https://example.org/\n    publisher: A body\n    date: 2999-12-02")
     _, problems = load_entries(entries_dir, taxonomy)
     said = {(p.path, p.severity): p.message for p in problems}
     assert "no 'sources'" in said[("none.md", "warning")]
@@ -154,6 +158,7 @@ def test_sources_must_let_a_reader_find_them_again(entries_dir, taxonomy):
         or "no 'date'" in said[("vague.md", "warning")]
     assert sum(p.path == "vague.md" for p in problems) == 2
     assert "source date '12/2008' must be YYYY-MM-DD" in said[("bad.md", "error")]
+    assert "source date '2999-12-02' is after today" in said[("later.md", "error")]
 
 
 def test_source_publisher_and_date_reach_the_entry(entries_dir, taxonomy):
@@ -308,3 +313,21 @@ def test_a_near_miss_of_a_required_section_is_named_at_its_line(entries_dir, tax
     [warning] = [p for p in problems if "Learning points" in p.message]
     assert path.read_text(encoding="utf-8").split("\n")[warning.line - 1] == heading
     assert "write '## Learning points'" in warning.message
+
+
+def test_an_alias_listed_twice_on_one_entry_is_only_a_warning(entries_dir, taxonomy):
+    write_entry(entries_dir, "twice", VALID + "aliases: [old-a, old-a]")
+    entries, problems = load_entries(entries_dir, taxonomy)
+    assert [(p.severity, p.message) for p in problems] == [
+        ("warning", "'aliases' lists 'old-a' twice")]
+    assert entries[0].aliases == ("old-a",)
+
+
+def test_two_entries_with_one_title_are_a_warning_on_the_second(entries_dir, taxonomy):
+    write_entry(entries_dir, "first", VALID)
+    write_entry(entries_dir, "second", VALID.replace("title: A valid entry",
+                                                     "title: a  VALID entry"))
+    entries, problems = load_entries(entries_dir, taxonomy)
+    assert len(entries) == 2
+    assert [(p.path, p.line, p.severity) for p in problems] == [("second.md", 2, "warning")]
+    assert "first.md has this title too" in problems[0].message
