@@ -34,6 +34,12 @@ def split_front_matter(text: str, r: Problems) -> tuple[str, str, int] | None:
                                  f"heading on line {heading + 1}")
                 return None
             return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
+    meant = next((n for n in range(1, len(lines)) if re.fullmatch(r"\s*-{3,}\s*", lines[n])),
+                 None)
+    if meant is not None:  # '----' or ' --- ': a closing line not quite written
+        r.error(meant + 1, f"'{lines[meant]}' does not close the front matter: write exactly "
+                           "'---' (three hyphens, nothing else on the line)")
+        return None
     r.error(1, "front matter is not closed: add a line '---' after the last field")
     return None
 

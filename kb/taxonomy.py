@@ -348,7 +348,10 @@ def synonym_problems(path: Path, rel: str = "synonyms.yaml") -> list[Problem]:
         for item in group.value:
             value = item.value if isinstance(item, yaml.ScalarNode) else None
             phrase = " ".join(str(value).lower().split()) if value is not None else ""
-            if not phrase or not PHRASE_RE.match(phrase):
+            if value is None:
+                r.error(yaml_line(item, 1), "a group's items are words or phrases, not a list "
+                                            "inside the list: write - [LAA, local area agreement]")
+            elif not phrase or not PHRASE_RE.match(phrase):
                 r.error(line, f"'{value}' must be plain words (letters, digits, hyphens)")
             elif phrase in seen:
                 r.error(line, f"'{value}' is already in the group on line {seen[phrase]}; a "

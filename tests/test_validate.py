@@ -1,3 +1,4 @@
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,8 @@ def test_old_term_slug_is_a_warning_and_canonicalised(entries_dir):
     ("PCT: primary care trust\n", ["synonyms.yaml:1: error: synonyms.yaml must be a list"]),
     ("- [PCT]\n", ["synonyms.yaml:1: error: each group must be a list of at least two"]),
     ("- [PCT, <b>trust</b>]\n", ["synonyms.yaml:1: error: '<b>trust</b>' must be plain words"]),
+    ("- [ABG, area grant]\n- [LAA, [local area agreement]]\n",
+     ["synonyms.yaml:2: error: a group's items are words or phrases, not a list inside"]),
     ("- [VCS, third sector]\n- [Third  Sector, TSO]\n",
      ["synonyms.yaml:2: error: 'Third  Sector' is already in the group on line 1"]),
 ])
@@ -331,3 +334,18 @@ def test_two_entries_with_one_title_are_a_warning_on_the_second(entries_dir, tax
     assert len(entries) == 2
     assert [(p.path, p.line, p.severity) for p in problems] == [("second.md", 2, "warning")]
     assert "first.md has this title too" in problems[0].message
+
+
+@pytest.mark.parametrize("closing", ["----", " --- ", "--- "])
+def test_a_closing_line_not_quite_written_is_named_at_its_line(entries_dir, taxonomy, closing):
+    front = textwrap.dedent(VALID).strip()
+    path = entries_dir / "closing.md"
+    path.write_text(f"---\n{front}\n{closing}\n\n## What they did\n\nA.\n", encoding="utf-8")
+    _, problems = read_entry(path, "closing.md", taxonomy)
+    if closing.rstrip() == "---":  # a space after it is fine
+        assert not [p for p in problems if p.severity == "error"]
+        return
+    [error] = [p for p in problems if p.severity == "error"]
+    assert error.line == front.count("\n") + 3
+    assert error.message.startswith(f"'{closing}' does not close the front matter: write "
+                                    "exactly '---'")
