@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -17,7 +18,7 @@ from kb.documents import Link
 from kb.entry import near_miss
 from kb.library import Library
 from kb.query import QueryError, query_from_params
-from kb.taxonomy import FACET_OF, FACETS, FIELD
+from kb.taxonomy import FACET_OF, FACETS, FIELD, Taxonomy
 from kb.urls import entry_url, search_url, term_page_url
 from kb.web import MAX_PARAMS, MAX_QUERY_STRING, STATIC
 
@@ -37,6 +38,24 @@ SITE_PAGES = ("/, /search?q=..., /entries/<slug>, " + ", ".join(
 
 class BadBase(ValueError):
     """A --base (KB_BASE_URL) that is not a site's address."""
+
+
+@dataclass(frozen=True)
+class Known:
+    """What a link to the site can point at: the entries (by slug), the old addresses that
+    redirect to one (alias -> slug), each entry's headings' ids, and the vocabularies. Read
+    from a built index for guidance documents (known_in_index), from the entry files for the
+    links inside entries (kb.entry_links)."""
+    slugs: Collection[str]
+    alias: Mapping[str, str]
+    taxonomy: Taxonomy
+    anchors: Callable[[str], list[str]]
+
+
+def known_in_index(library: Library) -> Known:
+    snap = library.snapshot()
+    return Known(snap.records, snap.alias, library.taxonomy,
+                 lambda slug: heading_ids(library.entry(slug) or {}))
 
 
 class Broken(Exception):
@@ -91,56 +110,55 @@ def site_address(url: str, host: str, prefix: str) -> tuple[str, str, str] | Non
     return path or "/", parts.query, parts.fragment
 
 
-def resolve(library: Library, path: str, query: str) -> str:
+def resolve(known: Known, path: str, query: str) -> str:
     """Where the site answers an address (path?query) with a page: the address itself, or
     the one it redirects to. Raises Broken when the site has no page there."""
     if len(path) > 1 and path.endswith("/") and not path.startswith("/static/"):
-        return resolve(library, "/" + path.strip("/"), query)  # the site drops the slash
+        return resolve(known, "/" + path.strip("/"), query)  # the site drops the slash
     here = path + (f"?{query}" if query else "")
     if match := ENTRY.fullmatch(path):
-        return entry_page(library, match["slug"], match["tail"] or "") + \
+        return entry_page(known, match["slug"], match["tail"] or "") + \
             (f"?{query}" if query else "")
     if match := TERM.fullmatch(path):
-        return term_page(library, FACET_OF[match["field"]], match["slug"],
+        return term_page(known, FACET_OF[match["field"]], match["slug"],
                          match["tail"] or "") + (f"?{query}" if query else "")
     if SEARCH.fullmatch(path) or path == "/embed/search":
-        return search_page(library, path, query, here)
+        return search_page(known, path, query, here)
     if match := EMBED_ENTRY.fullmatch(path):  # an old slug redirects to the new one's embed
-        return "/embed" + entry_page(library, match["slug"], "")
+        return "/embed" + entry_page(known, match["slug"], "")
     if PAGES.fullmatch(path) or path.startswith("/static/") and static_file(path[8:]):
         return here
     raise Broken(f"there is no page at {path} on the site: "
-                 + (_instead(library, path, query) or f"its pages are {SITE_PAGES}"))
+                 + (_instead(known, path, query) or f"its pages are {SITE_PAGES}"))
 
 
-def _instead(library: Library, path: str, query: str) -> str:
+def _instead(known: Known, path: str, query: str) -> str:
     """'did you mean /entries/x?' when a misspelt first part is all that is wrong."""
     first, _, rest = path.strip("/").partition("/")
-    known = ["entries", "search", *FIELD.values(), "coverage", "about"]
-    for guess in difflib.get_close_matches(first, known, n=1, cutoff=0.6):
+    parts = ["entries", "search", *FIELD.values(), "coverage", "about"]
+    for guess in difflib.get_close_matches(first, parts, n=1, cutoff=0.6):
         if guess == first:  # the first part is right: something after it is not
             return ""
         try:
-            return f"did you mean {resolve(library, f'/{guess}/{rest}'.rstrip('/'), query)}?"
+            return f"did you mean {resolve(known, f'/{guess}/{rest}'.rstrip('/'), query)}?"
         except Broken:
             return ""
     return ""
 
 
-def entry_page(library: Library, slug: str, tail: str) -> str:
-    snap = library.snapshot()
-    if slug in snap.records:
+def entry_page(known: Known, slug: str, tail: str) -> str:
+    if slug in known.slugs:
         return entry_url(slug) + tail
-    if slug in snap.alias:
-        return entry_url(snap.alias[slug]) + tail
-    guess = difflib.get_close_matches(slug, [*snap.records, *snap.alias], n=1, cutoff=0.6)
+    if slug in known.alias:
+        return entry_url(known.alias[slug]) + tail
+    guess = difflib.get_close_matches(slug, [*known.slugs, *known.alias], n=1, cutoff=0.6)
     raise Broken(f"there is no entry at /entries/{slug}: " + (
-        f"did you mean {entry_url(snap.alias.get(guess[0], guess[0]))}?" if guess else
+        f"did you mean {entry_url(known.alias.get(guess[0], guess[0]))}?" if guess else
         "find the entry on the site and link to the address its page shows"))
 
 
-def term_page(library: Library, facet: str, slug: str, tail: str) -> str:
-    vocabulary = library.taxonomy[facet]
+def term_page(known: Known, facet: str, slug: str, tail: str) -> str:
+    vocabulary = known.taxonomy[facet]
     canonical = vocabulary.resolve(slug)
     if canonical is None:
         raise Broken(f"there is no {facet} '{slug}' (/{FIELD[facet]}/{slug})"
@@ -149,7 +167,7 @@ def term_page(library: Library, facet: str, slug: str, tail: str) -> str:
     return term_page_url(facet, canonical) + tail
 
 
-def search_page(library: Library, path: str, query: str, here: str) -> str:
+def search_page(known: Known, path: str, query: str, here: str) -> str:
     """As the search page reads its parameters (kb.web and kb.contexts.search): too long,
     too many, an unknown filter value or a bad date is an error page; an old (aliased) value
     or a search written another way redirects to the canonical address. A parameter the
@@ -170,7 +188,7 @@ def search_page(library: Library, path: str, query: str, here: str) -> str:
                      f"{', '.join(SEARCH_PARAMETERS)}")
     try:
         parsed, canonical = query_from_params(lambda name: [v for k, v in params if k == name],
-                                              library.taxonomy)
+                                              known.taxonomy)
     except QueryError as exc:
         raise Broken(f"{exc} (in {here})") from None
     return here if canonical else search_url(parsed, path)
@@ -182,28 +200,33 @@ def static_file(name: str) -> bool:
     return target.is_relative_to(root) and target.is_file()
 
 
-def heading_ids(library: Library, slug: str) -> list[str]:
+def heading_ids(record: dict) -> list[str]:
     """The ids an entry's page gives its headings: the body's (kb.render), and 'sources'
     when it lists sources."""
-    record = library.entry(slug) or {}
     ids = [h["id"] for h in record.get("headings", ())]
     return ids + ["sources"] if record.get("sources") and "sources" not in ids else ids
 
 
-def check_anchor(library: Library, target: str, fragment: str) -> None:
+def check_anchor(known: Known, target: str, fragment: str) -> None:
     """A #fragment of an entry's page must be one of its headings' ids (an empty one, or
     #top, is the top of the page)."""
     match = ENTRY.fullmatch(target)
+    if match and not match["tail"]:
+        known_entry_anchors(known, match["slug"], fragment, target)
+
+
+def known_entry_anchors(known: Known, slug: str, fragment: str, target: str = "") -> None:
+    """Raise Broken unless #fragment is a heading of the entry (or the top of its page)."""
     anchor = unquote(fragment)
-    if not match or match["tail"] or anchor in ("", "top"):
+    if anchor in ("", "top"):
         return
-    ids = heading_ids(library, match["slug"])
+    ids = known.anchors(slug)
     if anchor not in ids:
-        raise Broken(f"no heading '{anchor}' in {target}{near_miss(anchor, ids)}; its "
-                     f"headings are: {', '.join(ids) or 'none'}")
+        raise Broken(f"no heading '{anchor}' in {target or 'this entry'}"
+                     f"{near_miss(anchor, ids)}; its headings are: {', '.join(ids) or 'none'}")
 
 
-def check_link(library: Library, path: str, link: Link, site: tuple[str, str],
+def check_link(known: Known, path: str, link: Link, site: tuple[str, str],
                base: str) -> Finding | None:
     """A link's problem, or None when it is good (or not a link to the site)."""
     address = site_address(link.url, *site)
@@ -212,11 +235,11 @@ def check_link(library: Library, path: str, link: Link, site: tuple[str, str],
     where, query, fragment = address
     here = unquote(where) + (f"?{query}" if query else "")
     try:
-        target = resolve(library, unquote(where), query)
+        target = resolve(known, unquote(where), query)
     except Broken as exc:
         return Finding(path, link, "error", str(exc))
     try:
-        check_anchor(library, target, fragment)
+        check_anchor(known, target, fragment)
     except Broken as exc:
         moved = f" ({here} now redirects there: update the link)" if target != here else ""
         return Finding(path, link, "error", f"{exc}{moved}")
@@ -233,11 +256,12 @@ def check_documents(library: Library, documents: dict[Path, list[Link]],
     """The problems of every document's links to the site, and a summary: how many links
     to the site were checked, how many are broken, how many redirect."""
     site = parse_base(base)
+    known = known_in_index(library)
     findings, checked = [], 0
     for document, found in documents.items():
         for link in found:
             checked += site_address(link.url, *site) is not None
-            finding = check_link(library, document.as_posix(), link, site, base)
+            finding = check_link(known, document.as_posix(), link, site, base)
             if finding is not None:
                 findings.append(finding)
     summary = {"files": len(documents), "links": checked,

@@ -313,4 +313,4 @@ def test_what_the_check_says_is_what_the_site_answers(library, client, tmp_path,
 def test_the_anchors_accepted_are_headings_of_the_entry_page(library, client):
     page = Page(client.get("/entries/joint-framework").body)
     on_page = {attrs.get("id") for tag, attrs in page.elements if re.fullmatch(r"h[1-6]", tag)}
-    assert set(heading_ids(library, "joint-framework")) <= on_page
+    assert set(heading_ids(library.entry("joint-framework"))) <= on_page
