@@ -12,6 +12,7 @@ import click
 
 from kb.build import BuildError, build
 from kb.entry import Problem, github_annotation, near_miss
+from kb.entry_links import entry_link_problems
 from kb.publishing import (
     PLACEHOLDER,
     check_against,
@@ -98,8 +99,9 @@ def check(files: tuple[Path, ...], entries_dir: Path, strict: bool, fmt: str,
     taxonomy = _taxonomy(entries_dir, fmt)
     if files:
         problems = check_files(entries_dir, files, taxonomy)
-    else:
-        problems = load_entries(entries_dir, taxonomy)[1]
+    else:  # every entry: the links between them too
+        entries, problems = load_entries(entries_dir, taxonomy)
+        problems += entry_link_problems(entries_dir, entries, taxonomy)
     problems = sorted(problems + schema_problems(entries_dir, taxonomy))
     if ref:
         try:

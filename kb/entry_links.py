@@ -7,19 +7,22 @@ are kb.links' own, the entries checked being what the site would serve."""
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from kb.documents import Link, markdown_links
 from kb.entry import Entry, Problem
+from kb.entry_files import entry_files
 from kb.links import Broken, Known, check_link, known_entry_anchors
 from kb.render import render_markdown
 from kb.taxonomy import Taxonomy
 
 
-def entry_link_problems(entries: list[Entry], slugs: set[str],
+def entry_link_problems(entries_dir: Path, entries: list[Entry],
                         taxonomy: Taxonomy) -> list[Problem]:
     """A problem for each link of an entry's text to the site that finds no page, or an old
-    address: every entry's links, against every entry (`slugs`: those of every entry file,
-    those that could not be read too)."""
+    address: the links of `entries` (those read without error), against every entry file
+    (one that could not be read is still there: its own errors say why)."""
+    slugs = {Path(rel).stem for _, rel in entry_files(entries_dir)}
     by_slug = {e.slug: e for e in entries}
 
     @cache

@@ -12,7 +12,7 @@ import re
 
 import yaml
 
-from kb.entry import FM_OFFSET, Problems, yaml_line
+from kb.entry import FIELDS, FM_OFFSET, Problems, yaml_line
 
 MAX_YAML_NODES = 5000  # bounds alias expansion ("billion laughs") while walking front matter
 TEXT_FIELDS = ("title", "summary")  # plain text: a ' #' in them silently cuts the text short
@@ -74,7 +74,8 @@ def _tabs(fm: str, r: Problems, offset: int) -> bool:
 
 def explain_yaml_error(fm: str, exc: yaml.MarkedYAMLError) -> tuple[int, str]:
     """(0-based line of the front matter, plain-English message with the fix) for a YAML
-    parser error."""
+    parser error. The parser names where it gave up, often lines below the slip: each likely
+    slip is looked for in turn, nearest the cause first."""
     lines = fm.split("\n")
     problem, context = exc.problem or "", exc.context or ""
     at = exc.problem_mark.line if exc.problem_mark else 0
@@ -82,23 +83,26 @@ def explain_yaml_error(fm: str, exc: yaml.MarkedYAMLError) -> tuple[int, str]:
     line = lines[at] if at < len(lines) else ""
     if "\\t" in problem or "\t" in line:
         return at, ("this line has a tab where YAML needs spaces: replace the tab with spaces")
-    if "flow sequence" in context or "flow mapping" in context:
-        start = lines[opened] if opened < len(lines) else ""
-        if " #" in start:
-            return opened, ("'#' starts a comment in YAML, so the rest of this line is dropped "
-                            "and its '[' list is left open: put the item that has '#' in "
-                            "quotes, e.g. [\"Group #1\"]")
-        return opened, ("the list opened with '[' on this line is not closed: end it with ']' "
-                        "on the same line, e.g. principles: [partnership-working]")
-    if "quoted scalar" in context:
-        quote = '"' if '"' in (lines[opened] if opened < len(lines) else '"') else "'"
-        return opened, (f"the quote ({quote}) opened on this line is not closed: add a closing "
-                        f"{quote} at the end of the value")
+    for n in sorted({opened, at - 1, at}):
+        if 0 <= n < len(lines) and ODD_SPACES.search(lines[n]):
+            return n, ("this line has a non-breaking or other unusual space (pasted from a "
+                       "word processor?) where YAML needs an ordinary one: retype the spaces")
+    found = _left_open(lines, opened, context)
+    if found:
+        return found
     if problem == "mapping values are not allowed here":
         return _colon_or_indent(lines, at)
-    slip = _quote_or_space(lines, at)
-    if slip:
-        return slip
+    found = _quote_or_space(lines, at)
+    unclosed = _unclosed_quote(lines, at) if not found else None
+    if unclosed is not None:  # it ran on to a quote further down, where the parser stopped
+        quote = lines[unclosed].split(":", 1)[1].strip()[0]
+        found = unclosed, (f"the quote ({quote}) opened on this line is not closed: add a "
+                           f"closing {quote} at the end of the value")
+    found = found or _needs_quotes(lines, opened, at)
+    if found:
+        return found
+    if "expected ':'" in problem and "simple key" in context:
+        return opened, _no_colon(lines[opened] if opened < len(lines) else "")
     if "block" in problem or "block" in context or "expected key" in problem or \
             "expected ':'" in problem:
         return at, ("this line is not indented like the lines around it: the keys of one "
@@ -106,6 +110,63 @@ def explain_yaml_error(fm: str, exc: yaml.MarkedYAMLError) -> tuple[int, str]:
                     "starts at the left margin")
     return at, f"front matter is not valid YAML ({problem or exc}); check this line's " \
                "indentation, quotes and colons"
+
+
+def _left_open(lines: list[str], opened: int, context: str) -> tuple[int, str] | None:
+    """A list or a quote opened on a line and not closed there."""
+    start = lines[opened] if opened < len(lines) else ""
+    if "flow sequence" in context or "flow mapping" in context:
+        if " #" in start:
+            return opened, ("'#' starts a comment in YAML, so the rest of this line is dropped "
+                            "and its '[' list is left open: put the item that has '#' in "
+                            "quotes, e.g. [\"Group #1\"]")
+        return opened, ("the list opened with '[' on this line is not closed: end it with ']' "
+                        "on the same line, e.g. principles: [partnership-working]")
+    if "quoted scalar" in context:
+        quote = '"' if '"' in (start or '"') else "'"
+        return opened, (f"the quote ({quote}) opened on this line is not closed: add a closing "
+                        f"{quote} at the end of the value")
+    return None
+
+
+ODD_SPACES = re.compile("[\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]")
+_FLOW_START = re.compile(r"^\s*(?:-\s+)?(title|summary):\s*"
+                         r"([\[{*&!%@`>|]|\"[^\"]*\"\s*\S|'[^']*'\s*\S)")
+
+
+def _needs_quotes(lines: list[str], *at: int) -> tuple[int, str] | None:
+    """A text value that YAML reads as markup: it starts with '[', '{', '*', '&', '!', '%',
+    '@', '`', '>' or '|', or a quoted part is followed by more text ('"Legal" review')."""
+    for n in sorted(set(at)):
+        m = _FLOW_START.match(lines[n]) if n < len(lines) else None
+        if m:
+            key = m.group(1)
+            value = lines[n].split(":", 1)[1].strip().replace('"', "'")
+            return n, (f"the value of '{key}' starts with {m.group(2)[0]!r}, which YAML reads "
+                       f"as markup, not text: put the whole value in double quotes: "
+                       f'{key}: "{value}"')
+    return None
+
+
+def _no_colon(line: str) -> str:
+    """The message for a line YAML read as the start of a field with no ':' after it."""
+    m = re.match(r"^\s*(?:-\s+)?([A-Za-z_][\w-]*)\s+(\S.*)$", line)
+    if m and m.group(1) in FIELDS:
+        return (f"there is no ':' after '{m.group(1)}': write {m.group(1)}: {m.group(2)}")
+    return ("this line is not a field ('name: value'): if it goes on with the value above, "
+            "indent it by two spaces; if it is a field, add ':' after its name")
+
+
+def _unclosed_quote(lines: list[str], at: int) -> int | None:
+    """The nearest line above `at` (or `at`) whose value opens a quote it does not close."""
+    for n in range(min(at, len(lines) - 1), -1, -1):
+        m = _KEY_VALUE.match(lines[n])
+        value = m.group(4).strip() if m else ""
+        if value[:1] == '"' and (value.count('"') - value.count('\\"')) % 2:
+            return n
+        if value[:1] == "'" and value.replace("''", "").count("'") % 2:
+            return n
+    return None
 
 
 def _colon_or_indent(lines: list[str], at: int) -> tuple[int, str]:
@@ -207,17 +268,11 @@ def parse_front_matter(fm: str, r: Problems, offset: int = FM_OFFSET):
 
 def _parse(fm: str, r: Problems, offset: int):
     if _tabs(fm, r, offset):
-        return None
-    try:
-        root = compose_yaml(fm)
-    except yaml.MarkedYAMLError as exc:
-        line, message = explain_yaml_error(fm, exc)
-        r.error(line + offset, message)
-        return None
-    except yaml.YAMLError as exc:
-        r.error(1, f"front matter is not valid YAML: {exc}")
-        return None
+        fm = re.sub(r"(?m)^[ \t]+", lambda m: m.group().replace("\t", "  "), fm)
+    root = _compose_around_errors(fm, r, offset)
     if root is None:
+        if r.present or any(p.severity == "error" for p in r.problems):
+            return None  # every field was unreadable: said so
         r.error(1, "front matter is empty: add title, summary, principles, sectors, published")
         return None
     budget = [MAX_YAML_NODES]
@@ -232,6 +287,47 @@ def _parse(fm: str, r: Problems, offset: int):
         return None
     _cut_short(root, fm, r, offset)
     return _construct(root, r, offset)
+
+
+MAX_YAML_ERRORS = 20  # syntax mistakes reported in one file before giving up on it
+
+
+def _compose_around_errors(fm: str, r: Problems, offset: int):
+    """The YAML's node tree; at each syntax error, the error explained and the field it is in
+    left out (its lines blanked, so the line numbers hold), and the rest read again: every
+    mistake in a file is reported at once, not only the first. A field left out counts as
+    present (it is there, unreadable), so it is not also called missing."""
+    lines = fm.split("\n")
+    for _ in range(MAX_YAML_ERRORS):
+        try:
+            return compose_yaml("\n".join(lines))
+        except yaml.MarkedYAMLError as exc:
+            at, message = explain_yaml_error("\n".join(lines), exc)
+            r.error(at + offset, message)
+            start, end, key = _field_around(lines, at)
+            if key:
+                r.present.add(key)
+            if not any(line.strip() for line in lines[start:end]):
+                return None  # nothing left to take out: the error is not in a field
+            lines[start:end] = [""] * (end - start)
+        except yaml.YAMLError as exc:
+            r.error(1, f"front matter is not valid YAML: {exc}")
+            return None
+    return None
+
+
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+_TOP_LINE = re.compile(r"^[^\s#-]")  # a line at the left margin: a field starts there
+
+
+def _field_around(lines: list[str], at: int) -> tuple[int, int, str | None]:
+    """(first line, line after the last, name) of the top-level field whose lines hold line
+    `at`: from its line at the left margin to the next such line."""
+    at = min(max(at, 0), len(lines) - 1) if lines else 0
+    start = next((n for n in range(at, -1, -1) if _TOP_LINE.match(lines[n])), 0)
+    end = next((n for n in range(at + 1, len(lines)) if _TOP_LINE.match(lines[n])), len(lines))
+    m = _TOP_KEY.match(lines[start]) if lines else None
+    return start, end, m.group(1) if m else None
 
 
 def _construct(root: yaml.MappingNode, r: Problems, offset: int) -> dict:

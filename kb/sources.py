@@ -96,6 +96,8 @@ def read_sources(r: Problems, fields) -> tuple[Source, ...]:
     """The entry's sources; errors for malformed ones, warnings when a reader could not find
     them again (no source at all, no web address and no publisher, no date)."""
     if "sources" not in fields:
+        if "sources" in r.present:  # there, but unreadable: its error says why
+            return ()
         r.warning(1, f"no 'sources': add a 'sources:' list saying where the facts come from, "
                     f"{EXAMPLE}")
         return ()

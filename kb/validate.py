@@ -35,7 +35,6 @@ from kb.entry import (
     yaml_line,
 )
 from kb.entry_files import chosen_files, entry_files, stray_files
-from kb.entry_links import entry_link_problems
 from kb.front_matter import parse_front_matter, split_front_matter
 from kb.sources import read_sources
 from kb.taxonomy import (
@@ -355,7 +354,6 @@ def load_entries(entries_dir: Path, taxonomy: Taxonomy) -> tuple[list[Entry], li
         else:  # a broken file still claims its slug
             addresses.append(Address(rel, Path(rel).stem, ()))
     problems += address_problems(addresses) + stray_files(entries_dir) + title_problems(entries)
-    problems += entry_link_problems(entries, {a.slug for a in addresses}, taxonomy)
     problems += synonym_problems(Path(entries_dir) / "synonyms.yaml")
     problems += taxonomy_problems(Path(entries_dir) / "taxonomy.yaml")
     bad = {p.path for p in problems if p.severity == "error"}

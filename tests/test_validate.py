@@ -351,31 +351,21 @@ def test_a_closing_line_not_quite_written_is_named_at_its_line(entries_dir, taxo
                                     "exactly '---'")
 
 
-def test_links_inside_entries_are_checked_against_the_entries(entries_dir, taxonomy):
-    """A link to another entry, a heading in it or in this entry, a term's page or a search
-    must find its page; an old address that redirects is a warning naming the new one."""
-    write_entry(entries_dir, "target", VALID.replace("A valid entry", "Target") +
-                "aliases: [old-target]")
-    body = ("## What they did\n\n"
-            "[a](/entries/target) [b](/entries/target#learning-points) [c](#what-they-did)\n"
-            "[d](/entries/targt)\n[e](/entries/target#learning-pionts)\n[f](#nowhere)\n"
-            "[g](/principles/full-cost-recovry)\n[h](/search?sector=helth)\n"
-            "[i](/entries/old-target) [j](https://example.org/x) [k](/search?q=grants)\n\n"
-            "## Learning points\n\n- A lesson.\n")
-    path = write_entry(entries_dir, "linking", VALID, body=body)
-    _, problems = load_entries(entries_dir, taxonomy)
-    lines = path.read_text(encoding="utf-8").split("\n")
-    said = {lines[p.line - 1].split("](")[1].split(")")[0]: (p.severity, p.message)
-            for p in problems if p.path == "linking.md"}
-    assert set(said) == {"/entries/targt", "/entries/target#learning-pionts", "#nowhere",
-                         "/principles/full-cost-recovry", "/search?sector=helth",
-                         "/entries/old-target"}, said
-    assert said["/entries/targt"] == ("error", "there is no entry at /entries/targt: did you "
-                                               "mean /entries/target?")
-    assert "did you mean 'learning-points'" in said["/entries/target#learning-pionts"][1]
-    assert said["#nowhere"][0] == "error" and "no heading 'nowhere' in this entry" in \
-        said["#nowhere"][1]
-    assert "did you mean 'full-cost-recovery'" in said["/principles/full-cost-recovry"][1]
-    assert "did you mean 'health'" in said["/search?sector=helth"][1]
-    assert said["/entries/old-target"] == (
-        "warning", "/entries/old-target now redirects to /entries/target: update the link")
+def test_every_mistake_in_the_front_matter_is_reported_not_only_the_first(entries_dir,
+                                                                          taxonomy):
+    """A YAML slip no longer hides the rest: its field is left out and the others checked."""
+    path = entries_dir / "many.md"
+    path.write_text("---\ntitle: Legal review: the BME Code\nsummary: A summary.\n"
+                    "principles: [equality-and-bme\nsectors: [comunity-development]\n"
+                    "regions: national\npublished: 2/12/2008\nsources:\n  - title: A report\n"
+                    "    publisher: A body\n    date: Dec 2008\n---\n## What they did\n\nA.\n\n"
+                    "## Learning points\n\n- B.\n", encoding="utf-8")
+    _, problems = read_entry(path, "many.md", taxonomy)
+    said = [(p.line, p.message.split(":")[0]) for p in problems if p.severity == "error"]
+    assert said == [
+        (2, "the value of 'title' contains a colon, which YAML reads as a new field"),
+        (4, "the list opened with '[' on this line is not closed"),
+        (5, "'sectors'"), (6, "'regions' must be a list in square brackets, even for one value"),
+        (7, "'published' must be a date written year-month-day (YYYY-MM-DD); got '2/12/2008'"),
+        (11, "source date 'Dec 2008' must be YYYY-MM-DD (or YYYY-MM, or YYYY when the source "
+             "gives only that)")], said

@@ -1,0 +1,57 @@
+"""The links inside entries to the site, as kb check reads them from the entry files."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.entry_links import entry_link_problems
+from kb.taxonomy import load_taxonomy
+from kb.validate import load_entries
+from tests.conftest import FIXTURES, VALID, write_entry
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return load_taxonomy(FIXTURES / "taxonomy.yaml")
+
+
+def test_links_inside_entries_are_checked_against_the_entries(entries_dir, taxonomy):
+    """A link to another entry, a heading in it or in this entry, a term's page or a search
+    must find its page; an old address that redirects is a warning naming the new one."""
+    write_entry(entries_dir, "target", VALID.replace("A valid entry", "Target") +
+                "aliases: [old-target]")
+    body = ("## What they did\n\n"
+            "[a](/entries/target) [b](/entries/target#learning-points) [c](#what-they-did)\n"
+            "[d](/entries/targt)\n[e](/entries/target#learning-pionts)\n[f](#nowhere)\n"
+            "[g](/principles/full-cost-recovry)\n[h](/search?sector=helth)\n"
+            "[i](/entries/old-target) [j](https://example.org/x) [k](/search?q=grants)\n\n"
+            "## Learning points\n\n- A lesson.\n")
+    path = write_entry(entries_dir, "linking", VALID, body=body)
+    entries, found = load_entries(entries_dir, taxonomy)
+    assert not [p for p in found if p.severity == "error"]
+    problems = entry_link_problems(entries_dir, entries, taxonomy)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    said = {lines[p.line - 1].split("](")[1].split(")")[0]: (p.severity, p.message)
+            for p in problems if p.path == "linking.md"}
+    assert set(said) == {"/entries/targt", "/entries/target#learning-pionts", "#nowhere",
+                         "/principles/full-cost-recovry", "/search?sector=helth",
+                         "/entries/old-target"}, said
+    assert said["/entries/targt"] == ("error", "there is no entry at /entries/targt: did you "
+                                               "mean /entries/target?")
+    assert "did you mean 'learning-points'" in said["/entries/target#learning-pionts"][1]
+    assert said["#nowhere"][0] == "error" and "no heading 'nowhere' in this entry" in \
+        said["#nowhere"][1]
+    assert "did you mean 'full-cost-recovery'" in said["/principles/full-cost-recovry"][1]
+    assert "did you mean 'health'" in said["/search?sector=helth"][1]
+    assert said["/entries/old-target"] == (
+        "warning", "/entries/old-target now redirects to /entries/target: update the link")
+
+
+def test_kb_check_reports_a_broken_link_inside_an_entry(entries_dir):
+    from tests.test_cli import kb
+
+    write_entry(entries_dir, "linking", VALID, body="## What they did\n\nSee [x](/entries/"
+                "nowhere-at-all).\n\n## Learning points\n\n- A.\n")
+    out = kb("check", "--entries", str(entries_dir))
+    assert out.returncode == 1
+    assert "linking.md:15: error: there is no entry at /entries/nowhere-at-all" in out.stdout
