@@ -24,9 +24,10 @@
   <li><a href="{{term_url('sector', v['value'])}}">{{v['label']}}</a> <span class="meta">({{v['count']}}<span class="visually-hidden"> example{{'' if v['count'] == 1 else 's'}}</span>)</span></li>
 % end
 </ul>
+<p>Or browse every <a href="/sectors">sector</a>, <a href="/stages">commissioning stage</a> and <a href="/regions">region</a>.</p>
 <h2>Newest examples</h2>
 <ul class="newest">
 % for e in ctx['newest']:
-  <li><a href="{{entry_url(e['slug'])}}">{{e['title']}}</a> <span class="meta">published <time datetime="{{e['published']}}">{{human_date(e['published'])}}</time></span></li>
+  <li><a href="{{entry_url(e['slug'])}}">{{e['title']}}</a> <span class="print-url">({{site_base}}{{entry_url(e['slug'])}})</span> <span class="meta">published <time datetime="{{e['published']}}">{{human_date(e['published'])}}</time></span></li>
 % end
 </ul>

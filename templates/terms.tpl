@@ -1,4 +1,4 @@
-% rebase('base.tpl', title=ctx['label'])
+% rebase('base.tpl', title=ctx['label'] + 's')
 <h1>{{ctx['label']}}s</h1>
 <ul class="principles">
 % for t in ctx['terms']:

@@ -209,6 +209,19 @@ def test_search_prints_full_width_with_addresses(browser, live_server):
         context.close()
 
 
+@pytest.mark.parametrize("path", ["/", "/principles/full-cost-recovery"])
+def test_lists_of_examples_print_with_their_addresses(browser, live_server, path):
+    context, page = new_page(browser)
+    try:
+        page.goto(live_server + path)
+        assert not page.is_visible(".newest .print-url")
+        page.emulate_media(media="print")
+        first = page.locator(".newest .print-url").first
+        assert page.is_visible(".newest .print-url") and "/entries/" in first.text_content()
+    finally:
+        context.close()
+
+
 def test_entry_prints_with_link_addresses(browser, live_server):
     context, page = new_page(browser)
     try:
