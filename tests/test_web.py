@@ -169,3 +169,11 @@ def test_a_post_is_refused_with_the_methods_allowed(live_server):
     resp.read()
     conn.close()
     assert resp.status == 405 and resp.getheader("Allow") == "GET, HEAD"
+
+
+def test_what_was_typed_never_becomes_a_link_in_an_error(http_client):
+    """Addresses the message gives are links; a value typed and quoted back is not."""
+    body = http_client.get("/search?principle=%3C/script%3E").body
+    assert "&lt;/script&gt;" in body and 'href="/script' not in body
+    body = http_client.get("/entries/no-such-entry").body
+    assert '<a href="/search?q=no+such+entry">' in body
