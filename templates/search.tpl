@@ -1,7 +1,8 @@
 % named = ([ctx['query']['q']] if ctx['query']['q'] else []) + [f['label'] for f in ctx['filters']]
 % page = ' – page ' + str(ctx['page']) if ctx['page'] > 1 else ''
 % errors = {e['field']: e for e in ctx.get('errors', [])}
-% rebase('base.tpl', title=('Error: ' if errors else '') + (', '.join(named) + ' – search' if named else 'Search') + page)
+% count = '{:,} result{}'.format(ctx['total'], '' if ctx['total'] == 1 else 's')
+% rebase('base.tpl', title=('Error: ' if errors else '') + (', '.join(named) + ': ' + count + ' – search' if named else 'Search') + page)
 <h1>Search examples</h1>
 % if errors:
 <div class="error-summary" role="alert" tabindex="-1">
@@ -26,6 +27,19 @@
 %   end
       <li><a href="{{ctx['clear_url']}}">Clear all filters</a></li>
     </ul>
+% end
+% if ctx['total'] > 1:
+    <div class="field sort-bar">
+      <label for="sort">Sort by</label>
+      <select id="sort" name="sort">
+%   for value, label in SORTS.items():
+        <option value="{{value}}"{{!' selected' if ctx['sort'] == value else ''}}>{{label}}</option>
+%   end
+      </select>
+      <button type="submit" class="secondary">Sort</button>
+    </div>
+% elif ctx['query']['sort'] != 'relevance':
+    <input type="hidden" name="sort" value="{{ctx['query']['sort']}}">
 % end
 % if ctx['suggestion']:
     <p class="suggestion">Did you mean <a href="{{ctx['suggestion_url']}}">{{ctx['suggestion']}}</a>?</p>
@@ -91,27 +105,19 @@
       <legend>Published</legend>
       <div class="field">
         <label for="from">From <span class="hint">(a year, 2010, or a date, 2010-04-01)</span></label>
-        % if 'from' in errors:
+% if 'from' in errors:
         <p class="field-error" id="from-error"><span class="visually-hidden">Error:</span> {{errors['from']['message']}}</p>
 % end
         <input type="text" inputmode="numeric" autocomplete="off" size="10" id="from" name="from" value="{{ctx['query']['from'] or ''}}"{{!' aria-invalid="true" aria-describedby="from-error"' if 'from' in errors else ''}}>
       </div>
       <div class="field">
         <label for="to">To <span class="hint">(a year, 2015, or a date, 2015-03-31)</span></label>
-        % if 'to' in errors:
+% if 'to' in errors:
         <p class="field-error" id="to-error"><span class="visually-hidden">Error:</span> {{errors['to']['message']}}</p>
 % end
         <input type="text" inputmode="numeric" autocomplete="off" size="10" id="to" name="to" value="{{ctx['query']['to'] or ''}}"{{!' aria-invalid="true" aria-describedby="to-error"' if 'to' in errors else ''}}>
       </div>
     </fieldset>
-    <div class="field">
-      <label for="sort">Sort by</label>
-      <select id="sort" name="sort">
-% for value, label in SORTS.items():
-        <option value="{{value}}"{{!' selected' if ctx['sort'] == value else ''}}>{{label}}</option>
-% end
-      </select>
-    </div>
     <button type="submit" class="secondary">Apply filters</button>
   </div>
 </form>

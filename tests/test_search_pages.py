@@ -179,3 +179,10 @@ def test_a_repeated_date_counts_once(client):
     resp = client.get("/search?q=grant&from=2010&from=2010")
     assert resp.status == 301
     assert resp.headers["location"].endswith("/search?q=grant&from=2010-01-01")
+
+
+def test_the_page_title_says_how_many_results_a_search_found(client):
+    """A screen reader reads the title when the page loads, as ticking a filter reloads it."""
+    data = client.get("/search.json?q=hospices&sector=health").json()
+    body = client.get("/search?q=hospices&sector=health").body
+    assert f"<title>hospices, Health: {data['total']} result" in body
