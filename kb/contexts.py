@@ -157,6 +157,7 @@ def results_context(results: Results, base: str) -> dict:
         "clear_url": search_url(Query(text=q.text)),
         "relaxations": [_relaxation(q, labels, f, v, n) for f, v, n in results.relaxations],
         "first_url": search_url(q.replace(page=1)),
+        "last_url": search_url(q.replace(page=results.pages)),
         "prev_url": search_url(q.replace(page=min(q.page - 1, results.pages)))
         if q.page > 1 else None,
         "next_url": search_url(q.replace(page=q.page + 1)) if q.page < results.pages else None,

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from kb.entry import near_miss
+from kb.entry import near_miss, slugify
 from kb.taxonomy import FACETS, Taxonomy
 
 PAGE_SIZE = 10
@@ -120,7 +120,8 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
                              f"{MAX_VALUES_PER_FACET}")
         slugs = []
         for value in values:
-            slug = taxonomy[facet].resolve(value)
+            # an old slug, or one written as its label ('Health', 'Social care'): redirected
+            slug = taxonomy[facet].resolve(value) or taxonomy[facet].resolve(slugify(value))
             if slug is None:
                 raise QueryError(f"unknown {facet} '{value[:60]}'"
                                  f"{near_miss(value, taxonomy[facet].terms)}; known values: "

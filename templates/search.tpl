@@ -78,9 +78,9 @@
       </ul>
     </div>
 % else:
-    <p>There are no results on this page. <a href="{{ctx['first_url']}}">Go to the first page</a>.</p>
+    <p>Page {{ctx['page']}} is past the end: these results fill {{ctx['pages']}} page{{'' if ctx['pages'] == 1 else 's'}}. <a href="{{ctx['last_url']}}">Go to the last page</a> or <a href="{{ctx['first_url']}}">the first</a>.</p>
 % end
-% if ctx['pages'] > 1:
+% if 1 < ctx['pages'] and ctx['page'] <= ctx['pages']:
     <nav class="pagination" aria-label="Results pages">
 %   if ctx['prev_url']:
       <a rel="prev" href="{{ctx['prev_url']}}">Previous page</a>

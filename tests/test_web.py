@@ -177,3 +177,11 @@ def test_what_was_typed_never_becomes_a_link_in_an_error(http_client):
     assert "&lt;/script&gt;" in body and 'href="/script' not in body
     body = http_client.get("/entries/no-such-entry").body
     assert '<a href="/search?q=no+such+entry">' in body
+
+
+@pytest.mark.parametrize("written", ["Health", "HEALTH", "Social+care"])
+def test_a_filter_value_written_as_its_label_redirects_to_its_slug(http_client, written):
+    resp = http_client.get(f"/search?q=grants&sector={written}")
+    slug = written.lower().replace("+", "-")
+    assert resp.status == 301 and resp.headers["location"].endswith(
+        f"/search?q=grants&sector={slug}")
