@@ -95,7 +95,10 @@ def check(files: tuple[Path, ...], entries_dir: Path, strict: bool, fmt: str,
     when all is well.
     """
     if not entries_dir.is_dir():
-        raise click.ClickException(f"{entries_dir}: no such folder; pass --entries DIR")
+        raise click.ClickException(
+            f"{entries_dir}: " + ("a file, not the entries folder: pass the folder as "
+                                  "--entries DIR and the file after it" if entries_dir.is_file()
+                                  else "no such folder; pass --entries DIR"))
     taxonomy = _taxonomy(entries_dir, fmt)
     if files:
         problems = check_files(entries_dir, files, taxonomy)
@@ -108,6 +111,8 @@ def check(files: tuple[Path, ...], entries_dir: Path, strict: bool, fmt: str,
             problems = sorted(problems + check_against(entries_dir, ref, taxonomy))
         except ValueError as exc:  # the revision cannot be read (publishing.UnknownRef)
             raise click.ClickException(str(exc)) from None
+    # the vocabularies' problems first: an entry's unknown value may only follow from them
+    problems.sort(key=lambda p: (p.path not in ("taxonomy.yaml", "synonyms.yaml"), p))
     _report(entries_dir, problems, fmt)
     failing = [p for p in problems if p.severity == "error" or strict]
     sys.exit(1 if failing else 0)

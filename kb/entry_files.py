@@ -125,7 +125,10 @@ def chosen_files(entries_dir: Path, files) -> tuple[set[str], list[Problem]]:
             problems.append(Problem(shown, 1, "error", f"not in the entries folder {entries_dir}:"
                                     " only entries and the vocabularies are checked"))
             continue
-        if not Path(f).is_file():
+        if Path(f).is_dir():
+            problems.append(Problem(rel, 1, "error", "a folder: give entry files, or no FILES "
+                                                     "to check every entry"))
+        elif not Path(f).is_file():
             problems.append(Problem(rel, 1, "error", "no such file"))
         elif rel in ("taxonomy.yaml", "synonyms.yaml") or rel.endswith(".md"):
             wanted.add(rel)

@@ -120,8 +120,11 @@ def _left_open(lines: list[str], opened: int, context: str) -> tuple[int, str] |
             return opened, ("'#' starts a comment in YAML, so the rest of this line is dropped "
                             "and its '[' list is left open: put the item that has '#' in "
                             "quotes, e.g. [\"Group #1\"]")
+        m = _KEY_VALUE.match(start)
+        example = f"{m.group(3)}: {m.group(4).strip()}]" if m and "]" not in m.group(4) \
+            else "principles: [partnership-working]"
         return opened, ("the list opened with '[' on this line is not closed: end it with ']' "
-                        "on the same line, e.g. principles: [partnership-working]")
+                        f"on the same line, e.g. {example}")
     if "quoted scalar" in context:
         quote = '"' if '"' in (start or '"') else "'"
         return opened, (f"the quote ({quote}) opened on this line is not closed: add a closing "

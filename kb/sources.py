@@ -46,7 +46,8 @@ def _url(r: Problems, line: int, value) -> str | None:
     text = str(value)
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https"):
-        problem = "must start with http:// or https://"
+        problem = "must start with http:// or https://" + (
+            f": write https://{text}" if not parts.scheme and "." in text.split("/")[0] else "")
     elif not parts.hostname:
         problem = f"has no site name after {parts.scheme}://"
     elif any(c.isspace() for c in text):
@@ -66,6 +67,12 @@ def _port_ok(parts) -> bool:
         return False
 
 
+# Words editors use for a source's keys
+MEANT_KEYS = {"link": "url", "href": "url", "address": "url", "web": "url", "website": "url",
+              "author": "publisher", "organisation": "publisher", "organization": "publisher",
+              "source": "publisher", "published": "date", "name": "title"}
+
+
 def _source(r: Problems, item_node, item) -> Source | None:
     line = yaml_line(item_node)
     if not isinstance(item, dict):
@@ -76,11 +83,14 @@ def _source(r: Problems, item_node, item) -> Source | None:
     at = {key.value: yaml_line(key) for key, _ in item_node.value if isinstance(key.value, str)}
     for key in item:
         if key not in SOURCE_KEYS:
-            r.error(at.get(key, line),
-                    f"source has unknown key '{key}'{near_miss(key, SOURCE_KEYS)}")
+            meant = MEANT_KEYS.get(str(key).lower())
+            hint = f" (did you mean '{meant}'?)" if meant else near_miss(key, SOURCE_KEYS)
+            r.error(at.get(key, line), f"source has unknown key '{key}'{hint}; a source's keys "
+                                       f"are {', '.join(SOURCE_KEYS)}")
     title = item.get("title")
     if not isinstance(title, str) or not title.strip():
-        r.error(line, "each source needs a 'title'" + read_as(title))
+        r.error(line, "each source needs a 'title'" + read_as(title) + ": the document's name "
+                      "as it gives it, e.g. - title: Annual report 2008-09")
         return None
     publisher = item.get("publisher")
     if publisher is not None and (not isinstance(publisher, str) or not publisher.strip()):
@@ -112,7 +122,7 @@ def read_sources(r: Problems, fields) -> tuple[Source, ...]:
             continue
         out.append(source)
         where = yaml_line(item_node)
-        if not source.url and not source.publisher:
+        if not source.url and not source.publisher and "url" not in item:  # a bad url: said
             r.warning(where, f"source '{source.title}' has neither a 'url' nor a 'publisher'; "
                              "add the web address, or for a printed document the publisher")
         if not source.date and "date" not in item:  # a malformed date is an error already

@@ -107,10 +107,7 @@ def _terms(r: Problems, fields, facet: str, taxonomy: Taxonomy) -> tuple[str, ..
     for line, value in _string_list(r, fields, key):
         slug = vocab.resolve(value)
         if slug is None:
-            labels = {t.label.lower(): t.slug for t in vocab.terms.values()}
-            hint = (f" (did you mean '{labels[value.lower()]}'?)" if value.lower() in labels
-                    else near_miss(value, vocab.terms))
-            r.error(line, f"'{key}': unknown value '{value}'{hint}; allowed: "
+            r.error(line, f"'{key}': {_unknown_term(value, vocab)}; allowed: "
                           f"{', '.join(vocab.terms)}")
             continue
         if slug != value:
@@ -120,8 +117,28 @@ def _terms(r: Problems, fields, facet: str, taxonomy: Taxonomy) -> tuple[str, ..
     if key in REQUIRED and key in fields and not out and not any(
         p.line == fields[key][0] for p in r.problems
     ):
-        r.error(fields[key][0], f"'{key}' needs at least one value")
+        r.error(fields[key][0], f"'{key}' needs at least one value, e.g. {key}: "
+                                f"[{next(iter(vocab.terms), 'slug')}]; allowed: "
+                                f"{', '.join(vocab.terms)}")
     return tuple(out)
+
+
+INVISIBLE = re.compile("[\u00a0\u00ad\u200b-\u200f\u2060\ufeff]")
+
+
+def _unknown_term(value: str, vocab) -> str:
+    """What is wrong with a value no term has, and the likeliest fix."""
+    hidden = INVISIBLE.search(value)
+    if hidden:
+        return (f"'{INVISIBLE.sub('', value)}' has an invisible character in it "
+                f"(U+{ord(hidden.group()):04X}, pasted with it?): retype the value")
+    parts = value.split()
+    if len(parts) > 1 and all(vocab.resolve(p) for p in parts):
+        return f"'{value}' is {len(parts)} values: separate them with commas: {', '.join(parts)}"
+    labels = {t.label.lower(): t.slug for t in vocab.terms.values()}
+    hint = (f" (did you mean '{labels[value.lower()]}'?)" if value.lower() in labels
+            else near_miss(value, vocab.terms))
+    return f"unknown value '{value}'{hint}"
 
 
 def _date(r: Problems, fields, key: str) -> dt.date | None:
@@ -258,8 +275,9 @@ def _aliases(r: Problems, fields, stem: str) -> list[str]:
     aliases = []
     for line, alias in _string_list(r, fields, "aliases"):
         if not SLUG_RE.match(alias):
-            r.error(line, f"alias '{alias}' is not a valid slug (lowercase letters, digits, "
-                          "hyphens)")
+            old = slugify(alias.split("/")[-1].removesuffix(".md")) or "old-name"
+            r.error(line, f"alias '{alias}' is not a valid slug: write the old file name "
+                          f"without '.md', e.g. {old}")
         elif alias == stem:
             r.error(line, f"alias '{alias}' is this entry's own slug; remove it")
         elif alias not in aliases:  # listed twice: a warning of the list's, not a clash

@@ -138,3 +138,23 @@ def test_an_index_path_that_is_a_file_is_a_clear_error(tmp_path):
     out = kb("build", "--entries", str(FIXTURES), "--index", str(tmp_path / "ix"))
     assert out.returncode == 2 and "is a file" in out.stderr and "Traceback" not in out.stderr
     assert (tmp_path / "ix").read_text() == "not an index"
+
+
+def test_the_vocabularies_problems_come_first(entries_dir):
+    """An unknown value in every entry may only follow from a broken taxonomy: its cause is
+    printed first."""
+    write_entry(entries_dir, "aaa", VALID)
+    taxonomy = entries_dir / "taxonomy.yaml"
+    taxonomy.write_text(taxonomy.read_text().replace("    health:", "    Health:", 1))
+    out = kb("check", "--entries", str(entries_dir))
+    lines = out.stdout.splitlines()
+    assert out.returncode == 1 and "taxonomy.yaml:" in lines[0], lines
+    assert any("aaa.md:" in line for line in lines[1:]), lines
+
+
+def test_a_folder_or_a_file_in_the_wrong_place_is_named(entries_dir):
+    write_entry(entries_dir, "aaa", VALID)
+    out = kb("check", "--entries", str(entries_dir), str(entries_dir))
+    assert out.returncode == 1 and "a folder: give entry files" in out.stdout
+    out = kb("check", "--entries", str(entries_dir / "aaa.md"))
+    assert out.returncode == 1 and "a file, not the entries folder" in out.stderr

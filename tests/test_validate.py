@@ -200,7 +200,8 @@ def test_a_source_problem_is_on_the_line_of_its_key(entries_dir, taxonomy):
                 "    url: https://example.org/\n    publsher: A body\n    date: Sept 2017")
     _, problems = load_entries(entries_dir, taxonomy)
     said = sorted((p.line, p.severity, p.message.split(":")[0]) for p in problems)
-    assert said == [(10, "error", "source has unknown key 'publsher' (did you mean 'publisher'?)"),
+    assert said == [(10, "error", "source has unknown key 'publsher' (did you mean 'publisher'?);"
+                                  " a source's keys are title, url, publisher, date"),
                     (11, "error", "source date 'Sept 2017' must be YYYY-MM-DD (or YYYY-MM, or "
                                   "YYYY when the source gives only that)")]
 
@@ -369,3 +370,27 @@ def test_every_mistake_in_the_front_matter_is_reported_not_only_the_first(entrie
         (7, "'published' must be a date written year-month-day (YYYY-MM-DD); got '2/12/2008'"),
         (11, "source date 'Dec 2008' must be YYYY-MM-DD (or YYYY-MM, or YYYY when the source "
              "gives only that)")], said
+
+
+@pytest.mark.parametrize("old,new,line,says", [
+    ("sectors: [health]", "sectors: [health\u200b]", 5,
+     "'sectors': 'health' has an invisible character in it (U+200B, pasted with it?): "
+     "retype the value"),
+    ("sectors: [health]", "sectors: [health social-care]", 5,
+     "'sectors': 'health social-care' is 2 values: separate them with commas: health, "
+     "social-care"),
+    ("principles: [partnership-working]", "principles: []", 4,
+     "'principles' needs at least one value, e.g. principles: [partnership-working]; allowed:"),
+    ("    url: https://example.org/report", "    link: https://example.org/report", 9,
+     "source has unknown key 'link' (did you mean 'url'?)"),
+    ("    url: https://example.org/report", "    url: example.org/report", 9,
+     "source url 'example.org/report' must start with http:// or https://: write "
+     "https://example.org/report"),
+    ("published: 2009-01-05", "published: 2009-01-05\naliases: [/entries/old-name]", 7,
+     "alias '/entries/old-name' is not a valid slug: write the old file name without '.md', "
+     "e.g. old-name"),
+])
+def test_a_mistake_is_named_with_its_fix(entries_dir, taxonomy, old, new, line, says):
+    path = write_entry(entries_dir, "slip", VALID.replace(old, new))
+    _, problems = read_entry(path, "slip.md", taxonomy)
+    assert [(p.line, p.message[:len(says)]) for p in problems] == [(line, says)], problems
