@@ -4,6 +4,7 @@ the JSON Schema of front matter for editors' tools, and entries due for review."
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
 import subprocess
@@ -162,7 +163,7 @@ def check_against(entries_dir: Path, ref: str, taxonomy: Taxonomy) -> list[Probl
                 f"alias of this entry but no longer resolves: put it back; {fix}")))
         elif lost:
             problems.append(_lost_addresses(entries_dir, ref, old, lost, new_files))
-    return problems + _lost_terms(ref, old_taxonomy, taxonomy)
+    return problems + _lost_terms(ref, old_taxonomy, taxonomy, entries_dir / "taxonomy.yaml")
 
 
 def _lost_addresses(entries_dir: Path, ref: str, old: Published, lost: list[str],
@@ -212,19 +213,33 @@ def _alias_line(entries_dir: Path, rel: str, text: str, lost: list[str]) -> tupl
                      f"aliases: [{', '.join(lost)}]")
 
 
-def _lost_terms(ref: str, old_taxonomy: str | None, taxonomy: Taxonomy) -> list[Problem]:
+def _lost_terms(ref: str, old_taxonomy: str | None, taxonomy: Taxonomy,
+                path: Path) -> list[Problem]:
+    """A problem for each term (or alias) published at `ref` that no term resolves now: at
+    the term added since whose slug is nearest, with the line to add there; else at line 1."""
     problems = []
     old = yaml.safe_load(old_taxonomy) if old_taxonomy else {}
+    lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
     for facet in FACETS:
         old_terms = ((old or {}).get(FIELD[facet]) or {}).get("terms") or {}
+        added = [t for t in taxonomy[facet].terms if t not in old_terms]
         for slug, spec in old_terms.items():
             for name in [slug, *((spec or {}).get("aliases") or [])]:
-                if taxonomy[facet].resolve(str(name)) is None:
-                    problems.append(Problem(
-                        "taxonomy.yaml", 1, "error",
-                        f"{FIELD[facet]} term '{name}' existed at {ref} but is gone: keep it, "
-                        f"or list "
-                        f"it under 'aliases' of the term that replaced it"))
+                if taxonomy[facet].resolve(str(name)) is not None:
+                    continue
+                gone = (f"{FIELD[facet]} term '{name}' existed at {ref} but is gone, so its "
+                        "page and the searches filtered by it would break")
+                near = difflib.get_close_matches(str(name), added, n=1, cutoff=0.3)
+                at = next((n + 1 for n, line in enumerate(lines)
+                           if near and line.strip() == f"{near[0]}:"), None)
+                if at:
+                    problems.append(Problem("taxonomy.yaml", at, "error", (
+                        f"{gone}: '{near[0]}' seems to replace it: give it the line "
+                        f"'aliases: [{name}]' (in place of 'aliases: []')")))
+                else:
+                    problems.append(Problem("taxonomy.yaml", 1, "error", (
+                        f"{gone}: keep it, or list it under 'aliases' of the term that "
+                        "replaced it")))
     return problems
 
 

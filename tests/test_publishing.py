@@ -112,6 +112,10 @@ def test_dropped_term_without_alias_fails_check_against(repo):
     write_entry(repo, "old-name", VALID.replace("[health]", "[nhs-and-health]"))
     out = kb("check", "--entries", str(repo), "--against", "HEAD")
     assert out.returncode == 1 and "sectors term 'health' existed at HEAD" in out.stdout
+    # named at the term that seems to replace it, with the line to give it
+    at = (repo / "taxonomy.yaml").read_text().split("\n").index("    nhs-and-health:") + 1
+    assert f"taxonomy.yaml:{at}: error: " in out.stdout and "'nhs-and-health' seems to " \
+        "replace it: give it the line 'aliases: [health]'" in out.stdout, out.stdout
     data["sectors"]["terms"]["nhs-and-health"]["aliases"] = ["health"]
     (repo / "taxonomy.yaml").write_text(yaml.safe_dump(data))
     assert kb("check", "--entries", str(repo), "--against", "HEAD").returncode == 0
