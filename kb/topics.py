@@ -12,7 +12,7 @@ query's words (its best alternative: a synonym or a corrected spelling counts) t
 with the term's share smoothed towards the collection's by SMOOTHING entries (so a term with
 few entries needs more evidence). The term's score is the mean log lift over the query's words;
 the best term is suggested when it reaches THRESHOLD, with a weight of min(1, score), if the
-query has MIN_WORDS words that some entry's title or summary uses (numbers aside). Ranking
+query has MIN_WORDS words that some entry uses (numbers aside). Ranking
 then lifts the matching entries tagged with it (kb.scoring); what matches never changes.
 Computed at query time from the generation's postings and facet bitsets: nothing is built.
 """
@@ -35,8 +35,8 @@ def suggest(snap, query: ParsedQuery) -> list[tuple[Concept, float]]:
     """[(the term the query's words suggest, its weight)], or [] when none stands out. (A term
     the query also names gains both ways: its words are typical of it as well.)"""
     words = _query_words(snap, query)
-    # a word no entry is described with ('parking fines': 'fines') is no evidence either
-    known = [w for w in words if any(described for _, described, _ in w[1])]
+    # a word no entry uses ('parking fines': 'fines') is no evidence either
+    known = [w for w in words if any(snap.postings.scored((term,))[2] for term, _, _ in w[1])]
     if len(known) < MIN_WORDS or not snap.live_count:
         return []
     best: tuple[float, str, str, list[str]] | None = None
