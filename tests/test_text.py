@@ -22,6 +22,21 @@ def library(index_dir) -> Library:
     return Library(index_dir)
 
 
+def library_of(tmp_path: Path, texts: dict[str, str]) -> Library:
+    """An index of one entry per text (slug: its body's one sentence)."""
+    from kb.build import build
+    from tests.conftest import VALID, write_entry
+
+    entries = tmp_path / "entries"
+    entries.mkdir()
+    (entries / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
+    for n, (slug, text) in enumerate(texts.items()):
+        write_entry(entries, slug, VALID.replace("A valid entry", f"Example {n}"),
+                    body=f"## What they did\n\n{text}\n\n## Learning points\n\n- A lesson.\n")
+    build(entries, tmp_path / "ix")
+    return Library(tmp_path / "ix")
+
+
 def slugs(library: Library, text: str, **filters) -> set[str]:
     results = library.search(Query(text=text, filters=filters, page_size=100))
     assert len(results.hits) == results.total
@@ -202,20 +217,10 @@ def test_a_corrected_word_brings_its_synonyms(library):
 def test_words_typed_apart_find_the_hyphenated_word_entries_write(tmp_path):
     """'well being' finds well-being before every 'as well as'; 'face to face' finds
     face-to-face before every 'face'; 'in house' in-house before every 'house'."""
-    from kb.build import build
-    from tests.conftest import VALID, write_entry
-
-    entries = tmp_path / "entries"
-    entries.mkdir()
-    (entries / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
     texts = {"wellbeing": "Staff well-being came first.", "as-well": "Grants as well as loans.",
              "meetings": "They met face-to-face.", "faces": "It had to face cuts.",
              "in-house": "The service went back in-house.", "house": "A house for families."}
-    for n, (slug, text) in enumerate(texts.items()):
-        write_entry(entries, slug, VALID.replace("A valid entry", f"Example {n}"),
-                    body=f"## What they did\n\n{text}\n\n## Learning points\n\n- A lesson.\n")
-    build(entries, tmp_path / "ix")
-    library = Library(tmp_path / "ix")
+    library = library_of(tmp_path, texts)
     for query, first in (("well being", "wellbeing"), ("face to face", "meetings"),
                          ("in house", "in-house")):
         assert library.search(Query(text=query)).hits[0].slug == first, query
@@ -255,19 +260,9 @@ def test_a_correction_is_never_a_stop_word_nor_a_word_that_finds_nothing(library
 def test_two_words_typed_apart_find_the_closed_word_entries_write(tmp_path):
     """'grass roots' finds the entry that says 'grassroots', and 'child care' the one that
     says 'childcare', as the closed words themselves do; 'well being' is not 'as well as'."""
-    from kb.build import build
-    from tests.conftest import VALID, write_entry
-
-    entries = tmp_path / "entries"
-    entries.mkdir()
-    (entries / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
     texts = {"grassroots": "Small grassroots groups applied.", "childcare": "Childcare places.",
              "wellbeing": "Staff wellbeing came first.", "as-well": "Grants as well as loans."}
-    for n, (slug, text) in enumerate(texts.items()):
-        write_entry(entries, slug, VALID.replace("A valid entry", f"Example {n}"),
-                    body=f"## What they did\n\n{text}\n\n## Learning points\n\n- A lesson.\n")
-    build(entries, tmp_path / "ix")
-    library = Library(tmp_path / "ix")
+    library = library_of(tmp_path, texts)
     for spaced, closed in (("grass roots", "grassroots"), ("child care", "childcare"),
                            ("well being", "wellbeing")):
         assert slugs(library, spaced) == slugs(library, closed) == {closed}, spaced
