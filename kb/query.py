@@ -92,7 +92,7 @@ def _parse_date(name: str, value: str, end: bool) -> dt.date | None:
 
 
 # Characters no text should hold (and XML forbids: a feed of such a search would not parse).
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:

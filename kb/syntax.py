@@ -42,18 +42,18 @@ class Parser:
 
     def chain(self, word: str, operand, tag: str):
         """operand (word operand)*: one node, or (tag, nodes) when the operator joins two or
-        more. A dangling operator ("a OR", "a AND )") is dropped, not an error."""
-        node, kind = operand()
-        nodes = [node]
+        more; an excluded operand ('a AND NOT b', 'a AND -b') joins as its negation. A
+        dangling operator ("a OR", "a AND )") is dropped, not an error."""
+        parts = [operand()]
         while self.peek("op", word):
             self.at += 1
             if self.at < len(self.items) and not self.peek(")"):
-                nodes.append(operand()[0])
-        nodes = [n for n in nodes if n]
-        if len(nodes) > 1:
+                parts.append(operand())
+        parts = [(n, kind) for n, kind in parts if n]
+        if len(parts) > 1:
             self.either |= tag == "or"
-            return (tag, nodes), "must"
-        return (nodes[0] if nodes else None), kind
+            return (tag, [("not", n) if kind == "must_not" else n for n, kind in parts]), "must"
+        return parts[0] if parts else (None, "should")
 
     def unary(self):
         if self.peek("op", "NOT"):
@@ -64,11 +64,11 @@ class Parser:
             return node, "must_not"
         kind, value = self.items[self.at]
         self.at += 1
-        if kind == "(":
+        if kind == "(":  # '-(a OR b)' excludes the group, as NOT does
             node = self.sequence()
             if self.peek(")"):
                 self.at += 1
-            return (node if node != ("all",) else None), "must"
+            return (node if node != ("all",) else None), "must_not" if value == "-" else "must"
         if kind == ")":
             return None, "should"
         if kind == "op":  # an operator where a word should be: skip it

@@ -15,15 +15,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from kb.analysis import WORD, compound_terms, index_term, light_key
+from kb.analysis import WORD, analyse, compound_terms, index_term, light_key
 from kb.syntax import Parser, negated_clauses
 from kb.vocabulary import Concept, Vocabulary, phrase_forms, phrase_terms
 
 MIN_CORRECTED_LENGTH = 4  # shorter unknown words are acronyms or noise: never corrected
 SPELLING_WEIGHT = 0.8  # a corrected word's matches count for less than the typed words'
-MAX_ACRONYM = 6  # a word of up to this many capitals ('ESFA', 'NAVCA') is a name: kept as typed
+# up to six capitals, and a plural's 's' ('ESFA', 'NAVCA', 'CICs'): a name, kept as typed
+ACRONYM = re.compile(r"[A-Z]{2,6}s?")
 MAX_CORRECTED = 4  # unknown words per query looked up for a split or a correction
-_TOKEN = re.compile(r'(?P<sign>[-+]?)"(?P<phrase>[^"]*)"?|(?P<paren>[()])|(?P<word>[^\s()"]+)')
+_TOKEN = re.compile(r'(?P<sign>[-+]?)"(?P<phrase>[^"]*)"?|(?P<group>[-+]?)(?P<paren>[()])|'
+                    r'(?P<word>[^\s()"]+)')
 _OPERATORS = {"AND", "OR", "NOT"}
 # Quotation marks a word processor or mail program puts in a pasted phrase: a phrase's quotes.
 _CURLY_QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033", '"'))
@@ -67,7 +69,8 @@ class ParsedQuery:
         out = text
         for clause in self.clauses:
             if clause.correction:
-                out = re.sub(rf"(?<!\w){re.escape(clause.text)}(?!\w)", clause.correction, out)
+                out = re.sub(rf"(?<!\w){re.escape(clause.text)}(?!\w)", clause.correction, out,
+                             flags=re.IGNORECASE)  # 'Helth' as typed: the clause is 'helth'
         return out if out != text else None
 
 
@@ -84,17 +87,16 @@ class _Word:
 
 def _word(text: str) -> _Word:
     low = text.lower()
-    return _Word(low, *compound_terms(low), acronym=2 <= len(text) <= MAX_ACRONYM and
-                 text.isupper() and text.isalpha())
+    return _Word(low, *compound_terms(low), acronym=bool(ACRONYM.fullmatch(text)))
 
 
 def _tokens(text: str) -> list[tuple[str, object]]:
     """("word", _Word) | ("phrase", (sign, text)) | ("signed", (sign, _Word)) | ("op", "AND")
-    | ("(", None) | (")", None). Punctuation around words is dropped."""
+    | ("(", sign) | (")", sign). Punctuation around words is dropped."""
     out: list[tuple[str, object]] = []
     for m in _TOKEN.finditer(text):
         if m.group("paren"):
-            out.append((m.group("paren"), None))
+            out.append((m.group("paren"), m.group("group") or None))
         elif m.group("word") is None:
             out.append(("phrase", (m.group("sign"), m.group("phrase"))))
         elif m.group("word") in _OPERATORS:
@@ -198,9 +200,9 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
             continue
         if kind == "phrase":
             sign, phrase = value
-            terms = phrase_terms(phrase)
-            if terms:
-                clauses.append(Clause(f'"{phrase}"', [Alternative(terms)], exact=True))
+            alternatives = _exact(phrase, lexicon)
+            if alternatives:
+                clauses.append(Clause(f'"{phrase}"', alternatives, exact=True))
                 items.append(("atom", (len(clauses) - 1, "must_not" if sign == "-" else "must")))
         elif kind == "signed":
             sign, word = value
@@ -226,6 +228,22 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     excluded = [c for c in concepts if (c.facet, c.slug, light_key(c.phrase)) in vocab.labels]
     return ParsedQuery(clauses, tree, positive, _merge_concepts(concepts, negated),
                        _merge_concepts(excluded, set(positive)), parser.either)
+
+
+def _exact(phrase: str, lexicon) -> list[Alternative]:
+    """How a quoted phrase matches: its words side by side. One word once its small words go
+    is read as the compound if entries use it ('"in house"'), else as the word ('"the
+    Compact"'); words entries write closed ('"grass roots"': grassroots) also match so."""
+    terms = phrase_terms(phrase)
+    content = tuple(analyse(phrase))
+    if lexicon is None or not terms:
+        return [Alternative(terms)] if terms else []
+    if len(terms) == 1 and not lexicon.indexes(terms[0]):
+        return [Alternative(content)] if content else []
+    closed = index_term("".join(WORD.findall(phrase.lower())))
+    if len(terms) > 1 and len(WORD.findall(phrase)) == len(terms) and lexicon.indexes(closed):
+        return [Alternative(terms), Alternative((closed,))]
+    return [Alternative(terms)]
 
 
 def _join_spaced_compounds(runs, clauses: list[Clause], lexicon) -> None:

@@ -56,3 +56,11 @@ def test_a_misspelt_vocabulary_word_is_corrected_to_it_even_if_no_entry_uses_it(
     query = parse_query("medation", snap.vocabulary, lexicon=snap)
     assert [c.correction for c in query.clauses] == [word]
     assert any(word in c.phrase or "medation" in c.phrase for c in query.concepts)
+
+
+def test_two_letters_swapped_beat_a_commoner_word_as_far():
+    """'contarct' is one edit from 'contact' (a letter dropped) and from 'contract' (two
+    swapped): the word with the letters typed wins, however common 'contact' is."""
+    uses = {"contact": 100, "contract": 5}
+    assert nearest("contarct", list(uses), uses.get) == "contract"
+    assert nearest("contct", list(uses), uses.get) == "contact"

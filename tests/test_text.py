@@ -266,3 +266,34 @@ def test_two_words_typed_apart_find_the_closed_word_entries_write(tmp_path):
     for spaced, closed in (("grass roots", "grassroots"), ("child care", "childcare"),
                            ("well being", "wellbeing")):
         assert slugs(library, spaced) == slugs(library, closed) == {closed}, spaced
+
+
+@pytest.mark.parametrize("typed,meant", [
+    ("grants AND NOT health", "grants NOT health"), ("grants AND -health", "grants NOT health"),
+    ("grants -(health OR housing)", "grants NOT (health OR housing)"),
+    ("grants AND NOT (health OR housing)", "grants NOT (health OR housing)"),
+])
+def test_an_exclusion_joined_by_and_or_before_brackets_still_excludes(library, typed, meant):
+    found, expected = slugs(library, typed), slugs(library, meant)
+    assert found == expected and found != slugs(library, meant.replace("NOT", "AND"))
+
+
+def test_a_quoted_phrase_with_small_words_or_written_closed_is_found(tmp_path):
+    """'"the Compact"' finds the entry that says it (the small word is not indexed); '"grass
+    roots"' the one that writes grassroots; '"in house"' stays in-house, not every house."""
+    library = library_of(tmp_path, {"compact": "The Compact was signed.",
+                                    "grassroots": "Small grassroots groups.",
+                                    "in-house": "The service went back in-house.",
+                                    "house": "A house for families."})
+    for phrase, found in (('"the Compact"', {"compact"}), ('"grass roots"', {"grassroots"}),
+                          ('"in house"', {"in-house"})):
+        assert slugs(library, phrase) == found, phrase
+
+
+def test_an_acronyms_plural_and_a_capitalised_typo(library):
+    """'CICs' is a name, never corrected; 'Hospcies' typed with a capital is corrected and
+    offered, as 'hospcies' is."""
+    snap = library.snapshot()
+    [plural] = parse_query("CICs", snap.vocabulary, lexicon=snap).clauses
+    assert plural.acronym and plural.correction is None
+    assert library.search(Query(text="Hospcies")).suggestion == "hospices"
