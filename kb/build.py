@@ -23,6 +23,7 @@ from pathlib import Path
 
 from kb import history, whoosh_internals
 from kb import workers as reading
+from kb.across_files import address_problems, address_problems_among
 from kb.entry import Problem
 from kb.entry_files import scan_entry_stats
 from kb.generations import (
@@ -49,7 +50,6 @@ from kb.generations import (
 from kb.publishing import dropped_addresses
 from kb.schema import SCHEMA_VERSION, make_schema
 from kb.taxonomy import Taxonomy, TaxonomyError, load_taxonomy, synonym_problems, taxonomy_problems
-from kb.validate import address_problems, address_problems_among
 from kb.workers import Prepared
 
 INCREMENTAL_UP_TO = 500  # changed files an incremental build takes on (or a quarter of all)

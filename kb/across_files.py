@@ -1,0 +1,70 @@
+"""The rules that span entry files: each slug and each old address (alias) leads to one
+entry, wherever in the folder its file is; and no two entries share a title, which a list of
+results could not tell apart."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from kb.entry import Address, Entry, Problem
+
+
+def address_problems(addresses: list[Address]) -> list[Problem]:
+    """Slugs unique across subfolders; an alias is no other entry's slug or alias."""
+    problems = []
+    by_slug: dict[str, list[str]] = defaultdict(list)
+    for a in addresses:
+        by_slug[a.slug].append(a.path)
+    for slug, rels in by_slug.items():
+        for rel in rels if len(rels) > 1 else ():
+            others = ", ".join(o for o in rels if o != rel)
+            problems.append(Problem(rel, 1, "error", f"slug '{slug}' is also used by {others}; "
+                                                     "rename one file"))
+    alias_owner: dict[str, str] = {}
+    for a in addresses:
+        for alias in a.aliases:
+            if alias in by_slug:
+                problems.append(Problem(a.path, a.aliases_line, "error",
+                                        f"alias '{alias}' is the slug of {by_slug[alias][0]}; "
+                                        "an old address cannot point to two entries"))
+            elif alias in alias_owner:
+                problems.append(Problem(a.path, a.aliases_line, "error",
+                                        f"alias '{alias}' is also an alias of "
+                                        f"{alias_owner[alias]}; keep it on one entry"))
+            else:
+                alias_owner[alias] = a.path
+    return problems
+
+
+def address_problems_among(moved: list[Address], rels: list[str],
+                           claims: dict[str, tuple[int, tuple[str, ...]]]) -> list[Problem]:
+    """What address_problems finds over every file, when only the `moved` addresses (new
+    files, changed aliases) can clash: the other files, every one in `rels` (each file's slug
+    is its name), some claiming aliases (`claims`: rel -> (line, aliases)), passed that check
+    together before. Only the files sharing a slug or an alias with a moved one are checked
+    again, in the order of a full check, so the problems are a full check's."""
+    if not moved:
+        return []
+    keys = {a.slug for a in moved} | {alias for a in moved for alias in a.aliases}
+    mine = {a.path for a in moved}
+    others = {rel for rel in rels if rel[rel.rfind("/") + 1:-3] in keys}
+    others |= {rel for rel, (_, claimed) in claims.items() if keys.intersection(claimed)}
+    found = moved + [Address(rel, Path(rel).stem, claims.get(rel, (1, ()))[1],
+                             claims.get(rel, (1, ()))[0]) for rel in others - mine]
+    return address_problems(sorted(found, key=lambda a: a.path))
+
+
+def title_problems(entries: list[Entry]) -> list[Problem]:
+    """A warning on each entry whose title another has (case and spacing aside): in a list
+    of results the two cannot be told apart."""
+    first: dict[str, Entry] = {}
+    problems = []
+    for entry in entries:
+        key = " ".join(entry.title.casefold().split())
+        if key in first:
+            problems.append(Problem(entry.path, entry.key_lines.get("title", 1), "warning",
+                                    f"{first[key].path} has this title too: make the titles "
+                                    "differ, so commissioners can tell the two apart"))
+        first.setdefault(key, entry)
+    return problems
