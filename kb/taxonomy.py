@@ -18,7 +18,8 @@ from pathlib import Path
 import yaml
 
 from kb.entry import SLUG_RE, Problem, Problems, decode, near_miss, slugify, yaml_line
-from kb.front_matter import compose_yaml, explain_yaml_error
+from kb.front_matter import compose_yaml
+from kb.yaml_errors import explain_yaml_error
 
 # A facet is named by its singular, as in search addresses (?principle=...). Its field, the
 # plural, is where its terms are listed: an entry's front matter (principles: [...]), records,

@@ -394,3 +394,10 @@ def test_a_mistake_is_named_with_its_fix(entries_dir, taxonomy, old, new, line, 
     path = write_entry(entries_dir, "slip", VALID.replace(old, new))
     _, problems = read_entry(path, "slip.md", taxonomy)
     assert [(p.line, p.message[:len(says)]) for p in problems] == [(line, says)], problems
+
+
+def test_a_field_commented_out_in_the_front_matter_is_a_comment(entries_dir, taxonomy):
+    """'# regions: [national]' is YAML's comment, not a heading of a front matter left open."""
+    path = write_entry(entries_dir, "commented", VALID + "# regions: [national]\n# a note")
+    entry, problems = read_entry(path, "commented.md", taxonomy)
+    assert entry is not None and problems == []
