@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from kb.body_checks import without_code
 from kb.documents import Link, markdown_links
 from kb.entry import Entry, Problem
 from kb.entry_files import entry_files
@@ -37,7 +38,7 @@ def entry_link_problems(entries_dir: Path, entries: list[Entry],
     known = Known(slugs, alias, taxonomy, anchors)
     problems = []
     for entry in entries:
-        for link in markdown_links(entry.body):
+        for link in markdown_links(without_code(entry.body)):
             line = entry.body_line + link.line - 1
             message = _problem(known, entry, link)
             if message:

@@ -55,3 +55,11 @@ def test_kb_check_reports_a_broken_link_inside_an_entry(entries_dir):
     out = kb("check", "--entries", str(entries_dir))
     assert out.returncode == 1
     assert "linking.md:15: error: there is no entry at /entries/nowhere-at-all" in out.stdout
+
+
+def test_a_link_in_code_is_shown_not_followed(entries_dir, taxonomy):
+    body = ("## What they did\n\nWrite `[x](/entries/nowhere)` to link.\n\n```\n"
+            "[y](/entries/nowhere-else)\n```\n\n## Learning points\n\n- A.\n")
+    write_entry(entries_dir, "code", VALID, body=body)
+    entries, _ = load_entries(entries_dir, taxonomy)
+    assert entry_link_problems(entries_dir, entries, taxonomy) == []

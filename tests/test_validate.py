@@ -401,3 +401,34 @@ def test_a_field_commented_out_in_the_front_matter_is_a_comment(entries_dir, tax
     path = write_entry(entries_dir, "commented", VALID + "# regions: [national]\n# a note")
     entry, problems = read_entry(path, "commented.md", taxonomy)
     assert entry is not None and problems == []
+
+
+def test_code_is_shown_as_written_so_it_is_not_read_for_headings_or_html(entries_dir,
+                                                                           taxonomy):
+    body = ("## What they did\n\nWrite `<b>` for bold, or `[x](/entries/nowhere)`.\n\n"
+            "```\n## Learning points\n<i>kept</i>\n```\n")
+    path = write_entry(entries_dir, "code", VALID, body=body)
+    _, problems = read_entry(path, "code.md", taxonomy)
+    assert [p.message for p in problems] == [
+        "no '## Learning points' section; commissioners look for it"]
+
+
+def test_a_code_block_never_closed_is_a_warning_at_its_opening(entries_dir, taxonomy):
+    body = "## What they did\n\nA.\n\n```\ncode\n\n## Learning points\n\n- B.\n"
+    path = write_entry(entries_dir, "open", VALID, body=body)
+    _, problems = read_entry(path, "open.md", taxonomy)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    [opened] = [p for p in problems if "never closed" in p.message]
+    assert lines[opened.line - 1] == "```"
+
+
+def test_underlined_headings_count_and_a_heading_may_not_take_the_pages_own_ids(entries_dir,
+                                                                                 taxonomy):
+    body = ("What they did\n-------------\n\nA.\n\nLearning points\n===============\n\n"
+            "## Learning points\n\n- B.\n\n## Sources\n\nC.\n")
+    path = write_entry(entries_dir, "setext", VALID, body=body)
+    _, problems = read_entry(path, "setext.md", taxonomy)
+    said = [p.message for p in problems]
+    assert not any("'## What they did'" in m for m in said), said
+    assert any("'Sources' links as #sources, which is the page's own Sources list" in m
+               for m in said), said
