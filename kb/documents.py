@@ -54,10 +54,11 @@ def bare_urls(text: str) -> list[str]:
 
 def markdown_links(text: str) -> list[Link]:
     found = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):  # lines as editors number them
         urls = [m.group(1) for m in MD_INLINE.finditer(line)]
         urls += [m.group(1) for m in MD_REFERENCE.finditer(line)]
-        found += [Link(None, number, url) for url in urls + bare_urls(line)]
+        # a bare address is also found inside [text](address): once a line is enough
+        found += [Link(None, number, url) for url in dict.fromkeys(urls + bare_urls(line))]
     return found
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from kb.body_checks import without_code
 from kb.documents import Link, markdown_links
@@ -48,6 +49,9 @@ def entry_link_problems(entries_dir: Path, entries: list[Entry],
 
 def _problem(known: Known, entry: Entry, link: Link) -> tuple[str, str] | None:
     """(severity, message) of one link, or None when it is good or not to the site."""
+    relative = _relative(known, link.url)
+    if relative:
+        return "error", relative
     if link.url.startswith("#"):  # a heading of this same entry
         try:
             known_entry_anchors(known, entry.slug, link.url[1:])
@@ -58,3 +62,25 @@ def _problem(known: Known, entry: Entry, link: Link) -> tuple[str, str] | None:
     if finding is None:
         return None
     return finding.severity, finding.message
+
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "::1")
+
+
+def _relative(known: Known, url: str) -> str | None:
+    """What is wrong with a link that works in an editor but not on the site: relative to the
+    file ('other-entry.md', '../entries/x.md') or to a preview on this computer."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    local = parts.scheme in ("http", "https") and parts.hostname in LOCAL_HOSTS
+    if not local and (parts.scheme or parts.netloc or url.startswith(("/", "#")) or
+                      not parts.path):
+        return None
+    name = parts.path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".md")
+    target = parts.path if local else (
+        f"/entries/{name}" if name in known.slugs or name in known.alias else None)
+    where = "a preview on this computer" if local else "this file, which the site does not serve"
+    return (f"the link '{url}' leads to {where}: write the site's address"
+            + (f", {target}" if target else ", /entries/<slug> of the entry meant"))

@@ -63,3 +63,23 @@ def test_a_link_in_code_is_shown_not_followed(entries_dir, taxonomy):
     write_entry(entries_dir, "code", VALID, body=body)
     entries, _ = load_entries(entries_dir, taxonomy)
     assert entry_link_problems(entries_dir, entries, taxonomy) == []
+
+
+def test_links_that_work_only_in_an_editor_are_errors_naming_the_address(entries_dir,
+                                                                         taxonomy):
+    write_entry(entries_dir, "target", VALID.replace("A valid entry", "Target"))
+    body = ("## What they did\n\n[a](target.md) [b](../entries/target.md)\n"
+            "[c](http://127.0.0.1:8080/entries/target) [d](mailto:x@example.org)\n"
+            "[e](other-thing)\n\n## Learning points\n\n- A.\n")
+    write_entry(entries_dir, "linking", VALID, body=body)
+    entries, _ = load_entries(entries_dir, taxonomy)
+    said = [p.message for p in entry_link_problems(entries_dir, entries, taxonomy)]
+    assert said == [
+        "the link 'target.md' leads to this file, which the site does not serve: write the "
+        "site's address, /entries/target",
+        "the link '../entries/target.md' leads to this file, which the site does not serve: "
+        "write the site's address, /entries/target",
+        "the link 'http://127.0.0.1:8080/entries/target' leads to a preview on this computer: "
+        "write the site's address, /entries/target",
+        "the link 'other-thing' leads to this file, which the site does not serve: write the "
+        "site's address, /entries/<slug> of the entry meant"], said
