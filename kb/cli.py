@@ -154,6 +154,9 @@ def build_cmd(entries_dir: Path, index_dir: Path, full: bool) -> None:
     except BuildError as exc:
         _echo_problems(entries_dir, exc.problems, err=True)
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # the index folder cannot be made or written: say where and why
+        raise click.ClickException(f"cannot write the index at {index_dir}: {exc.strerror} "
+                                   f"({exc.filename}); choose another --index") from None
     _echo_problems(entries_dir, result.warnings, err=True)
     how = "changed" if result.incremental else "all"
     click.echo(f"indexed {result.entries} entries into {index_dir} ({result.reindexed} read: "
