@@ -95,22 +95,20 @@ def check(files: tuple[Path, ...], entries_dir: Path, strict: bool, fmt: str,
     when all is well.
     """
     if not entries_dir.is_dir():
-        raise click.ClickException(
-            f"{entries_dir}: " + ("a file, not the entries folder: pass the folder as "
-                                  "--entries DIR and the file after it" if entries_dir.is_file()
-                                  else "no such folder; pass --entries DIR"))
+        raise click.ClickException(f"{entries_dir}: " + (
+            "a file, not the entries folder: pass the folder as --entries DIR and the file "
+            "after it" if entries_dir.is_file() else "no such folder; pass --entries DIR"))
     taxonomy = _taxonomy(entries_dir, fmt)
     if files:
         problems = check_files(entries_dir, files, taxonomy)
     else:  # every entry: the links between them too
         entries, problems = load_entries(entries_dir, taxonomy)
         problems += entry_link_problems(entries_dir, entries, taxonomy)
-    problems = sorted(problems + schema_problems(entries_dir, taxonomy))
-    if ref:
-        try:
-            problems = sorted(problems + check_against(entries_dir, ref, taxonomy))
-        except ValueError as exc:  # the revision cannot be read (publishing.UnknownRef)
-            raise click.ClickException(str(exc)) from None
+    problems += schema_problems(entries_dir, taxonomy)
+    try:
+        problems += check_against(entries_dir, ref, taxonomy) if ref else []
+    except ValueError as exc:  # the revision cannot be read (publishing.UnknownRef)
+        raise click.ClickException(str(exc)) from None
     # the vocabularies' problems first: an entry's unknown value may only follow from them
     problems.sort(key=lambda p: (p.path not in ("taxonomy.yaml", "synonyms.yaml"), p))
     _report(entries_dir, problems, fmt)
@@ -149,14 +147,11 @@ def build_cmd(entries_dir: Path, index_dir: Path, full: bool) -> None:
     """
     try:
         result = build(entries_dir, index_dir, full=full)
-    except TaxonomyError as exc:
-        raise click.ClickException(str(exc)) from None
     except BuildError as exc:
         _echo_problems(entries_dir, exc.problems, err=True)
         raise click.ClickException(str(exc)) from None
-    except OSError as exc:  # the index folder cannot be made or written: say where and why
-        raise click.ClickException(f"cannot write the index at {index_dir}: {exc.strerror} "
-                                   f"({exc.filename}); choose another --index") from None
+    except (TaxonomyError, OSError) as exc:  # or a folder it cannot read or write: which, why
+        raise click.ClickException(str(exc)) from None
     _echo_problems(entries_dir, result.warnings, err=True)
     how = "changed" if result.incremental else "all"
     click.echo(f"indexed {result.entries} entries into {index_dir} ({result.reindexed} read: "

@@ -134,7 +134,8 @@ class Problems:
         self.problems.append(Problem(self.rel, line, "warning", message))
 
 
-def decode(raw: bytes, r: Problems) -> str | None:
+def decode(raw: bytes, r: Problems) -> str:
+    """The file's text; bytes that are not UTF-8 are an error in `r`, read as U+FFFD."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -144,7 +145,7 @@ def decode(raw: bytes, r: Problems) -> str | None:
             f"not UTF-8: byte 0x{raw[exc.start]:02x} at byte offset {exc.start} cannot be "
             "decoded; save the file with UTF-8 encoding",
         )
-        return None
+        text = raw.decode("utf-8", errors="replace")  # read on, so every other mistake shows
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 

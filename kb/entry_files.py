@@ -86,13 +86,14 @@ def stray_files(entries_dir: Path) -> list[Problem]:
 
 def _meant_as_entry(path: Path) -> bool:
     """A Markdown file by its name ('x.MD', 'x.md.txt', 'x.md ' with a space), or a file
-    without an extension that starts as an entry does, with front matter."""
+    without an extension, or a text file, that starts as an entry does, with front matter."""
     lower = path.name.lower()
     if lower in NOT_ENTRIES or lower.endswith(LEFT_BY_EDITORS):
         return False
     if lower.endswith(MEANT_AS_ENTRIES) or ".md." in lower or lower.rstrip().endswith(".md"):
         return True
-    if "." in path.name.lstrip(".") or not path.is_file():
+    if "." in path.name.lstrip(".") and not lower.endswith((".txt", ".text")) or \
+            not path.is_file():
         return False
     try:
         with path.open("rb") as f:
@@ -105,7 +106,7 @@ def _entry_name(name: str) -> str:
     """The file name an entry's file meant to have: 'Café Review.markdown' -> cafe-review.md."""
     stem = name.lstrip(".").strip()
     lower = stem.lower()
-    for ending in (".md", *MEANT_AS_ENTRIES):
+    for ending in (".md", *MEANT_AS_ENTRIES, ".txt", ".text"):
         if ending in lower:
             stem = stem[:lower.index(ending)]
             break

@@ -19,6 +19,9 @@ MAX_YAML_NODES = 5000  # bounds alias expansion ("billion laughs") while walking
 TEXT_FIELDS = ("title", "summary")  # plain text: a ' #' in them silently cuts the text short
 
 
+CLOSING_LIKE = re.compile(r"\s*(-{3,}|[-\u2013\u2014]*[\u2013\u2014][-\u2013\u2014]*)\s*")
+
+
 def split_front_matter(text: str, r: Problems) -> tuple[str, str, int] | None:
     """(front matter, body, body's first line) or None with a problem recorded."""
     lines = text.split("\n")
@@ -34,9 +37,8 @@ def split_front_matter(text: str, r: Problems) -> tuple[str, str, int] | None:
                                  f"heading on line {heading + 1}")
                 return None
             return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
-    meant = next((n for n in range(1, len(lines)) if re.fullmatch(r"\s*-{3,}\s*", lines[n])),
-                 None)
-    if meant is not None:  # '----' or ' --- ': a closing line not quite written
+    meant = next((n for n in range(1, len(lines)) if CLOSING_LIKE.fullmatch(lines[n])), None)
+    if meant is not None:  # '----', ' --- ', or dashes a word processor made of '---'
         r.error(meant + 1, f"'{lines[meant]}' does not close the front matter: write exactly "
                            "'---' (three hyphens, nothing else on the line)")
         return None
@@ -84,6 +86,10 @@ def _cut_short(root: yaml.MappingNode, fm: str, r: Problems, offset: int) -> Non
             continue
         if not isinstance(value_node, yaml.ScalarNode) or value_node.style is not None:
             continue
+        start = value_node.start_mark
+        if lines[start.line][start.column:start.column + 1] in ("!", "&"):  # a tag, an anchor
+            _quote_it(r, key_node.value, lines[start.line], start.line + offset)
+            continue
         end = value_node.end_mark
         rest = lines[end.line][end.column:] if end.line < len(lines) else ""
         if rest.lstrip().startswith("#"):
@@ -91,6 +97,29 @@ def _cut_short(root: yaml.MappingNode, fm: str, r: Problems, offset: int) -> Non
             r.error(end.line + offset, f"'{key_node.value}': everything after '#' is read as a "
                                        f"comment and dropped: put the whole value in quotes: "
                                        f"{key_node.value}: \"{whole}\"")
+
+
+def _quote_it(r: Problems, key: str, line_text: str, line: int) -> None:
+    value = line_text.split(":", 1)[1].strip().replace('"', "'")
+    r.error(line, f"the value of '{key}' starts with '{value[:1]}', which YAML reads as markup "
+                  f"and drops: put the whole value in double quotes: {key}: \"{value}\"")
+
+
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _control_characters(fm: str, r: Problems, offset: int) -> str:
+    """Report each line with a control character pasted in (YAML refuses them, or reads a
+    line break), and read on with a space in its place."""
+    lines = fm.split("\n")
+    for n, line in enumerate(lines):
+        found = CONTROL.search(line)
+        if found:
+            r.error(n + offset, f"this line has an invisible control character "
+                                f"(U+{ord(found.group()):04X}, pasted with the text?): "
+                                "delete it and retype the spaces around it")
+            lines[n] = CONTROL.sub(" ", line)
+    return "\n".join(lines)
 
 
 def compose_yaml(fm: str):
@@ -129,6 +158,7 @@ def parse_front_matter(fm: str, r: Problems, offset: int = FM_OFFSET):
 
 
 def _parse(fm: str, r: Problems, offset: int):
+    fm = _control_characters(fm, r, offset)
     if _tabs(fm, r, offset):
         fm = re.sub(r"(?m)^[ \t]+", lambda m: m.group().replace("\t", "  "), fm)
     root = _compose_around_errors(fm, r, offset)
@@ -213,8 +243,9 @@ def _construct(root: yaml.MappingNode, r: Problems, offset: int) -> dict:
         try:
             value = loader.construct_object(value_node, deep=True)
         except yaml.constructor.ConstructorError as exc:
-            r.error(line, f"'{key}': {exc.problem}; only plain YAML values are allowed")
-            continue
+            if not (key in TEXT_FIELDS and isinstance(value_node, yaml.ScalarNode)):
+                r.error(line, f"'{key}': {exc.problem}; only plain YAML values are allowed")
+            continue  # ('title: !Important review', a tag to YAML: _cut_short said so)
         fields[key] = (line, value_node, value)
     return fields
 

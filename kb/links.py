@@ -128,8 +128,19 @@ def resolve(known: Known, path: str, query: str) -> str:
         return "/embed" + entry_page(known, match["slug"], "")
     if PAGES.fullmatch(path) or path.startswith("/static/") and static_file(path[8:]):
         return here
+    lower = _resolves(known, path.lower(), query) if path != path.lower() else None
+    if lower:  # '/entries/Bme-Code-Review': the site's addresses are in lower case
+        raise Broken(f"there is no page at {path}: addresses are in lower case; did you mean "
+                     f"{lower}?")
     raise Broken(f"there is no page at {path} on the site: "
                  + (_instead(known, path, query) or f"its pages are {SITE_PAGES}"))
+
+
+def _resolves(known: Known, path: str, query: str) -> str | None:
+    try:
+        return resolve(known, path, query)
+    except Broken:
+        return None
 
 
 def _instead(known: Known, path: str, query: str) -> str:

@@ -330,7 +330,8 @@ def write_new_entry(entries_dir: Path, title: str, slug: str, today: dt.date,
     see new_entry_text. ValueError when no usable name comes of it, or the file exists."""
     if slug and not SLUG_RE.match(slug):
         raise ValueError(f"--slug '{slug}' is not a usable file name: use lowercase words "
-                         f"joined by hyphens, like {slugify(slug) or 'this-example'}")
+                         f"joined by hyphens, like "
+                         f"{slugify(slug.removesuffix('.md')) or 'this-example'}")
     slug = slug or slugify(title)
     if not SLUG_RE.match(slug):
         raise ValueError(f"'{title}' makes no usable file name: give a title with words in "

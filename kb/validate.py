@@ -103,6 +103,11 @@ def _terms(r: Problems, fields, facet: str, taxonomy: Taxonomy) -> tuple[str, ..
     """The terms a facet's field lists (principles: [...]), each checked against the
     vocabulary."""
     vocab, key = taxonomy[facet], FIELD[facet]
+    if key in REQUIRED and key in fields and fields[key][2] is None:  # 'principles:' alone
+        r.error(fields[key][0], f"'{key}' is empty: it needs at least one value, e.g. {key}: "
+                                f"[{next(iter(vocab.terms), 'slug')}]; allowed: "
+                                f"{', '.join(vocab.terms)}")
+        return ()
     out = []
     for line, value in _string_list(r, fields, key):
         slug = vocab.resolve(value)
@@ -132,7 +137,7 @@ def _unknown_term(value: str, vocab) -> str:
     if hidden:
         return (f"'{INVISIBLE.sub('', value)}' has an invisible character in it "
                 f"(U+{ord(hidden.group()):04X}, pasted with it?): retype the value")
-    parts = value.split()
+    parts = re.split(r"[\s;]+", value.strip(" ;"))
     if len(parts) > 1 and all(vocab.resolve(p) for p in parts):
         return f"'{value}' is {len(parts)} values: separate them with commas: {', '.join(parts)}"
     labels = {t.label.lower(): t.slug for t in vocab.terms.values()}
@@ -146,7 +151,7 @@ def _date(r: Problems, fields, key: str) -> dt.date | None:
         return None
     line, _, value = fields[key]
     if isinstance(value, dt.datetime):
-        r.error(line, f"'{key}' must be a date without a time, YYYY-MM-DD")
+        r.error(line, f"'{key}' must be a date without a time: write {key}: {value.date()}")
         return None
     if isinstance(value, dt.date):
         return value
@@ -164,12 +169,12 @@ def _date(r: Problems, fields, key: str) -> dt.date | None:
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d",
-                 "%Y-%m-%d", "%B %d, %Y", "%b %d, %Y")
+                 "%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
 
 
 def _as_date(value) -> dt.date | None:
     """The date a value in another common format means (UK day-first), or None."""
-    text = " ".join(str(value).split())
+    text = " ".join(str(value).split()).replace("\u2013", "-").replace("\u2014", "-")
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()
@@ -207,7 +212,7 @@ def read_entry(path: Path | str, rel: str,
     r = Problems(rel)
     stem = Path(rel).stem
     if not SLUG_RE.match(stem):
-        better = slugify(stem) or "a-descriptive-name"
+        better = slugify(stem.removesuffix(".md")) or "a-descriptive-name"
         taken = path.with_name(f"{better}.md").exists()
         r.error(1, f"file name '{stem}.md' is not a valid slug: use lowercase letters, digits "
                    f"and hyphens, e.g. '{better}.md'" + (

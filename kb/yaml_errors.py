@@ -31,8 +31,8 @@ def explain_yaml_error(fm: str, exc: yaml.MarkedYAMLError) -> tuple[int, str]:
     found = _left_open(lines, opened, context)
     if found:
         return found
-    if problem == "mapping values are not allowed here":
-        return _colon_or_indent(lines, at)
+    if problem == "mapping values are not allowed here":  # 'title:Legal' above, or a colon
+        return _quote_or_space(lines, at) or _colon_or_indent(lines, at)
     found = _quote_or_space(lines, at)
     unclosed = _unclosed_quote(lines, at) if not found else None
     if unclosed is not None:  # it ran on to a quote further down, where the parser stopped

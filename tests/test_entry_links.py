@@ -83,3 +83,13 @@ def test_links_that_work_only_in_an_editor_are_errors_naming_the_address(entries
         "write the site's address, /entries/target",
         "the link 'other-thing' leads to this file, which the site does not serve: write the "
         "site's address, /entries/<slug> of the entry meant"], said
+
+
+def test_an_address_in_capitals_is_told_it_is_lower_case(entries_dir, taxonomy):
+    write_entry(entries_dir, "target-entry", VALID.replace("A valid entry", "Target"))
+    write_entry(entries_dir, "linking", VALID, body="## What they did\n\n[a](/entries/"
+                "Target-Entry)\n\n## Learning points\n\n- A.\n")
+    entries, _ = load_entries(entries_dir, taxonomy)
+    [problem] = entry_link_problems(entries_dir, entries, taxonomy)
+    assert problem.message == ("there is no page at /entries/Target-Entry: addresses are in "
+                               "lower case; did you mean /entries/target-entry?")

@@ -210,10 +210,11 @@ def test_files_meant_as_entries_but_not_read_are_reported(entries_dir, taxonomy)
     """A file nothing would publish must not pass in silence: Foo.MD, foo.markdown, a hidden
     .foo.md and a link are each an error; README.md and notes are left alone."""
     write_entry(entries_dir, "good-one", VALID)
-    for name in ("Upper.MD", "long.markdown", ".hidden.md", "README.md", "notes.txt",
+    for name in ("Upper.MD", "long.markdown", ".hidden.md", "README.md", "saved-as.txt",
                  "typed.md.txt", "spaced.md ", "no-extension", "good-one.md~", "Café Talk.MD"):
         (entries_dir / name).write_text("---\ntitle: x\n---\n", encoding="utf-8")
-    (entries_dir / "plain-notes").write_text("not an entry", encoding="utf-8")
+    for name in ("plain-notes", "notes.txt"):
+        (entries_dir / name).write_text("not an entry", encoding="utf-8")
     (entries_dir / "dangling.md").symlink_to(entries_dir / "nowhere.md")
     (entries_dir / "folder-link.md").symlink_to(entries_dir)
     assert scan_entry_stats(entries_dir)[0] == ["good-one.md"]  # what a build reads
@@ -224,6 +225,7 @@ def test_files_meant_as_entries_but_not_read_are_reported(entries_dir, taxonomy)
         "typed.md.txt": "not read as an entry: rename it 'typed.md'",
         "spaced.md ": "not read as an entry: rename it 'spaced.md'",
         "no-extension": "not read as an entry: rename it 'no-extension.md'",
+        "saved-as.txt": "not read as an entry: rename it 'saved-as.md'",
         "Café Talk.MD": "not read as an entry: rename it 'cafe-talk.md'",
         "Upper.MD": "not read as an entry: rename it 'upper.md'",
         "long.markdown": "not read as an entry: rename it 'long.md'",
@@ -432,3 +434,57 @@ def test_underlined_headings_count_and_a_heading_may_not_take_the_pages_own_ids(
     assert not any("'## What they did'" in m for m in said), said
     assert any("'Sources' links as #sources, which is the page's own Sources list" in m
                for m in said), said
+
+
+@pytest.mark.parametrize("old,new,line,says", [
+    ("principles: [partnership-working]", "principles:", 4,
+     "'principles' is empty: it needs at least one value, e.g. principles: ["),
+    ("sectors: [health]", "sectors: [health; social-care]", 5,
+     "'sectors': 'health; social-care' is 2 values: separate them with commas"),
+    ("published: 2009-01-05", "published: 2009-01-05T10:00:00", 6,
+     "'published' must be a date without a time: write published: 2009-01-05"),
+    ("published: 2009-01-05", "published: 2009-01-05 10:00", 6,
+     "'published' must be a date written year-month-day (YYYY-MM-DD); got '2009-01-05 10:00':"
+     " write published: 2009-01-05"),
+    ("published: 2009-01-05", "published: 2009\u201301\u201305", 6,
+     "'published' must be a date written year-month-day (YYYY-MM-DD); got '2009\u201301\u201305"
+     "': write published: 2009-01-05"),
+    ("title: A valid entry", "title: ! A valid entry", 2,
+     "the value of 'title' starts with '!', which YAML reads as markup and drops"),
+    ("title: A valid entry", "title: A valid\x0bentry", 2,
+     "this line has an invisible control character (U+000B, pasted with the text?)"),
+])
+def test_more_mistakes_named_with_their_fix(entries_dir, taxonomy, old, new, line, says):
+    path = write_entry(entries_dir, "slip", VALID.replace(old, new))
+    _, problems = read_entry(path, "slip.md", taxonomy)
+    assert [(p.line, p.message[:len(says)]) for p in problems] == [(line, says)], problems
+
+
+def test_a_title_without_a_space_after_its_colon_is_one_mistake(entries_dir, taxonomy):
+    path = write_entry(entries_dir, "nospace", VALID.replace("title: A valid", "title:A valid")
+                       .replace("sectors: [health]", "sectors: [helth]"))
+    _, problems = read_entry(path, "nospace.md", taxonomy)
+    assert [(p.line, p.message[:44]) for p in problems] == [
+        (2, "there is no space after the ':' of 'title', "),
+        (5, "'sectors': unknown value 'helth' (did you me")]
+
+
+def test_not_utf8_hides_no_other_mistake(entries_dir, taxonomy):
+    path = entries_dir / "latin.md"
+    text = "---\n" + VALID.strip().replace("sectors: [health]", "sectors: [helth]") + \
+        "\norganisations: [Caf\xe9 Ltd]\n---\n## What they did\n\nA.\n\n## Learning points" \
+        "\n\n- B.\n"
+    path.write_bytes(text.encode("latin-1"))
+    _, problems = read_entry(path, "latin.md", taxonomy)
+    said = [(p.line, p.message[:12]) for p in problems]
+    assert (5, "'sectors': u") in said and any(m.startswith("not UTF-8") for _, m in said), said
+
+
+@pytest.mark.parametrize("closing", ["\u2014", "\u2013-", "\u2013\u2013\u2013"])
+def test_a_closing_line_a_word_processor_made_is_named(entries_dir, taxonomy, closing):
+    front = textwrap.dedent(VALID).strip()
+    path = entries_dir / "dash.md"
+    path.write_text(f"---\n{front}\n{closing}\n\n## What they did\n\nA.\n", encoding="utf-8")
+    _, problems = read_entry(path, "dash.md", taxonomy)
+    [error] = [p for p in problems if p.severity == "error"]
+    assert error.line == front.count("\n") + 3 and "write exactly '---'" in error.message
