@@ -87,8 +87,10 @@ def _string_list(r: Problems, fields, key: str) -> list[tuple[int, str]]:
         item_line = yaml_line(item_node)
         if not isinstance(item, str) or not item.strip():
             raw = written(item_node)
-            r.error(item_line, f"'{key}' items must be text; got {raw or repr(item)}"
-                               f"{read_as(item, raw)}")
+            r.error(item_line, f"'{key}' items must be text; " + (
+                "a list inside the list: write the values plainly, e.g. [a, b]"
+                if isinstance(item, list) else "one has a ': ' in it: put it in quotes"
+                if isinstance(item, dict) else f"got {raw or repr(item)}{read_as(item, raw)}"))
             continue
         items.append((item_line, item.strip()))
     seen = set()
@@ -233,7 +235,10 @@ def read_entry(path: Path | str, rel: str,
     _, body, body_line = parts
 
     for key, (line, _, _) in fields.items():
-        if key not in FIELDS:
+        if key not in FIELDS and INVISIBLE.sub("", key) in FIELDS:
+            r.error(line, f"the field name '{INVISIBLE.sub('', key)}' has an invisible "
+                          f"character in it (pasted with it?): retype the name")
+        elif key not in FIELDS:
             r.error(line, f"unknown field '{key}'{near_miss(key, FIELDS)}; allowed fields: "
                           f"{', '.join(FIELDS)}")
     for key in REQUIRED:

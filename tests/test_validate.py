@@ -453,6 +453,12 @@ def test_underlined_headings_count_and_a_heading_may_not_take_the_pages_own_ids(
      "the value of 'title' starts with '!', which YAML reads as markup and drops"),
     ("title: A valid entry", "title: A valid\x0bentry", 2,
      "this line has an invisible control character (U+000B, pasted with the text?)"),
+    ("sectors: [health]", "sectors: [[health]]", 5,
+     "'sectors' items must be text; a list inside the list: write the values plainly"),
+    ("sectors: [health]", "sectors: [health]\norganisations: [Matrix Law: chambers]", 6,
+     "'organisations' items must be text; one has a ': ' in it: put it in quotes"),
+    ("sectors: [health]", "sectors: [health]\n\u200bregions: [national]", 6,
+     "the field name 'regions' has an invisible character in it (pasted with it?)"),
 ])
 def test_more_mistakes_named_with_their_fix(entries_dir, taxonomy, old, new, line, says):
     path = write_entry(entries_dir, "slip", VALID.replace(old, new))
