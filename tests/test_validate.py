@@ -339,7 +339,8 @@ def test_two_entries_with_one_title_are_a_warning_on_the_second(entries_dir, tax
     assert "first.md has this title too" in problems[0].message
 
 
-@pytest.mark.parametrize("closing", ["----", " --- ", "--- "])
+@pytest.mark.parametrize("closing", ["----", " --- ", "--- ", "\u2014", "\u2013-",
+                                     "\u2013\u2013\u2013"])  # dashes a word processor made
 def test_a_closing_line_not_quite_written_is_named_at_its_line(entries_dir, taxonomy, closing):
     front = textwrap.dedent(VALID).strip()
     path = entries_dir / "closing.md"
@@ -391,52 +392,6 @@ def test_every_mistake_in_the_front_matter_is_reported_not_only_the_first(entrie
     ("published: 2009-01-05", "published: 2009-01-05\naliases: [/entries/old-name]", 7,
      "alias '/entries/old-name' is not a valid slug: write the old file name without '.md', "
      "e.g. old-name"),
-])
-def test_a_mistake_is_named_with_its_fix(entries_dir, taxonomy, old, new, line, says):
-    path = write_entry(entries_dir, "slip", VALID.replace(old, new))
-    _, problems = read_entry(path, "slip.md", taxonomy)
-    assert [(p.line, p.message[:len(says)]) for p in problems] == [(line, says)], problems
-
-
-def test_a_field_commented_out_in_the_front_matter_is_a_comment(entries_dir, taxonomy):
-    """'# regions: [national]' is YAML's comment, not a heading of a front matter left open."""
-    path = write_entry(entries_dir, "commented", VALID + "# regions: [national]\n# a note")
-    entry, problems = read_entry(path, "commented.md", taxonomy)
-    assert entry is not None and problems == []
-
-
-def test_code_is_shown_as_written_so_it_is_not_read_for_headings_or_html(entries_dir,
-                                                                           taxonomy):
-    body = ("## What they did\n\nWrite `<b>` for bold, or `[x](/entries/nowhere)`.\n\n"
-            "```\n## Learning points\n<i>kept</i>\n```\n")
-    path = write_entry(entries_dir, "code", VALID, body=body)
-    _, problems = read_entry(path, "code.md", taxonomy)
-    assert [p.message for p in problems] == [
-        "no '## Learning points' section; commissioners look for it"]
-
-
-def test_a_code_block_never_closed_is_a_warning_at_its_opening(entries_dir, taxonomy):
-    body = "## What they did\n\nA.\n\n```\ncode\n\n## Learning points\n\n- B.\n"
-    path = write_entry(entries_dir, "open", VALID, body=body)
-    _, problems = read_entry(path, "open.md", taxonomy)
-    lines = path.read_text(encoding="utf-8").split("\n")
-    [opened] = [p for p in problems if "never closed" in p.message]
-    assert lines[opened.line - 1] == "```"
-
-
-def test_underlined_headings_count_and_a_heading_may_not_take_the_pages_own_ids(entries_dir,
-                                                                                 taxonomy):
-    body = ("What they did\n-------------\n\nA.\n\nLearning points\n===============\n\n"
-            "## Learning points\n\n- B.\n\n## Sources\n\nC.\n")
-    path = write_entry(entries_dir, "setext", VALID, body=body)
-    _, problems = read_entry(path, "setext.md", taxonomy)
-    said = [p.message for p in problems]
-    assert not any("'## What they did'" in m for m in said), said
-    assert any("'Sources' links as #sources, which is the page's own Sources list" in m
-               for m in said), said
-
-
-@pytest.mark.parametrize("old,new,line,says", [
     ("principles: [partnership-working]", "principles:", 4,
      "'principles' is empty: it needs at least one value, e.g. principles: ["),
     ("sectors: [health]", "sectors: [health; social-care]", 5,
@@ -460,10 +415,50 @@ def test_underlined_headings_count_and_a_heading_may_not_take_the_pages_own_ids(
     ("sectors: [health]", "sectors: [health]\n\u200bregions: [national]", 6,
      "the field name 'regions' has an invisible character in it (pasted with it?)"),
 ])
-def test_more_mistakes_named_with_their_fix(entries_dir, taxonomy, old, new, line, says):
+def test_a_mistake_is_named_with_its_fix(entries_dir, taxonomy, old, new, line, says):
     path = write_entry(entries_dir, "slip", VALID.replace(old, new))
     _, problems = read_entry(path, "slip.md", taxonomy)
     assert [(p.line, p.message[:len(says)]) for p in problems] == [(line, says)], problems
+
+
+def test_a_field_commented_out_in_the_front_matter_is_a_comment(entries_dir, taxonomy):
+    """'# regions: [national]' is YAML's comment, not a heading of a front matter left open."""
+    path = write_entry(entries_dir, "commented", VALID + "# regions: [national]\n# a note")
+    entry, problems = read_entry(path, "commented.md", taxonomy)
+    assert entry is not None and problems == []
+
+
+def body_problems(entries_dir, taxonomy, body: str):
+    """(the file's lines, the problems) of a valid entry with this text."""
+    path = write_entry(entries_dir, "text", VALID, body=body)
+    return path.read_text(encoding="utf-8").split("\n"), read_entry(path, "text.md", taxonomy)[1]
+
+
+def test_code_is_shown_as_written_so_it_is_not_read_for_headings_or_html(entries_dir,
+                                                                           taxonomy):
+    _, problems = body_problems(entries_dir, taxonomy, (
+        "## What they did\n\nWrite `<b>` for bold, or `[x](/entries/nowhere)`.\n\n"
+        "```\n## Learning points\n<i>kept</i>\n```\n"))
+    assert [p.message for p in problems] == [
+        "no '## Learning points' section; commissioners look for it"]
+
+
+def test_a_code_block_never_closed_is_a_warning_at_its_opening(entries_dir, taxonomy):
+    lines, problems = body_problems(entries_dir, taxonomy, (
+        "## What they did\n\nA.\n\n```\ncode\n\n## Learning points\n\n- B.\n"))
+    [opened] = [p for p in problems if "never closed" in p.message]
+    assert lines[opened.line - 1] == "```"
+
+
+def test_underlined_headings_count_and_a_heading_may_not_take_the_pages_own_ids(entries_dir,
+                                                                                 taxonomy):
+    _, problems = body_problems(entries_dir, taxonomy, (
+        "What they did\n-------------\n\nA.\n\nLearning points\n===============\n\n"
+        "## Learning points\n\n- B.\n\n## Sources\n\nC.\n"))
+    said = [p.message for p in problems]
+    assert not any("'## What they did'" in m for m in said), said
+    assert any("'Sources' links as #sources, which is the page's own Sources list" in m
+               for m in said), said
 
 
 def test_a_title_without_a_space_after_its_colon_is_one_mistake(entries_dir, taxonomy):
@@ -484,13 +479,3 @@ def test_not_utf8_hides_no_other_mistake(entries_dir, taxonomy):
     _, problems = read_entry(path, "latin.md", taxonomy)
     said = [(p.line, p.message[:12]) for p in problems]
     assert (5, "'sectors': u") in said and any(m.startswith("not UTF-8") for _, m in said), said
-
-
-@pytest.mark.parametrize("closing", ["\u2014", "\u2013-", "\u2013\u2013\u2013"])
-def test_a_closing_line_a_word_processor_made_is_named(entries_dir, taxonomy, closing):
-    front = textwrap.dedent(VALID).strip()
-    path = entries_dir / "dash.md"
-    path.write_text(f"---\n{front}\n{closing}\n\n## What they did\n\nA.\n", encoding="utf-8")
-    _, problems = read_entry(path, "dash.md", taxonomy)
-    [error] = [p for p in problems if p.severity == "error"]
-    assert error.line == front.count("\n") + 3 and "write exactly '---'" in error.message
