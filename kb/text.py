@@ -366,28 +366,27 @@ def _merge_concepts(concepts: list[Concept], negated: set[int]) -> list[Concept]
 
 
 def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexicon) -> None:
-    """Give a word the index lacks another way to match (not one typed in capitals, an
-    acronym: 'ESFA' is not a misspelt 'ESF'). A closed compound that splits into
-    two words the index has matches them side by side ('coproduction' -> co production). A
-    misspelt word (one that neither an entry, the vocabularies nor the English dictionary
-    spells so: sharing a stem with an entry's word is not enough, 'charites' is still misspelt)
-    also matches the index's closest word; nonsense with nothing close stays as it is. Only the
-    first MAX_CORRECTED such words are looked at: a pasted paragraph stays quick."""
+    """Give a word no entry uses another way to match (not an acronym: 'ESFA' is not 'ESF').
+    A closed compound that splits into two words entries use side by side matches them so
+    ('healthcare' -> health care). A misspelt word (one that neither an entry, the
+    vocabularies nor the English dictionary spells so: 'charites' is misspelt) also matches
+    the index's closest word; nonsense with nothing close stays as it is. Only the first
+    MAX_CORRECTED such words are looked at: a pasted paragraph stays quick."""
     tried = 0
     for i in positive:
         clause = clauses[i]
         word = clause.text
         if clause.exact or clause.acronym or len(clause.alternatives) != 1 or \
                 not word.isalpha() or len(word) < MIN_CORRECTED_LENGTH or \
-                word in vocab.words or lexicon.spells(word):
+                word in vocab.words or lexicon.uses(word):
             continue
         tried += 1
         if tried > MAX_CORRECTED:
             break
         parts = lexicon.split(word)
         if parts:
-            clause.alternatives.append(Alternative(tuple(index_term(p) for p in parts), 1.0,
-                                                   "compound"))
+            clause.alternatives.append(Alternative(tuple(map(index_term, parts)), 1.0, "compound"))
+        if parts or lexicon.spells(word):  # a real word is never corrected
             continue
         fix = lexicon.closest(word, vocab.words)
         if fix and fix != word:

@@ -297,3 +297,12 @@ def test_an_acronyms_plural_and_a_capitalised_typo(library):
     [plural] = parse_query("CICs", snap.vocabulary, lexicon=snap).clauses
     assert plural.acronym and plural.correction is None
     assert library.search(Query(text="Hospcies")).suggestion == "hospices"
+
+
+def test_a_closed_english_word_no_entry_uses_finds_its_words_written_apart(tmp_path):
+    """'healthcare' is English, so it is never corrected; but where entries write 'health
+    care', it finds them, as 'coproduction' finds 'co production'."""
+    library = library_of(tmp_path, {"apart": "Good health care for all.",
+                                    "health": "Health visitors.", "care": "Care homes."})
+    results = library.search(Query(text="healthcare"))
+    assert [h.slug for h in results.hits] == ["apart"] and not results.corrections
