@@ -354,6 +354,8 @@ def synonym_problems(path: Path, rel: str = "synonyms.yaml") -> list[Problem]:
                                             "inside the list: write - [LAA, local area agreement]")
             elif not phrase or not PHRASE_RE.match(phrase):
                 r.error(line, f"'{value}' must be plain words (letters, digits, hyphens)")
+            elif phrase in seen and seen[phrase] == line:
+                r.warning(line, f"'{value}' is listed twice in this group; remove one")
             elif phrase in seen:
                 r.error(line, f"'{value}' is already in the group on line {seen[phrase]}; a "
                               "phrase may belong to one group only")

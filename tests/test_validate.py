@@ -119,6 +119,8 @@ def test_old_term_slug_is_a_warning_and_canonicalised(entries_dir):
     ("- [PCT, <b>trust</b>]\n", ["synonyms.yaml:1: error: '<b>trust</b>' must be plain words"]),
     ("- [ABG, area grant]\n- [LAA, [local area agreement]]\n",
      ["synonyms.yaml:2: error: a group's items are words or phrases, not a list inside"]),
+    ("- [EU, European Union, eu]\n",
+     ["synonyms.yaml:1: warning: 'eu' is listed twice in this group"]),
     ("- [VCS, third sector]\n- [Third  Sector, TSO]\n",
      ["synonyms.yaml:2: error: 'Third  Sector' is already in the group on line 1"]),
 ])
