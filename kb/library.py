@@ -302,9 +302,9 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
     spelling corrections searched too, and the concepts that brought in tagged results."""
     query: ParsedQuery = found.query
     results.words = [query.clauses[i].text for i in query.positive]
-    # With an explicit OR, "all your words" means nothing: every result matches as written.
-    results.complete = results.total if query.either else complete(found, final)
-    results.complete_words = results.total if query.either else complete(found, final, itself=True)
+    # With an explicit OR, "all your words" is one of them: every result matches as written.
+    results.complete = complete(found, final)
+    results.complete_words = complete(found, final, itself=True)
     results.unmatched = list(dict.fromkeys(query.clauses[i].text for i in query.positive
                                            if not found.own[i] and not found.tagged[i]))
     results.corrections = [(c.text, c.correction) for c in query.clauses if c.correction]

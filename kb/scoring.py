@@ -150,13 +150,15 @@ def match(snap, query: ParsedQuery) -> Match:
 
 def complete(m: Match, final: int, itself: bool = False) -> int:
     """How many entries of the bitset `final` match every scoring clause of the query (with
-    `itself`, each by the word itself: not a synonym, not a tag)."""
+    `itself`, each by the word itself: not a synonym, not a tag). With an OR typed as such,
+    one of them is all the query asks."""
     if not m.query.positive:
         return 0
-    every = final
-    for i in m.query.positive:
-        every &= m.written[i] if itself else m.clause_masks[i]
-    return every.bit_count()
+    masks = [m.written[i] if itself else m.clause_masks[i] for i in m.query.positive]
+    found = final if not m.query.either else 0
+    for mask in masks:
+        found = found | (final & mask) if m.query.either else found & mask
+    return found.bit_count()
 
 
 def rank(snap, m: Match, final: int, limit: int) -> list[tuple[int, float]]:

@@ -95,6 +95,9 @@ def test_a_search_with_or_never_says_results_match_only_some_words(client, text)
     assert data["total"] > 0
     assert not any("all your words" in note for note in data["notes"]), data["notes"]
     assert data["matched_all"] == data["total"]
+    # 'with a word itself': those that use one of the words, not those found by a tag alone
+    by_word = [r for r in data["results"] if r["matched"]["words"]]
+    assert data["matched_all_words"] == len(by_word) < data["total"], data["matched_all_words"]
 
 
 def test_the_note_tells_words_used_apart_from_topics_named(client):
