@@ -24,9 +24,10 @@ MAX_CSV_ROWS = 5000
 class PageError(Exception):
     """An expected failure shown as a page: 400 bad request, 404 not found..."""
 
-    def __init__(self, status: int, title: str, message: str):
+    def __init__(self, status: int, title: str, message: str, typed: bool = False):
         super().__init__(message)
         self.status, self.title, self.message = status, title, message
+        self.typed = typed  # the message quotes what was typed: no address in it is a link
 
 
 @dataclass(frozen=True)

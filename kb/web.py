@@ -140,6 +140,7 @@ class Responder:
             bottle.response.status = exc.status
             bottle.response.content_type = "text/plain; charset=utf-8"
             return f"{exc.status} {exc.title}: {exc.message}\n"
+        ctx["error"]["linked"] = not exc.typed  # addresses in it made links, if none was typed
         return self.render("error.tpl", ctx, exc.status)
 
     def page(self, route_fn):
@@ -164,7 +165,7 @@ class Responder:
             except QueryError as exc:
                 text = str(exc)
                 return self.problem(PageError(400, "Cannot search for that",
-                                              text[:1].upper() + text[1:] + "."))
+                                              text[:1].upper() + text[1:] + ".", typed=True))
             except IndexMissing as exc:
                 return self.problem(PageError(503, "Index not available", str(exc)))
 

@@ -6,6 +6,10 @@
 % else:
 %   rebase('base.tpl', title=ctx['error']['title'])
 <h1>{{ctx['error']['title']}}</h1>
+% if ctx['error'].get('linked'):
 <p class="lead">{{!linked_paths(ctx['error']['message'])}}</p>
+% else:
+<p class="lead">{{ctx['error']['message']}}</p>
+% end
 <p><a href="/search">Search all examples</a> or <a href="/">go to the home page</a>.</p>
 % end

@@ -2,7 +2,7 @@
 % page = ' – page ' + str(ctx['page']) if ctx['page'] > 1 else ''
 % errors = {e['field']: e for e in ctx.get('errors', [])}
 % count = '{:,} result{}'.format(ctx['total'], '' if ctx['total'] == 1 else 's')
-% rebase('base.tpl', title=('Error: ' if errors else '') + (', '.join(named) + ': ' + count + ' – search' if named else 'Search') + page)
+% rebase('base.tpl', title=('Error: ' if errors else '') + (', '.join(named) + ': ' + count + ' – search' if named else 'Search: ' + count) + page)
 <h1>Search examples</h1>
 % if errors:
 <div class="error-summary" role="alert" tabindex="-1">
@@ -78,7 +78,11 @@
       </ul>
     </div>
 % else:
-    <p>Page {{ctx['page']}} is past the end: these results fill {{ctx['pages']}} page{{'' if ctx['pages'] == 1 else 's'}}. <a href="{{ctx['last_url']}}">Go to the last page</a> or <a href="{{ctx['first_url']}}">the first</a>.</p>
+%   if ctx['pages'] > 1:
+    <p>Page {{ctx['page']}} is past the end: these results fill {{ctx['pages']}} pages. <a href="{{ctx['last_url']}}">Go to the last page</a> or <a href="{{ctx['first_url']}}">the first</a>.</p>
+%   else:
+    <p>Page {{ctx['page']}} is past the end: these results fill one page. <a href="{{ctx['first_url']}}">Go to the results</a>.</p>
+%   end
 % end
 % if 1 < ctx['pages'] and ctx['page'] <= ctx['pages']:
     <nav class="pagination" aria-label="Results pages">
@@ -104,14 +108,14 @@
     <fieldset class="facet dates">
       <legend>Published</legend>
       <div class="field">
-        <label for="from">From <span class="hint">(a year, 2010, or a date, 2010-04-01)</span></label>
+        <label for="from">From <span class="hint">(a year, 2010, or a date, <span class="nowrap">2010-04-01</span>)</span></label>
 % if 'from' in errors:
         <p class="field-error" id="from-error"><span class="visually-hidden">Error:</span> {{errors['from']['message']}}</p>
 % end
         <input type="text" inputmode="numeric" autocomplete="off" size="10" id="from" name="from" value="{{ctx['query']['from'] or ''}}"{{!' aria-invalid="true" aria-describedby="from-error"' if 'from' in errors else ''}}>
       </div>
       <div class="field">
-        <label for="to">To <span class="hint">(a year, 2015, or a date, 2015-03-31)</span></label>
+        <label for="to">To <span class="hint">(a year, 2015, or a date, <span class="nowrap">2015-03-31</span>)</span></label>
 % if 'to' in errors:
         <p class="field-error" id="to-error"><span class="visually-hidden">Error:</span> {{errors['to']['message']}}</p>
 % end

@@ -7,7 +7,8 @@
 % end
 <p><a href="{{ctx['search_url']}}">Search within the {{ctx['total']}} example{{'' if ctx['total'] == 1 else 's'}} of {{ctx['label']}}</a></p>
 % if ctx['results']:
-<h2>Examples, newest first</h2>
+% shown = len(ctx['results'])
+<h2>{{'Examples, newest first' if shown == ctx['total'] else 'The {} newest examples of {}'.format(shown, ctx['total'])}}</h2>
 <ul class="newest">
 %   for r in ctx['results']:
   <li><a href="{{entry_url(r['slug'])}}">{{r['title']}}</a> <span class="print-url">({{site_base}}{{entry_url(r['slug'])}})</span> <span class="meta">published <time datetime="{{r['published']}}">{{human_date(r['published'])}}</time></span><br>{{r['summary']}}</li>

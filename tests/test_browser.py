@@ -29,6 +29,7 @@ PAGE_TYPES = {
     "date-error": "/search?q=grants&sector=health&from=April+2010",
     "long-words": "/search?q=https%3A%2F%2Fwww.gov.uk%2Fgovernment%2Fpublications%2Fthe-compact"
                   "-and-its-codes-of-good-practice-for-funding-and-procurement",
+    "not-found": "/entries/a-three-year-voluntary-sector-commissioning-cycle-that-is-not-there",
     "entry": ENTRY,
     "term": "/principles/full-cost-recovery",
     "coverage": "/coverage",
@@ -201,6 +202,7 @@ def test_search_prints_full_width_with_addresses(browser, live_server):
         page.goto(live_server + "/search?q=funding&sector=health")
         page.emulate_media(media="print")
         assert not page.is_visible(".search-filters") and not page.is_visible(".filter-tags")
+        assert not page.is_visible(".sort-bar")
         assert page.locator(".hit .print-url").first.text_content().startswith("http")
         assert page.is_visible(".hit .print-url")
         width = page.evaluate("document.querySelector('.search-main').offsetWidth")

@@ -195,6 +195,7 @@ def test_a_page_past_the_end_says_so_and_links_to_the_last(client):
     data = client.get("/search.json?q=grants&page=1").json()
     assert data["total"] > 0
     page = Page(client.get("/search?q=grants&page=99").body)
-    assert f"Page 99 is past the end: these results fill {data['pages']} page" in page.text
+    fill = f"{data['pages']} pages" if data["pages"] > 1 else "one page"
+    assert f"Page 99 is past the end: these results fill {fill}" in page.text
     assert "Page 99 of" not in page.text
     assert ("a", {"href": data["last_url"]}) in page.elements
