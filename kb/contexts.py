@@ -91,9 +91,7 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
                     any(e["field"] == exc.field for e in errors):
                 raise
             typed = " ".join(v for k, v in params if k == exc.field)
-            text = str(exc)
-            errors.append({"field": exc.field, "value": typed,
-                           "message": text[:1].upper() + text[1:] + "."})
+            errors.append({"field": exc.field, "value": typed, "message": exc.sentence()})
             params = [(k, v) for k, v in params if k != exc.field]
     if not canonical and not errors:
         return Redirect(search_url(query, path))
@@ -102,9 +100,10 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
     ctx = results_context(library.search(query, snippets=snippets), site.base)
     ctx["embed_code"] = iframe(site.base + "/embed" + search_url(query.replace(page=1)),
                                "Examples from Compact Practice", 480)
-    ctx["errors"] = errors
-    for error in errors:
-        ctx["query"][error["field"]] = error["value"]
+    if errors:  # only the HTML page has them: elsewhere a bad date is a 400
+        ctx["errors"] = errors
+        for error in errors:
+            ctx["query"][error["field"]] = error["value"]
     return ctx
 
 

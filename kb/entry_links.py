@@ -14,7 +14,7 @@ from kb.body_checks import without_code
 from kb.documents import Link, markdown_links
 from kb.entry import Entry, Problem
 from kb.entry_files import entry_files
-from kb.links import Broken, Known, check_link, known_entry_anchors
+from kb.links import Broken, Known, check_heading, check_link
 from kb.render import render_markdown
 from kb.taxonomy import Taxonomy
 
@@ -54,7 +54,7 @@ def _problem(known: Known, entry: Entry, link: Link) -> tuple[str, str] | None:
         return "error", relative
     if link.url.startswith("#"):  # a heading of this same entry
         try:
-            known_entry_anchors(known, entry.slug, link.url[1:])
+            check_heading(known, entry.slug, link.url[1:])
         except Broken as exc:
             return "error", str(exc)
         return None

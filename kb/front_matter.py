@@ -12,7 +12,7 @@ import re
 
 import yaml
 
-from kb.entry import FM_OFFSET, Problems, yaml_line
+from kb.entry import CONTROL_CHARACTERS, FM_OFFSET, Problems, yaml_line
 from kb.yaml_errors import explain_yaml_error
 
 MAX_YAML_NODES = 5000  # bounds alias expansion ("billion laughs") while walking front matter
@@ -105,20 +105,17 @@ def _quote_it(r: Problems, key: str, line_text: str, line: int) -> None:
                   f"and drops: put the whole value in double quotes: {key}: \"{value}\"")
 
 
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-
-
 def _control_characters(fm: str, r: Problems, offset: int) -> str:
     """Report each line with a control character pasted in (YAML refuses them, or reads a
     line break), and read on with a space in its place."""
     lines = fm.split("\n")
     for n, line in enumerate(lines):
-        found = CONTROL.search(line)
+        found = CONTROL_CHARACTERS.search(line)
         if found:
             r.error(n + offset, f"this line has an invisible control character "
                                 f"(U+{ord(found.group()):04X}, pasted with the text?): "
                                 "delete it and retype the spaces around it")
-            lines[n] = CONTROL.sub(" ", line)
+            lines[n] = CONTROL_CHARACTERS.sub(" ", line)
     return "\n".join(lines)
 
 

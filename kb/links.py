@@ -223,10 +223,10 @@ def check_anchor(known: Known, target: str, fragment: str) -> None:
     #top, is the top of the page)."""
     match = ENTRY.fullmatch(target)
     if match and not match["tail"]:
-        known_entry_anchors(known, match["slug"], fragment, target)
+        check_heading(known, match["slug"], fragment, target)
 
 
-def known_entry_anchors(known: Known, slug: str, fragment: str, target: str = "") -> None:
+def check_heading(known: Known, slug: str, fragment: str, target: str = "") -> None:
     """Raise Broken unless #fragment is a heading of the entry (or the top of its page)."""
     anchor = unquote(fragment)
     if anchor in ("", "top"):

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from kb.entry import near_miss, slugify
+from kb.entry import CONTROL_CHARACTERS, near_miss, slugify
 from kb.taxonomy import FACETS, Taxonomy
 
 PAGE_SIZE = 10
@@ -25,6 +25,11 @@ class QueryError(ValueError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+    def sentence(self) -> str:
+        """The message as a sentence, for a page."""
+        text = str(self)
+        return text[:1].upper() + text[1:] + "."
 
 
 @dataclass(frozen=True)
@@ -89,10 +94,6 @@ def _parse_date(name: str, value: str, end: bool) -> dt.date | None:
             raise QueryError(f"'{name}' is no such date: '{value}' ({exc})", name) from None
         raise QueryError(f"'{name}' must be a date written YYYY-MM-DD or a year YYYY; "
                          f"got '{value[:40]}'", name) from None
-
-
-# Characters no text should hold (and XML forbids: a feed of such a search would not parse).
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:

@@ -155,10 +155,15 @@ def complete(m: Match, final: int, itself: bool = False) -> int:
     if not m.query.positive:
         return 0
     masks = [m.written[i] if itself else m.clause_masks[i] for i in m.query.positive]
-    found = final if not m.query.either else 0
+    if m.query.either:
+        some = 0
+        for mask in masks:
+            some |= mask
+        return (final & some).bit_count()
+    every = final
     for mask in masks:
-        found = found | (final & mask) if m.query.either else found & mask
-    return found.bit_count()
+        every &= mask
+    return every.bit_count()
 
 
 def rank(snap, m: Match, final: int, limit: int) -> list[tuple[int, float]]:

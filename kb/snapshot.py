@@ -129,9 +129,9 @@ class Snapshot:
         return None
 
     def _closest(self, word: str, also: frozenset[str] = frozenset()) -> str | None:
-        """The index's closest word to a misspelt one, or one of `also` (the words that alone
-        name a vocabulary term) when that is closer: see kb.spelling.nearest. Never a stop
-        word ('wich' is not 'with': that finds nothing). None when nothing is that close."""
+        """The index's closest word to a misspelt one, or one of `also` (the vocabularies'
+        words) when that is closer: see kb.spelling.nearest. Never a stop word ('durring' is
+        not 'during': that leaves nothing to search). None when nothing is that close."""
         with self.whoosh() as searcher:  # how often a word is used: asked of the closest only
             reader = searcher.reader()
             near = [w for w in reader.terms_within("spell", word, 2, prefix=1)

@@ -90,7 +90,7 @@ def nearest(word: str, candidates, frequency) -> str | None:
     to seven letters, two for longer ones, so a short word unknown to the dictionary
     ('brexit') is not turned into another ('brent')."""
     allowed = 1 if len(word) <= 7 else 2
-    best: tuple[int, int, str] | None = None
+    best: tuple[int, bool, int, str] | None = None
     for candidate in candidates:
         if candidate[:1] != word[:1] or abs(len(candidate) - len(word)) > allowed:
             continue  # a typo rarely changes the first letter; a length apart is that many edits

@@ -106,9 +106,7 @@ def _terms(r: Problems, fields, facet: str, taxonomy: Taxonomy) -> tuple[str, ..
     vocabulary."""
     vocab, key = taxonomy[facet], FIELD[facet]
     if key in REQUIRED and key in fields and fields[key][2] is None:  # 'principles:' alone
-        r.error(fields[key][0], f"'{key}' is empty: it needs at least one value, e.g. {key}: "
-                                f"[{next(iter(vocab.terms), 'slug')}]; allowed: "
-                                f"{', '.join(vocab.terms)}")
+        r.error(fields[key][0], f"'{key}' is empty: it {_needs_value(key, vocab)}")
         return ()
     out = []
     for line, value in _string_list(r, fields, key):
@@ -124,10 +122,13 @@ def _terms(r: Problems, fields, facet: str, taxonomy: Taxonomy) -> tuple[str, ..
     if key in REQUIRED and key in fields and not out and not any(
         p.line == fields[key][0] for p in r.problems
     ):
-        r.error(fields[key][0], f"'{key}' needs at least one value, e.g. {key}: "
-                                f"[{next(iter(vocab.terms), 'slug')}]; allowed: "
-                                f"{', '.join(vocab.terms)}")
+        r.error(fields[key][0], f"'{key}' {_needs_value(key, vocab)}")
     return tuple(out)
+
+
+def _needs_value(key: str, vocab) -> str:
+    return (f"needs at least one value, e.g. {key}: [{next(iter(vocab.terms), 'slug')}]; "
+            f"allowed: {', '.join(vocab.terms)}")
 
 
 INVISIBLE = re.compile("[\u00a0\u00ad\u200b-\u200f\u2060\ufeff]")

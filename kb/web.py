@@ -163,9 +163,8 @@ class Responder:
             except PageError as exc:
                 return self.problem(exc)
             except QueryError as exc:
-                text = str(exc)
-                return self.problem(PageError(400, "Cannot search for that",
-                                              text[:1].upper() + text[1:] + ".", typed=True))
+                return self.problem(PageError(400, "Cannot search for that", exc.sentence(),
+                                              typed=True))
             except IndexMissing as exc:
                 return self.problem(PageError(503, "Index not available", str(exc)))
 

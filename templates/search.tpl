@@ -107,20 +107,15 @@
 % include('_facets.tpl')
     <fieldset class="facet dates">
       <legend>Published</legend>
+% for name, label, year, day in (('from', 'From', '2010', '2010-04-01'), ('to', 'To', '2015', '2015-03-31')):
       <div class="field">
-        <label for="from">From <span class="hint">(a year, 2010, or a date, <span class="nowrap">2010-04-01</span>)</span></label>
-% if 'from' in errors:
-        <p class="field-error" id="from-error"><span class="visually-hidden">Error:</span> {{errors['from']['message']}}</p>
-% end
-        <input type="text" inputmode="numeric" autocomplete="off" size="10" id="from" name="from" value="{{ctx['query']['from'] or ''}}"{{!' aria-invalid="true" aria-describedby="from-error"' if 'from' in errors else ''}}>
+        <label for="{{name}}">{{label}} <span class="hint">(a year, {{year}}, or a date, <span class="nowrap">{{day}}</span>)</span></label>
+%   if name in errors:
+        <p class="field-error" id="{{name}}-error"><span class="visually-hidden">Error:</span> {{errors[name]['message']}}</p>
+%   end
+        <input type="text" inputmode="numeric" autocomplete="off" size="10" id="{{name}}" name="{{name}}" value="{{ctx['query'][name] or ''}}"{{!' aria-invalid="true" aria-describedby="{}-error"'.format(name) if name in errors else ''}}>
       </div>
-      <div class="field">
-        <label for="to">To <span class="hint">(a year, 2015, or a date, <span class="nowrap">2015-03-31</span>)</span></label>
-% if 'to' in errors:
-        <p class="field-error" id="to-error"><span class="visually-hidden">Error:</span> {{errors['to']['message']}}</p>
 % end
-        <input type="text" inputmode="numeric" autocomplete="off" size="10" id="to" name="to" value="{{ctx['query']['to'] or ''}}"{{!' aria-invalid="true" aria-describedby="to-error"' if 'to' in errors else ''}}>
-      </div>
     </fieldset>
     <button type="submit" class="secondary">Apply filters</button>
   </div>
