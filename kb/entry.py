@@ -115,10 +115,16 @@ def slugify(text: str) -> str:
     return slug if len(slug) <= 80 else slug[:81].rsplit("-", 1)[0].strip("-")
 
 
+def closest(word: str, choices) -> str | None:
+    """The choice a word most likely meant, or None when none is near."""
+    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
 def near_miss(word: str, choices) -> str:
     """" (did you mean 'x'?)" for a near miss, else ""."""
-    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
+    match = closest(word, choices)
+    return f" (did you mean '{match}'?)" if match else ""
 
 
 class Problems:

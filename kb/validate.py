@@ -28,6 +28,7 @@ from kb.entry import (
     Problem,
     Problems,
     address_of,
+    closest,
     decode,
     near_miss,
     read_as,
@@ -235,15 +236,20 @@ def read_entry(path: Path | str, rel: str,
         return None, r.problems
     _, body, body_line = parts
 
+    meant = set()  # the fields misspelt ones stand for: not also called missing
     for key, (line, _, _) in fields.items():
-        if key not in FIELDS and INVISIBLE.sub("", key) in FIELDS:
-            r.error(line, f"the field name '{INVISIBLE.sub('', key)}' has an invisible "
-                          f"character in it (pasted with it?): retype the name")
-        elif key not in FIELDS:
+        plain = INVISIBLE.sub("", key)
+        if key in FIELDS:
+            continue
+        meant.add(plain if plain in FIELDS else closest(key, FIELDS))
+        if plain in FIELDS:
+            r.error(line, f"the field name '{plain}' has an invisible character in it (pasted "
+                          "with it?): retype the name")
+        else:
             r.error(line, f"unknown field '{key}'{near_miss(key, FIELDS)}; allowed fields: "
                           f"{', '.join(FIELDS)}")
     for key in REQUIRED:
-        if key not in r.present:
+        if key not in r.present and key not in meant:
             r.error(body_line - 1, _missing(key, taxonomy))
 
     title = _text(r, fields, "title", MAX_TITLE)

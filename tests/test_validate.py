@@ -481,3 +481,12 @@ def test_not_utf8_hides_no_other_mistake(entries_dir, taxonomy):
     _, problems = read_entry(path, "latin.md", taxonomy)
     said = [(p.line, p.message[:12]) for p in problems]
     assert (5, "'sectors': u") in said and any(m.startswith("not UTF-8") for _, m in said), said
+
+
+@pytest.mark.parametrize("misspelt", ["publshed", "Published", "\u200bpublished"])
+def test_a_misspelt_required_field_is_one_mistake_not_also_a_missing_one(entries_dir, taxonomy,
+                                                                         misspelt):
+    path = write_entry(entries_dir, "misspelt", VALID.replace("published:", f"{misspelt}:", 1))
+    _, problems = read_entry(path, "misspelt.md", taxonomy)
+    assert len(problems) == 1 and problems[0].line == 6, problems
+    assert "missing" not in problems[0].message
