@@ -236,18 +236,7 @@ def read_entry(path: Path | str, rel: str,
         return None, r.problems
     _, body, body_line = parts
 
-    meant = set()  # the fields misspelt ones stand for: not also called missing
-    for key, (line, _, _) in fields.items():
-        plain = INVISIBLE.sub("", key)
-        if key in FIELDS:
-            continue
-        meant.add(plain if plain in FIELDS else closest(key, FIELDS))
-        if plain in FIELDS:
-            r.error(line, f"the field name '{plain}' has an invisible character in it (pasted "
-                          "with it?): retype the name")
-        else:
-            r.error(line, f"unknown field '{key}'{near_miss(key, FIELDS)}; allowed fields: "
-                          f"{', '.join(FIELDS)}")
+    meant = _unknown_fields(r, fields)
     for key in REQUIRED:
         if key not in r.present and key not in meant:
             r.error(body_line - 1, _missing(key, taxonomy))
@@ -271,6 +260,24 @@ def read_entry(path: Path | str, rel: str,
         key_lines={key: line for key, (line, _, _) in fields.items()},
     )
     return entry, r.problems
+
+
+def _unknown_fields(r: Problems, fields) -> set[str]:
+    """An error for each field name that is not one; the fields they stand for (misspelt, or
+    with an invisible character), not also to be called missing."""
+    meant = set()
+    for key, (line, _, _) in fields.items():
+        plain = INVISIBLE.sub("", key)
+        if key in FIELDS:
+            continue
+        meant.add(plain if plain in FIELDS else closest(key, FIELDS))
+        if plain in FIELDS:
+            r.error(line, f"the field name '{plain}' has an invisible character in it (pasted "
+                          "with it?): retype the name")
+        else:
+            r.error(line, f"unknown field '{key}'{near_miss(key, FIELDS)}; allowed fields: "
+                          f"{', '.join(FIELDS)}")
+    return meant
 
 
 def _dates(r: Problems, fields) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
