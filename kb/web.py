@@ -17,6 +17,7 @@ import bottle
 
 from kb import changes, contexts
 from kb.contexts import PageError, Redirect, Site
+from kb.entry import slugify
 from kb.formats import atom_feed, results_csv, to_json
 from kb.library import IndexMissing, Library
 from kb.query import SORTS, QueryError
@@ -61,11 +62,14 @@ def wants_json() -> bool:
     return bottle.request.path.endswith(".json")
 
 
-def alternates() -> list[tuple[str, str]]:
+def alternates(unread: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """The page's other forms: its .json twin, and for searches the Atom feed and CSV, which
-    are of the whole search: a feed subscribed to from page 3 still follows the newest."""
-    qs = bottle.request.environ.get("QUERY_STRING", "")
-    whole = urlencode([(k, v) for k, v in bottle.request.query.allitems() if k != "page"])
+    are of the whole search: a feed subscribed to from page 3 still follows the newest. The
+    `unread` parameters (a date the page could not read) are left out, as the page left
+    them out of its results."""
+    given = [(k, v) for k, v in bottle.request.query.allitems() if k not in unread]
+    qs = urlencode(given) if unread else bottle.request.environ.get("QUERY_STRING", "")
+    whole = urlencode([(k, v) for k, v in given if k != "page"])
     here = bottle.request.path.rstrip("/") or "/index"
     kinds = [(".json", "application/json", qs)]
     if here == "/search":
@@ -126,7 +130,8 @@ class Responder:
         if wants_json():
             bottle.response.content_type = "application/json; charset=utf-8"
             return to_json(ctx)
-        return self.render(template, ctx, 400 if ctx.get("errors") else 200, links=alternates())
+        unread = frozenset(e["field"] for e in ctx.get("errors", ()))
+        return self.render(template, ctx, 400 if unread else 200, links=alternates(unread))
 
     def problem(self, exc: PageError) -> str:
         """An error as the page asked for: HTML, JSON, or for a feed or a CSV download
@@ -245,6 +250,8 @@ def add_routes(app, library: Library, page, answer, site) -> None:
     route("/healthz", lambda: health(library))
     route("/static/<filename:path>", static_file)
     route("/<path:re:.+/>", without_trailing_slash)
+    route(f"/<head:re:entries|{FACET_PATHS}>/<name:re:[^/]+>",
+          lambda head, name: respelt(library, head, name))
 
 
 def search_feed(library: Library, site: Site) -> str:
@@ -303,6 +310,26 @@ def without_trailing_slash(path: str):
         raise PageError(404, "Page not found", "There is no file at this address.")
     query = bottle.request.query_string
     bottle.redirect("/" + path.strip("/") + ("?" + query if query else ""), 301)
+
+
+def respelt(library: Library, head: str, name: str):
+    """/sectors/Health, /entries/Derby_Compact.json, /principles/Social%20value: an address
+    typed with capitals, spaces or underscores redirects to the page its slug names, if any."""
+    stem, suffix = name, ""
+    for ending in (".json", ".md") if head == "entries" else (".json",):
+        if name.endswith(ending):
+            stem, suffix = name[:-len(ending)], ending
+    slug = slugify(stem)
+    if not slug:
+        raise PageError(404, "Page not found", "There is no page at this address. Try "
+                                               "searching instead.")
+    if head == "entries":
+        contexts.find_entry(library, slug, suffix)  # unknown: its 404, naming a search
+    elif not library.taxonomy[FACET_OF[head]].resolve(slug):
+        raise PageError(404, "Page not found", f"There is no such term. See all of them at "
+                                               f"/{head}.")
+    query = bottle.request.query_string
+    bottle.redirect(f"/{head}/{slug}{suffix}" + ("?" + query if query else ""), 301)
 
 
 def security_headers(embed_origins: str):

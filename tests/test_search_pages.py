@@ -171,6 +171,10 @@ def test_a_date_that_cannot_be_read_is_shown_beside_its_field_with_the_search_ke
     without = client.get(f"/search.json?q=hospices&sector=health&{kept}").json()
     assert f"{without['total']} result" in page.text
     assert client.get(f"/search.json?q=hospices&{params}").status == 400
+    reuse = [a["href"] for a in page.find("a") if a.get("href", "").startswith("/search.")
+             and "?" in a["href"]]
+    assert len(reuse) == 3 and all(client.get(href).status == 200 for href in reuse)
+    assert all(f"{field}=" not in href for href in reuse)  # the date it could not read
 
 
 def test_an_impossible_date_is_called_so_not_misformatted(client):

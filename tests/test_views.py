@@ -194,3 +194,22 @@ def test_a_feed_or_csv_error_is_plain_text_for_the_program_reading_it(client, pa
     resp = client.get(path)
     assert resp.status == 400 and resp.headers["content-type"].startswith("text/plain")
     assert resp.body.startswith("400 Cannot search for that: Unknown principle 'nope'")
+
+
+@pytest.mark.parametrize("path,to", [
+    ("/sectors/Health", "/sectors/health"),
+    ("/sectors/HEALTH.json?x=1", "/sectors/health.json?x=1"),
+    ("/principles/Full%20cost%20recovery", "/principles/full-cost-recovery"),
+    ("/entries/PCT_Hospice_Grants", "/entries/pct-hospice-grants"),
+    ("/entries/Pct-Hospice-Grants.md", "/entries/pct-hospice-grants.md"),
+])
+def test_an_address_typed_with_capitals_or_spaces_redirects_to_its_page(client, path, to):
+    resp = client.get(path)
+    assert resp.status == 301
+    assert resp.headers["location"].removeprefix("http://127.0.0.1") == to
+
+
+@pytest.mark.parametrize("path", ["/sectors/No%20Such", "/entries/No_Such_Example",
+                                  "/principles/%21%21", "/entries/Nope.json"])
+def test_a_respelt_address_that_names_nothing_is_a_404(client, path):
+    assert client.get(path).status == 404
