@@ -9,6 +9,7 @@ import html
 from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus
 
+from kb.analysis import is_stop_word
 from kb.library import Library, Results
 from kb.publishing import PLACEHOLDER, new_entry_text
 from kb.query import Query, QueryError, query_from_params
@@ -219,7 +220,9 @@ def result_notes(results: Results) -> list[str]:
     if results.total and len(results.words) > 1 and results.complete_words < results.total:
         notes.append(_partial_note(results))
     for word, searched in results.corrections:
-        notes.append(f"No example uses ‘{word}’, so the search includes ‘{searched}’.")
+        notes.append(f"‘{word}’ is read as ‘{searched}’, a word too common to search for."
+                     if is_stop_word(searched) else
+                     f"No example uses ‘{word}’, so the search includes ‘{searched}’.")
     if missing and results.total:
         notes.append(f"No example mentions {_quoted(missing)}.")
     if results.concepts:

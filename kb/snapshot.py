@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from kb import history, whoosh_internals
-from kb.analysis import index_term, is_stop_word, pair_term
+from kb.analysis import STOP_WORDS, index_term, pair_term
 from kb.facets import bitset, members
 from kb.generations import apply_delta, paused_gc, read_base_records, read_delta, read_meta
 from kb.scoring import Postings
@@ -130,13 +130,13 @@ class Snapshot:
 
     def _closest(self, word: str, also: frozenset[str] = frozenset()) -> str | None:
         """The index's closest word to a misspelt one, or one of `also` (the vocabularies'
-        words) when that is closer: see kb.spelling.nearest. Never a stop word ('durring' is
-        not 'during': that leaves nothing to search). None when nothing is that close."""
+        words) or a stop word when that is closer: see kb.spelling.nearest ('wich' is 'which',
+        not 'wish'). None when nothing is that close."""
         with self.whoosh() as searcher:  # how often a word is used: asked of the closest only
             reader = searcher.reader()
-            near = [w for w in reader.terms_within("spell", word, 2, prefix=1)
-                    if not is_stop_word(w)]
-            return nearest(word, [*near, *also], lambda w: reader.doc_frequency("spell", w))
+            near = reader.terms_within("spell", word, 2, prefix=1)
+            return nearest(word, [*near, *also, *STOP_WORDS],
+                           lambda w: reader.doc_frequency("spell", w))
 
     def date_mask(self, date_from: dt.date | None, date_to: dt.date | None) -> int:
         if not date_from and not date_to:

@@ -86,21 +86,29 @@ def is_english(word: str) -> bool:
 def nearest(word: str, candidates, frequency) -> str | None:
     """The candidate closest to a misspelt word: same first letter, fewest edits (a letter
     added, dropped or changed, or two neighbours swapped: 'grnat' is one edit from 'grant'),
-    then the same letters (two swapped), then the most used. Up to one edit for words of up
-    to seven letters, two for longer ones, so a short word unknown to the dictionary
-    ('brexit') is not turned into another ('brent')."""
+    then the same letters (two swapped), then one with a letter the word left out, then the
+    most used. Up to one edit for words of up to seven letters, two for longer ones, so a
+    short word unknown to the dictionary ('brexit') is not turned into another ('brent')."""
     allowed = 1 if len(word) <= 7 else 2
-    best: tuple[int, bool, int, str] | None = None
+    best: tuple[int, bool, bool, int, str] | None = None
     for candidate in candidates:
         if candidate[:1] != word[:1] or abs(len(candidate) - len(word)) > allowed:
             continue  # a typo rarely changes the first letter; a length apart is that many edits
         distance = edit_distance(word, candidate)
         if candidate != word and distance <= allowed:
             # the same letters in another order (a slip of the fingers: 'contarct' is
-            # 'contract', not 'contact') before the most used
-            key = (distance, sorted(candidate) != sorted(word), -frequency(candidate), candidate)
+            # 'contract', not 'contact'), then a letter left out ('wich' is 'which', not
+            # 'with'), before the most used
+            key = (distance, sorted(candidate) != sorted(word), not _within(word, candidate),
+                   -frequency(candidate), candidate)
             best = key if best is None or key < best else best
     return best[-1] if best else None
+
+
+def _within(word: str, candidate: str) -> bool:
+    """Whether `candidate` is `word` with letters added: 'wich' is within 'which'."""
+    letters = iter(candidate)
+    return all(c in letters for c in word)
 
 
 def edit_distance(a: str, b: str) -> int:

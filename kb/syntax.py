@@ -86,3 +86,22 @@ def negated_clauses(tree: tuple, under_not: bool = False) -> set[int]:
     if kind in ("and", "or"):
         return set().union(*(negated_clauses(n, under_not) for n in tree[1])) if tree[1] else set()
     return set()
+
+
+def without_clauses(tree: tuple, dropped: set[int]) -> tuple:
+    """The tree with the `dropped` clauses taken out (a misspelt small word: 'wich'), as if
+    they had never been typed: with nothing left, a tree that matches nothing."""
+    return _without(tree, dropped) or ("or", []) if dropped else tree
+
+
+def _without(tree: tuple, dropped: set[int]) -> tuple | None:
+    kind = tree[0]
+    if kind == "clause":
+        return None if tree[1] in dropped else tree
+    if kind == "not":
+        inner = _without(tree[1], dropped)
+        return ("not", inner) if inner else None
+    if kind in ("and", "or"):
+        kept = [n for n in (_without(n, dropped) for n in tree[1]) if n]
+        return (kind, kept) if kept else None
+    return tree

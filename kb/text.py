@@ -15,9 +15,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from kb.analysis import WORD, analyse, compound_terms, index_term, light_key
-from kb.syntax import Parser, negated_clauses
-from kb.vocabulary import Concept, Vocabulary, phrase_forms, phrase_terms
+from kb.analysis import WORD, analyse, compound_terms, index_term, is_stop_word, light_key
+from kb.syntax import Parser, negated_clauses, without_clauses
+from kb.vocabulary import Concept, Vocabulary, merge_concepts, phrase_forms, phrase_terms
 
 MIN_CORRECTED_LENGTH = 4  # shorter unknown words are acronyms or noise: never corrected
 SPELLING_WEIGHT = 0.8  # a corrected word's matches count for less than the typed words'
@@ -214,8 +214,7 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
             items.append((kind, value))
         at += 1
     parser = Parser(items)
-    # Only operators and brackets ('OR', '(a'): nothing to search for, as with no words at all.
-    tree = parser.sequence() if clauses else ("or", [])
+    tree = parser.sequence() if clauses else ("or", [])  # only 'OR', '(a': nothing to search
     negated = negated_clauses(tree)
     positive = [i for i in range(len(clauses)) if i not in negated]
     if lexicon is not None:
@@ -223,11 +222,13 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
         _join_spaced_compounds(runs, clauses, lexicon)
         concepts += _corrected_run_concepts(runs, clauses, vocab, known)
         _drop_fruitless_corrections(clauses, concepts, vocab, lexicon)
+        dropped = {i for i in positive if not clauses[i].alternatives}  # 'wich': a small word
+        tree, positive = without_clauses(tree, dropped), [i for i in positive if i not in dropped]
     concepts += _alternative_concepts(clauses, positive, vocab, known)
     # '-health' excludes the entries tagged Health; '-ccg' only those that say CCG
     excluded = [c for c in concepts if (c.facet, c.slug, light_key(c.phrase)) in vocab.labels]
-    return ParsedQuery(clauses, tree, positive, _merge_concepts(concepts, negated),
-                       _merge_concepts(excluded, set(positive)), parser.either)
+    return ParsedQuery(clauses, tree, positive, merge_concepts(concepts, negated),
+                       merge_concepts(excluded, set(positive)), parser.either)
 
 
 def _exact(phrase: str, lexicon) -> list[Alternative]:
@@ -278,7 +279,7 @@ def _drop_fruitless_corrections(clauses: list[Clause], concepts: list[Concept],
     named = {i for c in concepts for i in c.clauses}
     for i, clause in enumerate(clauses):
         fix = clause.correction
-        if fix and i not in named and fix not in vocab.names and not lexicon.uses(fix):
+        if fix and not (i in named or fix in vocab.names or lexicon.uses(fix) or is_stop_word(fix)):
             clause.correction = None
             clause.alternatives = [a for a in clause.alternatives if a.why == "word"]
 
@@ -347,24 +348,6 @@ def _names(typed: str, phrase: str, known) -> bool:
     return light_key(typed) == light_key(phrase)
 
 
-def _merge_concepts(concepts: list[Concept], negated: set[int]) -> list[Concept]:
-    """One Concept per term, covering every clause that named it but those in `negated`."""
-    merged: dict[tuple[str, str], Concept] = {}
-    for c in concepts:
-        covered = tuple(i for i in c.clauses if i not in negated)
-        if not covered:
-            continue
-        key = (c.facet, c.slug)
-        if key in merged:
-            old = merged[key]
-            clauses = tuple(sorted(set(old.clauses) | set(covered)))
-            phrase = old.phrase if c.phrase in old.phrase else f"{old.phrase}, {c.phrase}"
-            merged[key] = Concept(c.facet, c.slug, c.label, phrase, clauses)
-        else:
-            merged[key] = Concept(c.facet, c.slug, c.label, c.phrase, covered)
-    return list(merged.values())
-
-
 def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexicon) -> None:
     """Give a word no entry uses another way to match (not an acronym: 'ESFA' is not 'ESF').
     A closed compound that splits into two words entries use side by side matches them so
@@ -389,7 +372,9 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
         if parts or lexicon.spells(word):  # a real word is never corrected
             continue
         fix = lexicon.closest(word, vocab.words)
-        if fix and fix != word:
+        if fix and is_stop_word(fix):  # 'wich' is 'which': a small word, not searched for
+            clause.correction, clause.alternatives = fix, []
+        elif fix and fix != word:
             clause.correction = fix
             clause.alternatives.append(Alternative((index_term(fix),), SPELLING_WEIGHT,
                                                    "spelling"))

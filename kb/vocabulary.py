@@ -110,3 +110,21 @@ def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> V
     names = frozenset(p.lower() for p in phrases_used if len(WORD.findall(p)) == 1)
     return Vocabulary(list(synonyms), synonym_starts, concept_starts, by_terms,
                       frozenset(w for w in words if w), names, frozenset(labels), term_text)
+
+
+def merge_concepts(concepts: list[Concept], negated: set[int]) -> list[Concept]:
+    """One Concept per term, covering every clause that named it but those in `negated`."""
+    merged: dict[tuple[str, str], Concept] = {}
+    for c in concepts:
+        covered = tuple(i for i in c.clauses if i not in negated)
+        if not covered:
+            continue
+        key = (c.facet, c.slug)
+        if key in merged:
+            old = merged[key]
+            clauses = tuple(sorted(set(old.clauses) | set(covered)))
+            phrase = old.phrase if c.phrase in old.phrase else f"{old.phrase}, {c.phrase}"
+            merged[key] = Concept(c.facet, c.slug, c.label, phrase, clauses)
+        else:
+            merged[key] = Concept(c.facet, c.slug, c.label, c.phrase, covered)
+    return list(merged.values())

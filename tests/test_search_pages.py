@@ -39,6 +39,13 @@ def test_a_misspelt_word_is_searched_as_its_correction_and_offered_as_one(client
     assert "Did you mean" in page.text and "so the search includes ‘hospices’" in page.text
 
 
+def test_a_misspelt_small_word_is_named_and_left_out_not_searched_as_another_word(client):
+    page, data = page_and_json(client, "q=hospices+wich+grants")
+    assert data["suggestion"] == "hospices which grants"
+    assert data["total"] == page_and_json(client, "q=hospices+grants")[1]["total"] > 0
+    assert "‘wich’ is read as ‘which’, a word too common to search for" in page.text
+
+
 @pytest.mark.parametrize("q", ["qxzvjk+wplmnt", "highways+resurfacing+potholes"])
 def test_nonsense_and_out_of_scope_searches_get_nothing_and_advice(client, q):
     page, data = page_and_json(client, f"q={q}")

@@ -64,3 +64,11 @@ def test_two_letters_swapped_beat_a_commoner_word_as_far():
     uses = {"contact": 100, "contract": 5}
     assert nearest("contarct", list(uses), uses.get) == "contract"
     assert nearest("contct", list(uses), uses.get) == "contact"
+
+
+def test_a_letter_left_out_beats_a_letter_changed_however_common():
+    """'wich' is one edit from 'with' (a letter changed) and from 'which' (a letter left
+    out): a letter left out is the likelier slip."""
+    uses = {"with": 100, "which": 5, "wish": 50}
+    assert nearest("wich", list(uses), uses.get) == "which"
+    assert nearest("wuth", list(uses), uses.get) == "with"
