@@ -16,7 +16,10 @@ that. An entry that
 matches a clause only through a concept (it is tagged with the term the words name) scores
 CONCEPT x the clause's idf (for a word no entry uses, the idf of its tag), below a typical
 direct match; an entry that matches directly and
-carries the tag gets a TAGGED bonus on top. The coordination factor puts entries that match
+carries the tag gets a TAGGED bonus on top. Either way a tagged entry gains up to AFFINITY x
+the clause's idf more, by how much its text uses the term's own words (its label and its
+commissioners' words: see concept_affinity), so the tagged entries most about the term come
+first. The coordination factor puts entries that match
 more of the query first, and the proximity term rewards the words together as typed. When the
 words are typical of a term (kb.topics suggests it), the matching entries tagged with it gain
 SUGGESTED x the suggestion's weight x the query's idf, after the coordination factor.
@@ -38,7 +41,7 @@ from kb import topics, whoosh_internals
 from kb.analysis import pair_term
 from kb.facets import as_vector, bitset
 from kb.text import ParsedQuery
-from kb.vocabulary import Concept
+from kb.vocabulary import Concept, label_phrases, phrase_forms
 
 SEARCH_FIELDS = {"title": 3.0, "summary": 2.0, "body": 1.0, "organisations": 2.0}
 PAIRS_FIELD = "pairs"  # neighbouring terms: phrases and proximity
@@ -51,6 +54,7 @@ TAGGED = 1.0  # bonus share of the clause's idf for a direct match tagged with t
 COORDINATION = 1.0  # exponent of the share of clauses matched
 PROXIMITY = 0.25  # weight of neighbouring query words found side by side
 SUGGESTED = 0.5  # share of the query's idf an entry tagged with a suggested term gains
+AFFINITY = 1.0  # share of the clause's idf a tagged entry gains at most, for using its words
 
 # Scored postings: (entries, their scores, the bitset of the entries)
 Scored = tuple[np.ndarray, np.ndarray, int]
@@ -77,6 +81,7 @@ class Match:
     proximity: list[np.ndarray]  # per neighbouring pair of clauses: each entry's BM25
     suggested: list[tuple[Concept, float]]  # terms the words suggest, with their weights
     lifts: list[tuple[int, float]]  # per suggested term: (its tagged entries, their gain)
+    affinity: list[np.ndarray | None]  # per clause naming terms: see concept_affinity
 
     def words_matched(self, d: int) -> list[int]:
         """The clauses an entry matches directly, through its own words."""
@@ -123,9 +128,14 @@ def match(snap, query: ParsedQuery) -> Match:
     n = len(query.clauses)
     direct: list[np.ndarray] = [np.zeros(0)] * n
     own, written, tagged, masks, units = [0] * n, [0] * n, [0] * n, [0] * n, [0.0] * n
+    affinity: list[np.ndarray | None] = [None] * n
     for concept in query.concepts + query.excluded:  # '-health' excludes Health's entries
         for i in concept.clauses:
             tagged[i] |= snap.masks[concept.facet].get(concept.slug, 0)
+    for concept in query.concepts:
+        near = concept_affinity(snap, concept)
+        for i in concept.clauses:
+            affinity[i] = near if affinity[i] is None else np.maximum(affinity[i], near)
     for i, clause in enumerate(query.clauses):
         direct[i], own[i], written[i] = _clause(snap, clause)
         if clause.exact:
@@ -145,7 +155,29 @@ def match(snap, query: ParsedQuery) -> Match:
     lifts = [(snap.masks[c.facet].get(c.slug, 0), SUGGESTED * weight * whole)
              for c, weight in suggested]
     return Match(query, mask, direct, own, written, tagged, units, masks, proximity, suggested,
-                 lifts)
+                 lifts, affinity)
+
+
+def concept_affinity(snap, concept: Concept) -> np.ndarray:
+    """How much each entry tagged with a term uses the term's own words (its label and the
+    things it lists, and its commissioners' words): the BM25F of each phrase, summed, as a
+    share of the most any tagged entry has (0 to 1; 0 for untagged entries)."""
+    def compute():
+        term = snap.taxonomy[concept.facet].terms[concept.slug]
+        total = np.zeros(snap.size)
+        for phrase in (*label_phrases(term.label), *term.words):
+            best = np.zeros(snap.size)
+            for terms in phrase_forms(phrase):
+                docs, scores, _ = snap.postings.scored(terms)
+                best[docs] = np.maximum(best[docs], scores)
+            total += best
+        total *= as_vector(snap.masks[concept.facet].get(concept.slug, 0), snap.size)
+        docs = np.flatnonzero(total)
+        return docs, total[docs] / (total.max() or 1.0)
+    docs, shares, _ = snap.postings.derived(("affinity", concept.facet, concept.slug), compute)
+    out = np.zeros(snap.size)
+    out[docs] = shares
+    return out
 
 
 def complete(m: Match, final: int, itself: bool = False) -> int:
@@ -182,6 +214,8 @@ def rank(snap, m: Match, final: int, limit: int) -> list[tuple[int, float]]:
         tagged = as_vector(tags_kept, size)
         if tags_kept:
             clauses += np.where(tagged, np.where(own, TAGGED * unit, CONCEPT * unit), 0.0)
+            if m.affinity[i] is not None:
+                clauses += np.where(tagged, AFFINITY * unit * m.affinity[i], 0.0)
         either = own | tagged
         matched += np.where(either, unit, 0.0)
         scored |= either
@@ -288,6 +322,10 @@ class Postings:
 
     def _pack(self, docs: np.ndarray, scores_: np.ndarray) -> Scored:
         return docs.astype(np.intc), scores_, bitset(docs, self.size)
+
+    def derived(self, key, compute) -> Scored:
+        """Scores computed from postings (compute() -> (entries, scores)), kept in the cache."""
+        return self._cached(key, lambda: self._pack(*compute()))
 
     def _cached(self, key, compute) -> Scored:
         """Scored postings as compact arrays (entries, scores) and their bitset, kept in a

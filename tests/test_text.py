@@ -327,3 +327,17 @@ def test_a_closed_english_word_no_entry_uses_finds_its_words_written_apart(tmp_p
                                     "health": "Health visitors.", "care": "Care homes."})
     results = library.search(Query(text="healthcare"))
     assert [h.slug for h in results.hits] == ["apart"] and not results.corrections
+
+
+def test_entries_found_through_a_tag_rank_by_how_much_they_use_the_terms_words(tmp_path):
+    """'co-design' names Partnership working, which every entry here is tagged with and none
+    says: the entry whose text uses the term's own words (joint working, equal partners,
+    shared aims) comes first, though it was indexed last."""
+    library = library_of(tmp_path, {
+        "roof": "The grant paid for a new roof on the hall.",
+        "van": "The grant bought a van for the food bank.",
+        "partners": "Joint working as equal partners, with shared aims agreed early.",
+    })
+    hits = library.search(Query(text="co-design")).hits
+    assert [h.slug for h in hits][0] == "partners" and len(hits) == 3
+    assert hits[0].matched_tags and hits[1].score < hits[0].score
