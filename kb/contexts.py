@@ -156,7 +156,8 @@ def results_context(results: Results, base: str) -> dict:
                      "remove_url": search_url(q.toggle(f, v))}
                     for f in FACETS for v in q.selected(f)] + _date_filter(q),
         "clear_url": search_url(Query(text=q.text)),
-        "relaxations": [_relaxation(q, labels, f, v, n) for f, v, n in results.relaxations],
+        "relaxations": [_relaxation(q, labels, f, v, n) for f, v, n in results.relaxations
+                        if n],  # removing a filter that leaves nothing is no advice
         "first_url": search_url(q.replace(page=1)),
         "last_url": search_url(q.replace(page=results.pages)),
         "prev_url": search_url(q.replace(page=min(q.page - 1, results.pages)))

@@ -224,7 +224,7 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
         _drop_fruitless_corrections(clauses, concepts, vocab, lexicon)
         dropped = {i for i in positive if not clauses[i].alternatives}  # 'wich': a small word
         tree, positive = without_clauses(tree, dropped), [i for i in positive if i not in dropped]
-    concepts += _alternative_concepts(clauses, positive, vocab, known)
+    concepts += _alternative_concepts(clauses, positive, vocab, known, concepts)
     # '-health' excludes the entries tagged Health; '-ccg' only those that say CCG
     excluded = [c for c in concepts if (c.facet, c.slug, light_key(c.phrase)) in vocab.labels]
     return ParsedQuery(clauses, tree, positive, merge_concepts(concepts, negated),
@@ -323,15 +323,20 @@ def _run_concepts(run: list[_Word], clause_of: dict[int, int], vocab: Vocabulary
 
 
 def _alternative_concepts(clauses: list[Clause], positive: list[int], vocab: Vocabulary,
-                          known) -> list[Concept]:
+                          known, named: list[Concept]) -> list[Concept]:
     """Concepts named by another way a clause matches: a synonym (BAME names the term whose
-    words list BME), a closed compound split, or a corrected spelling."""
+    words list BME), a closed compound split, or a corrected spelling. A word inside a longer
+    phrase that names a term (`named`) names nothing alone: 'judicial review' is Dispute
+    resolution, not also the Review stage."""
+    within = {i for c in named if len(c.clauses) > 1 for i in c.clauses}
     out = []
     for i in positive:
         clause = clauses[i]
         if clause.exact:
             continue
         for alt in clause.alternatives:
+            if i in within and alt.why in ("word", "spelling"):
+                continue
             said = {"word": clause.text, "spelling": clause.correction}.get(alt.why)
             for c in vocab.concepts_by_terms.get(alt.terms, ()):
                 if said is None or _names(said, c.phrase, known):

@@ -65,7 +65,7 @@
 %   end
       <p>Try one of these:</p>
       <ul>
-%   for r in [r for r in ctx['relaxations'] if r['total']]:
+%   for r in ctx['relaxations']:
         <li><a href="{{r['url']}}">Remove the filter {{r['label']}}</a> ({{r['total']}} result{{'' if r['total'] == 1 else 's'}})</li>
 %   end
 %   if ctx['filters']:

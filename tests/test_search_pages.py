@@ -81,7 +81,7 @@ def test_a_result_tagged_with_two_named_terms_lists_them_cleanly(client):
 
 def test_no_results_offers_only_relaxations_that_find_something(client):
     data = client.get("/search.json?q=qxzvjk&sector=health").json()
-    assert data["total"] == 0 and [r["total"] for r in data["relaxations"]] == [0]
+    assert data["total"] == 0 and data["relaxations"] == []  # JSON offers what HTML does
     assert "Remove the filter" not in client.get("/search?q=qxzvjk&sector=health").body
     data = client.get("/search.json?q=hospices&sector=housing").json()
     assert data["total"] == 0 and data["relaxations"][0]["total"] > 0

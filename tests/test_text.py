@@ -101,6 +101,16 @@ def test_a_quoted_phrase_is_never_matched_through_a_concept(library):
     assert slugs(library, '\u201creporting burden\u201d') == {"reporting-burden-review"}
 
 
+def test_a_word_inside_a_longer_phrase_that_names_a_term_names_nothing_alone():
+    """'judicial review' names Dispute resolution; its 'review' is not also the Review stage,
+    though 'review' alone names it."""
+    vocab = compile_vocabulary(load_taxonomy(FIXTURES / "taxonomy.yaml"),
+                               load_synonyms(FIXTURES / "synonyms.yaml"))
+    named = {(c.facet, c.slug) for c in parse_query("judicial review", vocab).concepts}
+    assert named == {("principle", "dispute-resolution")}
+    assert ("stage", "review") in {(c.facet, c.slug) for c in parse_query("review", vocab).concepts}
+
+
 def test_concept_phrases_that_collapse_to_one_word_name_nothing():
     vocab = compile_vocabulary(load_taxonomy(FIXTURES / "taxonomy.yaml"),
                                load_synonyms(FIXTURES / "synonyms.yaml"))
