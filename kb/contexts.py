@@ -9,12 +9,12 @@ import html
 from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus
 
-from kb.analysis import is_stop_word
 from kb.library import Library, Results
 from kb.publishing import PLACEHOLDER, new_entry_text
 from kb.query import Query, QueryError, query_from_params
 from kb.taxonomy import FACETS, FIELD
 from kb.urls import entry_url, revision_url, search_url, term_page_url
+from kb.wording import date_phrase, result_notes, result_sentence
 
 FEED_SIZE = 20
 EMBED_SIZE = 5  # results an embedded search shows
@@ -77,8 +77,10 @@ def home(library: Library, site: Site) -> dict:
 
 
 def search(library: Library, site: Site, params: list[tuple[str, str]], path: str = "/search",
-           snippets: bool = True, page_size: int | None = None) -> dict | Redirect:
-    """A search's page (`path` is the address it was asked at, for the canonical redirect).
+           snippets: bool = True, page_size: int | None = None,
+           sort: str | None = None) -> dict | Redirect:
+    """A search's page (`path` is the address it was asked at, for the canonical redirect;
+    `page_size` and `sort`, when given, override the page's: for feeds and downloads).
     On the HTML page a date that cannot be read is shown beside its field, with what was
     typed, over the results of the search without it (`errors`); elsewhere it is a 400."""
     errors: list[dict] = []
@@ -96,9 +98,13 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
             params = [(k, v) for k, v in params if k != exc.field]
     if not canonical and not errors:
         return Redirect(search_url(query, path))
+    asked = query
     if page_size:
         query = query.replace(page=1, page_size=page_size)
+    if sort:
+        query = query.replace(sort=sort)
     ctx = results_context(library.search(query, snippets=snippets), site.base)
+    ctx["first_url"] = search_url(asked.replace(page=1))  # the page a feed or download follows
     ctx["embed_code"] = iframe(site.base + "/embed" + search_url(query.replace(page=1)),
                                "Examples from Compact Practice", 480)
     if errors:  # only the HTML page has them: elsewhere a bad date is a 400
@@ -155,7 +161,7 @@ def results_context(results: Results, base: str) -> dict:
         "filters": [{"facet": f, "value": v, "label": labels[(f, v)],
                      "remove_url": search_url(q.toggle(f, v))}
                     for f in FACETS for v in q.selected(f)] + _date_filter(q),
-        "clear_url": search_url(Query(text=q.text)),
+        "clear_url": search_url(Query(text=q.text, sort=q.sort)),
         "relaxations": [_relaxation(q, labels, f, v, n) for f, v, n in results.relaxations
                         if n],  # removing a filter that leaves nothing is no advice
         "first_url": search_url(q.replace(page=1)),
@@ -201,86 +207,6 @@ def concept_context(concept) -> dict:
     words named or suggest it."""
     return {"facet": concept.facet, "value": concept.slug, "label": concept.label,
             "matched": concept.phrase, "url": term_page_url(concept.facet, concept.slug)}
-
-
-def _quoted(words) -> str:
-    words = [f"‘{w}’" for w in words]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def result_notes(results: Results) -> list[str]:
-    """Plain sentences on how the words matched: what the results contain, which words no
-    example uses, the spellings searched too, the vocabulary terms that brought results in."""
-    notes = []
-    if results.query.text.strip() and not results.words and not results.total:
-        notes.append(f"‘{results.query.text.strip()}’ has no words to search for, only very "
-                     "common words or search operators: use words that say what the example "
-                     "is about.")
-    corrected = {w for w, _ in results.corrections}
-    missing = [w for w in results.unmatched if w not in corrected]
-    if results.total and len(results.words) > 1 and results.complete_words < results.total:
-        notes.append(_partial_note(results))
-    for word, searched in results.corrections:
-        notes.append(f"‘{word}’ is read as ‘{searched}’, a word too common to search for."
-                     if is_stop_word(searched) else
-                     f"No example uses ‘{word}’, so the search includes ‘{searched}’.")
-    if missing and results.total:
-        notes.append(f"No example mentions {_quoted(missing)}.")
-    if results.concepts:
-        tags = "; ".join(f"{c.label} (for ‘{c.phrase}’)" for c in results.concepts)
-        notes.append(f"Includes examples tagged {tags}.")
-    for c in results.suggested if results.sort == "relevance" else ():
-        notes.append(f"Your words (‘{c.phrase}’) are typical of examples tagged {c.label}, "
-                     "so those rank higher.")
-    return notes
-
-
-def _partial_note(results: Results) -> str:
-    """How many results match all the words, and how many of those use every word themselves
-    rather than through a topic a word names or a synonym (a broad topic can tag most
-    examples). 'Best matches first' only when they are so sorted."""
-    whole, total, words = results.complete, results.total, results.complete_words
-    ranked = results.sort == "relevance"
-    if not whole:
-        return ("No example matches all your words (or the topics they name): these match "
-                "some of them" + (", best matches first." if ranked else "."))
-    lead = "Best matches first: " if ranked else ""
-    if words == whole:
-        return (f"{lead}{whole} of {total} match all your words (or the topics they name); "
-                "the others match some of them.")
-    itself = f"{words} of them" if words else "none of them"
-    if whole == total:
-        return (f"All {total} match your words or the topics they name, {itself} with every "
-                "word itself.")
-    return (f"{lead}{whole} of {total} match all your words or the topics they name, "
-            f"{itself} with every word itself; the others match some of them.")
-
-
-def result_sentence(results: Results, labels: dict) -> str:
-    """'12 results for ‘funding’ in Health and Social care'."""
-    q = results.query
-    n = results.total
-    out = f"{n} result{'s' if n != 1 else ''}"
-    if q.text:
-        out += f" for ‘{q.text}’"
-    groups = [" or ".join(labels[(f, v)] for v in q.selected(f)) for f in FACETS
-              if q.selected(f)]
-    if groups:
-        out += " in " + " and ".join(groups)
-    if q.date_from or q.date_to:
-        out += " " + date_phrase(q)
-    return out
-
-
-def date_phrase(q: Query) -> str:
-    """'published since 1 April 2010', 'published 1 January 2010 to 31 December 2012'."""
-    if q.date_from and q.date_from == q.date_to:
-        return f"published on {q.date_from:%-d %B %Y}"
-    if q.date_from and q.date_to:
-        return f"published {q.date_from:%-d %B %Y} to {q.date_to:%-d %B %Y}"
-    if q.date_from:
-        return f"published since {q.date_from:%-d %B %Y}"
-    return f"published up to {q.date_to:%-d %B %Y}"
 
 
 def find_entry(library: Library, slug: str, suffix: str, prefix: str = "") -> dict | Redirect:

@@ -18,6 +18,7 @@ from kb.documents import Link
 from kb.entry import near_miss
 from kb.library import Library
 from kb.query import QueryError, query_from_params
+from kb.redirects import respelt_address
 from kb.taxonomy import FACET_OF, FACETS, FIELD, Taxonomy
 from kb.urls import entry_url, search_url, term_page_url
 from kb.web import MAX_PARAMS, MAX_QUERY_STRING, STATIC
@@ -29,6 +30,7 @@ ENTRY = re.compile(rf"/entries/(?P<slug>{SLUG})(?P<tail>\.json|\.md|/history(?:\
 EMBED_ENTRY = re.compile(rf"/embed/entries/(?P<slug>{SLUG})")
 TERM = re.compile(rf"/(?P<field>{FIELDS})/(?P<slug>{SLUG})(?P<tail>\.json)?")
 SEARCH = re.compile(r"/search(?:\.json|\.atom|\.csv)?")
+RESPELT = re.compile(rf"/(entries|{FIELDS})/([^/]+)")  # written another way: kb.redirects
 PAGES = re.compile(rf"/|/index\.json|/feed\.atom|/healthz|/(?:{FIELDS}|coverage|about)(?:\.json)?")
 SEARCH_PARAMETERS = ("q", *FACETS, "from", "to", "sort", "page")
 SITE_PAGES = ("/, /search?q=..., /entries/<slug>, " + ", ".join(
@@ -128,6 +130,8 @@ def resolve(known: Known, path: str, query: str) -> str:
         return "/embed" + entry_page(known, match["slug"], "")
     if PAGES.fullmatch(path) or path.startswith("/static/") and static_file(path[8:]):
         return here
+    if (match := RESPELT.fullmatch(path)) and (respelt := respelt_address(*match.groups())):
+        return resolve(known, respelt, query)  # '/sectors/Health': the site redirects it
     lower = _resolves(known, path.lower(), query) if path != path.lower() else None
     if lower:  # '/entries/Bme-Code-Review': the site's addresses are in lower case
         raise Broken(f"there is no page at {path}: addresses are in lower case; did you mean "

@@ -15,9 +15,8 @@ from urllib.parse import parse_qsl, urlencode
 
 import bottle
 
-from kb import changes, contexts
+from kb import changes, contexts, redirects
 from kb.contexts import PageError, Redirect, Site
-from kb.entry import slugify
 from kb.formats import atom_feed, results_csv, to_json
 from kb.library import IndexMissing, Library
 from kb.query import SORTS, QueryError
@@ -67,7 +66,7 @@ def alternates(unread: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     are of the whole search: a feed subscribed to from page 3 still follows the newest. The
     `unread` parameters (a date the page could not read) are left out, as the page left
     them out of its results."""
-    given = [(k, v) for k, v in bottle.request.query.allitems() if k not in unread]
+    given = [(k, v) for k, v in request_params() if k not in unread]  # decoded as UTF-8
     qs = urlencode(given) if unread else bottle.request.environ.get("QUERY_STRING", "")
     whole = urlencode([(k, v) for k, v in given if k != "page"])
     here = bottle.request.path.rstrip("/") or "/index"
@@ -249,13 +248,16 @@ def add_routes(app, library: Library, page, answer, site) -> None:
     route("/entries", lambda: bottle.redirect("/search", 301))  # every example, listed
     route("/healthz", lambda: health(library))
     route("/static/<filename:path>", static_file)
-    route("/<path:re:.+/>", without_trailing_slash)
+    route("/<path:re:.+/>", redirects.without_trailing_slash)
     route(f"/<head:re:entries|{FACET_PATHS}>/<name:re:[^/]+>",
-          lambda head, name: respelt(library, head, name))
+          lambda head, name: redirects.respelt(library, head, name))
 
 
 def search_feed(library: Library, site: Site) -> str:
-    ctx = contexts.search(library, site, request_params(), "/search.atom", snippets=False)
+    """A search's newest matching examples, whatever order its page shows: a new example
+    that matches reaches the feed's readers."""
+    ctx = contexts.search(library, site, request_params(), "/search.atom", snippets=False,
+                          sort="newest")
     if isinstance(ctx, Redirect):
         bottle.redirect(ctx.url, 301)
     bottle.response.content_type = "application/atom+xml; charset=utf-8"
@@ -271,7 +273,7 @@ def search_csv(library: Library, site: Site) -> str:
     bottle.response.content_type = "text/csv; charset=utf-8"
     bottle.response.set_header("Content-Disposition",
                                'attachment; filename="compact-practice-search.csv"')
-    return results_csv(ctx["results"])
+    return "\ufeff" + results_csv(ctx["results"])  # the mark spreadsheets read UTF-8 by
 
 
 def newest_feed(library: Library, site: Site) -> str:
@@ -300,36 +302,6 @@ def static_file(filename: str):
         raise PageError(404, "Page not found", "There is no file at this address.")
     resp.set_header("Cache-Control", "public, max-age=3600")
     return resp
-
-
-def without_trailing_slash(path: str):
-    """/search/ is /search: a link typed or pasted with a trailing slash still works. (Leading
-    slashes are folded into one, so //elsewhere/ stays on this site.) Folders of /static/
-    are not pages: they stay absent."""
-    if path.startswith("static/"):
-        raise PageError(404, "Page not found", "There is no file at this address.")
-    query = bottle.request.query_string
-    bottle.redirect("/" + path.strip("/") + ("?" + query if query else ""), 301)
-
-
-def respelt(library: Library, head: str, name: str):
-    """/sectors/Health, /entries/Derby_Compact.json, /principles/Social%20value: an address
-    typed with capitals, spaces or underscores redirects to the page its slug names, if any."""
-    stem, suffix = name, ""
-    for ending in (".json", ".md") if head == "entries" else (".json",):
-        if name.endswith(ending):
-            stem, suffix = name[:-len(ending)], ending
-    slug = slugify(stem)
-    if not slug:
-        raise PageError(404, "Page not found", "There is no page at this address. Try "
-                                               "searching instead.")
-    if head == "entries":
-        contexts.find_entry(library, slug, suffix)  # unknown: its 404, naming a search
-    elif not library.taxonomy[FACET_OF[head]].resolve(slug):
-        raise PageError(404, "Page not found", f"There is no such term. See all of them at "
-                                               f"/{head}.")
-    query = bottle.request.query_string
-    bottle.redirect(f"/{head}/{slug}{suffix}" + ("?" + query if query else ""), 301)
 
 
 def security_headers(embed_origins: str):

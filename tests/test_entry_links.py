@@ -86,10 +86,14 @@ def test_links_that_work_only_in_an_editor_are_errors_naming_the_address(entries
 
 
 def test_an_address_in_capitals_is_told_it_is_lower_case(entries_dir, taxonomy):
+    """/entries/Target-Entry redirects, so it is told the address to write; the site does
+    not redirect /entries/Target-Entry/history, so that is broken."""
     write_entry(entries_dir, "target-entry", VALID.replace("A valid entry", "Target"))
     write_entry(entries_dir, "linking", VALID, body="## What they did\n\n[a](/entries/"
-                "Target-Entry)\n\n## Learning points\n\n- A.\n")
+                "Target-Entry) [b](/entries/Target-Entry/history)\n\n## Learning points"
+                "\n\n- A.\n")
     entries, _ = load_entries(entries_dir, taxonomy)
-    [problem] = entry_link_problems(entries_dir, entries, taxonomy)
-    assert problem.message == ("there is no page at /entries/Target-Entry: addresses are in "
-                               "lower case; did you mean /entries/target-entry?")
+    respelt, broken = entry_link_problems(entries_dir, entries, taxonomy)
+    assert "/entries/target-entry" in respelt.message and "history" not in respelt.message
+    assert broken.message == ("there is no page at /entries/Target-Entry/history: addresses "
+                              "are in lower case; did you mean /entries/target-entry/history?")

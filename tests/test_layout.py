@@ -61,8 +61,8 @@ def test_whoosh_internals_are_used_in_one_module_only(path):
 FLOW = ("entry entry_files yaml_errors front_matter taxonomy sources render body_checks "
         "across_files validate publishing history analysis spelling schema whoosh_internals "
         "generations workers build query vocabulary syntax text facets topics scoring snippets "
-        "snapshot library urls contexts changes formats web documents links entry_links "
-        "cli").split()
+        "snapshot library urls wording contexts changes formats redirects web documents links "
+        "entry_links cli").split()
 
 
 def kb_imports(path: Path) -> set[str]:

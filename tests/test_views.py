@@ -121,15 +121,19 @@ def test_atom_feeds_are_valid(client, path):
 
 
 def test_search_feed_lists_the_same_results_as_json(client):
+    """The newest first, whatever the page's order: a new example reaches the feed."""
     feed = feedparser.parse(client.get("/search.atom?q=funding").body)
-    data = client.get("/search.json?q=funding").json()
+    data = client.get("/search.json?q=funding&sort=newest").json()
     assert [e.link for e in feed.entries] == [r["url"] for r in data["results"]]
+    ranked = client.get("/search.json?q=funding").json()
+    assert [r["url"] for r in ranked["results"]] != [e.link for e in feed.entries]
 
 
 def test_search_csv_round_trips(client):
     resp = client.get("/search.csv?q=compact")
     assert resp.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(resp.body)))
+    assert resp.body.startswith("\ufeffslug,")  # the mark spreadsheets read UTF-8 by
+    rows = list(csv.DictReader(io.StringIO(resp.body.removeprefix("\ufeff"))))
     data = client.get("/search.json?q=compact&page=1").json()
     assert len(rows) == data["total"]
     first = data["results"][0]
@@ -213,3 +217,18 @@ def test_an_address_typed_with_capitals_or_spaces_redirects_to_its_page(client, 
                                   "/principles/%21%21", "/entries/Nope.json"])
 def test_a_respelt_address_that_names_nothing_is_a_404(client, path):
     assert client.get(path).status == 404
+
+
+def test_reuse_links_carry_what_was_typed_outside_ascii_unchanged(client):
+    """£, curly quotes and accents pasted into a search reach its JSON, Atom and CSV as typed,
+    on a page with a date it could not read too."""
+    for extra in ("", "&from=bad"):
+        body = client.get(f"/search?q=%E2%80%9Chospice%E2%80%9D+%C2%A340m+caf%C3%A9{extra}").body
+        for kind in ("json", "atom", "csv"):
+            assert f'href="/search.{kind}?q=%E2%80%9Chospice%E2%80%9D+%C2%A340m+caf%C3%A9"' \
+                in body, (kind, extra)
+
+
+def test_clear_all_filters_keeps_the_order_chosen(client):
+    data = client.get("/search.json?q=grants&sector=health&sort=newest").json()
+    assert data["clear_url"] == "/search?q=grants&sort=newest"

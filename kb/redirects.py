@@ -1,0 +1,51 @@
+"""Addresses written another way, redirected to the page they name: a link pasted with a
+trailing slash, or typed with capitals or spaces (/sectors/Health)."""
+
+from __future__ import annotations
+
+import bottle
+
+from kb import contexts
+from kb.contexts import PageError
+from kb.entry import slugify
+from kb.library import Library
+from kb.taxonomy import FACET_OF
+
+
+def without_trailing_slash(path: str):
+    """/search/ is /search: a link typed or pasted with a trailing slash still works. (Leading
+    slashes are folded into one, so //elsewhere/ stays on this site.) Folders of /static/
+    are not pages: they stay absent."""
+    if path.startswith("static/"):
+        raise PageError(404, "Page not found", "There is no file at this address.")
+    query = bottle.request.query_string
+    bottle.redirect("/" + path.strip("/") + ("?" + query if query else ""), 301)
+
+
+def respelt_address(head: str, name: str) -> str | None:
+    """The canonical address of /<head>/<name> typed with capitals, spaces or underscores
+    ('/sectors/Health' -> '/sectors/health', '/entries/Some_Title.json' ->
+    '/entries/some-title.json'), or None when no slug is left."""
+    stem, suffix = name, ""
+    for ending in (".json", ".md") if head == "entries" else (".json",):
+        if name.endswith(ending):
+            stem, suffix = name[:-len(ending)], ending
+    slug = slugify(stem)
+    return f"/{head}/{slug}{suffix}" if slug else None
+
+
+def respelt(library: Library, head: str, name: str):
+    """/sectors/Health, /entries/Derby_Compact.json, /principles/Social%20value: an address
+    typed with capitals, spaces or underscores redirects to the page its slug names, if any."""
+    address = respelt_address(head, name)
+    if not address:
+        raise PageError(404, "Page not found", "There is no page at this address. Try "
+                                               "searching instead.")
+    slug = address.split("/")[2].removesuffix(".json").removesuffix(".md")
+    if head == "entries":
+        contexts.find_entry(library, slug, "")  # unknown: its 404, naming a search
+    elif not library.taxonomy[FACET_OF[head]].resolve(slug):
+        raise PageError(404, "Page not found", f"There is no such term. See all of them at "
+                                               f"/{head}.")
+    query = bottle.request.query_string
+    bottle.redirect(address + ("?" + query if query else ""), 301)

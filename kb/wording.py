@@ -1,0 +1,90 @@
+"""What a search's page says about its results, in plain sentences: how many there are and
+for what ('12 results for ‘funding’ in Health'), and how the words matched (which words no
+example uses, the spellings searched too, the terms that brought results in)."""
+
+from __future__ import annotations
+
+from kb.analysis import is_stop_word
+from kb.library import Results
+from kb.query import Query
+from kb.taxonomy import FACETS
+
+
+def _quoted(words) -> str:
+    words = [f"‘{w}’" for w in words]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def result_notes(results: Results) -> list[str]:
+    """Plain sentences on how the words matched: what the results contain, which words no
+    example uses, the spellings searched too, the vocabulary terms that brought results in."""
+    notes = []
+    if results.query.text.strip() and not results.words and not results.total:
+        notes.append(f"‘{results.query.text.strip()}’ has no words to search for, only very "
+                     "common words or search operators: use words that say what the example "
+                     "is about.")
+    corrected = {w for w, _ in results.corrections}
+    missing = [w for w in results.unmatched if w not in corrected]
+    if results.total and len(results.words) > 1 and results.complete_words < results.total:
+        notes.append(_partial_note(results))
+    for word, searched in results.corrections:
+        notes.append(f"‘{word}’ is read as ‘{searched}’, a word too common to search for."
+                     if is_stop_word(searched) else
+                     f"No example uses ‘{word}’, so the search includes ‘{searched}’.")
+    if missing and results.total:
+        notes.append(f"No example mentions {_quoted(missing)}.")
+    if results.concepts:
+        tags = "; ".join(f"{c.label} (for ‘{c.phrase}’)" for c in results.concepts)
+        notes.append(f"Includes examples tagged {tags}.")
+    for c in results.suggested if results.sort == "relevance" else ():
+        notes.append(f"Your words (‘{c.phrase}’) are typical of examples tagged {c.label}, "
+                     "so those rank higher.")
+    return notes
+
+
+def _partial_note(results: Results) -> str:
+    """How many results match all the words, and how many of those use every word themselves
+    rather than through a topic a word names or a synonym (a broad topic can tag most
+    examples). 'Best matches first' only when they are so sorted."""
+    whole, total, words = results.complete, results.total, results.complete_words
+    ranked = results.sort == "relevance"
+    if not whole:
+        return ("No example matches all your words (or the topics they name): these match "
+                "some of them" + (", best matches first." if ranked else "."))
+    lead = "Best matches first: " if ranked else ""
+    if words == whole:
+        return (f"{lead}{whole} of {total} match all your words (or the topics they name); "
+                "the others match some of them.")
+    itself = f"{words} of them" if words else "none of them"
+    if whole == total:
+        return (f"All {total} match your words or the topics they name, {itself} with every "
+                "word itself.")
+    return (f"{lead}{whole} of {total} match all your words or the topics they name, "
+            f"{itself} with every word itself; the others match some of them.")
+
+
+def result_sentence(results: Results, labels: dict) -> str:
+    """'12 results for ‘funding’ in Health and Social care'."""
+    q = results.query
+    n = results.total
+    out = f"{n} result{'s' if n != 1 else ''}"
+    if q.text:
+        out += f" for ‘{q.text}’"
+    groups = [" or ".join(labels[(f, v)] for v in q.selected(f)) for f in FACETS
+              if q.selected(f)]
+    if groups:
+        out += " in " + " and ".join(groups)
+    if q.date_from or q.date_to:
+        out += " " + date_phrase(q)
+    return out
+
+
+def date_phrase(q: Query) -> str:
+    """'published since 1 April 2010', 'published 1 January 2010 to 31 December 2012'."""
+    if q.date_from and q.date_from == q.date_to:
+        return f"published on {q.date_from:%-d %B %Y}"
+    if q.date_from and q.date_to:
+        return f"published {q.date_from:%-d %B %Y} to {q.date_to:%-d %B %Y}"
+    if q.date_from:
+        return f"published since {q.date_from:%-d %B %Y}"
+    return f"published up to {q.date_to:%-d %B %Y}"
