@@ -3,6 +3,7 @@ URL parameters (with clear errors) and written back as the canonical address."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -82,18 +83,27 @@ class Query:
 
 
 def _parse_date(name: str, value: str, end: bool) -> dt.date | None:
+    """A From or To date: a year (its first or last day) or a date written 2010-04-01. The
+    messages name the field as the page labels it."""
     value = value.strip()
     if not value:
         return None
+    field_ = f"the {name.capitalize()} date"
+    parts = re.fullmatch(r"(\d{4})(?:-(\d{2})-(\d{2}))?", value)
+    if not parts:
+        raise QueryError(f"{field_} must be a year, like 2010, or a date, like 2010-04-01; "
+                         f"got '{value[:40]}'", name)
+    year, month, day = (int(p) if p else None for p in parts.groups())
     try:
-        if re.fullmatch(r"\d{4}", value):
-            return dt.date(int(value), 12, 31) if end else dt.date(int(value), 1, 1)
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise QueryError(f"'{name}' is no such date: '{value}' ({exc})", name) from None
-        raise QueryError(f"'{name}' must be a date written YYYY-MM-DD or a year YYYY; "
-                         f"got '{value[:40]}'", name) from None
+        if month is None:
+            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+        return dt.date(year, month, day)
+    except ValueError:
+        why = ("there is no year 0" if not year else f"there is no month {month}"
+               if not 1 <= month <= 12 else
+               f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} "
+               "days")
+        raise QueryError(f"{field_} {value} is not a real date: {why}", name) from None
 
 
 def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
@@ -139,7 +149,7 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
     date_from = _parse_date("from", (dates["from"] or [""])[-1], end=False)
     date_to = _parse_date("to", (dates["to"] or [""])[-1], end=True)
     if date_from and date_to and date_from > date_to:
-        raise QueryError("'from' is after 'to'; swap the dates", "to")
+        raise QueryError("the From date is after the To date; swap them", "to")
     sort = (get_all("sort") or ["relevance"])[-1] or "relevance"
     if sort not in SORTS:
         raise QueryError(f"unknown sort '{sort[:40]}'; use one of: {', '.join(SORTS)}")

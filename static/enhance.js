@@ -3,11 +3,20 @@
 // The sort order applies when chosen with the mouse, or with Enter after the arrow keys, so
 // stepping through the options by keyboard does not reload the page at each one. A problem
 // with the form (a date that could not be read) takes the focus, so it is read out first.
+// After a filter applies, the new result count is read out; and a page shown again by Back
+// shows the boxes as its address has them, not as they were last ticked.
 (function () {
   var form = document.getElementById("search-form");
   if (!form) return;
   var KEY = "kb-focus";
   var keyed = false;
+
+  function announce(status) {  // a status already filled when the page loaded is not read
+    if (!status) return;
+    var text = status.textContent;
+    status.textContent = "";
+    setTimeout(function () { status.textContent = text; }, 400);
+  }
 
   function apply(control) {
     try { sessionStorage.setItem(KEY, control.id); } catch (e) { /* storage off: no focus */ }
@@ -18,8 +27,14 @@
     var id = sessionStorage.getItem(KEY);
     sessionStorage.removeItem(KEY);
     var back = id && document.getElementById(id);
-    if (back) back.focus();
+    if (back) {
+      back.focus();
+      announce(document.getElementById("result-count"));
+    }
   } catch (e) { /* storage off */ }
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) form.reset();  // the boxes as the page was served, for its address
+  });
   var problem = document.querySelector(".error-summary");  // a date that could not be read
   if (problem) problem.focus();
 

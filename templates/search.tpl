@@ -12,11 +12,11 @@
     <li><a href="#{{e['field']}}">{{e['message']}}</a></li>
 %   end
   </ul>
-  <p>The results below are for the search without it.</p>
+  <p>The results below are for the search without {{'it' if len(errors) == 1 else 'them'}}.</p>
 </div>
 % end
 <p class="mobile-only"><a href="#filters">Filter the results</a></p>
-<form action="/search" method="get" class="search-layout" id="search-form">
+<form action="/search" method="get" class="search-layout" id="search-form" autocomplete="off">
   <div class="search-main">
 % include('_searchbox.tpl', q=ctx['query']['q'])
     <p class="result-count" id="result-count" role="status" aria-live="polite">{{ctx['sentence']}}</p>
@@ -113,7 +113,7 @@
 %   if name in errors:
         <p class="field-error" id="{{name}}-error"><span class="visually-hidden">Error:</span> {{errors[name]['message']}}</p>
 %   end
-        <input type="text" inputmode="numeric" autocomplete="off" size="10" id="{{name}}" name="{{name}}" value="{{ctx['query'][name] or ''}}"{{!' aria-invalid="true" aria-describedby="{}-error"'.format(name) if name in errors else ''}}>
+        <input type="text" autocomplete="off" size="10" id="{{name}}" name="{{name}}" value="{{ctx['query'][name] or ''}}"{{!' aria-invalid="true" aria-describedby="{}-error"'.format(name) if name in errors else ''}}>
       </div>
 % end
     </fieldset>

@@ -164,6 +164,39 @@ def test_a_problem_with_the_form_takes_the_focus(browser, live_server):
         context.close()
 
 
+def test_the_focused_link_of_a_problem_is_dark_on_yellow(browser, live_server):
+    """WCAG 1.4.3: the summary's red link text would be 3.6:1 on the focus yellow."""
+    context, page = new_page(browser)
+    try:
+        page.goto(live_server + PAGE_TYPES["date-error"])
+        page.focus(".error-summary a")
+        assert page.evaluate("getComputedStyle(document.activeElement).color") == \
+            "rgb(11, 12, 12)"
+    finally:
+        context.close()
+
+
+def test_back_shows_the_boxes_as_the_address_has_them_and_a_filter_reads_its_count(
+        browser, live_server):
+    """Tick Housing, go Back: the page for Health alone has Housing unticked again (the
+    browser would restore the box as last ticked). A ticked filter's new count is put in
+    the status region after the page loads, so a screen reader reads it."""
+    context, page = new_page(browser)
+    try:
+        page.goto(live_server + "/search?q=funding&sector=health")
+        page.check("#f-sector-housing")
+        page.wait_for_url("**sector=housing**")
+        assert page.evaluate("document.activeElement.id") == "f-sector-housing"
+        page.wait_for_timeout(600)  # the count is put back 400 ms after the page loads
+        assert "Housing" in page.text_content("#result-count")
+        page.go_back()
+        page.wait_for_url("**/search?q=funding&sector=health")
+        assert page.is_checked("#f-sector-health") and not page.is_checked("#f-sector-housing")
+        assert "in Health" in page.text_content("#result-count")
+    finally:
+        context.close()
+
+
 def test_phone_width_320_has_no_sideways_scroll(browser, live_server):
     context, page = new_page(browser, width=320)
     try:

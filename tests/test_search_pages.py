@@ -186,7 +186,10 @@ def test_a_date_that_cannot_be_read_is_shown_beside_its_field_with_the_search_ke
 
 def test_an_impossible_date_is_called_so_not_misformatted(client):
     error = client.get("/search.json?from=2010-02-30").json()["error"]["message"]
-    assert "no such date" in error and "YYYY-MM-DD" not in error
+    assert error == "The From date 2010-02-30 is not a real date: February 2010 has 28 days."
+    for typed, why in (("2010-13-01", "there is no month 13"), ("0000", "there is no year 0")):
+        error = client.get(f"/search.json?from={typed}").json()["error"]["message"]
+        assert error == f"The From date {typed} is not a real date: {why}."
 
 
 def test_a_repeated_date_counts_once(client):
