@@ -102,8 +102,8 @@ def check(files: tuple[Path, ...], entries_dir: Path, strict: bool, fmt: str,
     if files:
         problems = check_files(entries_dir, files, taxonomy)
     else:  # every entry: the links between them too
-        entries, problems = load_entries(entries_dir, taxonomy)
-        problems += entry_link_problems(entries_dir, entries, taxonomy)
+        drafts, problems = load_entries(entries_dir, taxonomy, drafts=True)
+        problems += entry_link_problems(entries_dir, drafts, taxonomy)
     problems += schema_problems(entries_dir, taxonomy)
     try:
         problems += check_against(entries_dir, ref, taxonomy) if ref else []

@@ -22,16 +22,17 @@ from kb.taxonomy import Taxonomy
 def entry_link_problems(entries_dir: Path, entries: list[Entry],
                         taxonomy: Taxonomy) -> list[Problem]:
     """A problem for each link of an entry's text to the site that finds no page, or an old
-    address: the links of `entries` (those read without error), against every entry file
-    (one that could not be read is still there: its own errors say why)."""
+    address: the links of `entries` (every one whose front matter could be read, errors and
+    all), against every entry file (one that could not be read is still there: its own
+    errors say why, and links into it are not judged)."""
     slugs = {Path(rel).stem for _, rel in entry_files(entries_dir)}
     by_slug = {e.slug: e for e in entries}
 
     @cache
-    def anchors(slug: str) -> list[str]:  # rendered only when a link names a heading
+    def anchors(slug: str) -> list[str] | None:  # rendered only when a link names a heading
         entry = by_slug.get(slug)
         if entry is None:  # a file that could not be read: its own errors say why
-            return []
+            return None
         ids = [h.id for h in render_markdown(entry.body).headings]
         return ids + ["sources"] if entry.sources and "sources" not in ids else ids
 

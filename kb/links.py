@@ -51,7 +51,7 @@ class Known:
     slugs: Collection[str]
     alias: Mapping[str, str]
     taxonomy: Taxonomy
-    anchors: Callable[[str], list[str]]
+    anchors: Callable[[str], list[str] | None]  # None when the entry cannot be read
 
 
 def known_in_index(library: Library) -> Known:
@@ -236,7 +236,7 @@ def check_heading(known: Known, slug: str, fragment: str, target: str = "") -> N
     if anchor in ("", "top"):
         return
     ids = known.anchors(slug)
-    if anchor not in ids:
+    if ids is not None and anchor not in ids:  # None: the entry's headings are not known
         raise Broken(f"no heading '{anchor}' in {target or 'this entry'}"
                      f"{near_miss(anchor, ids)}; its headings are: {', '.join(ids) or 'none'}")
 

@@ -212,6 +212,14 @@ def _placeholders(r: Problems, front: str, body: str, body_line: int) -> None:
 def read_entry(path: Path | str, rel: str,
                taxonomy: Taxonomy) -> tuple[Entry | None, list[Problem]]:
     """Read one file. Returns (Entry or None, problems): an Entry only when there is no error."""
+    entry, problems = read_draft(path, rel, taxonomy)
+    return (None if any(p.severity == "error" for p in problems) else entry), problems
+
+
+def read_draft(path: Path | str, rel: str,
+               taxonomy: Taxonomy) -> tuple[Entry | None, list[Problem]]:
+    """Read one file as far as it goes: an Entry, errors and all (a field in error is None or
+    empty), for the checks of its text; None when its front matter cannot be read."""
     path = Path(path)
     r = Problems(rel)
     stem = Path(rel).stem
@@ -248,9 +256,6 @@ def read_entry(path: Path | str, rel: str,
     aliases = _aliases(r, fields, stem)
     published, updated, review_by = _dates(r, fields)
     sources = read_sources(r, fields)
-
-    if any(p.severity == "error" for p in r.problems):
-        return None, r.problems
     entry = Entry(
         slug=stem, path=rel, title=title, summary=summary,
         principles=tags["principle"], sectors=tags["sector"], stages=tags["stage"],
@@ -324,13 +329,17 @@ def _missing(key: str, taxonomy: Taxonomy) -> str:
     return f"{where}, e.g. {EXAMPLES[key]}"
 
 
-def load_entries(entries_dir: Path, taxonomy: Taxonomy) -> tuple[list[Entry], list[Problem]]:
-    """Read every entry and check the rules that span files: unique slugs and aliases."""
-    entries, problems, addresses = [], [], []
+def load_entries(entries_dir: Path, taxonomy: Taxonomy,
+                 drafts: bool = False) -> tuple[list[Entry], list[Problem]]:
+    """Read every entry and check the rules that span files: unique slugs and aliases. The
+    entries returned are those without an error; with `drafts`, every one whose front matter
+    could be read, errors and all (for checking the links in their text)."""
+    entries, problems, addresses, readable = [], [], [], []
     for path, rel in entry_files(entries_dir):
-        entry, found = read_entry(path, rel, taxonomy)
+        entry, found = read_draft(path, rel, taxonomy)
         problems.extend(found)
-        if entry:
+        readable += [entry] if entry else []
+        if entry and not any(p.severity == "error" for p in found):
             entries.append(entry)
             addresses.append(address_of(entry))
         else:  # a broken file still claims its slug
@@ -339,7 +348,7 @@ def load_entries(entries_dir: Path, taxonomy: Taxonomy) -> tuple[list[Entry], li
     problems += synonym_problems(Path(entries_dir) / "synonyms.yaml")
     problems += taxonomy_problems(Path(entries_dir) / "taxonomy.yaml")
     bad = {p.path for p in problems if p.severity == "error"}
-    return [e for e in entries if e.path not in bad], sorted(problems)
+    return readable if drafts else [e for e in entries if e.path not in bad], sorted(problems)
 
 
 def check_files(entries_dir: Path, files, taxonomy: Taxonomy) -> list[Problem]:

@@ -97,3 +97,26 @@ def test_an_address_in_capitals_is_told_it_is_lower_case(entries_dir, taxonomy):
     assert "/entries/target-entry" in respelt.message and "history" not in respelt.message
     assert broken.message == ("there is no page at /entries/Target-Entry/history: addresses "
                               "are in lower case; did you mean /entries/target-entry/history?")
+
+
+def test_an_entry_with_an_error_in_its_fields_still_has_its_links_checked_and_linked_to(
+        entries_dir, taxonomy):
+    """A misspelt tag in one entry: its own broken link is reported with it (every mistake
+    at once), and a good link from another entry to its heading or its old address is no
+    false alarm (the old address is told the new one, as always). A file whose front
+    matter cannot be read at all is not judged by its headings."""
+    write_entry(entries_dir, "target", VALID.replace("[health]", "[helth]") +
+                "aliases: [old-target]", body="## What they did\n\n[x](/entries/nope)\n\n"
+                "## Outcomes\n\nDone.\n\n## Learning points\n\n- A.\n")
+    (entries_dir / "unreadable.md").write_text("---\ntitle: [unclosed\n---\n## Outcomes\n")
+    write_entry(entries_dir, "linking", VALID, body="## What they did\n\n"
+                "[a](/entries/target#outcomes) [b](/entries/old-target) "
+                "[c](/entries/unreadable#outcomes)\n\n## Learning points\n\n- A.\n")
+    drafts, found = load_entries(entries_dir, taxonomy, drafts=True)
+    assert {p.path for p in found if p.severity == "error"} == {"target.md", "unreadable.md"}
+    problems = entry_link_problems(entries_dir, drafts, taxonomy)
+    assert sorted((p.path, p.severity, p.message) for p in problems) == [
+        ("linking.md", "warning", "/entries/old-target now redirects to /entries/target: "
+                                  "update the link"),
+        ("target.md", "error", "there is no entry at /entries/nope: find the entry on the "
+                               "site and link to the address its page shows")]
