@@ -17,6 +17,17 @@ MAX_HTML_REPORTED = 10  # lines with HTML named one by one; the rest are counted
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 HEADING_LIKE = re.compile(r"^\s*(#+)\s*(.+?)\s*#*\s*$")  # '##Learning points', '# Outcomes'
+CONFLICT_START = re.compile(r"^<{7}(?: |$)")
+CONFLICT_MARK = re.compile(r"^(?:<{7}|>{7})(?: |$)|^={7}$")
+
+
+def merge_conflicts(text: str) -> list[int]:
+    """The first line of each unresolved Git merge conflict in a file (<<<<<<< ... =======
+    ... >>>>>>>); a lone marker line counts as one too."""
+    lines = text.splitlines()
+    starts = [n for n, line in enumerate(lines, 1) if CONFLICT_START.match(line)]
+    return starts or [n for n, line in enumerate(lines, 1)
+                      if CONFLICT_MARK.match(line) and not line.startswith("=")][:1]
 
 
 def check_body(r: Problems, body: str, body_line: int) -> None:

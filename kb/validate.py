@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from kb.across_files import address_problems, title_problems
-from kb.body_checks import check_body
+from kb.body_checks import check_body, merge_conflicts
 from kb.entry import (
     FIELDS,
     FM_OFFSET,
@@ -234,6 +234,13 @@ def read_draft(path: Path | str, rel: str,
         text = decode(path.read_bytes(), r)
     except OSError as exc:
         r.error(1, f"cannot read the file ({exc.strerror}): it must be a readable text file")
+        return None, r.problems
+    conflicts = merge_conflicts(text or "")
+    for line in conflicts:  # nothing else in the file can be judged until they are resolved
+        r.error(line, "unresolved merge conflict: keep the version wanted (the lines between "
+                      "<<<<<<< and =======, or between ======= and >>>>>>>), then delete the "
+                      "three marker lines")
+    if conflicts:
         return None, r.problems
     parts = split_front_matter(text, r) if text is not None else None
     fields = parse_front_matter(parts[0], r) if parts else None

@@ -490,3 +490,24 @@ def test_a_misspelt_required_field_is_one_mistake_not_also_a_missing_one(entries
     _, problems = read_entry(path, "misspelt.md", taxonomy)
     assert len(problems) == 1 and problems[0].line == 6, problems
     assert "missing" not in problems[0].message
+
+
+@pytest.mark.parametrize("where", ["front", "body"])
+def test_an_unresolved_merge_conflict_is_one_error_at_its_first_marker(entries_dir, taxonomy,
+                                                                       where):
+    """In the fields it had given four confusing YAML errors; in the text, none at all (the
+    markers render as a heading and quotes)."""
+    conflict = "<<<<<<< HEAD\n{a}\n=======\n{b}\n>>>>>>> feature\n"
+    if where == "front":
+        front = VALID.replace("sectors: [health]\n", conflict.format(
+            a="sectors: [health]", b="sectors: [social-care]"))
+        path = write_entry(entries_dir, "merged", front)
+    else:
+        path = write_entry(entries_dir, "merged", VALID, body="## What they did\n\n" +
+                           conflict.format(a="The council agreed.", b="It refused.") +
+                           "\n## Learning points\n\n- A.\n")
+    marker = path.read_text(encoding="utf-8").split("\n").index("<<<<<<< HEAD") + 1
+    entry, problems = read_entry(path, "merged.md", taxonomy)
+    assert entry is None
+    assert [(p.line, p.severity) for p in problems] == [(marker, "error")]
+    assert "unresolved merge conflict" in problems[0].message
