@@ -42,6 +42,7 @@ def check_body(r: Problems, body: str, body_line: int) -> None:
     lines = without_code(body, r, body_line).split("\n")
     _raw_html(r, lines, body_line)
     sections = _headings(r, lines, body_line)
+    _empty_sections(r, lines, body_line)
     for section in REQUIRED_SECTIONS:
         if section.lower() not in sections:
             _missing_section(r, section, lines, body_line)
@@ -115,6 +116,19 @@ def _headings(r: Problems, lines: list[str], body_line: int) -> set[str]:
         if level == 2:
             sections.add(text.lower())
     return sections
+
+
+def _empty_sections(r: Problems, lines: list[str], body_line: int) -> None:
+    """A warning for each heading with no text before the next one (or the end): the
+    template's sections left empty publish as bare headings."""
+    headings = [n for n, _, _ in _each_heading(lines)] + [len(lines)]
+    for n, after in zip(headings, headings[1:], strict=False):
+        text = [line for line in lines[n + 1:after] if line.strip() and not SETEXT.match(line)]
+        if not text:
+            title = HEADING_LIKE.match(lines[n]).group(2) if HEADING.match(lines[n]) else \
+                lines[n].strip()
+            r.warning(body_line + n, f"the section '{title}' has no text: write what the "
+                                     "source says, or delete the heading")
 
 
 def _each_heading(lines: list[str]):

@@ -28,6 +28,7 @@ from kb.entry import (
 )
 from kb.entry_files import entry_files
 from kb.front_matter import parse_front_matter, split_front_matter
+from kb.sources import SAMPLE_PUBLISHER
 from kb.taxonomy import FACETS, FIELD, Taxonomy
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -44,7 +45,7 @@ NEW_ENTRY_NOTES = {
 NEW_ENTRY_SOURCES = f"""sources:
   - title: "{PLACEHOLDER} the title of the report or page the facts come from]"
     url: https://example.org/
-    publisher: Example Council
+    publisher: {SAMPLE_PUBLISHER}
     date: 2026-01-31
 """
 

@@ -54,6 +54,9 @@ def _url(r: Problems, line: int, value) -> str | None:
         problem = "has a space in it: copy the address again from the browser"
     elif not _port_ok(parts):
         problem = "has an impossible port number"
+    elif parts.hostname.removeprefix("www.") in SAMPLE_SITES and parts.path in ("", "/"):
+        problem = ("is the template's sample address: write the address of the source "
+                   "itself, or delete the line")
     else:
         return text
     r.error(line, f"source url '{value}' {problem}")
@@ -68,6 +71,8 @@ def _port_ok(parts) -> bool:
 
 
 # Words editors use for a source's keys
+SAMPLE_SITES = ("example.org", "example.com", "example.net")  # reserved (RFC 2606)
+SAMPLE_PUBLISHER = "Example Council"  # the new-entry template's, never a source's
 MEANT_KEYS = {"link": "url", "href": "url", "address": "url", "web": "url", "website": "url",
               "author": "publisher", "organisation": "publisher", "organization": "publisher",
               "source": "publisher", "published": "date", "name": "title"}
@@ -97,6 +102,9 @@ def _source(r: Problems, item_node, item) -> Source | None:
         r.error(at.get("publisher", line),
                 "source 'publisher' must be the name of the body that published it")
         publisher = None
+    elif publisher == SAMPLE_PUBLISHER:
+        r.error(at.get("publisher", line), f"'{publisher}' is the template's sample publisher: "
+                                           "write who published the source")
     return Source(" ".join(title.split()), _url(r, at.get("url", line), item.get("url")),
                   " ".join(publisher.split()) if publisher else None,
                   _date(r, at.get("date", line), item.get("date")))

@@ -48,7 +48,7 @@ published: 2009-01-05
 sources:
   - title: A report on the test entry
     url: https://example.org/report
-    publisher: Example Council
+    publisher: Northfield District Council
     date: 2009-01-05
 """
 

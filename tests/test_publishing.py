@@ -163,6 +163,11 @@ def test_kb_new_writes_a_draft_that_check_rejects_until_its_placeholders_are_rep
     edited = re.sub(r"\s*# \[Replace this:[^\]]*\]", "", text)
     edited = re.sub(r"\[Replace this:[^\]]*\]", "What the source says.", edited)
     path.write_text(edited)
+    samples = kb("check", "--entries", str(entries_dir))  # the comments gone, not the samples
+    assert samples.returncode == 1 and "the template's sample address" in samples.stdout
+    assert "'Example Council' is the template's sample publisher" in samples.stdout
+    path.write_text(edited.replace("https://example.org/", "https://www.gov.uk/report")
+                    .replace("Example Council", "Cabinet Office"))
     assert kb("check", "--entries", str(entries_dir)).returncode == 0
     again = kb("new", "Hospice funding: a county", "--entries", str(entries_dir))
     assert again.returncode == 1 and "already exists" in again.stderr

@@ -30,7 +30,7 @@ def _entry(folder, slug, title, summary, sectors, published, text="Something use
         sources:
           - title: A report
             url: https://example.org/{slug}
-            publisher: Example Council
+            publisher: Northfield District Council
             date: {published}
         """, BODY.format(text=text))
 

@@ -170,7 +170,7 @@ def test_source_publisher_and_date_reach_the_entry(entries_dir, taxonomy):
     path = write_entry(entries_dir, "full", VALID)
     entry, problems = read_entry(path, "full.md", taxonomy)
     assert problems == []
-    assert (entry.sources[0].publisher, entry.sources[0].date) == ("Example Council",
+    assert (entry.sources[0].publisher, entry.sources[0].date) == ("Northfield District Council",
                                                                    "2009-01-05")
 
 
@@ -199,7 +199,7 @@ def test_fast_yaml_parser_gives_the_pure_parsers_tree():
 def test_a_source_problem_is_on_the_line_of_its_key(entries_dir, taxonomy):
     bare = VALID.split("sources:")[0]
     write_entry(entries_dir, "odd", bare + "sources:\n  - title: A page\n"
-                "    url: https://example.org/\n    publsher: A body\n    date: Sept 2017")
+                "    url: https://example.org/page\n    publsher: A body\n    date: Sept 2017")
     _, problems = load_entries(entries_dir, taxonomy)
     said = sorted((p.line, p.severity, p.message.split(":")[0]) for p in problems)
     assert said == [(10, "error", "source has unknown key 'publsher' (did you mean 'publisher'?);"
@@ -511,3 +511,27 @@ def test_an_unresolved_merge_conflict_is_one_error_at_its_first_marker(entries_d
     assert entry is None
     assert [(p.line, p.severity) for p in problems] == [(marker, "error")]
     assert "unresolved merge conflict" in problems[0].message
+
+
+def test_an_empty_section_is_a_warning_at_its_heading(entries_dir, taxonomy):
+    """The browser template's headings left empty would publish as bare headings."""
+    path = write_entry(entries_dir, "bare", VALID, body="## What they did\n\nThey met.\n\n"
+                       "## Outcomes\n\n## Learning points\n\n- A lesson.\n\n## Contact\n")
+    entry, problems = read_entry(path, "bare.md", taxonomy)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    empty = [(lines[p.line - 1], p.severity) for p in problems if "has no text" in p.message]
+    assert entry is not None and empty == [("## Outcomes", "warning"), ("## Contact", "warning")]
+
+
+@pytest.mark.parametrize("line,said", [
+    ("    url: https://example.org/", "the template's sample address"),
+    ("    url: https://www.example.com", "the template's sample address"),
+    ("    publisher: Example Council", "the template's sample publisher"),
+])
+def test_the_templates_sample_values_cannot_be_published(entries_dir, taxonomy, line, said):
+    key = line.split(":")[0]
+    front = "\n".join(line if ln.startswith(key + ":") else ln for ln in VALID.split("\n"))
+    path = write_entry(entries_dir, "sample", front)
+    entry, problems = read_entry(path, "sample.md", taxonomy)
+    assert entry is None and [p.line for p in problems if said in p.message] == [
+        path.read_text(encoding="utf-8").split("\n").index(line) + 1]
