@@ -188,7 +188,8 @@ def test_kb_outside_a_repository_says_where_to_run_it(tmp_path):
     assert out.returncode == 1 and "run kb from the repository" in out.stderr
 
 
-def test_check_fails_on_a_schema_out_of_date_with_the_vocabularies(entries_dir):
+def test_check_warns_of_a_schema_out_of_date_with_the_vocabularies(entries_dir):
+    """A warning, not an error: an editor renaming a term in the browser cannot run kb."""
     write_entry(entries_dir, "one", VALID)
     schema = kb("schema", "--entries", str(entries_dir))
     assert json.loads(schema.stdout)["$schema"].endswith("2020-12/schema")
@@ -197,8 +198,8 @@ def test_check_fails_on_a_schema_out_of_date_with_the_vocabularies(entries_dir):
     taxonomy = entries_dir / "taxonomy.yaml"
     taxonomy.write_text(taxonomy.read_text().replace("label: Health", "label: Health care", 1))
     out = kb("check", "--entries", str(entries_dir))
-    assert out.returncode == 1
-    assert out.stdout.startswith(f"{entries_dir.as_posix()}/entry.schema.json:1: error: out "
+    assert out.returncode == 0
+    assert out.stdout.startswith(f"{entries_dir.as_posix()}/entry.schema.json:1: warning: out "
                                  "of date with taxonomy.yaml"), out.stdout
     assert "kb schema > entries/entry.schema.json" in out.stdout
 
