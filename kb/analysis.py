@@ -18,8 +18,11 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter import stem as porter_stem
 
 # A number with thousands separators (5,000), or a word, or words joined by hyphens (ASCII
-# hyphen-minus, Unicode hyphen, non-breaking hyphen).
-WORD_PATTERN = r"\d{1,3}(?:,\d{3})+|\w+(?:[-\u2010\u2011]\w+)*"
+# hyphen-minus, Unicode hyphen, non-breaking hyphen). The ending after an apostrophe
+# ("council's", "arm's-length", "don't") is no word of its own: it would join the next word
+# ('s ending' read as 'sending', 's-length' as 'slength').
+_CLITIC = r"(?:s|t|d|ll|re|ve|m)(?!\w)"
+WORD_PATTERN = rf"\d{{1,3}}(?:,\d{{3}})+|(?!(?<=['\u2019]){_CLITIC})\w+(?:[-\u2010\u2011]\w+)*"
 WORD = re.compile(WORD_PATTERN, re.UNICODE)
 HYPHENS = re.compile(r"[-\u2010\u2011]")
 

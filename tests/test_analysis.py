@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.analysis import analyse, light_key, pairs
+from kb.analysis import WORD, analyse, light_key, pairs
 
 
 @pytest.mark.parametrize("text,terms", [
@@ -45,3 +45,14 @@ def test_a_plural_and_its_singular_share_a_light_key(plural, singular):
     """How a query's words are told to name a term: 'gagging clause' names the term that
     lists 'gagging clauses'."""
     assert light_key(plural) == light_key(singular)
+
+
+@pytest.mark.parametrize("text,words", [
+    ("council's ending", ["council", "ending"]),
+    ("arm's-length bodies", ["arm", "length", "bodies"]),
+    ("women\u2019s space", ["women", "space"]), ("don't stop", ["don", "stop"]),
+    ("O'Brien's report", ["O", "Brien", "report"]), ("5,000 grants", ["5,000", "grants"]),
+])
+def test_the_ending_after_an_apostrophe_is_no_word_to_join_the_next(text, words):
+    """'council's ending' had been searched as 'council sending'."""
+    assert WORD.findall(text) == words

@@ -351,3 +351,11 @@ def test_entries_found_through_a_tag_rank_by_how_much_they_use_the_terms_words(t
     hits = library.search(Query(text="co-design")).hits
     assert [h.slug for h in hits][0] == "partners" and len(hits) == 3
     assert hits[0].matched_tags and hits[1].score < hits[0].score
+
+
+def test_a_possessive_leaves_the_next_word_as_typed(library):
+    """'council's ending' searches 'ending', not 'sending'."""
+    snap = library.snapshot()
+    query = parse_query("council's ending of funding", snap.vocabulary, lexicon=snap)
+    assert [c.text for c in query.clauses] == ["council", "ending", "funding"]
+    assert all(a.terms != ("send",) for c in query.clauses for a in c.alternatives)
