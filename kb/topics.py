@@ -11,8 +11,9 @@ query's words (its best alternative: a synonym or a corrected spelling counts) t
 
 with the term's share smoothed towards the collection's by SMOOTHING entries (so a term with
 few entries needs more evidence). The term's score is the mean log lift over the query's words;
-the best term is suggested when it reaches THRESHOLD, with a weight of min(1, score), if the
-query has MIN_WORDS words that some entry uses (numbers aside). Ranking
+the best term is suggested when it reaches THRESHOLD, with a weight of min(1, score), if
+MIN_WORDS of the query's words lift it (numbers aside): 'behavior change' is not Criminal
+justice on the strength of 'behaviour' alone. Ranking
 then lifts the matching entries tagged with it (kb.scoring); what matches never changes.
 Computed at query time from the generation's postings and facet bitsets: nothing is built.
 """
@@ -44,7 +45,8 @@ def suggest(snap, query: ParsedQuery) -> list[tuple[Concept, float]]:
         for slug, mask in snap.masks[facet].items():
             own_text = snap.vocabulary.term_text.get((facet, slug), frozenset())
             score, supporting = _score(mask & snap.live, own_text, words)
-            if score >= THRESHOLD and (best is None or score > best[0]):
+            if score >= THRESHOLD and len(supporting) >= MIN_WORDS and (
+                    best is None or score > best[0]):
                 best = (score, facet, slug, supporting)
     if best is None:
         return []

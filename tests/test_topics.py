@@ -11,9 +11,11 @@ import shutil
 
 import pytest
 
+from kb import topics
 from kb.build import build
 from kb.library import Library
 from kb.query import Query
+from kb.text import parse_query
 from kb.web import create_app
 from tests.conftest import FIXTURES, WsgiClient, write_entry
 
@@ -106,3 +108,25 @@ def test_the_page_and_json_say_which_term_the_words_suggest(index):
     assert "a topic your words suggest" in page
     # sorted by date, the suggestion changes no order: the page does not claim it does
     assert "typical of" not in client.get("/search?q=keyworker+rota&sort=newest").body
+
+
+def test_one_word_that_lifts_a_term_is_not_enough_beside_words_that_do_not(tmp_path):
+    """'homeless' is one of Housing's own words, so it lifts Housing far above its share;
+    'pilot' is in every entry and lifts nothing. One word is too little evidence of a topic,
+    however strong; with 'keyworker', which Housing's entries use, there are two."""
+    folder = tmp_path / "entries"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "taxonomy.yaml", folder / "taxonomy.yaml")
+    for n in range(3):
+        _entry(folder, f"keyworker-{n}", f"Keyworker pilot {n}", "A pilot.", "housing",
+               f"2010-01-{n + 1:02}")
+    for n in range(40):
+        summary = "A pilot for homeless patients." if n == 0 else "A pilot."
+        _entry(folder, f"clinic-{n}", f"Clinic pilot {n}", summary, "health",
+               f"2011-01-{n % 28 + 1:02}")
+    build(folder, tmp_path / "ix")
+    snap = Library(tmp_path / "ix").snapshot()
+    assert topics.suggest(snap, parse_query("homeless pilot", snap.vocabulary, snap)) == []
+    [(housing, _)] = topics.suggest(snap, parse_query("homeless keyworker pilot",
+                                                      snap.vocabulary, snap))
+    assert housing.slug == "housing" and housing.phrase == "homeless, keyworker"
