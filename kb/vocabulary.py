@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kb.analysis import WORD, analyse, compound_terms, light_key
+from kb.analysis import STOP_WORDS, WORD, analyse, compound_terms, light_key
 from kb.taxonomy import FACETS, Taxonomy
 
 
@@ -72,7 +72,29 @@ def _add(starts: dict, terms: tuple[str, ...], value) -> None:
         starts.setdefault(terms[0], []).append((terms, value))
 
 
+def initialisms(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """A term's word that is the initials of other phrases of it ('psed', public sector
+    equality duty; 'cvs', council for voluntary service, small words skipped or not), as a
+    synonym group, so that an entry saying either is found by both. Words a synonym group
+    already has are left to it."""
+    grouped = {light_key(p) for group in synonyms for p in group}
+    found: dict[str, list[str]] = {}
+    for facet in FACETS:
+        for term in taxonomy[facet].terms.values():
+            phrases = [*label_phrases(term.label), *term.words]
+            short = {p.lower() for p in phrases if re.fullmatch(r"[A-Za-z]{2,6}", p)}
+            for phrase in phrases:
+                words = WORD.findall(phrase.lower())
+                for kept in (words, [w for w in words if w not in STOP_WORDS]):
+                    letters = "".join(w[0] for w in kept)
+                    if len(kept) > 1 and letters in short and not (
+                            {light_key(letters), light_key(phrase)} & grouped):
+                        found.setdefault(letters, []).append(phrase)
+    return [(letters, *dict.fromkeys(phrases)) for letters, phrases in found.items()]
+
+
 def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> Vocabulary:
+    synonyms = [*synonyms, *initialisms(taxonomy, synonyms)]
     synonym_starts: dict = {}
     for n, group in enumerate(synonyms):
         for phrase in group:

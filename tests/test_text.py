@@ -359,3 +359,20 @@ def test_a_possessive_leaves_the_next_word_as_typed(library):
     query = parse_query("council's ending of funding", snap.vocabulary, lexicon=snap)
     assert [c.text for c in query.clauses] == ["council", "ending", "funding"]
     assert all(a.terms != ("send",) for c in query.clauses for a in c.alternatives)
+
+
+def test_a_terms_word_that_is_the_initials_of_another_is_its_synonym(tmp_path):
+    """'pbr' and 'payment by results' (one term's words) find each other's entries; 'cvs',
+    of 'council for voluntary service' with its small word skipped, too; a synonym group
+    that already has the words keeps them (no second group splits it)."""
+    text = (FIXTURES / "taxonomy.yaml").read_text(encoding="utf-8")
+    (tmp_path / "taxonomy.yaml").write_text(text.replace("european funding, tupe]",
+                                                         "european funding, tupe, pbr]"))
+    synonyms = [("full cost recovery", "fcr", "core cost recovery")]
+    vocab = compile_vocabulary(load_taxonomy(tmp_path / "taxonomy.yaml"), synonyms)
+    for typed, other in (("pbr", ("payment", "result")), ("payment by results", ("pbr",)),
+                         ("cvs", ("council", "voluntari", "servic"))):
+        found = {a.terms for c in parse_query(typed, vocab).clauses for a in c.alternatives}
+        assert other in found, typed
+    [fcr] = parse_query("fcr", vocab).clauses
+    assert ("core", "cost", "recoveri") in {a.terms for a in fcr.alternatives}
