@@ -36,7 +36,7 @@ STOP_WORDS = WHOOSH_STOP_WORDS | frozenset(
     "nor now off once only other others ought our ours ourselves out over own please same she "
     "should so some such than their theirs them themselves then there these they those through "
     "thus too under until up upon very was were what whatever where whether which while who "
-    "whom whose why would "
+    "whom whose why would vs versus "
     # what is left of a contraction once the apostrophe splits it: don't -> don, t
     "aren couldn didn doesn don hadn hasn haven isn mustn needn shouldn wasn weren wouldn".split()
 )
@@ -47,6 +47,8 @@ NUMBER_WORDS = {
     "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18",
     "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50",
     "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90", "hundred": "100",
+    # ordinals written in figures, as their words: '3rd sector' is the third sector
+    "1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth",
 }
 
 # American spellings folded into British ones at index and query time, so "organization" finds
@@ -71,6 +73,9 @@ _VARIANT_RULES = (
     (re.compile(r"^judgement(s)?$"), r"judgment\1"),
     (re.compile(r"^practis(e|es|ed|ing)$"), r"practic\1"),
     (re.compile(r"^licens(e|es|ed|ing)$"), r"licenc\1"),
+    # a final consonant doubled or not before -ed and -ing: focussed = focused, benefitted
+    (re.compile(r"^(focu|bia)ss(es|ed|ing)$"), r"\1s\2"),
+    (re.compile(r"^benefitt(ed|ing)$"), r"benefit\1"),
 )
 
 
@@ -92,7 +97,9 @@ def british(word: str) -> str:
 # Plurals Porter's stemmer does not fold (child/children), as their singular, and 'person' as
 # 'people' (not the reverse: Porter stems 'personal' to 'person').
 IRREGULAR_PLURALS = {"children": "child", "women": "woman", "men": "man", "criteria": "criterion",
-                     "person": "people", "persons": "people"}
+                     "person": "people", "persons": "people", "crises": "crisis",
+                     "analyses": "analysis", "hypotheses": "hypothesis", "diagnoses": "diagnosis",
+                     "syntheses": "synthesis", "emphases": "emphasis", "theses": "thesis"}
 
 
 def stem(word: str) -> str:

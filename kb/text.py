@@ -68,9 +68,10 @@ class ParsedQuery:
         """The query as typed with each misspelt word replaced by its correction, or None."""
         out = text
         for clause in self.clauses:
-            if clause.correction:
-                out = re.sub(rf"(?<!\w){re.escape(clause.text)}(?!\w)", clause.correction, out,
-                             flags=re.IGNORECASE)  # 'Helth' as typed: the clause is 'helth'
+            if clause.correction:  # 'Helth' as typed (the clause is 'helth') is 'Health'
+                out = re.sub(rf"(?<!\w){re.escape(clause.text)}(?!\w)",
+                             lambda m, fix=clause.correction: fix.capitalize()
+                             if m.group(0)[:1].isupper() else fix, out, flags=re.IGNORECASE)
         return out if out != text else None
 
 

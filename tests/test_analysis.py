@@ -16,6 +16,10 @@ from kb.analysis import WORD, analyse, light_key, pairs
     ("judgement judgment", ["judgment", "judgment"]),
     ("practise practice", ["practic", "practic"]),
     ("ＦＵＮＤＩＮＧ ﬁnance", ["fund", "financ"]),  # full-width letters, a ligature
+    ("3rd sector third sector", ["third", "sector", "third", "sector"]),
+    ("crises crisis analyses analysis", ["crisi", "crisi", "analysi", "analysi"]),
+    ("focussed focused benefitted benefited", ["focus", "focus", "benefit", "benefit"]),
+    ("grants versus contracts vs loans", ["grant", "contract", "loan"]),
 ])
 def test_analysis(text, terms):
     assert analyse(text) == terms

@@ -323,11 +323,11 @@ def test_a_quoted_phrase_with_small_words_or_written_closed_is_found(tmp_path):
 
 def test_an_acronyms_plural_and_a_capitalised_typo(library):
     """'CICs' is a name, never corrected; 'Hospcies' typed with a capital is corrected and
-    offered, as 'hospcies' is."""
+    offered with its capital, as 'hospcies' is without."""
     snap = library.snapshot()
     [plural] = parse_query("CICs", snap.vocabulary, lexicon=snap).clauses
     assert plural.acronym and plural.correction is None
-    assert library.search(Query(text="Hospcies")).suggestion == "hospices"
+    assert library.search(Query(text="Hospcies")).suggestion == "Hospices"
 
 
 def test_a_closed_english_word_no_entry_uses_finds_its_words_written_apart(tmp_path):
@@ -376,3 +376,10 @@ def test_a_terms_word_that_is_the_initials_of_another_is_its_synonym(tmp_path):
         assert other in found, typed
     [fcr] = parse_query("fcr", vocab).clauses
     assert ("core", "cost", "recoveri") in {a.terms for a in fcr.alternatives}
+
+
+def test_a_correction_keeps_the_capital_the_word_was_typed_with(library):
+    snap = library.snapshot()
+    typed = "NHS Hospcies hospcies"
+    query = parse_query(typed, snap.vocabulary, lexicon=snap)
+    assert query.corrected_text(typed) == "NHS Hospices hospices"
