@@ -41,6 +41,11 @@ STOP_WORDS = WHOOSH_STOP_WORDS | frozenset(
     "aren couldn didn doesn don hadn hasn haven isn mustn needn shouldn wasn weren wouldn".split()
 )
 
+# Prefixes that are no word on their own: typed apart from their word ('co production', 'non
+# profit') they mean the compound, not every co- or non- word.
+PREFIXES = frozenset("anti bi co de ex inter macro micro mid mini multi non post pre pro quasi "
+                     "re semi sub tri un".split())
+
 NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13",

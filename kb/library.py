@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb import history
+from kb.clauses import ParsedQuery
 from kb.facets import FacetValue, bitset, count_facets, coverage, related, tagged
 from kb.generations import CURRENT
 from kb.query import Query
@@ -25,7 +26,7 @@ from kb.scoring import Match, complete, match, rank
 from kb.snapshot import Snapshot
 from kb.snippets import snippet
 from kb.taxonomy import Taxonomy
-from kb.text import ParsedQuery, parse_query
+from kb.text import parse_query
 from kb.vocabulary import Concept
 
 FOLLOW_INTERVAL = 0.05  # seconds between a server's checks for a new index generation

@@ -39,8 +39,8 @@ import numpy as np
 
 from kb import topics, whoosh_internals
 from kb.analysis import pair_term
+from kb.clauses import ParsedQuery
 from kb.facets import as_vector, bitset
-from kb.text import ParsedQuery
 from kb.vocabulary import Concept, label_phrases, phrase_forms
 
 SEARCH_FIELDS = {"title": 3.0, "summary": 2.0, "body": 1.0, "organisations": 2.0}

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 
-from kb.text import ParsedQuery
+from kb.clauses import ParsedQuery
 from kb.vocabulary import Concept
 
 SUGGESTING_FACETS = ("principle", "sector", "stage")  # regions are named by place, not topic

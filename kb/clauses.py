@@ -1,0 +1,54 @@
+"""A search's words once read: each clause (a word or a quoted phrase as typed) with the
+ways it can match, and the whole query: its clauses, its boolean tree and the vocabulary
+terms its words name. kb.text reads them from the query text; kb.scoring matches them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kb.vocabulary import Concept
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One way a clause can match: a word's index term, or a phrase's terms in order."""
+    terms: tuple[str, ...]
+    weight: float = 1.0
+    why: str = "word"  # word, synonym, compound or spelling
+
+
+@dataclass
+class Clause:
+    text: str  # as typed: 'light-touch', 'BME', '"full cost recovery"'
+    alternatives: list[Alternative]
+    exact: bool = False  # a quoted phrase: matched as typed, never through a concept
+    correction: str | None = None  # the index's word for a misspelt one
+    acronym: bool = False  # typed in capitals ('ESFA'): a name, never corrected
+
+
+@dataclass
+class ParsedQuery:
+    clauses: list[Clause]
+    tree: tuple  # ("clause", i) | ("and", [..]) | ("or", [..]) | ("not", node) | ("all",)
+    positive: list[int]  # the clauses that score: every clause not under NOT
+    concepts: list[Concept] = field(default_factory=list)
+    excluded: list[Concept] = field(default_factory=list)  # named under NOT: excluded too
+    either: bool = False  # an OR typed as such joins two or more parts
+
+    def highlights(self) -> tuple[set[str], set[tuple[str, ...]]]:
+        """What the scoring clauses can match, for highlighting: (single index terms, phrases
+        as index terms in order)."""
+        alternatives = [a.terms for i in self.positive for a in self.clauses[i].alternatives]
+        return ({t[0] for t in alternatives if len(t) == 1},
+                {t for t in alternatives if len(t) > 1})
+
+    def corrected_text(self, text: str) -> str | None:
+        """The query as typed with each misspelt word replaced by its correction, or None."""
+        out = text
+        for clause in self.clauses:
+            if clause.correction:  # 'Helth' as typed (the clause is 'helth') is 'Health'
+                out = re.sub(rf"(?<!\w){re.escape(clause.text)}(?!\w)",
+                             lambda m, fix=clause.correction: fix.capitalize()
+                             if m.group(0)[:1].isupper() else fix, out, flags=re.IGNORECASE)
+        return out if out != text else None
