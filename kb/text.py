@@ -15,7 +15,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from kb.analysis import WORD, analyse, compound_terms, index_term, is_stop_word, light_key
+from kb.analysis import (
+    PREFIXES,
+    WORD,
+    analyse,
+    compound_terms,
+    index_term,
+    is_stop_word,
+    light_key,
+)
 from kb.clauses import Alternative, Clause, ParsedQuery
 from kb.syntax import Parser, negated_clauses, without_clauses
 from kb.vocabulary import Concept, Vocabulary, merge_concepts, phrase_forms, phrase_terms
@@ -180,8 +188,9 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
         _join_spaced_compounds(runs, clauses, lexicon)
         concepts += _corrected_run_concepts(runs, clauses, vocab, known)
         _drop_fruitless_corrections(clauses, concepts, vocab, lexicon)
-        dropped = {i for i in positive if not clauses[i].alternatives}  # 'wich': a small word
-        tree, positive = without_clauses(tree, dropped), [i for i in positive if i not in dropped]
+    _bind_prefixes(runs, clauses)
+    dropped = {i for i in positive if not clauses[i].alternatives}  # 'wich', a lone 'multi'
+    tree, positive = without_clauses(tree, dropped), [i for i in positive if i not in dropped]
     concepts += _alternative_concepts(clauses, positive, vocab, known, concepts)
     # '-health' excludes the entries tagged Health; '-ccg' only those that say CCG
     excluded = [c for c in concepts if (c.facet, c.slug, light_key(c.phrase)) in vocab.labels]
@@ -227,6 +236,17 @@ def _join_spaced_compounds(runs, clauses: list[Clause], lexicon) -> None:
                     kept = [a for a in clause.alternatives if not (whole and a.why == "word")]
                     clause.alternatives = _dedupe(kept + [
                         Alternative((term,), 1.0 / len(owners), "compound")])
+
+
+def _bind_prefixes(runs, clauses: list[Clause]) -> None:
+    """A prefix typed apart from its word ('co production', 'non profit', 'multi agency') is
+    no word on its own: it matches only with its word, as the compound or a synonym phrase
+    does, never as every 'co-' or 'non-' word; with neither, it is left out of the search."""
+    for run, clause_of in runs:
+        for i, word in enumerate(run[:-1]):
+            if word.text in PREFIXES and i in clause_of and run[i + 1].index_terms:
+                clause = clauses[clause_of[i]]
+                clause.alternatives = [a for a in clause.alternatives if a.why != "word"]
 
 
 def _drop_fruitless_corrections(clauses: list[Clause], concepts: list[Concept],

@@ -383,3 +383,16 @@ def test_a_correction_keeps_the_capital_the_word_was_typed_with(library):
     typed = "NHS Hospcies hospcies"
     query = parse_query(typed, snap.vocabulary, lexicon=snap)
     assert query.corrected_text(typed) == "NHS Hospices hospices"
+
+
+def test_a_prefix_typed_apart_matches_only_with_its_word(tmp_path):
+    """'co signed' finds the entry that says co-signed, not every co-ordinator; 'multi
+    storey', with no entry saying multi-storey, searches 'storey' alone, not every
+    multi-year grant."""
+    library = library_of(tmp_path, {"cosigned": "The letter was co-signed by both.",
+                                    "coordinators": "Volunteer co-ordinators met monthly.",
+                                    "multiyear": "A multi-year grant for the hall.",
+                                    "storey": "A storey was added to the hall."})
+    assert slugs(library, "co signed") == {"cosigned"}
+    assert slugs(library, "multi storey") == {"storey"}
+    assert slugs(library, "co") == {"cosigned", "coordinators"}  # alone, it is what was typed
