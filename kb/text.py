@@ -188,9 +188,7 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
         _join_spaced_compounds(runs, clauses, lexicon)
         concepts += _corrected_run_concepts(runs, clauses, vocab, known)
         _drop_fruitless_corrections(clauses, concepts, vocab, lexicon)
-    _bind_prefixes(runs, clauses)
-    dropped = {i for i in positive if not clauses[i].alternatives}  # 'wich', a lone 'multi'
-    tree, positive = without_clauses(tree, dropped), [i for i in positive if i not in dropped]
+    tree, positive = _searchable(runs, clauses, tree, positive)
     concepts += _alternative_concepts(clauses, positive, vocab, known, concepts)
     # '-health' excludes the entries tagged Health; '-ccg' only those that say CCG
     excluded = [c for c in concepts if (c.facet, c.slug, light_key(c.phrase)) in vocab.labels]
@@ -236,6 +234,15 @@ def _join_spaced_compounds(runs, clauses: list[Clause], lexicon) -> None:
                     kept = [a for a in clause.alternatives if not (whole and a.why == "word")]
                     clause.alternatives = _dedupe(kept + [
                         Alternative((term,), 1.0 / len(owners), "compound")])
+
+
+def _searchable(runs, clauses: list[Clause], tree: tuple,
+                positive: list[int]) -> tuple[tuple, list[int]]:
+    """The tree and the scoring clauses without those left no way to match: a misspelt small
+    word ('wich' is 'which'), a prefix typed apart that makes nothing with its word."""
+    _bind_prefixes(runs, clauses)
+    dropped = {i for i in positive if not clauses[i].alternatives}
+    return without_clauses(tree, dropped), [i for i in positive if i not in dropped]
 
 
 def _bind_prefixes(runs, clauses: list[Clause]) -> None:
