@@ -10,7 +10,10 @@ the query's boolean tree combines them. How they rank:
 
 A clause's score is its best alternative's BM25F: the word's frequency in each field
 normalised by the field's length, weighted (title x3, summary x2, organisations x2, body x1) and
-summed, then saturated once and multiplied by the word's idf; a phrase scores as one rare term
+summed, then saturated once and multiplied by the word's idf (in an entry that has the word
+only through its stem, not as typed give or take plural and spelling, STEM_ONLY of that:
+'communications' is found in entries about the community, below those about communications);
+a phrase scores as one rare term
 through the index's pairs of neighbouring words; a corrected spelling counts SPELLING_WEIGHT of
 that. An entry that
 matches a clause only through a concept (it is tagged with the term the words name) scores
@@ -41,10 +44,12 @@ from kb import topics, whoosh_internals
 from kb.analysis import pair_term
 from kb.clauses import ParsedQuery
 from kb.facets import as_vector, bitset
+from kb.spelling import written_forms
 from kb.vocabulary import Concept, label_phrases, phrase_forms
 
 SEARCH_FIELDS = {"title": 3.0, "summary": 2.0, "body": 1.0, "organisations": 2.0}
 PAIRS_FIELD = "pairs"  # neighbouring terms: phrases and proximity
+SPELL_FIELD = "spell"  # each word of an entry once, as written (lowercase)
 DESCRIBING_FIELDS = ("title", "summary")  # what an entry is about, for suggesting terms
 PHRASE_BOOST = 1.0  # a phrase scores as one term of the pairs field
 BM25_K1, BM25_B = 1.2, 0.75
@@ -55,6 +60,7 @@ COORDINATION = 1.0  # exponent of the share of clauses matched
 PROXIMITY = 0.25  # weight of neighbouring query words found side by side
 SUGGESTED = 0.5  # share of the query's idf an entry tagged with a suggested term gains
 AFFINITY = 1.0  # share of the clause's idf a tagged entry gains at most, for using its words
+STEM_ONLY = 0.5  # share of a word's score in an entry that has it only through its stem
 
 # Scored postings: (entries, their scores, the bitset of the entries)
 Scored = tuple[np.ndarray, np.ndarray, int]
@@ -93,6 +99,8 @@ def _clause(snap, clause) -> tuple[np.ndarray, int, int]:
     of those matching the word itself rather than a synonym)."""
     best = np.zeros(snap.size)
     mask = written = 0
+    typed = None if clause.exact or not clause.text.isalpha() else \
+        as_vector(snap.postings.as_written(clause.text), snap.size)
     for alt in clause.alternatives:
         docs, scores, alt_mask = snap.postings.scored(alt.terms)
         mask |= alt_mask
@@ -100,6 +108,8 @@ def _clause(snap, clause) -> tuple[np.ndarray, int, int]:
             written |= alt_mask
         if alt.weight != 1.0:
             scores = scores * alt.weight
+        if typed is not None and alt.why == "word" and len(alt.terms) == 1:
+            scores = np.where(typed[docs], scores, scores * STEM_ONLY)
         best[docs] = np.maximum(best[docs], scores)
     return best, mask, written
 
@@ -259,6 +269,20 @@ class Postings:
         if len(terms) == 1:
             return self._cached(("word", terms[0]), lambda: self._word(terms[0]))
         return self._cached(("phrase", terms), lambda: self._phrase(terms))
+
+    def as_written(self, word: str) -> int:
+        """The bitset of the live entries that use a lowercase word as typed, give or take
+        plural and spelling (kb.spelling.written_forms), not only through its stem."""
+        def compute():
+            found: set[int] = set()
+            with self.whoosh() as searcher:
+                reader = searcher.reader()
+                for form in written_forms(word):
+                    if reader.doc_frequency(SPELL_FIELD, form):
+                        found.update(whoosh_internals.read_postings(reader, SPELL_FIELD, form)[0])
+            docs = np.array(sorted(found), dtype=np.intc)
+            return docs, np.zeros(len(docs))
+        return self.derived(("written", word), compute)[2] & self.live
 
     def described(self, term: str) -> int:
         """The bitset of the live entries whose title or summary uses an index term (read

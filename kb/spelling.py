@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from kb.analysis import AMERICAN_WORDS
+from kb.analysis import AMERICAN_WORDS, IRREGULAR_PLURALS, light_key
 
 _BRITISH_WORDS = {british: american for american, british in AMERICAN_WORDS.items()} | {
     "tyre": "tire", "kerb": "curb", "cheque": "check", "plough": "plow", "storey": "story",
@@ -74,6 +74,19 @@ def american_forms(word: str) -> set[str]:
     forms.add(together)
     forms.discard(word)
     return forms
+
+
+@lru_cache(maxsize=10_000)
+def written_forms(word: str) -> frozenset[str]:
+    """The ways entries may write a lowercase word and mean it as typed: singular or plural,
+    British or American ('organization' -> organisation, organisations, organizations...),
+    but not another word sharing its stem ('communications' is not 'community')."""
+    key = light_key(word)
+    plurals = {p for p, singular in IRREGULAR_PLURALS.items() if singular == key}
+    near = {word, key, key + "s", key + "es", key[:-1] + "ies", *plurals}
+    for form in list(near):
+        near |= american_forms(form)
+    return frozenset(f for f in near if light_key(f) == key)
 
 
 @lru_cache(maxsize=50_000)

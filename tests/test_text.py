@@ -396,3 +396,14 @@ def test_a_prefix_typed_apart_matches_only_with_its_word(tmp_path):
     assert slugs(library, "co signed") == {"cosigned"}
     assert slugs(library, "multi storey") == {"storey"}
     assert slugs(library, "co") == {"cosigned", "coordinators"}  # alone, it is what was typed
+
+
+def test_an_entry_with_the_word_as_typed_ranks_above_one_sharing_only_its_stem(tmp_path):
+    """'communications' and 'community' share Porter's stem: both match, the entry that
+    says communications (or communication) first, though indexed last and said once."""
+    library = library_of(tmp_path, {
+        "community": "The community fund met the community groups in the community hall.",
+        "communication": "Its communication with groups improved."})
+    hits = library.search(Query(text="communications")).hits
+    assert [h.slug for h in hits] == ["communication", "community"]
+    assert [h.slug for h in library.search(Query(text="community")).hits][0] == "community"
