@@ -1,4 +1,4 @@
-% rebase('base.tpl', title=ctx['label'])
+% rebase('base.tpl', title='{} ({})'.format(ctx['label'], ctx['facet_label'].lower()))
 <p class="caption">{{ctx['facet_label']}}</p>
 <h1>{{ctx['label']}}</h1>
 <p class="lead">{{ctx['description']}}</p>
@@ -14,6 +14,9 @@
   <li><a href="{{entry_url(r['slug'])}}">{{r['title']}}</a> <span class="print-url">({{site_base}}{{entry_url(r['slug'])}})</span> <span class="meta">published <time datetime="{{r['published']}}">{{human_date(r['published'])}}</time></span><br>{{r['summary']}}</li>
 %   end
 </ul>
+%   if shown < ctx['total']:
+<p><a href="{{ctx['search_url']}}">See all {{ctx['total']}} examples of {{ctx['label']}}</a></p>
+%   end
 % else:
 <p class="no-results">There are no examples of this yet. If you know of one, see <a href="/about">how to contribute</a>.</p>
 % end

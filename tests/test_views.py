@@ -7,6 +7,7 @@ import re
 import feedparser
 import pytest
 
+from kb import contexts
 from tests.htmlcheck import Page
 
 ENTRY = "pct-hospice-grants"
@@ -73,6 +74,18 @@ def test_term_page_and_json_agree(client):
     assert data["label"] == "Health" and data["description"] in page.text
     assert links(page, "/entries/") == [f"/entries/{r['slug']}" for r in data["results"]]
     assert all("health" in r["sectors"] for r in data["results"])
+    assert "<title>Health (sector) – Compact Practice</title>" in client.get(path).body
+
+
+def test_a_term_page_listing_some_of_its_examples_links_to_all_at_the_end(client,
+                                                                         monkeypatch):
+    monkeypatch.setattr(contexts, "TERM_PAGE_SIZE", 1)
+    data = json_twin(client, "/sectors/health")
+    assert len(data["results"]) == 1 < data["total"]
+    body = client.get("/sectors/health").body
+    tail = body[body.index('<ul class="newest">'):]
+    assert f'<a href="/search?sector=health">See all {data["total"]} examples of Health</a>' \
+        in tail
 
 
 def test_coverage_page_and_json_agree(client):
