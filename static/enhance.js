@@ -11,11 +11,13 @@
   var KEY = "kb-focus";
   var keyed = false;
 
-  function announce(status) {  // a status already filled when the page loaded is not read
-    if (!status) return;
-    var text = status.textContent;
-    status.textContent = "";
-    setTimeout(function () { status.textContent = text; }, 400);
+  function announce(count) {  // a status filled as the page loads is not read: say it again
+    if (!count) return;
+    var status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    document.body.appendChild(status);
+    setTimeout(function () { status.textContent = count.textContent; }, 400);
   }
 
   function apply(control) {

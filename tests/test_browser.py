@@ -187,8 +187,9 @@ def test_back_shows_the_boxes_as_the_address_has_them_and_a_filter_reads_its_cou
         page.check("#f-sector-housing")
         page.wait_for_url("**sector=housing**")
         assert page.evaluate("document.activeElement.id") == "f-sector-housing"
-        page.wait_for_timeout(600)  # the count is put back 400 ms after the page loads
-        assert "Housing" in page.text_content("#result-count")
+        page.wait_for_timeout(600)  # the count is said again 400 ms after the page loads
+        said = page.text_content(".visually-hidden[role=status]")
+        assert said == page.text_content("#result-count") and "Housing" in said
         page.go_back()
         page.wait_for_url("**/search?q=funding&sector=health")
         assert page.is_checked("#f-sector-health") and not page.is_checked("#f-sector-housing")
@@ -240,6 +241,10 @@ def test_search_prints_full_width_with_addresses(browser, live_server):
         assert page.is_visible(".hit .print-url")
         width = page.evaluate("document.querySelector('.search-main').offsetWidth")
         assert width > 0.8 * page.evaluate("document.querySelector('main').clientWidth")
+        page.goto(live_server + "/search?q=funding&sort=newest")  # which search, on paper
+        said = page.locator(".search-main > .print-url").text_content()
+        assert said.startswith("This search: http") and "sort=newest" in said
+        assert said.endswith("(sorted by newest)") and page.is_visible(".search-main > .print-url")
     finally:
         context.close()
 
