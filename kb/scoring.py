@@ -274,13 +274,14 @@ class Postings:
         """The bitset of the live entries that use a lowercase word as typed, give or take
         plural and spelling (kb.spelling.written_forms), not only through its stem."""
         def compute():
-            found: set[int] = set()
+            found = [np.zeros(0, np.intc)]
             with self.whoosh() as searcher:
                 reader = searcher.reader()
                 for form in written_forms(word):
                     if reader.doc_frequency(SPELL_FIELD, form):
-                        found.update(whoosh_internals.read_postings(reader, SPELL_FIELD, form)[0])
-            docs = np.array(sorted(found), dtype=np.intc)
+                        docs, _ = whoosh_internals.read_postings(reader, SPELL_FIELD, form)
+                        found.append(np.frombuffer(docs, np.intc))
+            docs = np.unique(np.concatenate(found))
             return docs, np.zeros(len(docs))
         return self.derived(("written", word), compute)[2] & self.live
 
