@@ -3,6 +3,7 @@ problems validation reports (path:line: severity: message), slugs and near-miss 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
 import re
@@ -172,3 +173,13 @@ def read_as(value, written: str | None = None) -> str:
 def yaml_line(node, offset: int = FM_OFFSET) -> int:
     """The file line of a YAML node (marks count from 0, and the front matter starts on line 2)."""
     return node.start_mark.line + offset
+
+
+def why_no_such_date(year: int, month: int, day: int) -> str:
+    """Why a year, month and day written as numbers are no date: 'there is no month 13',
+    'February 2010 has 28 days'."""
+    if not year:
+        return "there is no year 0"
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    return f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"

@@ -33,6 +33,7 @@ from kb.entry import (
     near_miss,
     read_as,
     slugify,
+    why_no_such_date,
     yaml_line,
 )
 from kb.entry_files import chosen_files, entry_files, stray_files
@@ -162,11 +163,17 @@ def _date(r: Problems, fields, key: str) -> dt.date | None:
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:
             return dt.date.fromisoformat(value.strip())
-        except ValueError as exc:
-            r.error(line, f"'{key}': '{value}' is not a real date ({exc})")
+        except ValueError:
+            why = why_no_such_date(*map(int, value.strip().split("-")))
+            r.error(line, f"'{key}': '{value}' is not a real date ({why}): write the date the "
+                          "source gives")
             return None
+    if value is None:
+        r.error(line, f"'{key}' is empty: write the date the source gives, year-month-day, as "
+                      f"{key}: YYYY-MM-DD")
+        return None
     meant = _as_date(value)
-    hint = f": write {key}: {meant.isoformat()}" if meant else f", e.g. {key}: 2009-03-02"
+    hint = f": write {key}: {meant.isoformat()}" if meant else ""
     r.error(line, f"'{key}' must be a date written year-month-day (YYYY-MM-DD); got "
                   f"'{value}'{hint}")
     return None
@@ -197,8 +204,12 @@ def _placeholders(r: Problems, front: str, body: str, body_line: int) -> None:
         named = re.match(r"^([A-Za-z_]\w*)\s*:", line)  # a top-level field; items stay in it
         key = named.group(1) if named else key
         for m in PLACEHOLDER.finditer(line):
-            r.error(FM_OFFSET + n, f"replace the placeholder '{m.group(0)}' in '{key}' with "
-                                   "what the source says")
+            value = re.match(r"^\s*(?:- )?[\w-]+\s*:(.*?)\s+#", line[:m.start()] + " ")
+            r.error(FM_OFFSET + n, f"the note '# {m.group(0)}' is still after the value of "
+                                   f"'{key}': if the value is the source's, delete the note; "
+                                   "if not, write the source's" if value and value.group(1)
+                    else f"replace the placeholder '{m.group(0)}' in '{key}' with what the "
+                         "source says")
     section = "the text"
     for n, line in enumerate(body.split("\n")):
         heading = re.match(r"^#{1,6}\s+(.+?)\s*#*\s*$", line)

@@ -155,11 +155,14 @@ def test_kb_new_writes_a_draft_that_check_rejects_until_its_placeholders_are_rep
     check = kb("check", "--entries", str(entries_dir))
     assert check.returncode == 1
     said = check.stdout.splitlines()
-    for where in ("in 'summary'", "in 'published'", "in 'sources'",
+    for where in ("in 'summary'", "in 'sources'",
                   "in section 'What they did'", "in section 'Outcomes'",
                   "in section 'Learning points'", "in section 'Contact'"):
         assert any("replace the placeholder '[Replace this:" in line and where in line
                    for line in said), where
+    # the date kb new fills in is today's: it must be confirmed as the source's, or replaced
+    assert any("the note '# [Replace this:" in line and "value of 'published': if the value "
+               "is the source's, delete the note" in line for line in said)
     edited = re.sub(r"\s*# \[Replace this:[^\]]*\]", "", text)
     edited = re.sub(r"\[Replace this:[^\]]*\]", "What the source says.", edited)
     path.write_text(edited)

@@ -535,3 +535,21 @@ def test_the_templates_sample_values_cannot_be_published(entries_dir, taxonomy, 
     entry, problems = read_entry(path, "sample.md", taxonomy)
     assert entry is None and [p.line for p in problems if said in p.message] == [
         path.read_text(encoding="utf-8").split("\n").index(line) + 1]
+
+
+@pytest.mark.parametrize("written,said", [
+    ("published: 2009-02-30", "'published': '2009-02-30' is not a real date (February 2009 "
+                              "has 28 days): write the date the source gives"),
+    ("published:", "'published' is empty: write the date the source gives, year-month-day, "
+                   "as published: YYYY-MM-DD"),
+    ("published: 2 Dec 2008", "'published' must be a date written year-month-day "
+                              "(YYYY-MM-DD); got '2 Dec 2008': write published: 2008-12-02"),
+    ("published: next year", "'published' must be a date written year-month-day "
+                             "(YYYY-MM-DD); got 'next year'"),
+])
+def test_a_date_that_is_not_one_says_why_in_words(entries_dir, taxonomy, written, said):
+    """No Python in the message ('day is out of range for month', 'None'), and no example
+    date that could be taken for a suggestion."""
+    path = write_entry(entries_dir, "dated", VALID.replace("published: 2009-01-05", written))
+    _, problems = read_entry(path, "dated.md", taxonomy)
+    assert said in [p.message for p in problems]
