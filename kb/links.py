@@ -197,15 +197,21 @@ def search_page(known: Known, path: str, query: str, here: str) -> str:
     except ValueError:
         raise Broken(f"the search has more than {MAX_PARAMS} parameters: remove some "
                      "filters") from None
-    for name in dict.fromkeys(k for k, _ in params if k not in SEARCH_PARAMETERS):
-        raise Broken(f"unknown search parameter '{name}'{near_miss(name, SEARCH_PARAMETERS)}"
-                     f" in {here}: the site ignores it; the parameters are "
-                     f"{', '.join(SEARCH_PARAMETERS)}")
-    try:
-        parsed, canonical = query_from_params(lambda name: [v for k, v in params if k == name],
-                                              known.taxonomy)
-    except QueryError as exc:
-        raise Broken(f"{exc} (in {here})") from None
+    wrong = [f"unknown search parameter '{name}'{near_miss(name, SEARCH_PARAMETERS)}: the "
+             f"site ignores it; the parameters are {', '.join(SEARCH_PARAMETERS)}"
+             for name in dict.fromkeys(k for k, _ in params if k not in SEARCH_PARAMETERS)]
+    while True:  # every wrong parameter at once: each found is set aside, and the rest read
+        try:
+            parsed, canonical = query_from_params(
+                lambda name, given=params: [v for k, v in given if k == name], known.taxonomy)
+            break
+        except QueryError as exc:
+            wrong.append(str(exc))
+            if exc.field is None or not any(k == exc.field for k, _ in params):
+                break
+            params = [(k, v) for k, v in params if k != exc.field]
+    if wrong:
+        raise Broken("; ".join(wrong) + f" (in {here})")
     return here if canonical else search_url(parsed, path)
 
 

@@ -3,12 +3,11 @@ URL parameters (with clear errors) and written back as the canonical address."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from kb.entry import CONTROL_CHARACTERS, near_miss, slugify
+from kb.entry import CONTROL_CHARACTERS, near_miss, slugify, why_no_such_date
 from kb.taxonomy import FACETS, Taxonomy
 
 PAGE_SIZE = 10
@@ -21,7 +20,7 @@ MAX_VALUES_PER_FACET = 20
 
 class QueryError(ValueError):
     """A request the search cannot answer as asked (shown to the user as a 400 page).
-    `field`: the parameter at fault, when one field of the search form is ('from', 'to')."""
+    `field`: the parameter at fault ('from', 'sector', 'q'), when one is."""
 
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
@@ -99,10 +98,7 @@ def _parse_date(name: str, value: str, end: bool) -> dt.date | None:
             return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
         return dt.date(year, month, day)
     except ValueError:
-        why = ("there is no year 0" if not year else f"there is no month {month}"
-               if not 1 <= month <= 12 else
-               f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} "
-               "days")
+        why = why_no_such_date(year, month or 1, day or 1)
         raise QueryError(f"{field_} {value} is not a real date: {why}", name) from None
 
 
@@ -117,18 +113,20 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
     text = " ".join(t for t in texts if t).strip()
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"the search text is {len(text)} characters; the limit is "
-                         f"{MAX_QUERY_CHARS}")
+                         f"{MAX_QUERY_CHARS}", "q")
     control = CONTROL_CHARACTERS.search(text)
     if control:
         raise QueryError(f"the search text contains the control character "
-                         f"U+{ord(control.group()):04X}; remove it")
+                         f"U+{ord(control.group()):04X}; remove it", "q")
     canonical = len(texts) <= 1
     filters = {}
     for facet in FACETS:
-        values = [v.strip() for v in get_all(facet) if v.strip()]
+        given = [v.strip() for v in get_all(facet) if v.strip()]
+        values = list(dict.fromkeys(given))  # a value repeated counts once, and redirects
+        canonical &= len(values) == len(given)
         if len(values) > MAX_VALUES_PER_FACET:
             raise QueryError(f"too many '{facet}' values ({len(values)}); the limit is "
-                             f"{MAX_VALUES_PER_FACET}")
+                             f"{MAX_VALUES_PER_FACET}", facet)
         slugs = []
         for value in values:
             # an old slug, or one written as its label ('Health', 'Social care'): redirected
@@ -136,7 +134,7 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
             if slug is None:
                 raise QueryError(f"unknown {facet} '{value[:60]}'"
                                  f"{near_miss(value, taxonomy[facet].terms)}; known values: "
-                                 f"{', '.join(taxonomy[facet].terms)}")
+                                 f"{', '.join(taxonomy[facet].terms)}", facet)
             canonical &= slug == value
             if slug not in slugs:
                 slugs.append(slug)
@@ -152,10 +150,10 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
         raise QueryError("the From date is after the To date; swap them", "to")
     sort = (get_all("sort") or ["relevance"])[-1] or "relevance"
     if sort not in SORTS:
-        raise QueryError(f"unknown sort '{sort[:40]}'; use one of: {', '.join(SORTS)}")
+        raise QueryError(f"unknown sort '{sort[:40]}'; use one of: {', '.join(SORTS)}", "sort")
     page_text = (get_all("page") or ["1"])[-1] or "1"
     if not re.fullmatch(r"[0-9]{1,6}", page_text) or not 1 <= int(page_text) <= MAX_PAGE:
-        raise QueryError(f"'page' must be a whole number from 1 to {MAX_PAGE}")
+        raise QueryError(f"'page' must be a whole number from 1 to {MAX_PAGE}", "page")
     query = Query(text, filters, date_from, date_to, sort, int(page_text))
     return query, canonical and not _form_leftovers(get_all)
 

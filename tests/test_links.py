@@ -314,3 +314,15 @@ def test_the_anchors_accepted_are_headings_of_the_entry_page(library, client):
     page = Page(client.get("/entries/joint-framework").body)
     on_page = {attrs.get("id") for tag, attrs in page.elements if re.fullmatch(r"h[1-6]", tag)}
     assert set(heading_ids(library.entry("joint-framework"))) <= on_page
+
+
+def test_every_wrong_parameter_of_a_search_link_is_named_at_once(library, tmp_path):
+    guide = tmp_path / "guide.md"
+    guide.write_text("[s](/search?sector=helth&region=londn&from=2010-13-01&colour=red)\n",
+                     encoding="utf-8")
+    [finding], _ = check_documents(library, {guide: read_links(guide)}, BASE)
+    said = finding.message
+    assert finding.severity == "error"
+    for part in ("unknown search parameter 'colour'", "unknown sector 'helth'",
+                 "unknown region 'londn'", "From date 2010-13-01 is not a real date"):
+        assert part in said, part

@@ -213,3 +213,9 @@ def test_a_page_past_the_end_says_so_and_links_to_the_last(client):
     assert f"Page 99 is past the end: these results fill {fill}" in page.text
     assert "Page 99 of" not in page.text
     assert ("a", {"href": data["last_url"]}) in page.elements
+
+
+def test_a_value_repeated_many_times_counts_once(client):
+    resp = client.get("/search?q=grants&" + "&".join(["sector=health"] * 21))
+    assert resp.status == 301 and resp.headers["location"].endswith(
+        "/search?q=grants&sector=health")
