@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from urllib.parse import urlsplit
 
-from kb.entry import SOURCE_KEYS, Problems, Source, near_miss, read_as, yaml_line
+from kb.entry import SOURCE_KEYS, Problems, Source, closest, read_as, yaml_line
 
 SOURCE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 EXAMPLE = ("each as '- title: ...' with 'url: ...', 'publisher: ...' and 'date: YYYY-MM-DD' "
@@ -86,13 +86,17 @@ def _source(r: Problems, item_node, item) -> Source | None:
         return None
     # each problem is reported on the line of its key
     at = {key.value: yaml_line(key) for key, _ in item_node.value if isinstance(key.value, str)}
+    misspelt = set()
     for key in item:
         if key not in SOURCE_KEYS:
-            meant = MEANT_KEYS.get(str(key).lower())
-            hint = f" (did you mean '{meant}'?)" if meant else near_miss(key, SOURCE_KEYS)
+            meant = MEANT_KEYS.get(str(key).lower()) or closest(str(key), SOURCE_KEYS)
+            misspelt.add(meant)
+            hint = f" (did you mean '{meant}'?)" if meant else ""
             r.error(at.get(key, line), f"source has unknown key '{key}'{hint}; a source's keys "
                                        f"are {', '.join(SOURCE_KEYS)}")
     title = item.get("title")
+    if "title" in misspelt and "title" not in item:  # 'titel:' is one mistake, said above
+        return None
     if not isinstance(title, str) or not title.strip():
         r.error(line, "each source needs a 'title'" + read_as(title) + ": the document's name "
                       "as it gives it, e.g. - title: Annual report 2008-09")

@@ -553,3 +553,13 @@ def test_a_date_that_is_not_one_says_why_in_words(entries_dir, taxonomy, written
     path = write_entry(entries_dir, "dated", VALID.replace("published: 2009-01-05", written))
     _, problems = read_entry(path, "dated.md", taxonomy)
     assert said in [p.message for p in problems]
+
+
+def test_a_misspelt_source_title_key_is_one_mistake(entries_dir, taxonomy):
+    bare = VALID.split("sources:")[0]
+    path = write_entry(entries_dir, "titel", bare + "sources:\n  - titel: A page\n"
+                       "    url: https://example.org/page\n    date: 2009-01-05")
+    _, problems = read_entry(path, "titel.md", taxonomy)
+    line = path.read_text(encoding="utf-8").split("\n").index("  - titel: A page") + 1
+    assert [(p.line, p.message.split(";")[0]) for p in problems if p.severity == "error"] == [
+        (line, "source has unknown key 'titel' (did you mean 'title'?)")]
