@@ -9,6 +9,7 @@ import html
 from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus
 
+from kb.entry import closest
 from kb.library import Library, Results
 from kb.publishing import PLACEHOLDER, new_entry_text
 from kb.query import Query, QueryError, query_from_params
@@ -219,7 +220,11 @@ def find_entry(library: Library, slug: str, suffix: str, prefix: str = "") -> di
     if new:
         return Redirect(prefix + entry_url(new) + suffix)
     words = quote_plus(slug.replace("-", " "))
-    raise PageError(404, "Entry not found", f"There is no entry at /entries/{slug}. Search "
+    snap = library.snapshot()
+    near = closest(slug, [*snap.records, *snap.alias])  # 'bme-code-legal-reveiw'
+    meant = f"Did you mean {entry_url(snap.alias.get(near, near))}? Or search" if near else \
+        "Search"
+    raise PageError(404, "Entry not found", f"There is no entry at /entries/{slug}. {meant} "
                                             f"for its words instead: /search?q={words}")
 
 

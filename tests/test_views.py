@@ -245,3 +245,11 @@ def test_reuse_links_carry_what_was_typed_outside_ascii_unchanged(client):
 def test_clear_all_filters_keeps_the_order_chosen(client):
     data = client.get("/search.json?q=grants&sector=health&sort=newest").json()
     assert data["clear_url"] == "/search?q=grants&sort=newest"
+
+
+def test_an_entry_address_one_slip_away_is_offered_on_its_404(client):
+    page = client.get("/entries/pct-hospice-grnats")
+    assert page.status == 404
+    assert 'Did you mean <a href="/entries/pct-hospice-grants">/entries/pct-hospice-grants</a>' \
+        in page.body
+    assert "Did you mean" not in client.get("/entries/nothing-like-any-of-them").body
