@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from kb.entry import CONTROL_CHARACTERS, near_miss, slugify, why_no_such_date
+from kb.entry import CONTROL_CHARACTERS, ZERO_WIDTH, near_miss, slugify, why_no_such_date
 from kb.taxonomy import FACETS, Taxonomy
 
 PAGE_SIZE = 10
@@ -110,7 +110,8 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
     so the caller can redirect to the canonical address. Raises QueryError for bad input.
     """
     texts = get_all("q")
-    text = " ".join(t for t in texts if t).strip()
+    typed = " ".join(t for t in texts if t)
+    text = ZERO_WIDTH.sub("", typed).strip()  # a zero-width space pasted with the words
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"the search text is {len(text)} characters; the limit is "
                          f"{MAX_QUERY_CHARS}", "q")
@@ -118,7 +119,7 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
     if control:
         raise QueryError(f"the search text contains the control character "
                          f"U+{ord(control.group()):04X}; remove it", "q")
-    canonical = len(texts) <= 1
+    canonical = len(texts) <= 1 and ZERO_WIDTH.sub("", typed) == typed
     filters = {}
     for facet in FACETS:
         given = [v.strip() for v in get_all(facet) if v.strip()]

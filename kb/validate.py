@@ -23,6 +23,7 @@ from kb.entry import (
     MAX_TITLE,
     REQUIRED,
     SLUG_RE,
+    ZERO_WIDTH,
     Address,
     Entry,
     Problem,
@@ -133,7 +134,7 @@ def _needs_value(key: str, vocab) -> str:
             f"allowed: {', '.join(vocab.terms)}")
 
 
-INVISIBLE = re.compile("[\u00a0\u00ad\u200b-\u200f\u2060\ufeff]")
+INVISIBLE = re.compile(f"\u00a0|{ZERO_WIDTH.pattern}")  # a no-break space too
 
 
 def _unknown_term(value: str, vocab) -> str:

@@ -219,3 +219,11 @@ def test_a_value_repeated_many_times_counts_once(client):
     resp = client.get("/search?q=grants&" + "&".join(["sector=health"] * 21))
     assert resp.status == 301 and resp.headers["location"].endswith(
         "/search?q=grants&sector=health")
+
+
+def test_characters_that_show_as_nothing_are_not_searched(client):
+    """A zero-width space alone is no search; pasted inside a word, it does not split it."""
+    alone = client.get("/search?q=%E2%80%8B")
+    assert alone.status == 301 and alone.headers["location"].endswith("/search")
+    pasted = client.get("/search?q=hos%E2%80%8Bpices")
+    assert pasted.status == 301 and pasted.headers["location"].endswith("/search?q=hospices")
