@@ -21,6 +21,7 @@ FEED_SIZE = 20
 EMBED_SIZE = 5  # results an embedded search shows
 TERM_PAGE_SIZE = 50
 MAX_CSV_ROWS = 5000
+RECOVERABLE = ("from", "to", "sort", "page", *FACETS)  # the HTML page shows the rest without
 
 
 class PageError(Exception):
@@ -82,8 +83,10 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
            sort: str | None = None) -> dict | Redirect:
     """A search's page (`path` is the address it was asked at, for the canonical redirect;
     `page_size` and `sort`, when given, override the page's: for feeds and downloads).
-    On the HTML page a date that cannot be read is shown beside its field, with what was
-    typed, over the results of the search without it (`errors`); elsewhere it is a 400."""
+    On the HTML page a parameter that cannot be read (a date, a filter value, the order, the
+    page) is named in a summary (a date beside its field too, with what was typed), over the
+    results of the search without it (`errors`): an old link keeps its words. Elsewhere it
+    is a 400."""
     errors: list[dict] = []
     while True:
         try:
@@ -91,11 +94,12 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
                 lambda name, given=params: [v for k, v in given if k == name], library.taxonomy)
             break
         except QueryError as exc:
-            if path != "/search" or exc.field not in ("from", "to") or \
+            if path != "/search" or exc.field not in RECOVERABLE or \
                     any(e["field"] == exc.field for e in errors):
                 raise
             typed = " ".join(v for k, v in params if k == exc.field)
-            errors.append({"field": exc.field, "value": typed, "message": exc.sentence()})
+            errors.append({"field": exc.field, "value": typed, "message": exc.sentence(),
+                           "anchor": "result-count" if exc.field == "page" else exc.field})
             params = [(k, v) for k, v in params if k != exc.field]
     if not canonical and not errors:
         return Redirect(search_url(query, path))
@@ -111,7 +115,8 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
     if errors:  # only the HTML page has them: elsewhere a bad date is a 400
         ctx["errors"] = errors
         for error in errors:
-            ctx["query"][error["field"]] = error["value"]
+            if error["field"] in ("from", "to"):  # shown in its field as typed
+                ctx["query"][error["field"]] = error["value"]
     return ctx
 
 

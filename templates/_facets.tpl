@@ -1,5 +1,5 @@
 % for facet in FACETS:
-<fieldset class="facet">
+<fieldset class="facet" id="{{facet}}" tabindex="-1">
   <legend>{{taxonomy[facet].label}}</legend>
   <ul class="checkboxes">
   % for v in ctx['facets'][facet]:

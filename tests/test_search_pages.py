@@ -227,3 +227,20 @@ def test_characters_that_show_as_nothing_are_not_searched(client):
     assert alone.status == 301 and alone.headers["location"].endswith("/search")
     pasted = client.get("/search?q=hos%E2%80%8Bpices")
     assert pasted.status == 301 and pasted.headers["location"].endswith("/search?q=hospices")
+
+
+@pytest.mark.parametrize("bad,field,anchor", [("sector=helth", "sector", "sector"),
+                                              ("sort=best", "sort", "sort"),
+                                              ("page=501", "page", "result-count")])
+def test_a_filter_order_or_page_that_cannot_be_read_keeps_the_search(client, bad, field,
+                                                                    anchor):
+    """An old link with a misspelt filter value, order or page keeps its words: the problem
+    is named over the results of the search without it. JSON stays a plain 400."""
+    resp = client.get(f"/search?q=hospices&{bad}")
+    assert resp.status == 400
+    page = Page(resp.body)
+    assert "There is a problem" in page.text and 'value="hospices"' in resp.body
+    assert f'<a href="#{anchor}">' in resp.body and f'id="{anchor}"' in resp.body
+    assert f"{client.get('/search.json?q=hospices').json()['total']} result" in page.text
+    assert client.get(f"/search.json?q=hospices&{bad}").status == 400
+    assert not page.problems()
