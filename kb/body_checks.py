@@ -41,11 +41,30 @@ def check_body(r: Problems, body: str, body_line: int) -> None:
                              f"sources in under {MAX_BODY:,}; link to the rest")
     lines = without_code(body, r, body_line).split("\n")
     _raw_html(r, lines, body_line)
+    _unsupported(r, lines, body_line)
     sections = _headings(r, lines, body_line)
     _empty_sections(r, lines, body_line)
     for section in REQUIRED_SECTIONS:
         if section.lower() not in sections:
             _missing_section(r, section, lines, body_line)
+
+
+IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
+
+
+def _unsupported(r: Problems, lines: list[str], body_line: int) -> None:
+    """Markdown the site does not show as written: images (the site's pages load images from
+    itself alone, and it keeps none for entries) and footnotes (shown as '[^1]')."""
+    for n, line in enumerate(lines):
+        if IMAGE.search(line):
+            r.warning(body_line + n, "an image: entry pages show no images; say in words what "
+                                     "it shows, or link to it where the source has it")
+        note = FOOTNOTE.search(line)
+        if note:
+            r.warning(body_line + n, f"a footnote '{note.group()}': the page shows it as typed; "
+                                     "put the note in the sentence, or the document under "
+                                     "'sources'")
 
 
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")

@@ -14,7 +14,8 @@ from pathlib import Path
 # An address written out: up to white space or a character that cannot end one in prose.
 BARE_URL = re.compile(r"https?://[^\s<>\"'`\[\]{}|\\^]+", re.IGNORECASE)
 MD_INLINE = re.compile(r"\]\(\s*<?([^\s<>()]+(?:\([^\s()]*\)[^\s<>()]*)*)>?")
-MD_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?")
+MD_REFERENCE = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*<?([^\s>]+)>?")  # not a footnote
+MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")  # shows a picture: no link to follow
 WORD_FIELD = re.compile(r'HYPERLINK\s+"([^"]+)"(?:.*?\\l\s+"([^"]+)")?')
 TRAILING = ".,;:!?*_'\""
 
@@ -55,6 +56,7 @@ def bare_urls(text: str) -> list[str]:
 def markdown_links(text: str) -> list[Link]:
     found = []
     for number, line in enumerate(text.split("\n"), 1):  # lines as editors number them
+        line = MD_IMAGE.sub(" ", line)
         urls = [m.group(1) for m in MD_INLINE.finditer(line)]
         urls += [m.group(1) for m in MD_REFERENCE.finditer(line)]
         # a bare address is also found inside [text](address): once a line is enough

@@ -120,3 +120,19 @@ def test_an_entry_with_an_error_in_its_fields_still_has_its_links_checked_and_li
                                   "update the link"),
         ("target.md", "error", "there is no entry at /entries/nope: find the entry on the "
                                "site and link to the address its page shows")]
+
+
+def test_an_image_or_a_footnote_is_named_for_what_it_is_not_as_a_broken_link(entries_dir,
+                                                                            taxonomy):
+    """'![Chart](images/chart.png)' had been told it 'leads to this file', and a footnote's
+    '[^1]: Council minutes' that 'Council' was a link."""
+    path = write_entry(entries_dir, "pictured", VALID, body="## What they did\n\n"
+                       "Grants rose.[^1] ![Chart of grants](images/chart.png)\n\n"
+                       "[^1]: Council minutes, 2009.\n\n## Learning points\n\n- A.\n")
+    entries, found = load_entries(entries_dir, taxonomy)
+    assert entry_link_problems(entries_dir, entries, taxonomy) == []
+    lines = path.read_text(encoding="utf-8").split("\n")
+    said = [(lines[p.line - 1][:12], p.message.split(":")[0]) for p in found]
+    assert ("Grants rose.", "an image") in said
+    assert ("Grants rose.", "a footnote '[^1]'") in said
+    assert ("[^1]: Counci", "a footnote '[^1]'") in said
