@@ -148,7 +148,9 @@ def _unknown_term(value: str, vocab) -> str:
         return f"'{value}' is {len(parts)} values: separate them with commas: {', '.join(parts)}"
     labels = {t.label.lower(): t.slug for t in vocab.terms.values()}
     hint = (f" (did you mean '{labels[value.lower()]}'?)" if value.lower() in labels
-            else near_miss(value, vocab.terms))
+            else near_miss(value, vocab.terms)) or (
+        f" (if taxonomy.yaml renamed it, list '{value}' under the new term's 'aliases' "
+        "there)" if SLUG_RE.match(value) else "")
     return f"unknown value '{value}'{hint}"
 
 

@@ -563,3 +563,17 @@ def test_a_misspelt_source_title_key_is_one_mistake(entries_dir, taxonomy):
     line = path.read_text(encoding="utf-8").split("\n").index("  - titel: A page") + 1
     assert [(p.line, p.message.split(";")[0]) for p in problems if p.severity == "error"] == [
         (line, "source has unknown key 'titel' (did you mean 'title'?)")]
+
+
+def test_a_tag_no_term_is_near_says_where_a_renamed_term_keeps_its_old_slug(entries_dir,
+                                                                           taxonomy):
+    """A term renamed or removed in taxonomy.yaml shows as an unknown value in each entry
+    using it: the message says where the fix is, not only in the entry."""
+    path = write_entry(entries_dir, "renamed", VALID.replace("[partnership-working]",
+                                                             "[working-together-as-one]"))
+    _, problems = read_entry(path, "renamed.md", taxonomy)
+    [said] = [p.message for p in problems if "working-together-as-one" in p.message]
+    assert "list 'working-together-as-one' under the new term's 'aliases'" in said
+    misspelt = write_entry(entries_dir, "misspelt", VALID.replace("[health]", "[helth]"))
+    _, problems = read_entry(misspelt, "misspelt.md", taxonomy)
+    assert not any("aliases" in p.message for p in problems)  # a near miss is said instead
