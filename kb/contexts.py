@@ -15,6 +15,7 @@ from kb.publishing import PLACEHOLDER, new_entry_text
 from kb.query import Query, QueryError, query_from_params
 from kb.taxonomy import FACETS, FIELD
 from kb.urls import entry_url, revision_url, search_url, term_page_url
+from kb.vocabulary import initials
 from kb.wording import date_phrase, result_notes, result_sentence
 
 FEED_SIZE = 20
@@ -287,9 +288,19 @@ def term(library: Library, site: Site, facet: str, slug: str,
     return {
         "facet": facet, "facet_label": vocab.label,
         "slug": canonical, "label": t.label, "description": t.description,
-        "words": list(t.words), "total": ctx["total"], "results": ctx["results"],
+        "words": as_written(library, t.words), "total": ctx["total"],
+        "results": ctx["results"],
         "search_url": search_url(Query(filters={facet: (canonical,)})),
     }
+
+
+def as_written(library: Library, words) -> list[str]:
+    """A term's words with its acronyms in capitals: a word that is the initials of a phrase
+    in its synonym group ('ccg', clinical commissioning group; 'psed', public sector
+    equality duty) is written CCG, PSED."""
+    acronyms = {w for group in library.snapshot().vocabulary.groups for w in group
+                if " " not in w and any(w in initials(p) for p in group)}
+    return [w.upper() if w.lower() in acronyms else w for w in words]
 
 
 def terms(library: Library, site: Site, facet: str) -> dict:

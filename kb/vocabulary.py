@@ -84,13 +84,18 @@ def initialisms(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> list[tup
             phrases = [*label_phrases(term.label), *term.words]
             short = {p.lower() for p in phrases if re.fullmatch(r"[A-Za-z]{2,6}", p)}
             for phrase in phrases:
-                words = WORD.findall(phrase.lower())
-                for kept in (words, [w for w in words if w not in STOP_WORDS]):
-                    letters = "".join(w[0] for w in kept)
-                    if len(kept) > 1 and letters in short and not (
-                            {light_key(letters), light_key(phrase)} & grouped):
+                for letters in short & initials(phrase):
+                    if not {light_key(letters), light_key(phrase)} & grouped:
                         found.setdefault(letters, []).append(phrase)
     return [(letters, *dict.fromkeys(phrases)) for letters, phrases in found.items()]
+
+
+def initials(phrase: str) -> set[str]:
+    """The initials of a phrase of two or more words, its small words counted or skipped:
+    'council for voluntary service' -> {'cfvs', 'cvs'}; none for one word."""
+    words = WORD.findall(phrase.lower())
+    kept = [w for w in words if w not in STOP_WORDS]
+    return {"".join(w[0] for w in ws) for ws in (words, kept) if len(ws) > 1}
 
 
 def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> Vocabulary:

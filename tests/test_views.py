@@ -75,6 +75,8 @@ def test_term_page_and_json_agree(client):
     assert links(page, "/entries/") == [f"/entries/{r['slug']}" for r in data["results"]]
     assert all("health" in r["sectors"] for r in data["results"])
     assert "<title>Health (sector) – Compact Practice</title>" in client.get(path).body
+    assert {"CCG", "PCT"} <= set(data["words"]) and "ccg" not in data["words"]  # acronyms
+    assert "primary care trust" in data["words"]
 
 
 def test_a_term_page_listing_some_of_its_examples_links_to_all_at_the_end(client,
