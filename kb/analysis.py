@@ -42,9 +42,10 @@ STOP_WORDS = WHOOSH_STOP_WORDS | frozenset(
 )
 
 # Prefixes that are no word on their own: typed apart from their word ('co production', 'non
-# profit') they mean the compound, not every co- or non- word.
-PREFIXES = frozenset("anti bi co de ex inter macro micro mid mini multi non post pre pro quasi "
-                     "re semi sub tri un".split())
+# profit') they mean the compound, not every co- or non- word. ('post', 'pro', 'sub', 'mid' and
+# 'mini' are words too: 'a new post', 'Mid Sussex'.)
+PREFIXES = frozenset("anti bi co de ex inter macro micro multi non pre quasi re semi tri "
+                     "un".split())
 
 NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",

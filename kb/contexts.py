@@ -288,13 +288,13 @@ def term(library: Library, site: Site, facet: str, slug: str,
     return {
         "facet": facet, "facet_label": vocab.label,
         "slug": canonical, "label": t.label, "description": t.description,
-        "words": as_written(library, t.words), "total": ctx["total"],
+        "words": acronyms_in_capitals(library, t.words), "total": ctx["total"],
         "results": ctx["results"],
         "search_url": search_url(Query(filters={facet: (canonical,)})),
     }
 
 
-def as_written(library: Library, words) -> list[str]:
+def acronyms_in_capitals(library: Library, words) -> list[str]:
     """A term's words with its acronyms in capitals: a word that is the initials of a phrase
     in its synonym group ('ccg', clinical commissioning group; 'psed', public sector
     equality duty) is written CCG, PSED."""

@@ -22,30 +22,33 @@ def without_trailing_slash(path: str):
     bottle.redirect("/" + path.strip("/") + ("?" + query if query else ""), 301)
 
 
+def _slug_and_suffix(head: str, name: str) -> tuple[str, str]:
+    """/<head>/<name> typed another way, as the slug it names and its .json or .md ending."""
+    for ending in (".json", ".md") if head == "entries" else (".json",):
+        if name.endswith(ending):
+            return slugify(name[:-len(ending)]), ending
+    return slugify(name), ""
+
+
 def respelt_address(head: str, name: str) -> str | None:
     """The canonical address of /<head>/<name> typed with capitals, spaces or underscores
     ('/sectors/Health' -> '/sectors/health', '/entries/Some_Title.json' ->
     '/entries/some-title.json'), or None when no slug is left."""
-    stem, suffix = name, ""
-    for ending in (".json", ".md") if head == "entries" else (".json",):
-        if name.endswith(ending):
-            stem, suffix = name[:-len(ending)], ending
-    slug = slugify(stem)
+    slug, suffix = _slug_and_suffix(head, name)
     return f"/{head}/{slug}{suffix}" if slug else None
 
 
 def respelt(library: Library, head: str, name: str):
     """/sectors/Health, /entries/Derby_Compact.json, /principles/Social%20value: an address
     typed with capitals, spaces or underscores redirects to the page its slug names, if any."""
-    address = respelt_address(head, name)
-    if not address:
+    slug, suffix = _slug_and_suffix(head, name)
+    if not slug:
         raise PageError(404, "Page not found", "There is no page at this address. Try "
                                                "searching instead.")
-    slug = address.split("/")[2].removesuffix(".json").removesuffix(".md")
     if head == "entries":
         contexts.find_entry(library, slug, "")  # unknown: its 404, naming a search
     elif not library.taxonomy[FACET_OF[head]].resolve(slug):
         raise PageError(404, "Page not found", f"There is no such term. See all of them at "
                                                f"/{head}.")
     query = bottle.request.query_string
-    bottle.redirect(address + ("?" + query if query else ""), 301)
+    bottle.redirect(f"/{head}/{slug}{suffix}" + ("?" + query if query else ""), 301)

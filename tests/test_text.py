@@ -398,6 +398,13 @@ def test_a_prefix_typed_apart_matches_only_with_its_word(tmp_path):
     assert slugs(library, "co") == {"cosigned", "coordinators"}  # alone, it is what was typed
 
 
+def test_a_word_that_is_also_a_prefix_stays_a_word(tmp_path):
+    """'post' is a word ('a new post'), so 'post funded' searches it, not only 'postfunded'."""
+    library = library_of(tmp_path, {"post": "A new post was created.",
+                                    "funded": "The hall was funded."})
+    assert slugs(library, "post funded") == {"post", "funded"}
+
+
 def test_an_entry_with_the_word_as_typed_ranks_above_one_sharing_only_its_stem(tmp_path):
     """'communications' and 'community' share Porter's stem: both match, the entry that
     says communications (or communication) first, though indexed last and said once."""
