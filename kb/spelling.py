@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from kb.analysis import AMERICAN_WORDS, IRREGULAR_PLURALS, light_key
+from kb.analysis import AMERICAN_WORDS, IRREGULAR_PLURALS, PREFIXES, light_key
 
 _BRITISH_WORDS = {british: american for american, british in AMERICAN_WORDS.items()} | {
     "tyre": "tire", "kerb": "curb", "cheque": "check", "plough": "plow", "storey": "story",
@@ -91,9 +91,26 @@ def written_forms(word: str) -> frozenset[str]:
 
 @lru_cache(maxsize=50_000)
 def is_english(word: str) -> bool:
-    """Whether a lowercase word is in the English dictionary, in British or American spelling."""
+    """Whether a lowercase word is in the English dictionary, in British or American spelling,
+    or is a prefix written onto one ('cofunded', 'defunded', 'deprioritise')."""
+    return _listed(word) or _prefixed(word)
+
+
+def _listed(word: str) -> bool:
     words = _dictionary()
     return word in words or any(form in words for form in american_forms(word))
+
+
+def _prefixed(word: str) -> bool:
+    """A prefix and a word of four letters or more, unless a letter added or left out makes
+    a listed word: 'comission' is 'commission' and 'untill' is 'until', not co- and un-."""
+    if not any(word.startswith(p) and len(word) - len(p) >= 4 and _listed(word[len(p):])
+               for p in PREFIXES):
+        return False
+    dropped = (word[:i] + word[i + 1:] for i in range(len(word)))
+    added = (word[:i] + c + word[i:] for i in range(len(word) + 1)
+             for c in "abcdefghijklmnopqrstuvwxyz")
+    return not any(_listed(w) for w in (*dropped, *added))
 
 
 def nearest(word: str, candidates, frequency) -> str | None:

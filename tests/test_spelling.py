@@ -32,6 +32,15 @@ def test_no_correctly_spelt_english_word_is_ever_corrected(library):
     assert corrected == {}
 
 
+@pytest.mark.parametrize("word,english", [
+    ("cofunded", True), ("defunded", True), ("deprioritise", True), ("nonstatutory", True),
+    ("multiyear", True),
+    # shaped like a prefix and a word, but a letter away from a listed word: misspellings
+    ("comission", False), ("untill", False), ("colapse", False)])
+def test_a_prefix_written_onto_an_english_word_is_english(word, english):
+    assert is_english(word) is english
+
+
 @pytest.mark.parametrize("a,b,edits", [("grnat", "grant", 1), ("hospcie", "hospice", 1),
                                        ("overheds", "overheads", 1), ("brexit", "brent", 2),
                                        ("grant", "grant", 0), ("ca", "abc", 3)])
