@@ -339,10 +339,11 @@ def _names(typed: str, phrase: str, known) -> bool:
 
 
 def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexicon) -> None:
-    """Give a word no entry uses another way to match (not an acronym: 'ESFA' is not 'ESF').
-    A closed compound that splits into two words entries use side by side matches them so
-    ('healthcare' -> health care). A misspelt word (one that neither an entry, the
-    vocabularies nor the English dictionary spells so: 'charites' is misspelt) also matches
+    """Give a word more ways to match (not an acronym: 'ESFA' is not 'ESF'). A closed
+    compound that splits into two words entries use side by side matches them so too
+    ('childcare' -> child care), whether or not entries also write it closed. A misspelt
+    word (one that neither an entry, the vocabularies nor the English dictionary spells so:
+    'charites' is misspelt) also matches
     the index's closest word; nonsense with nothing close stays as it is. Only the first
     MAX_CORRECTED such words are looked at: a pasted paragraph stays quick."""
     tried = 0
@@ -350,16 +351,16 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
         clause = clauses[i]
         word = clause.text
         if clause.exact or clause.acronym or len(clause.alternatives) != 1 or \
-                not word.isalpha() or len(word) < MIN_CORRECTED_LENGTH or \
-                word in vocab.words or lexicon.uses(word):
+                not word.isalpha() or len(word) < MIN_CORRECTED_LENGTH:
             continue
-        tried += 1
+        known = word in vocab.words or lexicon.uses(word)
+        tried += not known
         if tried > MAX_CORRECTED:
             break
         parts = lexicon.split(word)
         if parts:
             clause.alternatives.append(Alternative(tuple(map(index_term, parts)), 1.0, "compound"))
-        if parts or lexicon.spells(word):  # a real word is never corrected
+        if parts or known or lexicon.spells(word):  # a real word is never corrected
             continue
         fix = lexicon.closest(word, vocab.words)
         if fix and is_stop_word(fix):  # 'wich' is 'which': a small word, not searched for

@@ -339,6 +339,14 @@ def test_a_closed_english_word_no_entry_uses_finds_its_words_written_apart(tmp_p
     assert [h.slug for h in results.hits] == ["apart"] and not results.corrections
 
 
+def test_a_closed_compound_some_entries_use_also_finds_it_written_apart(tmp_path):
+    """One entry says 'childcare', another 'child care': a search for either finds both."""
+    library = library_of(tmp_path, {"closed": "Childcare places for working parents.",
+                                    "apart": "Child care places in the village.",
+                                    "child": "A child protection plan."})
+    assert slugs(library, "childcare") == {"closed", "apart"}
+
+
 def test_entries_found_through_a_tag_rank_by_how_much_they_use_the_terms_words(tmp_path):
     """'co-design' names Partnership working, which every entry here is tagged with and none
     says: the entry whose text uses the term's own words (joint working, equal partners,
