@@ -108,12 +108,31 @@ IRREGULAR_PLURALS = {"children": "child", "women": "woman", "men": "man", "crite
                      "syntheses": "synthesis", "emphases": "emphasis", "theses": "thesis"}
 
 
+# Past forms of irregular verbs Porter's stemmer does not fold (withdrawn/withdraw), as the
+# verb. Left out where the form is also another word: left, led, found, fell, felt, thought,
+# saw, rose, bound, lay.
+IRREGULAR_VERBS = {
+    "withdrawn": "withdraw", "withdrew": "withdraw", "taken": "take", "took": "take",
+    "undertaken": "undertake", "undertook": "undertake", "given": "give", "gave": "give",
+    "brought": "bring", "bought": "buy", "began": "begin", "begun": "begin", "chosen": "choose",
+    "chose": "choose", "written": "write", "wrote": "write", "spoken": "speak", "spoke": "speak",
+    "driven": "drive", "drove": "drive", "grown": "grow", "grew": "grow", "known": "know",
+    "knew": "know", "paid": "pay", "sought": "seek", "sold": "sell", "spent": "spend",
+    "taught": "teach", "won": "win", "lost": "lose", "made": "make", "sent": "send",
+    "kept": "keep", "held": "hold", "withheld": "withhold", "upheld": "uphold", "met": "meet",
+    "built": "build", "rebuilt": "rebuild", "understood": "understand", "frozen": "freeze",
+    "froze": "freeze", "shown": "show", "overseen": "oversee", "oversaw": "oversee",
+    "arisen": "arise", "arose": "arise", "forgotten": "forget", "hidden": "hide",
+    "stolen": "steal", "undergone": "undergo", "overtaken": "overtake",
+}
+
+
 def stem(word: str) -> str:
-    """Porter's stem, with two of its gaps closed: irregular plurals stem as their singular
-    (children -> child, criteria -> criterion), and a person named from an -ion noun stems as
-    the noun does (commissioner -> commission -> commiss, as commissioning; practitioner,
-    petitioner)."""
-    word = IRREGULAR_PLURALS.get(word, word)
+    """Porter's stem, with three of its gaps closed: irregular plurals stem as their singular
+    (children -> child, criteria -> criterion), irregular past forms as their verb (withdrawn
+    -> withdraw, paid -> pay), and a person named from an -ion noun stems as the noun does
+    (commissioner -> commission -> commiss, as commissioning; practitioner, petitioner)."""
+    word = IRREGULAR_PLURALS.get(word) or IRREGULAR_VERBS.get(word, word)
     if word.endswith(("ioner", "ioners")):
         word = word[:word.rindex("ioner") + 3]
     return porter_stem(word)

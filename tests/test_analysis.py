@@ -36,6 +36,18 @@ def test_irregular_plurals_search_as_their_singular(plural, singular):
     assert analyse(plural) == analyse(singular)
 
 
+@pytest.mark.parametrize("past,verb", [("withdrawn", "withdrawing"), ("withdrew", "withdraw"),
+                                       ("paid", "paying"), ("frozen", "freezes"),
+                                       ("upheld", "uphold")])
+def test_irregular_past_forms_search_as_their_verb(past, verb):
+    assert analyse(past) == analyse(verb)
+
+
+def test_a_past_form_that_is_also_another_word_stays_itself():
+    """'left' is a direction, 'found' a verb of its own: neither is folded."""
+    assert analyse("left") != analyse("leave") and analyse("found") != analyse("find")
+
+
 def test_personal_is_not_people():
     """'person' folds into 'people', not the reverse: Porter stems 'personal' to 'person'."""
     assert analyse("personal") != analyse("people")
