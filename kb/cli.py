@@ -21,7 +21,14 @@ from kb.publishing import (
     stale_entries,
     write_new_entry,
 )
-from kb.taxonomy import FACETS, FIELD, TaxonomyError, load_taxonomy
+from kb.taxonomy import (
+    FACETS,
+    FIELD,
+    TaxonomyError,
+    load_taxonomy,
+    taxonomy_problems,
+    unread_taxonomy,
+)
 from kb.validate import check_files, load_entries
 
 
@@ -59,9 +66,9 @@ def main() -> None:
     and community sector, searchable."""
 
 
-def _taxonomy(entries_dir: Path, fmt: str = "text"):
+def _taxonomy(entries_dir: Path, fmt: str = "text", unread_ok: bool = False):
     """The vocabularies; when taxonomy.yaml cannot be used, its problems, each at its line
-    (in `fmt`), and exit 1."""
+    (in `fmt`), and exit 1 (with `unread_ok`, a stand-in taking any tag: unread_taxonomy)."""
     if not (entries_dir / "taxonomy.yaml").exists():
         raise click.ClickException(
             f"{entries_dir.as_posix()}/taxonomy.yaml not found: run kb from the repository "
@@ -71,6 +78,8 @@ def _taxonomy(entries_dir: Path, fmt: str = "text"):
     except TaxonomyError as exc:
         if not exc.problems:
             raise click.ClickException(str(exc)) from None
+        if unread_ok:
+            return unread_taxonomy()
         _report(entries_dir, sorted(exc.problems), fmt)
         sys.exit(1)
 
@@ -98,15 +107,19 @@ def check(files: tuple[Path, ...], entries_dir: Path, strict: bool, fmt: str,
         raise click.ClickException(f"{entries_dir}: " + (
             "a file, not the entries folder: pass the folder as --entries DIR and the file "
             "after it" if entries_dir.is_file() else "no such folder; pass --entries DIR"))
-    taxonomy = _taxonomy(entries_dir, fmt)
+    # an unreadable taxonomy.yaml is reported with every other mistake; the tags wait for it
+    taxonomy = _taxonomy(entries_dir, fmt, unread_ok=True)
+    unread = taxonomy == unread_taxonomy()
     if files:
         problems = check_files(entries_dir, files, taxonomy)
+        problems += taxonomy_problems(entries_dir / "taxonomy.yaml") if unread and not any(
+            p.path == "taxonomy.yaml" for p in problems) else []
     else:  # every entry: the links between them too
         drafts, problems = load_entries(entries_dir, taxonomy, drafts=True)
         problems += entry_link_problems(entries_dir, drafts, taxonomy)
-    problems += schema_problems(entries_dir, taxonomy)
+    problems += [] if unread else schema_problems(entries_dir, taxonomy)
     try:
-        problems += check_against(entries_dir, ref, taxonomy) if ref else []
+        problems += check_against(entries_dir, ref, taxonomy) if ref and not unread else []
     except ValueError as exc:  # the revision cannot be read (publishing.UnknownRef)
         raise click.ClickException(str(exc)) from None
     # the vocabularies' problems first: an entry's unknown value may only follow from them

@@ -130,7 +130,9 @@ def _terms(r: Problems, fields, facet: str, taxonomy: Taxonomy) -> tuple[str, ..
 
 
 def _needs_value(key: str, vocab) -> str:
-    return (f"needs at least one value, e.g. {key}: [{next(iter(vocab.terms), 'slug')}]; "
+    if not vocab.terms:  # taxonomy.yaml cannot be read, or lists no usable term here
+        return f"needs at least one value, e.g. {key}: [slug], a term of taxonomy.yaml"
+    return (f"needs at least one value, e.g. {key}: [{next(iter(vocab.terms))}]; "
             f"allowed: {', '.join(vocab.terms)}")
 
 
@@ -344,9 +346,11 @@ def _missing(key: str, taxonomy: Taxonomy) -> str:
     """A missing required field: what it is, an example line and, for tags, the values."""
     where = f"missing required field '{key}' ({FIELDS[key]}): add a line before the " \
             "closing '---'"
-    if key in FACET_OF:
-        slugs = list(taxonomy[FACET_OF[key]].terms)
+    slugs = list(taxonomy[FACET_OF[key]].terms) if key in FACET_OF else []
+    if slugs:
         return f"{where}, e.g. {key}: [{slugs[0]}]; allowed values: {', '.join(slugs)}"
+    if key in FACET_OF:  # taxonomy.yaml cannot be read, or lists no usable term here
+        return f"{where}, e.g. {key}: [slug], a term of taxonomy.yaml"
     return f"{where}, e.g. {EXAMPLES[key]}"
 
 

@@ -8,6 +8,7 @@ eye) or edits a copy of the test vocabulary in tests/data/entries, never the bun
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -245,6 +246,28 @@ def test_a_taxonomy_that_cannot_be_used_is_reported_as_lines_in_the_format_asked
                 (29, "error")]
         else:
             assert out.stdout.startswith(f"{path.as_posix()}:29: error: not valid YAML")
+
+
+def test_an_unreadable_taxonomy_does_not_hide_the_entries_mistakes(tmp_path):
+    """kb check reports the taxonomy's mistake and every entry's, tags aside, in one run:
+    whole or for the files named (as a pre-commit hook does)."""
+    entries = tmp_path / "entries"
+    shutil.copytree(FIXTURES, entries)
+    taxonomy = entries / "taxonomy.yaml"
+    taxonomy.write_text(taxonomy.read_text(encoding="utf-8").replace(
+        "label: Housing", "label: [Housing", 1), encoding="utf-8")
+    entry = sorted(entries.glob("*.md"))[0]
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(re.sub(r"(?m)^published: .*$", "published: 2019-13-45", text),
+                     encoding="utf-8")
+    for named in ([], [str(entry)]):
+        out = subprocess.run([sys.executable, "-m", "kb", "check", "--entries", str(entries),
+                              *named], capture_output=True, text=True)
+        lines = out.stdout.splitlines()
+        assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+        assert lines[0].startswith(f"{taxonomy.as_posix()}:") and "not valid YAML" in lines[0]
+        assert any(line.startswith(f"{entry.as_posix()}:") and "no month 13" in line
+                   for line in lines), lines
 
 
 def test_several_mistakes_at_once_are_all_reported_in_one_run(tmp_path):
