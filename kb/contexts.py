@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import dataclass, field
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, urlencode
 
 from kb.entry import closest
 from kb.library import Library, Results
@@ -100,7 +100,8 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
                 raise
             typed = " ".join(v for k, v in params if k == exc.field)
             errors.append({"field": exc.field, "value": typed, "message": exc.sentence(),
-                           "anchor": "result-count" if exc.field == "page" else exc.field})
+                           "anchor": "result-count" if exc.field == "page" else exc.field,
+                           **_instead(exc, params, library)})
             params = [(k, v) for k, v in params if k != exc.field]
     if not canonical and not errors:
         return Redirect(search_url(query, path))
@@ -119,6 +120,17 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
             if error["field"] in ("from", "to"):  # shown in its field as typed
                 ctx["query"][error["field"]] = error["value"]
     return ctx
+
+
+def _instead(exc: QueryError, params: list[tuple[str, str]], library: Library) -> dict:
+    """For a filter value with a near miss ('helth'): the search with the value it most
+    likely meant, and that term's label, to offer as a link."""
+    if not exc.instead:
+        return {}
+    typed, meant = exc.instead
+    fixed = [(k, meant if (k, v) == (exc.field, typed) else v) for k, v in params]
+    return {"instead_url": "/search?" + urlencode(fixed),
+            "instead_label": library.taxonomy[exc.field].label_of(meant)}
 
 
 def iframe(src: str, title: str, height: int) -> str:

@@ -7,7 +7,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from kb.entry import CONTROL_CHARACTERS, ZERO_WIDTH, near_miss, slugify, why_no_such_date
+from kb.entry import (
+    CONTROL_CHARACTERS,
+    ZERO_WIDTH,
+    closest,
+    near_miss,
+    slugify,
+    why_no_such_date,
+)
 from kb.taxonomy import FACETS, Taxonomy
 
 PAGE_SIZE = 10
@@ -20,11 +27,13 @@ MAX_VALUES_PER_FACET = 20
 
 class QueryError(ValueError):
     """A request the search cannot answer as asked (shown to the user as a 400 page).
-    `field`: the parameter at fault ('from', 'sector', 'q'), when one is."""
+    `field`: the parameter at fault ('from', 'sector', 'q'), when one is; `instead`: (the
+    value typed, the value it most likely meant), when one is near."""
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None,
+                 instead: tuple[str, str] | None = None):
         super().__init__(message)
-        self.field = field
+        self.field, self.instead = field, instead
 
     def sentence(self) -> str:
         """The message as a sentence, for a page."""
@@ -133,9 +142,11 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
             # an old slug, or one written as its label ('Health', 'Social care'): redirected
             slug = taxonomy[facet].resolve(value) or taxonomy[facet].resolve(slugify(value))
             if slug is None:
+                meant = closest(value, taxonomy[facet].terms)
                 raise QueryError(f"unknown {facet} '{value[:60]}'"
                                  f"{near_miss(value, taxonomy[facet].terms)}; known values: "
-                                 f"{', '.join(taxonomy[facet].terms)}", facet)
+                                 f"{', '.join(taxonomy[facet].terms)}", facet,
+                                 (value, meant) if meant else None)
             canonical &= slug == value
             if slug not in slugs:
                 slugs.append(slug)

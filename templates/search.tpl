@@ -9,7 +9,11 @@
   <h2>There is a problem</h2>
   <ul>
 %   for e in errors.values():
-    <li><a href="#{{e['anchor']}}">{{e['message']}}</a></li>
+    <li><a href="#{{e['anchor']}}">{{e['message']}}</a>
+%     if e.get('instead_url'):
+      <a href="{{e['instead_url']}}">Search with ‘{{e['instead_label']}}’ instead</a>
+%     end
+    </li>
 %   end
   </ul>
   <p>The results below are for the search without {{'it' if len(errors) == 1 else 'them'}}.</p>

@@ -244,3 +244,12 @@ def test_a_filter_order_or_page_that_cannot_be_read_keeps_the_search(client, bad
     assert f"{client.get('/search.json?q=hospices').json()['total']} result" in page.text
     assert client.get(f"/search.json?q=hospices&{bad}").status == 400
     assert not page.problems()
+
+
+def test_a_misspelt_filter_value_offers_the_search_with_the_value_it_meant(client):
+    """'helth' beside 'housing': a link to the same search with Health and Housing."""
+    resp = client.get("/search?q=hospices&sector=helth&sector=housing")
+    page = Page(resp.body)
+    assert "Search with ‘Health’ instead" in page.text
+    assert 'href="/search?q=hospices&amp;sector=health&amp;sector=housing"' in resp.body
+    assert "instead" not in Page(client.get("/search?q=hospices&sector=qqqqqq").body).text
