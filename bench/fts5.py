@@ -41,7 +41,7 @@ try:
 except ImportError:
     compile_vocabulary = parse_query = None
 try:
-    from kb.taxonomy import load_synonyms
+    from kb.synonyms import load_synonyms
 except ImportError:
     def load_synonyms(path):
         return []

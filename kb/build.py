@@ -49,7 +49,8 @@ from kb.generations import (
 )
 from kb.publishing import dropped_addresses
 from kb.schema import SCHEMA_VERSION, make_schema
-from kb.taxonomy import Taxonomy, TaxonomyError, load_taxonomy, synonym_problems, taxonomy_problems
+from kb.synonyms import synonym_problems
+from kb.taxonomy import Taxonomy, TaxonomyError, load_taxonomy, taxonomy_problems
 from kb.workers import Prepared
 
 INCREMENTAL_UP_TO = 500  # changed files an incremental build takes on (or a quarter of all)

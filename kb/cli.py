@@ -21,14 +21,7 @@ from kb.publishing import (
     stale_entries,
     write_new_entry,
 )
-from kb.taxonomy import (
-    FACETS,
-    FIELD,
-    TaxonomyError,
-    load_taxonomy,
-    taxonomy_problems,
-    unread_taxonomy,
-)
+from kb.taxonomy import FACETS, FIELD, TaxonomyError, load_taxonomy, unread_taxonomy
 from kb.validate import check_files, load_entries
 
 
@@ -49,8 +42,7 @@ def _find(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
 
 
 ENTRIES = click.option("--entries", "entries_dir", type=click.Path(path_type=Path),
-                       default="entries", envvar="KB_ENTRIES", show_default=True,
-                       callback=_find,
+                       default="entries", envvar="KB_ENTRIES", show_default=True, callback=_find,
                        help="Folder of entry Markdown files and taxonomy.yaml (env KB_ENTRIES; "
                             "by default the repository's, found from any folder in it).")
 INDEX = click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -67,8 +59,8 @@ def main() -> None:
 
 
 def _taxonomy(entries_dir: Path, fmt: str = "text", unread_ok: bool = False):
-    """The vocabularies; when taxonomy.yaml cannot be used, its problems, each at its line
-    (in `fmt`), and exit 1 (with `unread_ok`, a stand-in taking any tag: unread_taxonomy)."""
+    """The vocabularies; when taxonomy.yaml cannot be used, a stand-in taking any tag with
+    `unread_ok`, else its problems, each at its line (in `fmt`), and exit 1."""
     if not (entries_dir / "taxonomy.yaml").exists():
         raise click.ClickException(
             f"{entries_dir.as_posix()}/taxonomy.yaml not found: run kb from the repository "
@@ -107,13 +99,10 @@ def check(files: tuple[Path, ...], entries_dir: Path, strict: bool, fmt: str,
         raise click.ClickException(f"{entries_dir}: " + (
             "a file, not the entries folder: pass the folder as --entries DIR and the file "
             "after it" if entries_dir.is_file() else "no such folder; pass --entries DIR"))
-    # an unreadable taxonomy.yaml is reported with every other mistake; the tags wait for it
-    taxonomy = _taxonomy(entries_dir, fmt, unread_ok=True)
+    taxonomy = _taxonomy(entries_dir, fmt, unread_ok=True)  # if unreadable, tags wait for it
     unread = taxonomy == unread_taxonomy()
     if files:
         problems = check_files(entries_dir, files, taxonomy)
-        problems += taxonomy_problems(entries_dir / "taxonomy.yaml") if unread and not any(
-            p.path == "taxonomy.yaml" for p in problems) else []
     else:  # every entry: the links between them too
         drafts, problems = load_entries(entries_dir, taxonomy, drafts=True)
         problems += entry_link_problems(entries_dir, drafts, taxonomy)

@@ -13,19 +13,18 @@ normalised by the field's length, weighted (title x3, summary x2, organisations 
 summed, then saturated once and multiplied by the word's idf (in an entry that has the word
 only through its stem, not as typed give or take plural and spelling, STEM_ONLY of that:
 'communications' is found in entries about the community, below those about communications);
-a phrase scores as one rare term
-through the index's pairs of neighbouring words; a corrected spelling counts SPELLING_WEIGHT of
-that. An entry that
-matches a clause only through a concept (it is tagged with the term the words name) scores
-CONCEPT x the clause's idf (for a word no entry uses, the idf of its tag), below a typical
-direct match; an entry that matches directly and
-carries the tag gets a TAGGED bonus on top. Either way a tagged entry gains up to AFFINITY x
-the clause's idf more, by how much its text uses the term's own words (its label and its
-commissioners' words: see concept_affinity), so the tagged entries most about the term come
-first. The coordination factor puts entries that match
-more of the query first, and the proximity term rewards the words together as typed. When the
-words are typical of a term (kb.topics suggests it), the matching entries tagged with it gain
-SUGGESTED x the suggestion's weight x the query's idf, after the coordination factor.
+a phrase scores as one rare term through the index's pairs of neighbouring words; a corrected
+spelling counts SPELLING_WEIGHT of that. An entry that matches a clause only through a concept
+(it is tagged with the term the words name) scores CONCEPT x the clause's idf (for a word no
+entry uses, the idf of its tag); one that matches directly and carries the tag gets a TAGGED
+bonus on top. Either way a tagged entry gains up to AFFINITY x the clause's idf more, by how
+much its text uses the term's own words (its label and its commissioners' words: see
+concept_affinity), so the tagged entries most about the term come first; but one found only
+through the tag stays below every entry that has the clause's words (TAG_CEILING). The
+coordination factor puts entries that match more of the query first, and the proximity term
+rewards the words together as typed. When the words are typical of a term (kb.topics suggests
+it), the matching entries tagged with it gain SUGGESTED x the suggestion's weight x the
+query's idf, after the coordination factor.
 
 Scores are vectors over every document number (numpy): a query matching nine entries in ten
 is summed and ranked in a few array operations, not a Python step per entry.
@@ -33,43 +32,24 @@ is summed and ranked in a few array operations, not a Python step per entry.
 
 from __future__ import annotations
 
-import math
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 
-from kb import topics, whoosh_internals
-from kb.analysis import pair_term
+from kb import topics
 from kb.clauses import ParsedQuery
-from kb.facets import as_vector, bitset
-from kb.spelling import written_forms
+from kb.facets import as_vector
+from kb.postings import bm25_idf
 from kb.vocabulary import Concept, label_phrases, phrase_forms
 
-SEARCH_FIELDS = {"title": 3.0, "summary": 2.0, "body": 1.0, "organisations": 2.0}
-PAIRS_FIELD = "pairs"  # neighbouring terms: phrases and proximity
-SPELL_FIELD = "spell"  # each word of an entry once, as written (lowercase)
-DESCRIBING_FIELDS = ("title", "summary")  # what an entry is about, for suggesting terms
-PHRASE_BOOST = 1.0  # a phrase scores as one term of the pairs field
-BM25_K1, BM25_B = 1.2, 0.75
-POSTINGS_BUDGET = 6_000_000  # scored postings cached per index generation (12 bytes each)
 CONCEPT = 0.5  # an entry found through its tag scores this share of the clause's idf
 TAGGED = 1.0  # bonus share of the clause's idf for a direct match tagged with the concept
 COORDINATION = 1.0  # exponent of the share of clauses matched
 PROXIMITY = 0.25  # weight of neighbouring query words found side by side
 SUGGESTED = 0.5  # share of the query's idf an entry tagged with a suggested term gains
 AFFINITY = 1.0  # share of the clause's idf a tagged entry gains at most, for using its words
+TAG_CEILING = 0.99  # a tag-only entry's share, at most, of the weakest with the words
 STEM_ONLY = 0.5  # share of a word's score in an entry that has it only through its stem
-
-# Scored postings: (entries, their scores, the bitset of the entries)
-Scored = tuple[np.ndarray, np.ndarray, int]
-
-
-def bm25_idf(documents: int, df: int) -> float:
-    """Robertson and Sparck Jones' idf as Lucene's BM25 has it: near 0 for a word in almost
-    every entry ('voluntary', 'sector'), high for a rare one, never negative."""
-    return math.log(1 + (documents - df + 0.5) / (df + 0.5))
 
 
 @dataclass
@@ -223,9 +203,7 @@ def rank(snap, m: Match, final: int, limit: int) -> list[tuple[int, float]]:
         tags_kept = m.tagged[i] & final
         tagged = as_vector(tags_kept, size)
         if tags_kept:
-            clauses += np.where(tagged, np.where(own, TAGGED * unit, CONCEPT * unit), 0.0)
-            if m.affinity[i] is not None:
-                clauses += np.where(tagged, AFFINITY * unit * m.affinity[i], 0.0)
+            clauses += _tag_scores(m, i, own, tagged, final_)
         either = own | tagged
         matched += np.where(either, unit, 0.0)
         scored |= either
@@ -245,151 +223,19 @@ def rank(snap, m: Match, final: int, limit: int) -> list[tuple[int, float]]:
     return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
 
 
-class Postings:
-    """The scored postings of one index generation: each word's BM25F across the search fields,
-    and phrases and neighbouring words through the pairs field, read from Whoosh once and kept
-    in a cache bounded by the postings it holds."""
-
-    def __init__(self, whoosh, size: int, live: int, live_count: int):
-        self.whoosh = whoosh  # a context manager that lends the generation's one searcher
-        self.size, self.live, self.live_count = size, live, live_count
-        self._postings: OrderedDict = OrderedDict()  # key -> (docnums, scores, bitset)
-        self._cached_postings = 0  # postings held in self._postings
-        self._cache_lock = threading.Lock()
-        self._norms: dict[str, np.ndarray] = {}
-
-    def warm(self) -> None:
-        """Read what every text search needs first, before any request waits for it."""
-        for field_ in (*SEARCH_FIELDS, PAIRS_FIELD):
-            self._length_norms(field_)
-
-    def scored(self, terms: tuple[str, ...]) -> Scored:
-        """(entries, scores, bitset of the entries) of one word's index term across the search
-        fields, or of a phrase's terms side by side (through the pairs field)."""
-        if len(terms) == 1:
-            return self._cached(("word", terms[0]), lambda: self._word(terms[0]))
-        return self._cached(("phrase", terms), lambda: self._phrase(terms))
-
-    def as_written(self, word: str) -> int:
-        """The bitset of the live entries that use a lowercase word as typed, give or take
-        plural and spelling (kb.spelling.written_forms), not only through its stem."""
-        def compute():
-            found = [np.zeros(0, np.intc)]
-            with self.whoosh() as searcher:
-                reader = searcher.reader()
-                for form in written_forms(word):
-                    if reader.doc_frequency(SPELL_FIELD, form):
-                        docs, _ = whoosh_internals.read_postings(reader, SPELL_FIELD, form)
-                        found.append(np.frombuffer(docs, np.intc))
-            docs = np.unique(np.concatenate(found))
-            return docs, np.zeros(len(docs))
-        return self.derived(("written", word), compute)[2] & self.live
-
-    def described(self, term: str) -> int:
-        """The bitset of the live entries whose title or summary uses an index term (read
-        with the word's scores: the first search for a word reads each field once)."""
-        found = self._postings.get(("described", term))
-        if found is None:
-            self._cached(("word", term), lambda: self._word(term))
-            found = self._postings.get(("described", term))
-        if found is None:  # the word's scores were cached, this dropped from the cache since
-            self._word(term)
-            found = self._postings[("described", term)]
-        return found[2] & self.live
-
-    def nearby(self, first: str, second: str) -> np.ndarray:
-        """Each entry's BM25 of two terms found side by side, in either order."""
-        out = np.zeros(self.size)
-        for pair in (pair_term(first, second), pair_term(second, first)):
-            docs, weights, _ = self._cached(("pair", pair), lambda p=pair: self._pair(p))
-            out[docs] += weights
-        return out
-
-    def _word(self, term: str) -> Scored:
-        """BM25F: the term's frequency in each field, normalised by the field's length and
-        weighted by its boost, summed, then saturated once, times the term's idf over whole
-        entries. (A word in an entry's title, summary and body counts for more than in its
-        body alone, but not three times more: a common word cannot pile up a score.)"""
-        combined = np.zeros(self.size)
-        found, described = np.zeros(self.size, bool), np.zeros(self.size, bool)
-        for field_, boost in SEARCH_FIELDS.items():
-            docs, tfs = self._normalised_tf(field_, term)
-            combined[docs] += boost * tfs
-            found[docs] = True
-            if field_ in DESCRIBING_FIELDS:
-                described[docs] = True
-        self._store(("described", term), self._pack(np.flatnonzero(described), np.zeros(0)))
-        docs = np.flatnonzero(found)
-        return self._pack(docs, self._saturate(combined[docs]))
-
-    def _saturate(self, tfs: np.ndarray) -> np.ndarray:
-        idf = bm25_idf(self.live_count, len(tfs))
-        k1 = BM25_K1
-        return idf * tfs * (k1 + 1) / (tfs + k1)
-
-    def _pair(self, pair: str) -> Scored:
-        docs, tfs = self._normalised_tf(PAIRS_FIELD, pair)
-        return self._pack(docs, self._saturate(tfs))
-
-    def _phrase(self, terms: tuple[str, ...]) -> Scored:
-        """A phrase matches where each two neighbouring terms are side by side, in order; it
-        scores its pairs' mean BM25 (a phrase is as rare as its rarest pair)."""
-        parts = [self._cached(("pair", p), lambda p=p: self._pair(p))
-                 for p in (pair_term(a, b) for a, b in zip(terms, terms[1:], strict=False))]
-        mask = self.live
-        for _, _, m in parts:
-            mask &= m
-        out = np.zeros(self.size)
-        for docs, scores_, _ in parts:
-            out[docs] += scores_ * PHRASE_BOOST / len(parts)
-        docs = np.flatnonzero(as_vector(mask, self.size))
-        return self._pack(docs, out[docs])
-
-    def _pack(self, docs: np.ndarray, scores_: np.ndarray) -> Scored:
-        return docs.astype(np.intc), scores_, bitset(docs, self.size)
-
-    def derived(self, key, compute) -> Scored:
-        """Scores computed from postings (compute() -> (entries, scores)), kept in the cache."""
-        return self._cached(key, lambda: self._pack(*compute()))
-
-    def _cached(self, key, compute) -> Scored:
-        """Scored postings as compact arrays (entries, scores) and their bitset, kept in a
-        cache bounded by postings held: the least recently added go first."""
-        found = self._postings.get(key)
-        if found is not None:
-            return found
-        found = compute()
-        self._store(key, found)
-        return found
-
-    def _store(self, key, found: Scored) -> None:
-        with self._cache_lock:
-            if key not in self._postings:
-                self._postings[key] = found
-                self._cached_postings += len(found[0]) + 1
-                while self._cached_postings > POSTINGS_BUDGET and len(self._postings) > 1:
-                    _, (dropped, _, _) = self._postings.popitem(last=False)
-                    self._cached_postings -= len(dropped) + 1
-
-    def _normalised_tf(self, field_: str, text) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums, term frequency / (1 - b + b x field length / average length)) of one term
-        in one field, deleted documents included (matching masks them out)."""
-        norms = self._length_norms(field_)
-        with self.whoosh() as searcher:
-            reader = searcher.reader()
-            if not reader.doc_frequency(field_, text):
-                return np.zeros(0, np.intc), np.zeros(0)
-            docs, weights = whoosh_internals.read_postings(reader, field_, text)
-        docs = np.frombuffer(docs, np.intc)
-        return docs, np.frombuffer(weights) / norms[docs]
-
-    def _length_norms(self, field_: str) -> np.ndarray:
-        """Every document's 1 - b + b x its field length / the average (once per generation)."""
-        norms = self._norms.get(field_)
-        if norms is None:
-            with self.whoosh() as searcher:
-                avg = searcher.avg_field_length(field_) or 1.0
-                lengths = whoosh_internals.read_lengths(searcher.reader(), field_)
-            b = BM25_B
-            norms = self._norms[field_] = 1 - b + b * np.array(lengths, float) / avg
-        return norms
+def _tag_scores(m: Match, i: int, own: np.ndarray, tagged: np.ndarray,
+                final: np.ndarray) -> np.ndarray:
+    """What clause `i` adds to each entry tagged with a term it names (TAGGED or CONCEPT of
+    its idf, up to AFFINITY more for using the term's words). An entry found only through the
+    tag stays below every entry that has the words ('dementia' first finds those saying it)."""
+    unit = m.units[i]
+    extra = np.where(tagged, np.where(own, TAGGED * unit, CONCEPT * unit), 0.0)
+    if m.affinity[i] is not None:
+        extra += np.where(tagged, AFFINITY * unit * m.affinity[i], 0.0)
+    only, direct = tagged & ~own, own & final
+    if only.any() and direct.any():
+        ceiling = TAG_CEILING * (m.direct[i] + extra)[direct].min()
+        top = extra[only].max()
+        if top > ceiling:
+            extra = np.where(only, extra * (ceiling / top), extra)
+    return extra

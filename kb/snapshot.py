@@ -19,9 +19,10 @@ from kb import history, whoosh_internals
 from kb.analysis import STOP_WORDS, index_term, pair_term
 from kb.facets import bitset, members
 from kb.generations import apply_delta, paused_gc, read_base_records, read_delta, read_meta
-from kb.scoring import Postings
+from kb.postings import Postings
 from kb.spelling import is_english, nearest
-from kb.taxonomy import FACETS, FIELD, load_synonyms, load_taxonomy
+from kb.synonyms import load_synonyms
+from kb.taxonomy import FACETS, FIELD, load_taxonomy
 from kb.vocabulary import compile_vocabulary
 
 CARRY_UP_TO = 1000  # documents gone or added beyond which tables are built anew, not carried

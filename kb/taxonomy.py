@@ -136,7 +136,7 @@ def read_taxonomy(path: Path, rel: str = "taxonomy.yaml"
     """The taxonomy in a file and every problem found in it, by line; no taxonomy when the
     file cannot be used (not YAML, a facet missing or without terms: no tag would resolve)."""
     r = Problems(rel)
-    root = _compose(Path(path), r)
+    root = compose_vocabulary(Path(path), r)
     if not isinstance(root, yaml.MappingNode):
         if not r.problems:  # empty, or a list or text instead of facets
             r.error(yaml_line(root, 1) if root else 1, f"{rel} needs the facets principles:, "
@@ -317,61 +317,7 @@ def _check_words(written: list[TermAsWritten], r: Problems) -> None:
                 owner[phrase] = (t.name, line)
 
 
-def load_synonyms(path: Path) -> list[tuple[str, ...]]:
-    """Groups of equivalent words and phrases from synonyms.yaml, lowercased; [] if absent.
-    `kb check` reports problems in the file; here a malformed group is skipped."""
-    try:
-        data = yaml.load(Path(path).read_text(encoding="utf-8-sig"),  # libyaml's, if there
-                         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or []
-    except FileNotFoundError:
-        return []
-    groups = []
-    for group in data if isinstance(data, list) else []:
-        if isinstance(group, list):
-            phrases = tuple(dict.fromkeys(" ".join(str(p).lower().split()) for p in group
-                                          if isinstance(p, str | int) and str(p).strip()))
-            if len(phrases) > 1:
-                groups.append(phrases)
-    return groups
-
-
-def synonym_problems(path: Path, rel: str = "synonyms.yaml") -> list[Problem]:
-    """Check synonyms.yaml: a list of groups, each a list of two or more words or phrases, no
-    phrase in two groups."""
-    r = Problems(rel)
-    root = _compose(Path(path), r)
-    if root is None:
-        return r.problems
-    if not isinstance(root, yaml.SequenceNode):
-        r.error(1, "synonyms.yaml must be a list of groups, e.g. - [BME, black and minority "
-                   "ethnic]")
-        return r.problems
-    seen: dict[str, int] = {}
-    for group in root.value:
-        line = yaml_line(group, 1)
-        if not isinstance(group, yaml.SequenceNode) or len(group.value) < 2:
-            r.error(line, "each group must be a list of at least two words or phrases, e.g. "
-                          "- [PCT, primary care trust]")
-            continue
-        for item in group.value:
-            value = item.value if isinstance(item, yaml.ScalarNode) else None
-            phrase = " ".join(str(value).lower().split()) if value is not None else ""
-            if value is None:
-                r.error(yaml_line(item, 1), "a group's items are words or phrases, not a list "
-                                            "inside the list: write - [LAA, local area agreement]")
-            elif not phrase or not PHRASE_RE.match(phrase):
-                r.error(line, f"'{value}' must be plain words (letters, digits, hyphens)")
-            elif phrase in seen and seen[phrase] == line:
-                r.warning(line, f"'{value}' is listed twice in this group; remove one")
-            elif phrase in seen:
-                r.error(line, f"'{value}' is already in the group on line {seen[phrase]}; a "
-                              "phrase may belong to one group only")
-            else:
-                seen[phrase] = line
-    return r.problems
-
-
-def _compose(path: Path, r: Problems):
+def compose_vocabulary(path: Path, r: Problems):
     """A vocabulary file's YAML node tree, or None (a mistake is added to `r` in plain words,
     at the line an unclosed bracket or quote opened)."""
     text = decode(path.read_bytes(), r) if path.exists() else None

@@ -40,13 +40,14 @@ from kb.entry import (
 from kb.entry_files import chosen_files, entry_files, stray_files
 from kb.front_matter import parse_front_matter, split_front_matter
 from kb.sources import read_sources
+from kb.synonyms import synonym_problems
 from kb.taxonomy import (
     FACET_OF,
     FACETS,
     FIELD,
     Taxonomy,
-    synonym_problems,
     taxonomy_problems,
+    unread_taxonomy,
 )
 
 
@@ -393,6 +394,6 @@ def check_files(entries_dir: Path, files, taxonomy: Taxonomy) -> list[Problem]:
     problems += [p for p in address_problems(addresses) if p.path in wanted]
     if "synonyms.yaml" in wanted:
         problems += synonym_problems(Path(entries_dir) / "synonyms.yaml")
-    if "taxonomy.yaml" in wanted:
+    if "taxonomy.yaml" in wanted or taxonomy == unread_taxonomy():  # its mistakes come first
         problems += taxonomy_problems(Path(entries_dir) / "taxonomy.yaml")
     return sorted(problems)

@@ -58,10 +58,10 @@ def test_whoosh_internals_are_used_in_one_module_only(path):
 
 # The data flow, top to bottom: each module imports only from modules before it in this list
 # (README.md's table of modules is in the same order).
-FLOW = ("entry entry_files yaml_errors front_matter taxonomy sources render body_checks "
+FLOW = ("entry entry_files yaml_errors front_matter taxonomy synonyms sources render body_checks "
         "across_files validate publishing history analysis spelling schema whoosh_internals "
-        "generations workers build query vocabulary syntax clauses text facets topics scoring "
-        "snippets snapshot library urls wording contexts changes formats redirects web "
+        "generations workers build query vocabulary syntax clauses text facets topics postings "
+        "scoring snippets snapshot library urls wording contexts changes formats redirects web "
         "documents links entry_links cli").split()
 
 

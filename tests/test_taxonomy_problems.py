@@ -16,12 +16,12 @@ import sys
 import pytest
 import yaml
 
+from kb.synonyms import synonym_problems
 from kb.taxonomy import (
     FACETS,
     FIELD,
     TaxonomyError,
     load_taxonomy,
-    synonym_problems,
     taxonomy_problems,
 )
 from tests.conftest import FIXTURES, ROOT

@@ -9,7 +9,8 @@ import pytest
 
 from kb.library import Library
 from kb.query import Query
-from kb.taxonomy import load_synonyms, load_taxonomy
+from kb.synonyms import load_synonyms
+from kb.taxonomy import load_taxonomy
 from kb.text import parse_query
 from kb.vocabulary import compile_vocabulary, phrase_forms
 from tests.conftest import FIXTURES
@@ -359,6 +360,31 @@ def test_entries_found_through_a_tag_rank_by_how_much_they_use_the_terms_words(t
     hits = library.search(Query(text="co-design")).hits
     assert [h.slug for h in hits][0] == "partners" and len(hits) == 3
     assert hits[0].matched_tags and hits[1].score < hits[0].score
+
+
+def test_an_entry_found_only_through_a_tag_ranks_below_every_entry_that_has_the_word(
+        tmp_path):
+    """'hospice' names Health: the Housing entry that mentions a hospice once, in passing,
+    comes before the Health entries that never say it, however much they use Health's
+    other words; among those, the one using them most comes first."""
+    from kb.build import build
+    from tests.conftest import VALID, write_entry
+
+    entries = tmp_path / "entries"
+    entries.mkdir()
+    (entries / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
+    texts = {"says": ("housing", "A long tenancy support scheme for families in temporary "
+                                 "accommodation, run by a housing association, whose staff "
+                                 "once visited a hospice with a tenant."),
+             "nhs": ("health", "NHS primary care, community care and palliative care, with "
+                               "public health and mental health funding from the NHS."),
+             "little": ("health", "A grant for a village hall roof.")}
+    for slug, (sector, text) in texts.items():
+        write_entry(entries, slug, VALID.replace("[health]", f"[{sector}]"),
+                    body=f"## What they did\n\n{text}\n\n## Learning points\n\n- A lesson.\n")
+    build(entries, tmp_path / "ix")
+    hits = Library(tmp_path / "ix").search(Query(text="hospice")).hits
+    assert [h.slug for h in hits] == ["says", "nhs", "little"]
 
 
 def test_a_possessive_leaves_the_next_word_as_typed(library):

@@ -5,7 +5,8 @@ import pytest
 import yaml
 
 from kb.entry_files import scan_entry_stats
-from kb.taxonomy import load_taxonomy, synonym_problems, taxonomy_problems
+from kb.synonyms import synonym_problems
+from kb.taxonomy import load_taxonomy, taxonomy_problems
 from kb.validate import check_files, load_entries, read_entry
 from tests.conftest import FIXTURES, VALID, write_entry
 

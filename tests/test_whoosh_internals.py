@@ -11,7 +11,7 @@ import whoosh
 from kb import whoosh_internals
 from kb.build import MERGE_AFTER, build
 from kb.generations import current_generation
-from kb.scoring import PAIRS_FIELD, SEARCH_FIELDS
+from kb.postings import PAIRS_FIELD, SEARCH_FIELDS
 from tests.conftest import VALID, write_entry
 
 WORDS = "grant hospice notice volunteer council".split()
