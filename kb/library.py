@@ -72,6 +72,7 @@ class Results:
     corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, searched too)
     sort: str = "relevance"  # the order the hits are in: newest when nothing can be scored
     concepts: list[Concept] = field(default_factory=list)  # terms named, with tagged results
+    unsaid: list[Concept] = field(default_factory=list)  # those named by words no entry uses
     suggested: list[Concept] = field(default_factory=list)  # terms suggested, ranking first
 
 
@@ -312,6 +313,8 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
     results.suggestion = query.corrected_text(text)
     results.concepts = [c for c in query.concepts
                         if snap.masks[c.facet].get(c.slug, 0) & final]
+    results.unsaid = [c for c in results.concepts
+                      if not any(found.own[i] & snap.live for i in c.clauses)]
     results.suggested = [c for c in _only_suggested(found)
                          if snap.masks[c.facet].get(c.slug, 0) & final]
 

@@ -33,9 +33,13 @@ def result_notes(results: Results) -> list[str]:
                      f"No example uses ‘{word}’, so the search includes ‘{searched}’.")
     if missing and results.total:
         notes.append(f"No example mentions {_quoted(missing)}.")
-    if results.concepts:
-        tags = "; ".join(f"{c.label} (for ‘{c.phrase}’)" for c in results.concepts)
+    said = [c for c in results.concepts if c not in results.unsaid]
+    if said:
+        tags = "; ".join(f"{c.label} (for ‘{c.phrase}’)" for c in said)
         notes.append(f"Includes examples tagged {tags}.")
+    for c in results.unsaid:  # 'Kent' names South East, and no example says Kent
+        notes.append(f"No example mentions ‘{c.phrase}’; examples tagged {c.label} are "
+                     "included instead.")
     for c in results.suggested if results.sort == "relevance" else ():
         notes.append(f"Your words (‘{c.phrase}’) are typical of examples tagged {c.label}, "
                      "so those rank higher.")

@@ -253,3 +253,14 @@ def test_a_misspelt_filter_value_offers_the_search_with_the_value_it_meant(clien
     assert "Search with ‘Health’ instead" in page.text
     assert 'href="/search?q=hospices&amp;sector=health&amp;sector=housing"' in resp.body
     assert "instead" not in Page(client.get("/search?q=hospices&sector=qqqqqq").body).text
+
+
+def test_a_word_no_example_uses_says_its_results_come_through_the_tag_it_names(client):
+    """'red tape' names Proportionate monitoring and no example says it: the page does not
+    imply that the examples mention it."""
+    page, data = page_and_json(client, "q=red+tape")
+    assert data["total"] >= 1 and not any(r["matched"]["words"] for r in data["results"])
+    note = ("No example mentions ‘red tape’; examples tagged Proportionate monitoring are "
+            "included instead.")
+    assert note in data["notes"] and note in page.text
+    assert not any(n.startswith("Includes examples tagged") for n in data["notes"])
