@@ -129,9 +129,10 @@ IRREGULAR_VERBS = {
 
 def stem(word: str) -> str:
     """Porter's stem, with three of its gaps closed: irregular plurals stem as their singular
-    (children -> child, criteria -> criterion), irregular past forms as their verb (withdrawn
-    -> withdraw, paid -> pay), and a person named from an -ion noun stems as the noun does
-    (commissioner -> commission -> commiss, as commissioning; practitioner, petitioner)."""
+    (children and childrens -> child, criteria -> criterion), irregular past forms as their
+    verb (withdrawn -> withdraw, paid -> pay), and a person named from an -ion noun stems as
+    the noun does (commissioner -> commission -> commiss, as commissioning; practitioner)."""
+    word = _possessed(word)
     word = IRREGULAR_PLURALS.get(word) or IRREGULAR_VERBS.get(word, word)
     if word.endswith(("ioner", "ioners")):
         word = word[:word.rindex("ioner") + 3]
@@ -308,9 +309,16 @@ def light_key(text: str) -> str:
                    for p in _kept(word_parts(word)[0]))
 
 
+def _possessed(word: str) -> str:
+    """An irregular plural's possessive typed without its apostrophe, as the plural:
+    'childrens' (children's) -> children, 'mens sheds' -> men, 'womens aid' -> women."""
+    return word[:-1] if word.endswith("s") and word[:-1] in IRREGULAR_PLURALS else word
+
+
 def _singular(word: str) -> str:
     """A plural's singular, near enough to tell them apart from other words: parties -> party,
     boxes -> box, classes -> class, clauses -> clause, children -> child."""
+    word = _possessed(word)
     if word in IRREGULAR_PLURALS:
         return IRREGULAR_PLURALS[word]
     if len(word) > 4 and word.endswith("ies"):

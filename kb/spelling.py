@@ -92,8 +92,10 @@ def written_forms(word: str) -> frozenset[str]:
 @lru_cache(maxsize=50_000)
 def is_english(word: str) -> bool:
     """Whether a lowercase word is in the English dictionary, in British or American spelling,
-    or is a prefix written onto one ('cofunded', 'defunded', 'deprioritise')."""
-    return _listed(word) or _prefixed(word)
+    or is a prefix written onto one ('cofunded', 'defunded', 'deprioritise'), or an irregular
+    plural's possessive typed without its apostrophe ('childrens', 'womens')."""
+    return _listed(word) or _prefixed(word) or (
+        word.endswith("s") and word[:-1] in IRREGULAR_PLURALS)
 
 
 def _listed(word: str) -> bool:

@@ -34,6 +34,7 @@ def test_pairs_break_at_sentences_and_skip_joined_compounds():
                                              ("criteria", "criterion"), ("people", "person")])
 def test_irregular_plurals_search_as_their_singular(plural, singular):
     assert analyse(plural) == analyse(singular)
+    assert analyse(plural + "s") == analyse(singular)  # 'childrens centres', no apostrophe
 
 
 @pytest.mark.parametrize("past,verb", [("withdrawn", "withdrawing"), ("withdrew", "withdraw"),

@@ -34,7 +34,7 @@ def test_no_correctly_spelt_english_word_is_ever_corrected(library):
 
 @pytest.mark.parametrize("word,english", [
     ("cofunded", True), ("defunded", True), ("deprioritise", True), ("nonstatutory", True),
-    ("multiyear", True),
+    ("multiyear", True), ("childrens", True), ("mens", True), ("womens", True),
     # shaped like a prefix and a word, but a letter away from a listed word: misspellings
     ("comission", False), ("untill", False), ("colapse", False)])
 def test_a_prefix_written_onto_an_english_word_is_english(word, english):
