@@ -20,7 +20,7 @@ from kb.analysis import STOP_WORDS, index_term, pair_term
 from kb.facets import bitset, members
 from kb.generations import apply_delta, paused_gc, read_base_records, read_delta, read_meta
 from kb.postings import Postings
-from kb.spelling import is_english, nearest
+from kb.spelling import english_neighbours, is_english, nearest
 from kb.synonyms import load_synonyms
 from kb.taxonomy import FACETS, FIELD, load_taxonomy
 from kb.vocabulary import compile_vocabulary
@@ -132,12 +132,20 @@ class Snapshot:
     def _closest(self, word: str, also: frozenset[str] = frozenset()) -> str | None:
         """The index's closest word to a misspelt one, or one of `also` (the vocabularies'
         words) or a stop word when that is closer: see kb.spelling.nearest ('wich' is 'which',
-        not 'wish'). None when nothing is that close."""
+        not 'wish'). Failing those, an English word one edit away that entries use in another
+        form ('safegaurding' -> safeguarding, where entries say 'safeguard'). None when
+        nothing is that close."""
         with self.whoosh() as searcher:  # how often a word is used: asked of the closest only
             reader = searcher.reader()
             near = reader.terms_within("spell", word, 2, prefix=1)
-            return nearest(word, [*near, *also, *STOP_WORDS],
-                           lambda w: reader.doc_frequency("spell", w))
+            fix = nearest(word, [*near, *also, *STOP_WORDS],
+                          lambda w: reader.doc_frequency("spell", w))
+            if fix is None:
+                used = {w: reader.doc_frequency("body", index_term(w)) +
+                        reader.doc_frequency("title", index_term(w))
+                        for w in english_neighbours(word)}
+                fix = nearest(word, [w for w, n in used.items() if n], used.get)
+            return fix
 
     def date_mask(self, date_from: dt.date | None, date_to: dt.date | None) -> int:
         if not date_from and not date_to:

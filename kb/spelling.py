@@ -115,6 +115,18 @@ def _prefixed(word: str) -> bool:
     return not any(_listed(w) for w in (*dropped, *added))
 
 
+def english_neighbours(word: str) -> list[str]:
+    """The dictionary's words one edit from a lowercase word: a letter added, dropped or
+    changed, or two neighbours swapped ('safegaurding' -> safeguarding)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {a + b[1:] for a, b in cuts if b} | {a + c + b for a, b in cuts for c in letters}
+    edits |= {a + c + b[1:] for a, b in cuts if b for c in letters}
+    edits |= {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+    edits.discard(word)
+    return sorted(w for w in edits if _listed(w))
+
+
 def nearest(word: str, candidates, frequency) -> str | None:
     """The candidate closest to a misspelt word: same first letter, fewest edits (a letter
     added, dropped or changed, or two neighbours swapped: 'grnat' is one edit from 'grant'),

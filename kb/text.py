@@ -264,7 +264,8 @@ def _drop_fruitless_corrections(clauses: list[Clause], concepts: list[Concept],
     named = {i for c in concepts for i in c.clauses}
     for i, clause in enumerate(clauses):
         fix = clause.correction
-        if fix and not (i in named or fix in vocab.names or lexicon.uses(fix) or is_stop_word(fix)):
+        if fix and not (i in named or fix in vocab.names or is_stop_word(fix) or
+                        lexicon.indexes(index_term(fix))):
             clause.correction = None
             clause.alternatives = [a for a in clause.alternatives if a.why == "word"]
 

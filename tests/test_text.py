@@ -448,3 +448,14 @@ def test_an_entry_with_the_word_as_typed_ranks_above_one_sharing_only_its_stem(t
     hits = library.search(Query(text="communications")).hits
     assert [h.slug for h in hits] == ["communication", "community"]
     assert [h.slug for h in library.search(Query(text="community")).hits][0] == "community"
+
+
+def test_a_misspelling_of_a_word_entries_use_in_another_form_is_corrected(tmp_path):
+    """'safegaurding' is one swap from 'safeguarding', which no entry says, but an entry
+    says 'safeguard': the English word is searched, and finds it by its stem."""
+    library = library_of(tmp_path, {"guard": "Policies to safeguard children.",
+                                    "hall": "A new roof for the hall."})
+    results = library.search(Query(text="safegaurding"))
+    assert [h.slug for h in results.hits] == ["guard"]
+    assert results.corrections == [("safegaurding", "safeguarding")]
+    assert library.search(Query(text="qxzvjk")).total == 0
