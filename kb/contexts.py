@@ -22,7 +22,7 @@ FEED_SIZE = 20
 EMBED_SIZE = 5  # results an embedded search shows
 TERM_PAGE_SIZE = 50
 MAX_CSV_ROWS = 5000
-RECOVERABLE = ("from", "to", "sort", "page", *FACETS)  # the HTML page shows the rest without
+RECOVERABLE = ("q", "from", "to", "sort", "page", *FACETS)  # the HTML page shows the rest
 
 
 class PageError(Exception):
@@ -96,13 +96,16 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
             break
         except QueryError as exc:
             if path != "/search" or exc.field not in RECOVERABLE or \
-                    any(e["field"] == exc.field for e in errors):
+                    any(e["field"] == exc.field for e in errors) or \
+                    (exc.field == "q" and not exc.instead):
                 raise
             typed = " ".join(v for k, v in params if k == exc.field)
             errors.append({"field": exc.field, "value": typed, "message": exc.sentence(),
                            "anchor": "result-count" if exc.field == "page" else exc.field,
                            **_instead(exc, params, library)})
-            params = [(k, v) for k, v in params if k != exc.field]
+            # the rest of the search, without the value (a long text: with its first words)
+            params = [(k, v) for k, v in params if k != exc.field] + (
+                [("q", exc.instead[1])] if exc.field == "q" else [])
     if not canonical and not errors:
         return Redirect(search_url(query, path))
     asked = query
@@ -125,8 +128,8 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
 def _instead(exc: QueryError, params: list[tuple[str, str]], library: Library) -> dict:
     """For a filter value with a near miss ('helth'): the search with the value it most
     likely meant, and that term's label, to offer as a link."""
-    if not exc.instead:
-        return {}
+    if not exc.instead or exc.field == "q":  # a long text's first words are searched as is
+        return {"searched": exc.instead[1]} if exc.instead else {}
     typed, meant = exc.instead
     fixed = [(k, meant if (k, v) == (exc.field, typed) else v) for k, v in params]
     return {"instead_url": "/search?" + urlencode(fixed),

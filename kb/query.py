@@ -121,9 +121,10 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
     texts = get_all("q")
     typed = " ".join(t for t in texts if t)
     text = ZERO_WIDTH.sub("", typed).strip()  # a zero-width space pasted with the words
-    if len(text) > MAX_QUERY_CHARS:
+    if len(text) > MAX_QUERY_CHARS:  # a pasted paragraph: its first words can be searched
+        cut = text[:MAX_QUERY_CHARS + 1].rsplit(None, 1)[0][:MAX_QUERY_CHARS].strip()
         raise QueryError(f"the search text is {len(text)} characters; the limit is "
-                         f"{MAX_QUERY_CHARS}", "q")
+                         f"{MAX_QUERY_CHARS}", "q", (text, cut))
     control = CONTROL_CHARACTERS.search(text)
     if control:
         raise QueryError(f"the search text contains the control character "

@@ -16,7 +16,12 @@
     </li>
 %   end
   </ul>
+%   others = [e for e in errors.values() if e['field'] != 'q']
+%   if 'q' in errors:
+  <p>The results below are for its first {{len(errors['q']['searched'])}} characters{{', without the rest' if others else ''}}.</p>
+%   else:
   <p>The results below are for the search without {{'it' if len(errors) == 1 else 'them'}}.</p>
+%   end
 </div>
 % end
 <p class="mobile-only"><a href="#filters">Filter the results</a></p>

@@ -264,3 +264,17 @@ def test_a_word_no_example_uses_says_its_results_come_through_the_tag_it_names(c
             "included instead.")
     assert note in data["notes"] and note in page.text
     assert not any(n.startswith("Includes examples tagged") for n in data["notes"])
+
+
+def test_a_pasted_text_over_the_limit_is_searched_by_its_first_words(client):
+    """A paragraph pasted from a report: the page says it is too long and shows the results
+    for its first 500 characters or fewer, cut between words; JSON stays a plain 400."""
+    text = "hospices " + "lorem " * 120  # 729 characters
+    resp = client.get(f"/search?q={text.replace(' ', '+')}")
+    page = Page(resp.body)
+    assert resp.status == 400 and "the limit is 500" in page.text
+    searched = page.text.split("results below are for its first ")[1].split(" characters")[0]
+    assert int(searched) <= 500 and int(searched) % 6 == 2  # whole words: 'hospices' + 'lorem's
+    assert client.get("/search.json?q=hospices").json()["results"][0]["title"] in page.text
+    assert client.get(f"/search.json?q={text.replace(' ', '+')}").status == 400
+    assert not page.problems()
