@@ -199,6 +199,9 @@ def _relaxation(q: Query, labels: dict, facet: str, value: str, total: int) -> d
     if facet == "published":
         dates = _date_filter(q)[0]
         return {**dates, "total": total, "url": dates["remove_url"]}
+    if facet == "quotes":  # `value`: the words without their quotation marks
+        return {"facet": facet, "value": value, "label": "quotation marks", "total": total,
+                "url": search_url(q.replace(text=value, page=1))}
     return {"facet": facet, "value": value, "label": labels[(facet, value)], "total": total,
             "url": search_url(q.toggle(facet, value))}
 

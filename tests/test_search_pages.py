@@ -278,3 +278,16 @@ def test_a_pasted_text_over_the_limit_is_searched_by_its_first_words(client):
     assert client.get("/search.json?q=hospices").json()["results"][0]["title"] in page.text
     assert client.get(f"/search.json?q={text.replace(' ', '+')}").status == 400
     assert not page.problems()
+
+
+def test_a_quoted_phrase_no_example_has_offers_its_words_without_the_quotes(client):
+    """'"hospices grant"' (or a quote left open when pasting) finds nothing as a phrase:
+    the page offers the words without the quotation marks, with their count."""
+    words = client.get("/search.json?q=hospices+grant").json()["total"]
+    assert words >= 1
+    for typed in ('%22hospices+grant%22', 'say+%22hospices+grant'):
+        page, data = page_and_json(client, f"q={typed}")
+        assert data["total"] == 0
+        [offer] = [r for r in data["relaxations"] if r["facet"] == "quotes"]
+        assert offer["total"] >= words and offer["url"].startswith("/search?q=")
+        assert "Search for the words without quotation marks" in page.text
