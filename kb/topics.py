@@ -12,8 +12,8 @@ query's words (its best alternative: a synonym or a corrected spelling counts) t
 with the term's share smoothed towards the collection's by SMOOTHING entries (so a term with
 few entries needs more evidence). The term's score is the mean log lift over the query's words;
 the best term is suggested when it reaches THRESHOLD, with a weight of min(1, score), if
-MIN_WORDS of the query's words lift it (numbers aside): 'behavior change' is not Criminal
-justice on the strength of 'behaviour' alone. Ranking
+MIN_WORDS of the query's words lift it (numbers and places aside: 'Tower Hamlets' says where,
+not what): 'behavior change' is not Criminal justice on the strength of 'behaviour' alone. Ranking
 then lifts the matching entries tagged with it (kb.scoring); what matches never changes.
 Computed at query time from the generation's postings and facet bitsets: nothing is built.
 """
@@ -63,9 +63,10 @@ Word = tuple[str, list[tuple[str, int, float]]]
 def _query_words(snap, query: ParsedQuery) -> list[Word]:
     """Each scoring word with its single-term alternatives, read from the postings once."""
     out = []
+    places = {i for c in query.concepts if c.facet == "region" for i in c.clauses}
     for i in query.positive:
         clause = query.clauses[i]
-        if clause.text.isdigit():  # '7', '2010': not what a topic is about
+        if clause.text.isdigit() or i in places:  # '7', '2010', 'Tendring': not a topic
             continue
         alternatives = []
         for term in dict.fromkeys(a.terms[0] for a in clause.alternatives if len(a.terms) == 1):

@@ -130,3 +130,23 @@ def test_one_word_that_lifts_a_term_is_not_enough_beside_words_that_do_not(tmp_p
     [(housing, _)] = topics.suggest(snap, parse_query("homeless keyworker pilot",
                                                       snap.vocabulary, snap))
     assert housing.slug == "housing" and housing.phrase == "homeless, keyworker"
+
+
+def test_a_place_name_is_no_evidence_of_a_topic(tmp_path):
+    """Three housing entries are about Gateshead, which names the North East: 'Gateshead
+    Sunderland' says where, not what, so it suggests no topic, though both words are found
+    only in Housing's entries; 'keyworker rota', typical of them too, does."""
+    folder = tmp_path / "entries"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "taxonomy.yaml", folder / "taxonomy.yaml")
+    for n in range(3):
+        _entry(folder, f"gateshead-{n}", f"Gateshead and Sunderland keyworker rota {n}",
+               "A keyworker rota in Gateshead and Sunderland.", "housing", f"2010-01-{n + 1:02}")
+    for n in range(40):
+        _entry(folder, f"clinic-{n}", f"Clinic pilot {n}", "A pilot.", "health",
+               f"2011-01-{n % 28 + 1:02}")
+    build(folder, tmp_path / "ix")
+    library = Library(tmp_path / "ix")
+    assert library.search(Query(text="Gateshead Sunderland")).suggested == []
+    assert [c.slug for c in library.search(Query(text="keyworker rota")).suggested] == [
+        "housing"]
