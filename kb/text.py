@@ -332,11 +332,21 @@ def _alternative_concepts(clauses: list[Clause], positive: list[int], vocab: Voc
 
 def _names(typed: str, phrase: str, known) -> bool:
     """Whether words that share their stems with a term's phrase are that phrase, give or take
-    plurals and spelling: 'parks' names a term listing 'park', 'parking' does not; 'house'
-    does not name Housing. A word the index does not know (a misspelling) is not held to it."""
+    plurals, spelling and -ed for -ing: 'parks' names a term listing 'park', 'parking' does
+    not; 'house' does not name Housing; 'decommissioned' names one listing 'decommissioning'.
+    A word the index does not know (a misspelling) is not held to it."""
     if not all(known(w) for w in WORD.findall(typed.lower())):
         return True
-    return light_key(typed) == light_key(phrase)
+    return _participle(light_key(typed)) == _participle(light_key(phrase))
+
+
+def _participle(key: str) -> str:
+    """A verb's -ed or -ing form as one key ('decommissioned', 'decommissioning' ->
+    'decommission@'); any other word as it is."""
+    for end in ("ing", "ed"):
+        if key.endswith(end) and len(key) > len(end) + 3:
+            return key[:-len(end)] + "@"
+    return key
 
 
 def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexicon) -> None:

@@ -125,6 +125,7 @@ def test_concept_phrases_that_collapse_to_one_word_name_nothing():
     ("parks", "environment", True), ("parking", "environment", False),
     ("localism", "community-development", True), ("local", "community-development", False),
     ("volunteers", "volunteering", True), ("Volunteering", "volunteering", True),
+    ("decommissioned", "three-months-notice", True), ("tendered", "source", True),
 ])
 def test_a_word_names_a_term_as_the_term_writes_it_not_by_a_shared_stem(text, term, names):
     """'house' and 'housing', 'parking' and 'parks' share a stem but not a meaning."""
