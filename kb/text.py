@@ -53,7 +53,10 @@ class _Word:
 
 def _word(text: str) -> _Word:
     low = text.lower()
-    return _Word(low, *compound_terms(low), acronym=bool(ACRONYM.fullmatch(text)))
+    acronym = bool(ACRONYM.fullmatch(text))
+    if acronym and text.endswith("s") and text[:-1].isupper():
+        low = low[:-1]  # 'CVSs' is several CVS, 'CCGs' several CCG
+    return _Word(low, *compound_terms(low), acronym=acronym)
 
 
 def _tokens(text: str) -> list[tuple[str, object]]:

@@ -460,3 +460,10 @@ def test_a_misspelling_of_a_word_entries_use_in_another_form_is_corrected(tmp_pa
     assert [h.slug for h in results.hits] == ["guard"]
     assert results.corrections == [("safegaurding", "safeguarding")]
     assert library.search(Query(text="qxzvjk")).total == 0
+
+
+def test_an_acronyms_plural_finds_the_acronym(tmp_path):
+    """'CVSs' (several CVS) finds the entry that says CVS; 'ICBs' the one that says ICB."""
+    library = library_of(tmp_path, {"cvs": "The local CVS ran the scheme.",
+                                    "icb": "The ICB paid for it.", "hall": "A hall roof."})
+    assert slugs(library, "CVSs") == {"cvs"} and slugs(library, "ICBs") >= {"icb"}
