@@ -192,6 +192,7 @@ _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%Y
 def _as_date(value) -> dt.date | None:
     """The date a value in another common format means (UK day-first), or None."""
     text = " ".join(str(value).split()).replace("\u2013", "-").replace("\u2014", "-")
+    text = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", text)  # '1st February 2019'
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()

@@ -547,6 +547,9 @@ def test_the_templates_sample_values_cannot_be_published(entries_dir, taxonomy, 
                               "(YYYY-MM-DD); got '2 Dec 2008': write published: 2008-12-02"),
     ("published: next year", "'published' must be a date written year-month-day "
                              "(YYYY-MM-DD); got 'next year'"),
+    ("published: 1st February 2019", "'published' must be a date written year-month-day "
+                                     "(YYYY-MM-DD); got '1st February 2019': write published: "
+                                     "2019-02-01"),
 ])
 def test_a_date_that_is_not_one_says_why_in_words(entries_dir, taxonomy, written, said):
     """No Python in the message ('day is out of range for month', 'None'), and no example
