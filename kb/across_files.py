@@ -4,6 +4,7 @@ results could not tell apart."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -56,15 +57,18 @@ def address_problems_among(moved: list[Address], rels: list[str],
 
 
 def title_problems(entries: list[Entry]) -> list[Problem]:
-    """A warning on each entry whose title another has (case and spacing aside): in a list
-    of results the two cannot be told apart."""
-    first: dict[str, Entry] = {}
-    problems = []
+    """A warning on every entry whose title another has (case, spacing, punctuation and
+    quote marks aside), naming the others: in a list of results they cannot be told apart,
+    and the one just added is warned whichever file comes first."""
+    same: dict[str, list[Entry]] = {}
     for entry in entries:
-        key = " ".join(entry.title.casefold().split())
-        if key in first:
+        key = " ".join(re.sub(r"[^\w\s]", "", entry.title.casefold()).split())
+        same.setdefault(key, []).append(entry)
+    problems = []
+    for group in (g for g in same.values() if len(g) > 1):
+        for entry in group:
+            others = ", ".join(e.path for e in group if e is not entry)
             problems.append(Problem(entry.path, entry.key_lines.get("title", 1), "warning",
-                                    f"{first[key].path} has this title too: make the titles "
-                                    "differ, so commissioners can tell the two apart"))
-        first.setdefault(key, entry)
+                                    f"{others} has this title too: make the titles differ, "
+                                    "so commissioners can tell the two apart"))
     return problems

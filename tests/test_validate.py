@@ -332,14 +332,18 @@ def test_an_alias_listed_twice_on_one_entry_is_only_a_warning(entries_dir, taxon
     assert entries[0].aliases == ("old-a",)
 
 
-def test_two_entries_with_one_title_are_a_warning_on_the_second(entries_dir, taxonomy):
-    write_entry(entries_dir, "first", VALID)
+def test_two_entries_with_one_title_are_a_warning_on_each(entries_dir, taxonomy):
+    """Case, spacing, punctuation and quote marks aside: whichever file is the new one, it
+    is told, with the other's name."""
+    write_entry(entries_dir, "first", VALID.replace("A valid entry", "The council’s entry"))
     write_entry(entries_dir, "second", VALID.replace("title: A valid entry",
-                                                     "title: a  VALID entry"))
+                                                     "title: the  COUNCIL'S entry."))
     entries, problems = load_entries(entries_dir, taxonomy)
     assert len(entries) == 2
-    assert [(p.path, p.line, p.severity) for p in problems] == [("second.md", 2, "warning")]
-    assert "first.md has this title too" in problems[0].message
+    assert [(p.path, p.line, p.severity) for p in problems] == [
+        ("first.md", 2, "warning"), ("second.md", 2, "warning")]
+    assert "second.md has this title too" in problems[0].message
+    assert "first.md has this title too" in problems[1].message
 
 
 @pytest.mark.parametrize("closing", ["----", " --- ", "--- ", "\u2014", "\u2013-",
