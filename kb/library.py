@@ -21,6 +21,7 @@ from kb import history
 from kb.clauses import ParsedQuery
 from kb.facets import FacetValue, bitset, count_facets, coverage, related, tagged
 from kb.generations import CURRENT
+from kb.near_phrases import near_phrase
 from kb.query import Query
 from kb.scoring import Match, complete, match, rank
 from kb.snapshot import Snapshot
@@ -314,7 +315,7 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
     results.unmatched = list(dict.fromkeys(query.clauses[i].text for i in query.positive
                                            if not found.own[i] and not found.tagged[i]))
     results.corrections = [(c.text, c.correction) for c in query.clauses if c.correction]
-    results.suggestion = query.corrected_text(text)
+    results.suggestion = query.corrected_text(text) or near_phrase(snap, query, text)
     results.concepts = [c for c in query.concepts
                         if snap.masks[c.facet].get(c.slug, 0) & final]
     results.unsaid = [c for c in results.concepts

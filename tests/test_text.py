@@ -467,3 +467,16 @@ def test_an_acronyms_plural_finds_the_acronym(tmp_path):
     library = library_of(tmp_path, {"cvs": "The local CVS ran the scheme.",
                                     "icb": "The ICB paid for it.", "hall": "A hall roof."})
     assert slugs(library, "CVSs") == {"cvs"} and slugs(library, "ICBs") >= {"icb"}
+
+
+def test_a_correct_word_out_of_place_is_offered_not_searched(tmp_path):
+    """'heath' is English, so 'mental heath' searches what it says; but entries say 'mental
+    health', one letter away, and never 'mental heath': that is offered as 'Did you mean'."""
+    library = library_of(tmp_path, {
+        "one": "Mental health support.", "two": "A mental health charity.",
+        "heath": "A walk on the heath.", "hall": "A new roof for the hall."})
+    results = library.search(Query(text="Mental heath"))
+    assert results.suggestion == "Mental health" and results.corrections == []
+    assert {h.slug for h in results.hits} == slugs(library, "mental heath")
+    assert library.search(Query(text="mental health")).suggestion is None
+    assert library.search(Query(text="heath walk")).suggestion is None
