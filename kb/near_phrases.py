@@ -17,7 +17,8 @@ MIN_PAIRS = 2  # entries that must say the other pair before it is offered
 
 def near_phrase(snap, query: ParsedQuery, text: str) -> str | None:
     """The query as typed with one word changed so that it and its neighbour make a phrase
-    the entries use, when the two as typed appear side by side in none; else None."""
+    the entries use, when the two as typed appear side by side in none; else None. (A slip
+    in a word's first three letters is left to the reader: it keeps the look-up quick.)"""
     words = [i for i in query.positive if not query.clauses[i].exact
              and query.clauses[i].text.isalpha()]
     with snap.whoosh() as searcher:
@@ -42,12 +43,15 @@ def near_phrase(snap, query: ParsedQuery, text: str) -> str | None:
 
 
 def _best(reader, typed: str, other: str, other_first: bool, together) -> str | None:
-    """The word one edit from `typed` that entries say most often beside `other`."""
+    """The word one edit from `typed` (its first three letters kept) that entries say most
+    often beside `other`."""
     if len(typed) < MIN_LENGTH:
         return None
     best, best_count = None, MIN_PAIRS - 1
-    for candidate in reader.terms_within("spell", typed, 1, prefix=1):
-        if index_term(candidate) == index_term(typed) or edit_distance(candidate, typed) != 1:
+    for found in reader.expand_prefix("spell", typed[:3]):
+        candidate = found.decode("utf-8") if isinstance(found, bytes) else found
+        if abs(len(candidate) - len(typed)) > 1 or edit_distance(candidate, typed) != 1 or \
+                index_term(candidate) == index_term(typed):
             continue
         count = together(other, candidate) if other_first else together(candidate, other)
         if count > best_count:
