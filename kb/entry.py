@@ -16,6 +16,25 @@ CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u202
 # Characters that show as nothing (soft hyphen, zero-width spaces and joiners, direction
 # marks, byte order mark): pasted with text, they make a word differ from itself.
 ZERO_WIDTH = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
+
+INVISIBLE = re.compile(f"\u00a0|{ZERO_WIDTH.pattern}")  # and a no-break space
+INVISIBLE_NAMES = {"\u00a0": "a no-break space", "\u00ad": "a soft hyphen",
+                   "\u200b": "a zero-width space", "\u200c": "a zero-width non-joiner",
+                   "\u200d": "a zero-width joiner", "\u200e": "a left-to-right mark",
+                   "\u200f": "a right-to-left mark", "\u2060": "a word joiner",
+                   "\ufeff": "a zero-width no-break space"}
+
+
+def invisible_character(text: str) -> tuple[int, str] | None:
+    """(where, what) of the first character in `text` that shows as nothing or as a plain
+    space but is not one (pasted with the text), e.g. (8, 'a no-break space (U+00A0)');
+    None when there is none."""
+    found = INVISIBLE.search(text)
+    if found is None:
+        return None
+    c = found.group()
+    name = INVISIBLE_NAMES.get(c) or "an invisible character " + unicodedata.name(c, "").lower()
+    return found.start(), f"{name} (U+{ord(c):04X})"
 MAX_SUMMARY = 300
 MAX_TITLE = 200
 FM_OFFSET = 2

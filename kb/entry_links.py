@@ -6,11 +6,12 @@ are kb.links' own, the entries checked being what the site would serve."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kb.body_checks import without_code
+from kb.body_checks import LOCAL_ADDRESS, without_code
 from kb.documents import Link, markdown_links
 from kb.entry import Entry, Problem
 from kb.entry_files import entry_files
@@ -71,6 +72,8 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "::1")
 def _relative(known: Known, url: str) -> str | None:
     """What is wrong with a link that works in an editor but not on the site: relative to the
     file ('other-entry.md', '../entries/x.md') or to a preview on this computer."""
+    if re.match(LOCAL_ADDRESS, url.strip()):  # a file on the writer's computer: body_checks
+        return None
     try:
         parts = urlsplit(url.strip())
     except ValueError:

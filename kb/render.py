@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_md.enable("table")
-_md.enable("strikethrough")
+MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+MARKDOWN.enable("table")
+MARKDOWN.enable("strikethrough")
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def _inline_text(token) -> str:
 def render_markdown(source: str) -> Rendered:
     """Render an entry body. Headings get unique ids (a repeated heading gets -2, -3 ..., and
     one that would then clash with another heading's id gets the next number free)."""
-    tokens = _md.parse(source)
+    tokens = MARKDOWN.parse(source)
     headings, taken, text_parts = [], set(), []
     for i, token in enumerate(tokens):
         if token.type == "inline" and tokens[i - 1].type != "heading_open":
@@ -63,5 +63,5 @@ def render_markdown(source: str) -> Rendered:
         taken.add(hid)
         token.attrSet("id", hid)
         headings.append(Heading(int(token.tag[1]), hid, title))
-    html = _md.renderer.render(tokens, _md.options, {})
+    html = MARKDOWN.renderer.render(tokens, MARKDOWN.options, {})
     return Rendered(html=html, headings=tuple(headings), text="\n".join(text_parts))

@@ -11,21 +11,57 @@ import datetime as dt
 import re
 from urllib.parse import urlsplit
 
-from kb.entry import SOURCE_KEYS, Problems, Source, closest, read_as, yaml_line
+from kb.entry import (
+    SOURCE_KEYS,
+    Problems,
+    Source,
+    closest,
+    invisible_character,
+    read_as,
+    yaml_line,
+)
 
 SOURCE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 EXAMPLE = ("each as '- title: ...' with 'url: ...', 'publisher: ...' and 'date: YYYY-MM-DD' "
            "lines below it")
 
 
+def plain(value) -> str:
+    """A YAML value as a writer would write it (2008-12-02, [a, b]), not as Python shows it."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(plain(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{plain(k)}: {plain(v)}" for k, v in value.items()) + "}"
+    return "" if value is None else str(value)
+
+
+def _not_one_value(r: Problems, line: int, key: str, value) -> bool:
+    """True, with an error in `r`, when a source's `key` holds a list or a mapping instead of
+    one value ('date: [2008-12-02]'); the fix names the value to write."""
+    if isinstance(value, list):
+        first = plain(value[0]) if value else "..."
+        more = (f"; a second {key} belongs to a second source (another '- title:' item)"
+                if len(value) > 1 else "")
+        r.error(line, f"source {key} is a list, {plain(value)}: write one value, not a list, "
+                      f"without the square brackets: {key}: {first}{more}")
+        return True
+    if isinstance(value, dict):
+        r.error(line, f"source {key} '{plain(value)}' is not one value: write the value "
+                      "alone; if it has braces or ': ' in it, put it in quotes")
+        return True
+    return False
+
+
 def _date(r: Problems, line: int, value) -> str | None:
     """A source's date as written: YYYY-MM-DD, or YYYY-MM or YYYY when only those are known."""
-    if value is None:
+    if value is None or _not_one_value(r, line, "date", value):
         return None
     text = value.isoformat() if isinstance(value, dt.date) else str(value).strip()
     if not SOURCE_DATE.match(text):
-        r.error(line, f"source date '{value}' must be YYYY-MM-DD (or YYYY-MM, or YYYY when "
-                      "the source gives only that)")
+        r.error(line, f"source date '{plain(value)}' must be YYYY-MM-DD (or YYYY-MM, or YYYY "
+                      "when the source gives only that)")
         return None
     try:
         day = dt.date.fromisoformat((text + "-01-01")[:10] if len(text) < 10 else text)
@@ -41,11 +77,20 @@ def _date(r: Problems, line: int, value) -> str | None:
 
 
 def _url(r: Problems, line: int, value) -> str | None:
-    if value is None:
+    """A source's web address, or None with an error in `r` saying how to write it."""
+    if value is None or _not_one_value(r, line, "url", value):
         return None
-    text = str(value)
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https"):
+    text = plain(value)
+    parts = _split(text)
+    hidden = invisible_character(text)
+    if parts is None:  # e.g. 'http://[example.org': a bracket no address has there
+        problem = "is not a web address a browser can open: copy it again from the browser"
+    elif hidden:
+        at, what = hidden
+        where = f"after '{text[max(0, at - 30):at]}'" if at else "at its start"
+        problem = (f"has {what} in it, {where}: it cannot be seen, but it breaks the link: "
+                   "delete it, or copy the address again from the browser")
+    elif parts.scheme not in ("http", "https"):
         problem = "must start with http:// or https://" + (
             f": write https://{text}" if not parts.scheme and "." in text.split("/")[0] else "")
     elif not parts.hostname:
@@ -59,8 +104,16 @@ def _url(r: Problems, line: int, value) -> str | None:
                    "itself, or delete the line")
     else:
         return text
-    r.error(line, f"source url '{value}' {problem}")
+    r.error(line, f"source url '{text}' {problem}")
     return None
+
+
+def _split(text: str):
+    """The parts of an address (urlsplit's), or None when it cannot be split."""
+    try:
+        return urlsplit(text)
+    except ValueError:
+        return None
 
 
 def _port_ok(parts) -> bool:
@@ -97,12 +150,16 @@ def _source(r: Problems, item_node, item) -> Source | None:
     title = item.get("title")
     if "title" in misspelt and "title" not in item:  # 'titel:' is one mistake, said above
         return None
+    if _not_one_value(r, at.get("title", line), "title", title):
+        return None
     if not isinstance(title, str) or not title.strip():
         r.error(line, "each source needs a 'title'" + read_as(title) + ": the document's name "
                       "as it gives it, e.g. - title: Annual report 2008-09")
         return None
     publisher = item.get("publisher")
-    if publisher is not None and (not isinstance(publisher, str) or not publisher.strip()):
+    if _not_one_value(r, at.get("publisher", line), "publisher", publisher):
+        publisher = None
+    elif publisher is not None and (not isinstance(publisher, str) or not publisher.strip()):
         r.error(at.get("publisher", line),
                 "source 'publisher' must be the name of the body that published it")
         publisher = None

@@ -19,11 +19,11 @@ from kb.body_checks import check_body, merge_conflicts
 from kb.entry import (
     FIELDS,
     FM_OFFSET,
+    INVISIBLE,
     MAX_SUMMARY,
     MAX_TITLE,
     REQUIRED,
     SLUG_RE,
-    ZERO_WIDTH,
     Address,
     Entry,
     Problem,
@@ -137,7 +137,6 @@ def _needs_value(key: str, vocab) -> str:
             f"allowed: {', '.join(vocab.terms)}")
 
 
-INVISIBLE = re.compile(f"\u00a0|{ZERO_WIDTH.pattern}")  # a no-break space too
 
 
 def _unknown_term(value: str, vocab) -> str:

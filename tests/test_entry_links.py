@@ -85,6 +85,19 @@ def test_links_that_work_only_in_an_editor_are_errors_naming_the_address(entries
         "site's address, /entries/<slug> of the entry meant"], said
 
 
+def test_a_link_to_a_file_on_a_shared_drive_is_not_told_to_link_to_an_entry(entries_dir,
+                                                                             taxonomy):
+    """'\\\\server\\share\\plan.docx' is no entry's file: the text checks say to link to
+    the published copy; the links' checks add nothing about /entries/<slug>."""
+    body = ("## What they did\n\n[the plan](\\\\server\\share\\plan.docx) and "
+            "[it](C:\\Reports\\plan.pdf)\n\n## Learning points\n\n- A.\n")
+    write_entry(entries_dir, "linking", VALID, body=body)
+    entries, problems = load_entries(entries_dir, taxonomy, drafts=True)
+    assert entry_link_problems(entries_dir, entries, taxonomy) == []
+    assert {p.message.split(" only works")[0] for p in problems if p.severity == "error"} == {
+        "the link '\\\\server\\share\\plan.docx'", "the link 'C:\\Reports\\plan.pdf'"}
+
+
 def test_an_address_in_capitals_is_told_it_is_lower_case(entries_dir, taxonomy):
     """/entries/Target-Entry redirects, so it is told the address to write; the site does
     not redirect /entries/Target-Entry/history, so that is broken."""
