@@ -8,7 +8,6 @@ mistake in one run.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import yaml
 
 from kb.across_files import address_problems, title_problems
 from kb.body_checks import check_body, merge_conflicts
+from kb.dates import read_dates
 from kb.entry import (
     FIELDS,
     FM_OFFSET,
@@ -34,7 +34,6 @@ from kb.entry import (
     near_miss,
     read_as,
     slugify,
-    why_no_such_date,
     yaml_line,
 )
 from kb.entry_files import chosen_files, entry_files, stray_files
@@ -149,55 +148,17 @@ def _unknown_term(value: str, vocab) -> str:
     if len(parts) > 1 and all(vocab.resolve(p) for p in parts):
         return f"'{value}' is {len(parts)} values: separate them with commas: {', '.join(parts)}"
     labels = {t.label.lower(): t.slug for t in vocab.terms.values()}
+    said = " ".join(value.lower().replace("-", " ").split())
+    word_of = next((t for t in vocab.terms.values()
+                    if said in {" ".join(w.lower().replace("-", " ").split()) for w in t.words}),
+                   None)
     hint = (f" (did you mean '{labels[value.lower()]}'?)" if value.lower() in labels
+            else f" ('{value}' is one of the words for {word_of.label}: write "
+                 f"'{word_of.slug}')" if word_of
             else near_miss(value, vocab.terms)) or (
         f" (if taxonomy.yaml renamed it, list '{value}' under the new term's 'aliases' "
         "there)" if SLUG_RE.match(value) else "")
     return f"unknown value '{value}'{hint}"
-
-
-def _date(r: Problems, fields, key: str) -> dt.date | None:
-    if key not in fields:
-        return None
-    line, _, value = fields[key]
-    if isinstance(value, dt.datetime):
-        r.error(line, f"'{key}' must be a date without a time: write {key}: {value.date()}")
-        return None
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            why = why_no_such_date(*map(int, value.strip().split("-")))
-            r.error(line, f"'{key}': '{value}' is not a real date ({why}): write the date the "
-                          "source gives")
-            return None
-    if value is None:
-        r.error(line, f"'{key}' is empty: write the date the source gives, year-month-day, as "
-                      f"{key}: YYYY-MM-DD")
-        return None
-    meant = _as_date(value)
-    hint = f": write {key}: {meant.isoformat()}" if meant else ""
-    r.error(line, f"'{key}' must be a date written year-month-day (YYYY-MM-DD); got "
-                  f"'{value}'{hint}")
-    return None
-
-
-_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d",
-                 "%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
-
-
-def _as_date(value) -> dt.date | None:
-    """The date a value in another common format means (UK day-first), or None."""
-    text = " ".join(str(value).split()).replace("\u2013", "-").replace("\u2014", "-")
-    text = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", text)  # '1st February 2019'
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 PLACEHOLDER = re.compile(r"\[Replace this[^\]]*\]?", re.IGNORECASE)
@@ -278,7 +239,7 @@ def read_draft(path: Path | str, rel: str,
     tags = {facet: _terms(r, fields, facet, taxonomy) for facet in FACETS}
     organisations = tuple(v for _, v in _string_list(r, fields, "organisations"))
     aliases = _aliases(r, fields, stem)
-    published, updated, review_by = _dates(r, fields)
+    published, updated, review_by = read_dates(r, fields)
     sources = read_sources(r, fields)
     entry = Entry(
         slug=stem, path=rel, title=title, summary=summary,
@@ -307,21 +268,6 @@ def _unknown_fields(r: Problems, fields) -> set[str]:
             r.error(line, f"unknown field '{key}'{near_miss(key, FIELDS)}; allowed fields: "
                           f"{', '.join(FIELDS)}")
     return meant
-
-
-def _dates(r: Problems, fields) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
-    """(published, updated, review_by), each checked, and checked against each other."""
-    published = _date(r, fields, "published")
-    updated = _date(r, fields, "updated")
-    review_by = _date(r, fields, "review_by")
-    for key, value in (("updated", updated), ("review_by", review_by)):
-        if value and published and value < published:
-            r.error(fields[key][0], f"'{key}' ({value}) is before 'published' ({published})")
-    for key, value in (("published", published), ("updated", updated)):
-        if value and value > dt.date.today():
-            r.error(fields[key][0], f"'{key}' ({value}) is after today: it is the date the "
-                                   "source was published or changed; check the year")
-    return published, updated, review_by
 
 
 def _aliases(r: Problems, fields, stem: str) -> list[str]:

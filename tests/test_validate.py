@@ -585,3 +585,17 @@ def test_a_tag_no_term_is_near_says_where_a_renamed_term_keeps_its_old_slug(entr
     misspelt = write_entry(entries_dir, "misspelt", VALID.replace("[health]", "[helth]"))
     _, problems = read_entry(misspelt, "misspelt.md", taxonomy)
     assert not any("aliases" in p.message for p in problems)  # a near miss is said instead
+
+
+@pytest.mark.parametrize("field,written,meant", [("sectors: [health]", "[nhs]", "health"),
+                                                 ("sectors: [health]", "[Mental health]",
+                                                  "health")])
+def test_a_tag_written_as_one_of_a_terms_words_names_the_term(entries_dir, taxonomy, field,
+                                                              written, meant):
+    """'nhs' is one of Health's words: the message says to write 'health', not to add an
+    alias to taxonomy.yaml."""
+    path = write_entry(entries_dir, "worded", VALID.replace(field, field.split(":")[0] +
+                                                            ": " + written))
+    _, problems = read_entry(path, "worded.md", taxonomy)
+    [said] = [p.message for p in problems if "unknown value" in p.message]
+    assert f"is one of the words for Health: write '{meant}'" in said and "aliases" not in said
