@@ -52,3 +52,13 @@ class ParsedQuery:
                              lambda m, fix=clause.correction: fix.capitalize()
                              if m.group(0)[:1].isupper() else fix, out, flags=re.IGNORECASE)
         return out if out != text else None
+
+
+def dedupe(alts: list[Alternative]) -> list[Alternative]:
+    """The alternatives without repeats (the first of each way of matching kept)."""
+    seen, out = set(), []
+    for a in alts:
+        if a.terms and a.terms not in seen:
+            seen.add(a.terms)
+            out.append(a)
+    return out

@@ -16,17 +16,16 @@ import unicodedata
 from dataclasses import dataclass
 
 from kb.analysis import (
-    PREFIXES,
     WORD,
-    analyse,
     compound_terms,
     index_term,
     is_stop_word,
     light_key,
 )
-from kb.clauses import Alternative, Clause, ParsedQuery
-from kb.syntax import Parser, negated_clauses, without_clauses
-from kb.vocabulary import Concept, Vocabulary, merge_concepts, phrase_forms, phrase_terms
+from kb.clauses import Alternative, Clause, ParsedQuery, dedupe
+from kb.compounds import exact, join_spaced_compounds, searchable
+from kb.syntax import Parser, negated_clauses
+from kb.vocabulary import Concept, Vocabulary, merge_concepts, phrase_forms
 
 MIN_CORRECTED_LENGTH = 4  # shorter unknown words are acronyms or noise: never corrected
 SPELLING_WEIGHT = 0.8  # a corrected word's matches count for less than the typed words'
@@ -119,7 +118,7 @@ def _run_clauses(run: list[_Word], vocab: Vocabulary):
             words = sorted({first[run[w].index_terms] for w in owner[at:end]})
             share = 1.0 / len(words)
             for i in words:
-                clauses[i].alternatives = _dedupe(clauses[i].alternatives + [
+                clauses[i].alternatives = dedupe(clauses[i].alternatives + [
                     Alternative(terms, share, "synonym")
                     for p in vocab.groups[group] for terms in phrase_forms(p)])
             at = end
@@ -127,15 +126,6 @@ def _run_clauses(run: list[_Word], vocab: Vocabulary):
             at += 1
     return sorted(clauses.items()), {i: first[w.index_terms] for i, w in enumerate(run)
                                      if w.index_terms}
-
-
-def _dedupe(alts: list[Alternative]) -> list[Alternative]:
-    seen, out = set(), []
-    for a in alts:
-        if a.terms and a.terms not in seen:
-            seen.add(a.terms)
-            out.append(a)
-    return out
 
 
 def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
@@ -169,7 +159,7 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
             continue
         if kind == "phrase":
             sign, phrase = value
-            alternatives = _exact(phrase, lexicon)
+            alternatives = exact(phrase, lexicon)
             if alternatives:
                 clauses.append(Clause(f'"{phrase}"', alternatives, exact=True))
                 items.append(("atom", (len(clauses) - 1, "must_not" if sign == "-" else "must")))
@@ -188,75 +178,15 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     positive = [i for i in range(len(clauses)) if i not in negated]
     if lexicon is not None:
         _correct(clauses, positive, vocab, lexicon)
-        _join_spaced_compounds(runs, clauses, lexicon)
+        join_spaced_compounds(runs, clauses, lexicon)
         concepts += _corrected_run_concepts(runs, clauses, vocab, known)
         _drop_fruitless_corrections(clauses, concepts, vocab, lexicon)
-    tree, positive = _searchable(runs, clauses, tree, positive)
+    tree, positive = searchable(runs, clauses, tree, positive)
     concepts += _alternative_concepts(clauses, positive, vocab, known, concepts)
     # '-health' excludes the entries tagged Health; '-ccg' only those that say CCG
     excluded = [c for c in concepts if (c.facet, c.slug, light_key(c.phrase)) in vocab.labels]
     return ParsedQuery(clauses, tree, positive, merge_concepts(concepts, negated),
                        merge_concepts(excluded, set(positive)), parser.either)
-
-
-def _exact(phrase: str, lexicon) -> list[Alternative]:
-    """How a quoted phrase matches: its words side by side. One word once its small words go
-    is read as the compound if entries use it ('"in house"'), else as the word ('"the
-    Compact"'); words entries write closed ('"grass roots"': grassroots) also match so."""
-    terms = phrase_terms(phrase)
-    content = tuple(analyse(phrase))
-    if lexicon is None or not terms:
-        return [Alternative(terms)] if terms else []
-    if len(terms) == 1 and not lexicon.indexes(terms[0]):
-        return [Alternative(content)] if content else []
-    closed = index_term("".join(WORD.findall(phrase.lower())))
-    if len(terms) > 1 and len(WORD.findall(phrase)) == len(terms) and lexicon.indexes(closed):
-        return [Alternative(terms), Alternative((closed,))]
-    return [Alternative(terms)]
-
-
-def _join_spaced_compounds(runs, clauses: list[Clause], lexicon) -> None:
-    """Words typed apart that entries write as one word. With a small word among them and
-    one word left ('well being', 'in house'), the compound is what that word means: its clause
-    matches the compound instead ('well being' is not every 'as well as'). With more
-    ('face to face'), or two words side by side that entries also write closed ('grass
-    roots', 'child care'), the compound is one more way to match, shared between them."""
-    for run, clause_of in runs:
-        for i in range(len(run) - 1):
-            for end in range(i + 2, min(i + 4, len(run) + 1)):
-                span = run[i:end]
-                owners = sorted({clause_of[j] for j in range(i, end) if j in clause_of})
-                if not owners or (all(w.index_terms for w in span) and end - i > 2):
-                    continue
-                term = index_term("".join(w.text for w in span))
-                if not lexicon.indexes(term):
-                    continue
-                whole = len(owners) == 1 and not all(w.index_terms for w in span)
-                for owner in owners:
-                    clause = clauses[owner]
-                    kept = [a for a in clause.alternatives if not (whole and a.why == "word")]
-                    clause.alternatives = _dedupe(kept + [
-                        Alternative((term,), 1.0 / len(owners), "compound")])
-
-
-def _searchable(runs, clauses: list[Clause], tree: tuple,
-                positive: list[int]) -> tuple[tuple, list[int]]:
-    """The tree and the scoring clauses without those left no way to match: a misspelt small
-    word ('wich' is 'which'), a prefix typed apart that makes nothing with its word."""
-    _bind_prefixes(runs, clauses)
-    dropped = {i for i in positive if not clauses[i].alternatives}
-    return without_clauses(tree, dropped), [i for i in positive if i not in dropped]
-
-
-def _bind_prefixes(runs, clauses: list[Clause]) -> None:
-    """A prefix typed apart from its word ('co production', 'non profit', 'multi agency') is
-    no word on its own: it matches only with its word, as the compound or a synonym phrase
-    does, never as every 'co-' or 'non-' word; with neither, it is left out of the search."""
-    for run, clause_of in runs:
-        for i, word in enumerate(run[:-1]):
-            if word.text in PREFIXES and i in clause_of and run[i + 1].index_terms:
-                clause = clauses[clause_of[i]]
-                clause.alternatives = [a for a in clause.alternatives if a.why != "word"]
 
 
 def _drop_fruitless_corrections(clauses: list[Clause], concepts: list[Concept],
@@ -384,6 +314,6 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
             clause.alternatives.append(Alternative((index_term(fix),), SPELLING_WEIGHT,
                                                    "spelling"))
             for _, fixed in _run_clauses([_word(fix)], vocab)[0]:  # and the fix's synonyms
-                clause.alternatives = _dedupe(clause.alternatives + [
+                clause.alternatives = dedupe(clause.alternatives + [
                     Alternative(a.terms, a.weight * SPELLING_WEIGHT, a.why)
                     for a in fixed.alternatives if a.why == "synonym"])
