@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import threading
 from contextlib import contextmanager
 from functools import cached_property, lru_cache
@@ -113,6 +114,19 @@ class Snapshot:
         """Whether some entry's text has an index term ('wellb', from well-being)."""
         with self.whoosh() as searcher:
             return bool(searcher.reader().doc_frequency("body", term))
+
+    def starting(self, prefix: str, most: int) -> list[str]:
+        """The index terms of entries' text that start with `prefix`, or with its stem
+        ('volunt*': volunt, voluntari; 'commission*': commiss, commissari), the `most` used."""
+        with self.whoosh() as searcher:
+            reader = searcher.reader()
+            found = {}
+            for field_, start in itertools.product(("title", "summary", "body"),
+                                                   {prefix, index_term(prefix)}):
+                for term in reader.expand_prefix(field_, start):
+                    text = term.decode("utf-8") if isinstance(term, bytes) else term
+                    found[text] = found.get(text, 0) + reader.doc_frequency(field_, term)
+        return sorted(found, key=lambda t: -found[t])[:most]
 
     def split(self, word: str) -> tuple[str, str] | None:
         """Two words entries use side by side that make up a closed compound ('multiyear' ->

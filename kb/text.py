@@ -32,6 +32,9 @@ SPELLING_WEIGHT = 0.8  # a corrected word's matches count for less than the type
 # up to six capitals, and a plural's 's' ('ESFA', 'NAVCA', 'CICs'): a name, kept as typed
 ACRONYM = re.compile(r"[A-Z]{2,6}s?")
 MAX_CORRECTED = 4  # unknown words per query looked up for a split or a correction
+MAX_STARTING = 50  # the most used index terms a word ending in '*' matches
+_PREFIX = re.compile(r"([-+]?)(\w{3,})\*")  # 'volunt*', '-volunt*'
+SIGNED = {"-": "must_not", "+": "must"}
 _TOKEN = re.compile(r'(?P<sign>[-+]?)"(?P<phrase>[^"]*)"?|(?P<group>[-+]?)(?P<paren>[()])|'
                     r'(?P<word>[^\s()"]+)')
 _OPERATORS = {"AND", "OR", "NOT"}
@@ -60,7 +63,8 @@ def _word(text: str) -> _Word:
 
 def _tokens(text: str) -> list[tuple[str, object]]:
     """("word", _Word) | ("phrase", (sign, text)) | ("signed", (sign, _Word)) | ("op", "AND")
-    | ("(", sign) | (")", sign). Punctuation around words is dropped."""
+    | ("prefix", (sign, start)) | ("(", sign) | (")", sign). Punctuation around words is
+    dropped."""
     out: list[tuple[str, object]] = []
     for m in _TOKEN.finditer(text):
         if m.group("paren"):
@@ -69,6 +73,9 @@ def _tokens(text: str) -> list[tuple[str, object]]:
             out.append(("phrase", (m.group("sign"), m.group("phrase"))))
         elif m.group("word") in _OPERATORS:
             out.append(("op", m.group("word")))
+        elif _PREFIX.fullmatch(m.group("word")):  # 'volunt*': every word starting so
+            sign, start = _PREFIX.fullmatch(m.group("word")).groups()
+            out.append(("prefix", (sign, start.lower())))
         else:
             raw = m.group("word")
             sign = raw[0] if raw[0] in "-+" and len(raw) > 1 else ""
@@ -163,6 +170,12 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
             if alternatives:
                 clauses.append(Clause(f'"{phrase}"', alternatives, exact=True))
                 items.append(("atom", (len(clauses) - 1, "must_not" if sign == "-" else "must")))
+        elif kind == "prefix":
+            sign, start = value
+            terms = lexicon.starting(start, MAX_STARTING) if lexicon is not None else []
+            clauses.append(Clause(f"{start}*", [Alternative((t,)) for t in terms or [start]],
+                                  exact=True))
+            items.append(("atom", (len(clauses) - 1, SIGNED.get(sign, "should"))))
         elif kind == "signed":
             sign, word = value
             for _, clause in _run_clauses([word], vocab)[0]:

@@ -480,3 +480,15 @@ def test_a_correct_word_out_of_place_is_offered_not_searched(tmp_path):
     assert {h.slug for h in results.hits} == slugs(library, "mental heath")
     assert library.search(Query(text="mental health")).suggestion is None
     assert library.search(Query(text="heath walk")).suggestion is None
+
+
+def test_a_word_ending_in_a_star_finds_every_word_starting_so(tmp_path):
+    """'volunt*' finds voluntary and volunteers alike (not only what 'volunt' stems as);
+    '-volunt*' leaves them out; 'zzqq*' finds nothing and is named as unused."""
+    library = library_of(tmp_path, {"sector": "The voluntary sector met.",
+                                    "helpers": "Volunteers helped at the hall.",
+                                    "hall": "A new roof for the hall."})
+    assert slugs(library, "volunt*") == {"sector", "helpers"}
+    assert slugs(library, "hall -volunt*") == {"hall"}
+    results = library.search(Query(text="zzqq*"))
+    assert results.total == 0 and results.unmatched == ["zzqq*"]
