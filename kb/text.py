@@ -35,6 +35,9 @@ MAX_CORRECTED = 4  # unknown words per query looked up for a split or a correcti
 MAX_STARTING = 50  # the most used index terms a word ending in '*' matches
 _PREFIX = re.compile(r"([-+]?)(\w{3,})\*")  # 'volunt*', '-volunt*'
 SIGNED = {"-": "must_not", "+": "must"}
+# a field named before a word, as other search boxes allow: every field is searched anyway
+_FIELD_NAME = re.compile(r"(?<![\w:])(?:title|summary|body|text|organi[sz]ations?|sector|"
+                         r"principle|stage|region):(?=[\w\"(-])", re.IGNORECASE)
 _TOKEN = re.compile(r'(?P<sign>[-+]?)"(?P<phrase>[^"]*)"?|(?P<group>[-+]?)(?P<paren>[()])|'
                     r'(?P<word>[^\s()"]+)')
 _OPERATORS = {"AND", "OR", "NOT"}
@@ -142,7 +145,8 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     concepts: list[Concept] = []
     items: list[tuple[str, object]] = []
     runs: list[tuple[list[_Word], dict[int, int]]] = []  # runs of words, word -> clause
-    tokens = _tokens(unicodedata.normalize("NFKC", text).translate(_CURLY_QUOTES))
+    text = _FIELD_NAME.sub("", unicodedata.normalize("NFKC", text))  # 'title:youth' is youth
+    tokens = _tokens(text.translate(_CURLY_QUOTES))
 
     def known(word: str) -> bool:  # a word that can be told from a term's by its spelling
         return lexicon is None or word in vocab.words or lexicon.spells(word)

@@ -492,3 +492,10 @@ def test_a_word_ending_in_a_star_finds_every_word_starting_so(tmp_path):
     assert slugs(library, "hall -volunt*") == {"hall"}
     results = library.search(Query(text="zzqq*"))
     assert results.total == 0 and results.unmatched == ["zzqq*"]
+
+
+def test_a_field_named_before_a_word_searches_the_word(tmp_path):
+    """'title:youth', as other search boxes allow, is 'youth': every field is searched."""
+    library = library_of(tmp_path, {"youth": "A youth club.",
+                                    "title": "The title deeds of the hall."})
+    assert slugs(library, "title:youth") == slugs(library, "youth") == {"youth"}
