@@ -63,7 +63,14 @@ def _text(r: Problems, fields, key: str, limit: int) -> str:
                       "characters): write it out")
     if len(value) > limit:
         r.error(line, f"'{key}' is {len(value)} characters; the limit is {limit}: shorten it")
+    if value[:1] in CURLY_QUOTES and value[-1:] in CURLY_QUOTES:
+        r.warning(line, f"'{key}' is wrapped in curly quotes ({value[0]} {value[-1]}), which "
+                        "are kept as part of it: replace them with straight quotes (\"), or "
+                        "delete them")
     return value
+
+
+CURLY_QUOTES = "\u201c\u201d\u2018\u2019"  # “ ” ‘ ’, as a word processor writes quotes
 
 
 def written(node) -> str | None:

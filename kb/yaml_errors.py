@@ -85,11 +85,19 @@ def _needs_quotes(lines: list[str], *at: int) -> tuple[int, str] | None:
         m = _FLOW_START.match(lines[n]) if n < len(lines) else None
         if m:
             key = m.group(1)
-            value = lines[n].split(":", 1)[1].strip().replace('"', "'")
+            value = lines[n].split(":", 1)[1].strip()
             return n, (f"the value of '{key}' starts with {m.group(2)[0]!r}, which YAML reads "
                        f"as markup, not text: put the whole value in double quotes: "
-                       f'{key}: "{value}"')
+                       f"{key}: {_double_quoted(value)}")
     return None
+
+
+def _double_quoted(value: str) -> str:
+    """A value as YAML reads it back unchanged in double quotes: a word processor's quotes
+    around all of it dropped ('“A: B”' is A: B), its own double quotes kept, as \\"."""
+    if len(value) > 1 and value[0] in "\u201c\u2018" and value[-1] in "\u201d\u2019":
+        value = value[1:-1]
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _no_colon(line: str) -> str:
@@ -123,9 +131,8 @@ def _colon_or_indent(lines: list[str], at: int) -> tuple[int, str]:
     m = KEY_VALUE.match(line)
     if m and ":" in m.group(4):
         key, value = m.group(3), m.group(4).strip()
-        quoted = value.replace('"', "'")
         return at, (f"the value of '{key}' contains a colon, which YAML reads as a new field: "
-                    f"put the value in quotes: {key}: \"{quoted}\"")
+                    f"put the value in quotes: {key}: {_double_quoted(value)}")
     if m and m.group(1):
         return at, ("this line is indented, but the line above does not start a list or a "
                     "group of fields: remove the spaces at its start")

@@ -599,3 +599,30 @@ def test_a_tag_written_as_one_of_a_terms_words_names_the_term(entries_dir, taxon
     _, problems = read_entry(path, "worded.md", taxonomy)
     [said] = [p.message for p in problems if "unknown value" in p.message]
     assert f"is one of the words for Health: write '{meant}'" in said and "aliases" not in said
+
+
+def test_a_title_in_curly_quotes_is_told_they_are_kept(entries_dir, taxonomy):
+    """A word processor's quotes are not YAML's: the title would show with them."""
+    path = write_entry(entries_dir, "curly", VALID.replace("title: A valid entry",
+                                                           "title: “A valid entry”"))
+    _, problems = read_entry(path, "curly.md", taxonomy)
+    [said] = [p for p in problems if "curly quotes" in p.message]
+    assert said.severity == "warning" and said.line == 2 and "straight quotes" in said.message
+
+
+@pytest.mark.parametrize("title,fix", [
+    ("“Derby Compact: joint working”", 'title: "Derby Compact: joint working"'),
+    ('The "Legal" review: a summary', 'title: "The \\"Legal\\" review: a summary"'),
+])
+def test_a_title_with_a_colon_is_told_the_quoted_line_that_reads_back_as_written(
+        entries_dir, taxonomy, title, fix):
+    """The suggested line, pasted in, gives the title as meant: a word processor's quotes
+    around it dropped, its own double quotes kept."""
+    path = write_entry(entries_dir, "colon", VALID.replace("title: A valid entry",
+                                                           f"title: {title}"))
+    _, problems = read_entry(path, "colon.md", taxonomy)
+    [said] = [p.message for p in problems if "contains a colon" in p.message]
+    assert said.endswith(fix)
+    fixed = write_entry(entries_dir, "fixed", VALID.replace("title: A valid entry", fix))
+    entry, _ = read_entry(fixed, "fixed.md", taxonomy)
+    assert entry.title == title.strip("“”")
