@@ -310,3 +310,11 @@ def test_several_mistakes_at_once_are_all_reported_in_one_run(tmp_path):
         assert any(r.startswith(start) and all(w in r for w in words) for r in reported), \
             (line, words, reported)
     assert len(reported) == len(expected), reported
+
+
+def test_a_synonym_with_a_colon_is_told_about_the_colon(tmp_path):
+    synonyms = tmp_path / "synonyms.yaml"
+    synonyms.write_text("- [ESF, European Social Fund: ESF]\n- [PCT, primary care trust]\n")
+    [problem] = synonym_problems(synonyms)
+    assert problem.line == 1 and problem.message.startswith(
+        "'European Social Fund: ESF' has a colon in it")
