@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from kb.entry import Problem, Problems, yaml_line
-from kb.taxonomy import PHRASE_RE, compose_vocabulary
+from kb.taxonomy import PHRASE_RE, as_written, compose_vocabulary
 
 
 def load_synonyms(path: Path) -> list[tuple[str, ...]]:
@@ -51,12 +51,9 @@ def synonym_problems(path: Path, rel: str = "synonyms.yaml") -> list[Problem]:
             value = item.value if isinstance(item, yaml.ScalarNode) else None
             phrase = " ".join(str(value).lower().split()) if value is not None else ""
             if isinstance(item, yaml.MappingNode):  # 'European Social Fund: ESF'
-                written = ", ".join(f"{k.value}: {v.value}" for k, v in item.value
-                                    if isinstance(k, yaml.ScalarNode)
-                                    and isinstance(v, yaml.ScalarNode))
-                r.error(yaml_line(item, 1), f"'{written}' has a colon in it, which YAML reads "
-                                            "as a name and its value: take the colon out, or "
-                                            "put the item in quotes")
+                r.error(yaml_line(item, 1), f"'{as_written(item)}' has a colon in it, which "
+                                            "YAML reads as a name and its value: take the "
+                                            "colon out, or put the item in quotes")
             elif value is None:
                 r.error(yaml_line(item, 1), "a group's items are words or phrases, not a list "
                                             "inside the list: write - [LAA, local area agreement]")

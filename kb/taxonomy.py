@@ -259,12 +259,23 @@ def _list(line: int, node, r: Problems, name: str, key: str) -> tuple[tuple[str,
         return ()
     found = []
     for item in node.value:
+        if isinstance(item, yaml.MappingNode):  # 'climate emergency: action'
+            r.error(yaml_line(item, 1), f"{name}: '{as_written(item)}' has a colon in it, "
+                                        "which YAML reads as a name and its value: take the "
+                                        "colon out, or put the item in quotes")
+            continue
         value = str(item.value) if isinstance(item, yaml.ScalarNode) else "[...]"
         if rule.match(" ".join(value.split())):
             found.append((" ".join(value.split()), yaml_line(item, 1)))
         else:
             r.error(yaml_line(item, 1), f"{name}: {fault.format(value, slugify(value) or 'care')}")
     return tuple(found)
+
+
+def as_written(node: yaml.MappingNode) -> str:
+    """A one-pair mapping YAML made of an item with a colon, as it was written."""
+    return ", ".join(f"{k.value}: {v.value}" for k, v in node.value
+                     if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode))
 
 
 def _check_labels_and_aliases(name: str, written: list[TermAsWritten], r: Problems) -> None:

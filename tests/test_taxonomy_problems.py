@@ -318,3 +318,10 @@ def test_a_synonym_with_a_colon_is_told_about_the_colon(tmp_path):
     [problem] = synonym_problems(synonyms)
     assert problem.line == 1 and problem.message.startswith(
         "'European Social Fund: ESF' has a colon in it")
+
+
+def test_a_terms_word_with_a_colon_is_named_with_the_colon(tmp_path):
+    path = minimal(tmp_path, ("      label: London\n", "      label: London\n"
+                                                      "      words: [inner london, city: west]\n"))
+    assert any(line == 29 and "'city: west' has a colon in it" in message
+               for line, _, message in said(path))
