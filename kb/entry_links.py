@@ -6,6 +6,7 @@ are kb.links' own, the entries checked being what the site would serve."""
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 from pathlib import Path
@@ -15,7 +16,7 @@ from kb.body_checks import LOCAL_ADDRESS, without_code
 from kb.documents import Link, markdown_links
 from kb.entry import Entry, Problem
 from kb.entry_files import entry_files
-from kb.links import Broken, Known, check_heading, check_link
+from kb.links import BadBase, Broken, Known, check_heading, check_link, parse_base
 from kb.render import render_markdown
 from kb.taxonomy import Taxonomy
 
@@ -39,18 +40,25 @@ def entry_link_problems(entries_dir: Path, entries: list[Entry],
 
     alias = {a: e.slug for e in entries for a in e.aliases}
     known = Known(slugs, alias, taxonomy, anchors)
+    base = os.environ.get("KB_BASE_URL", "")  # the site's own full addresses are checked too
+    try:
+        site = parse_base(base)
+    except BadBase:  # kb serve says so; here it only means no full address is the site's
+        site, base = ("", ""), ""
     problems = []
     for entry in entries:
         for link in markdown_links(without_code(entry.body)):
             line = entry.body_line + link.line - 1
-            message = _problem(known, entry, link)
+            message = _problem(known, entry, link, site, base)
             if message:
                 problems.append(Problem(entry.path, line, *message))
     return problems
 
 
-def _problem(known: Known, entry: Entry, link: Link) -> tuple[str, str] | None:
-    """(severity, message) of one link, or None when it is good or not to the site."""
+def _problem(known: Known, entry: Entry, link: Link, site: tuple[str, str],
+             base: str) -> tuple[str, str] | None:
+    """(severity, message) of one link, or None when it is good or not to the site (a path
+    from /, or a full address below the site's `base`)."""
     relative = _relative(known, link.url)
     if relative:
         return "error", relative
@@ -60,7 +68,7 @@ def _problem(known: Known, entry: Entry, link: Link) -> tuple[str, str] | None:
         except Broken as exc:
             return "error", str(exc)
         return None
-    finding = check_link(known, entry.path, link, ("", ""), "")
+    finding = check_link(known, entry.path, link, site, base)
     if finding is None:
         return None
     return finding.severity, finding.message

@@ -149,3 +149,19 @@ def test_an_image_or_a_footnote_is_named_for_what_it_is_not_as_a_broken_link(ent
     assert ("Grants rose.", "an image") in said
     assert ("Grants rose.", "a footnote '[^1]'") in said
     assert ("[^1]: Counci", "a footnote '[^1]'") in said
+
+
+def test_a_full_address_of_the_site_is_checked_when_the_site_is_known(entries_dir, taxonomy,
+                                                                      monkeypatch):
+    """Staff copy addresses from the browser: with KB_BASE_URL set, a link written in full
+    to the site is checked as a link from / is; one to another site is not."""
+    write_entry(entries_dir, "target", VALID.replace("A valid entry", "Target"))
+    body = ("## What they did\n\n[a](https://practice.example.org/entries/targt) "
+            "[b](https://elsewhere.example.org/entries/targt)\n\n## Learning points\n\n- A.\n")
+    write_entry(entries_dir, "linking", VALID, body=body)
+    entries, _ = load_entries(entries_dir, taxonomy)
+    assert entry_link_problems(entries_dir, entries, taxonomy) == []  # the site unknown
+    monkeypatch.setenv("KB_BASE_URL", "https://practice.example.org")
+    [problem] = entry_link_problems(entries_dir, entries, taxonomy)
+    assert "there is no entry at /entries/targt: did you mean /entries/target?" in \
+        problem.message
