@@ -168,23 +168,16 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
             runs.append((run, {i: clause_of[j] for i, j in same_as.items()}))
             concepts += _run_concepts(*runs[-1], vocab, known)
             continue
-        if kind == "phrase":
-            sign, phrase = value
-            alternatives = exact(phrase, lexicon)
-            if alternatives:
-                clauses.append(Clause(f'"{phrase}"', alternatives, exact=True))
-                items.append(("atom", (len(clauses) - 1, "must_not" if sign == "-" else "must")))
-        elif kind == "prefix":
-            sign, start = value
-            terms = lexicon.starting(start, MAX_STARTING) if lexicon is not None else []
-            clauses.append(Clause(f"{start}*", [Alternative((t,)) for t in terms or [start]],
-                                  exact=True))
-            items.append(("atom", (len(clauses) - 1, SIGNED.get(sign, "should"))))
+        if kind in ("phrase", "prefix"):
+            made = _exact_clause(kind, *value, lexicon)
+            if made:
+                clauses.append(made[0])
+                items.append(("atom", (len(clauses) - 1, made[1])))
         elif kind == "signed":
             sign, word = value
             for _, clause in _run_clauses([word], vocab)[0]:
                 clauses.append(clause)
-                items.append(("atom", (len(clauses) - 1, "must_not" if sign == "-" else "must")))
+                items.append(("atom", (len(clauses) - 1, SIGNED[sign])))
                 concepts += _run_concepts([word], {0: len(clauses) - 1}, vocab, known)
         else:
             items.append((kind, value))
@@ -204,6 +197,18 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     excluded = [c for c in concepts if (c.facet, c.slug, light_key(c.phrase)) in vocab.labels]
     return ParsedQuery(clauses, tree, positive, merge_concepts(concepts, negated),
                        merge_concepts(excluded, set(positive)), parser.either)
+
+
+def _exact_clause(kind: str, sign: str, text: str, lexicon) -> tuple[Clause, str] | None:
+    """A quoted phrase's clause, or a 'word*' one (matched as typed, never through a
+    concept), and how it counts: must, must_not or should. None for a phrase of small words."""
+    if kind == "phrase":
+        alternatives = exact(text, lexicon)
+        return (Clause(f'"{text}"', alternatives, exact=True),
+                SIGNED.get(sign, "must")) if alternatives else None
+    terms = lexicon.starting(text, MAX_STARTING) if lexicon is not None else []
+    return (Clause(f"{text}*", [Alternative((t,)) for t in terms or [text]], exact=True),
+            SIGNED.get(sign, "should"))
 
 
 def _drop_fruitless_corrections(clauses: list[Clause], concepts: list[Concept],
