@@ -157,10 +157,10 @@ class Library:
         total = final.bit_count()
         if not total and (query.date_from or query.date_to):
             relaxations.append(("published", "", _undated(snap, found, query).bit_count()))
-        if not total and '"' in query.text:  # a phrase no entry has: its words may be there
-            words = " ".join(query.text.replace('"', " ").split())
-            relaxations.append(("quotes", words, self.search(query.replace(text=words),
-                                                             snippets=False).total))
+        words = " ".join(query.text.replace('"', " ").split())
+        if not total and '"' in query.text and words:  # a phrase no entry has: its words may
+            unquoted = self.search(query.replace(text=words), snippets=False).total
+            relaxations += [("quotes", words, unquoted)] if unquoted else []
         pages = max(1, -(-total // query.page_size))
         results = Results(query, total, [], facets, pages=pages, relaxations=relaxations)
         if found is not None:
