@@ -23,8 +23,8 @@ concept_affinity), so the tagged entries most about the term come first; but one
 through the tag stays below every entry that has the clause's words (TAG_CEILING). The
 coordination factor puts entries that match more of the query first, and the proximity term
 rewards the words together as typed. When the words are typical of a term (kb.topics suggests
-it), the matching entries tagged with it gain SUGGESTED x the suggestion's weight x the
-query's idf, after the coordination factor.
+it), the entries tagged with it that have some of the words themselves gain SUGGESTED x the
+suggestion's weight x the query's idf, after the coordination factor.
 
 Scores are vectors over every document number (numpy): a query matching nine entries in ten
 is summed and ranked in a few array operations, not a Python step per entry.
@@ -196,8 +196,10 @@ def rank(snap, m: Match, final: int, limit: int) -> list[tuple[int, float]]:
     final_ = as_vector(final, size)
     clauses, near, matched = np.zeros(size), np.zeros(size), np.zeros(size)
     scored = np.zeros(size, bool)  # entries some scoring clause matches, directly or by a tag
+    said = np.zeros(size, bool)  # entries some scoring clause matches directly
     for i in m.query.positive:
         own = as_vector(m.own[i], size)
+        said |= own
         clauses += m.direct[i]
         unit = m.units[i]
         tags_kept = m.tagged[i] & final
@@ -209,8 +211,8 @@ def rank(snap, m: Match, final: int, limit: int) -> list[tuple[int, float]]:
         scored |= either
     for pair in m.proximity:
         near += PROXIMITY * pair
-    for lifted, gain in m.lifts:
-        near += np.where(as_vector(lifted & final, size), gain, 0.0)
+    for lifted, gain in m.lifts:  # a suggested topic lifts the entries with the words only
+        near += np.where(as_vector(lifted & final, size) & said, gain, 0.0)
     whole = sum(m.units[i] for i in m.query.positive) or 1.0
     score = clauses * (matched / whole) ** COORDINATION + near
     docs = np.flatnonzero(scored & final_)

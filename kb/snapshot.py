@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import itertools
 import threading
 from contextlib import contextmanager
 from functools import cached_property, lru_cache
@@ -116,17 +115,16 @@ class Snapshot:
             return bool(searcher.reader().doc_frequency("body", term))
 
     def starting(self, prefix: str, most: int) -> list[str]:
-        """The index terms of entries' text that start with `prefix`, or with its stem
-        ('volunt*': volunt, voluntari; 'commission*': commiss, commissari), the `most` used."""
+        """The index terms of the words entries write starting with `prefix` ('volunt*':
+        voluntary, volunteers -> voluntari, volunt), those of the `most` used words."""
         with self.whoosh() as searcher:
             reader = searcher.reader()
-            found = {}
-            for field_, start in itertools.product(("title", "summary", "body"),
-                                                   {prefix, index_term(prefix)}):
-                for term in reader.expand_prefix(field_, start):
-                    text = term.decode("utf-8") if isinstance(term, bytes) else term
-                    found[text] = found.get(text, 0) + reader.doc_frequency(field_, term)
-        return sorted(found, key=lambda t: -found[t])[:most]
+            used = {}
+            for word in reader.expand_prefix("spell", prefix):
+                text = word.decode("utf-8") if isinstance(word, bytes) else word
+                used[text] = reader.doc_frequency("spell", word)
+        words = sorted(used, key=lambda w: -used[w])[:most]
+        return list(dict.fromkeys(index_term(w) for w in words))
 
     def split(self, word: str) -> tuple[str, str] | None:
         """Two words entries use side by side that make up a closed compound ('multiyear' ->

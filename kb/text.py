@@ -33,7 +33,7 @@ SPELLING_WEIGHT = 0.8  # a corrected word's matches count for less than the type
 ACRONYM = re.compile(r"[A-Z]{2,6}s?")
 MAX_CORRECTED = 4  # unknown words per query looked up for a split or a correction
 MAX_STARTING = 50  # the most used index terms a word ending in '*' matches
-_PREFIX = re.compile(r"([-+]?)(\w{3,})\*")  # 'volunt*', '-volunt*'
+_PREFIX = re.compile(r"([-+]?)(\w{3,})\*+")  # 'volunt*', '-volunt*'
 SIGNED = {"-": "must_not", "+": "must"}
 # a field named before a word, as other search boxes allow: every field is searched anyway
 _FIELD_NAME = re.compile(r"(?<![\w:])(?:title|summary|body|text|organi[sz]ations?|sector|"

@@ -14,7 +14,8 @@ few entries needs more evidence). The term's score is the mean log lift over the
 the best term is suggested when it reaches THRESHOLD, with a weight of min(1, score), if
 MIN_WORDS of the query's words lift it (numbers and places aside: 'Tower Hamlets' says where,
 not what): 'behavior change' is not Criminal justice on the strength of 'behaviour' alone.
-Ranking then lifts the matching entries tagged with it (kb.scoring); what matches never changes.
+Ranking then lifts the entries tagged with it that have some of the words (kb.scoring); what
+matches never changes.
 Computed at query time from the generation's postings and facet bitsets: nothing is built.
 """
 

@@ -150,3 +150,12 @@ def test_a_place_name_is_no_evidence_of_a_topic(tmp_path):
     assert library.search(Query(text="Gateshead Sunderland")).suggested == []
     assert [c.slug for c in library.search(Query(text="keyworker rota")).suggested] == [
         "housing"]
+
+
+def test_a_suggestion_does_not_lift_an_entry_found_only_through_the_tag(index):
+    """'homelessness' names Housing, whose entries 'keyworker rota' is typical of: the plain
+    housing entry, found only through the tag, stays below the health entry that says
+    'keyworker rota' itself."""
+    ranked = [h.slug for h in Library(index).search(
+        Query(text="keyworker rota homelessness", page_size=60)).hits]
+    assert ranked.index("twin-health") < ranked.index("hostel-plain")
