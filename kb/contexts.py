@@ -95,17 +95,18 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
                 lambda name, given=params: [v for k, v in given if k == name], library.taxonomy)
             break
         except QueryError as exc:
+            bad = exc.instead[0] if exc.instead else None  # the value at fault, when known
             if path != "/search" or exc.field not in RECOVERABLE or \
-                    any(e["field"] == exc.field for e in errors) or \
+                    any((e["field"], e["bad"]) == (exc.field, bad) for e in errors) or \
                     (exc.field == "q" and not exc.instead):
                 raise
             typed = " ".join(v for k, v in params if k == exc.field)
-            errors.append({"field": exc.field, "value": typed, "message": exc.sentence(),
-                           "anchor": "result-count" if exc.field == "page" else exc.field,
-                           **_instead(exc, params, library)})
-            # the rest of the search, without the value (a long text: with its first words)
-            params = [(k, v) for k, v in params if k != exc.field] + (
-                [("q", exc.instead[1])] if exc.field == "q" else [])
+            errors.append({"field": exc.field, "value": typed, "bad": bad,
+                           "message": exc.sentence(), "instead": exc.instead,
+                           "anchor": "result-count" if exc.field == "page" else exc.field})
+            params = _without(params, exc)
+    for error in errors:  # each misspelt filter value: the search with the value it meant
+        error.update(_instead(error, params, library))
     if not canonical and not errors:
         return Redirect(search_url(query, path))
     asked = query
@@ -125,15 +126,29 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
     return ctx
 
 
-def _instead(exc: QueryError, params: list[tuple[str, str]], library: Library) -> dict:
-    """For a filter value with a near miss ('helth'): the search with the value it most
-    likely meant, and that term's label, to offer as a link."""
-    if not exc.instead or exc.field == "q":  # a long text's first words are searched as is
-        return {"searched": exc.instead[1]} if exc.instead else {}
-    typed, meant = exc.instead
-    fixed = [(k, meant if (k, v) == (exc.field, typed) else v) for k, v in params]
+def _without(params: list[tuple[str, str]], exc: QueryError) -> list[tuple[str, str]]:
+    """The search without what could not be read: only the bad value of a filter (its other
+    values kept), a long text cut to its first words, else the whole parameter."""
+    if exc.field == "q" and exc.instead:
+        return [(k, v) for k, v in params if k != "q"] + [("q", exc.instead[1])]
+    if exc.instead:
+        return [(k, v) for k, v in params if (k, v) != (exc.field, exc.instead[0])]
+    return [(k, v) for k, v in params if k != exc.field]
+
+
+def _instead(error: dict, params: list[tuple[str, str]], library: Library) -> dict:
+    """For a misspelt filter value ('helth'): the search as shown (every other problem left
+    out) with the value it most likely meant, from its first page, and that term's label; for
+    a long text, the words searched."""
+    if error["field"] == "q":
+        return {"searched": error["instead"][1]} if error["instead"] else {}
+    meant = error["instead"][1] if error["instead"] else None
+    if not meant:
+        return {}
+    fixed = [(k, v) for k, v in params if k != "page"]
+    fixed += [] if (error["field"], meant) in fixed else [(error["field"], meant)]
     return {"instead_url": "/search?" + urlencode(fixed),
-            "instead_label": library.taxonomy[exc.field].label_of(meant)}
+            "instead_label": library.taxonomy[error["field"]].label_of(meant)}
 
 
 def iframe(src: str, title: str, height: int) -> str:

@@ -28,10 +28,10 @@ MAX_VALUES_PER_FACET = 20
 class QueryError(ValueError):
     """A request the search cannot answer as asked (shown to the user as a 400 page).
     `field`: the parameter at fault ('from', 'sector', 'q'), when one is; `instead`: (the
-    value typed, the value it most likely meant), when one is near."""
+    value typed, the value it most likely meant, or None when none is near), when known."""
 
     def __init__(self, message: str, field: str | None = None,
-                 instead: tuple[str, str] | None = None):
+                 instead: tuple[str, str | None] | None = None):
         super().__init__(message)
         self.field, self.instead = field, instead
 
@@ -146,8 +146,7 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
                 meant = closest(value, taxonomy[facet].terms)
                 raise QueryError(f"unknown {facet} '{value[:60]}'"
                                  f"{near_miss(value, taxonomy[facet].terms)}; known values: "
-                                 f"{', '.join(taxonomy[facet].terms)}", facet,
-                                 (value, meant) if meant else None)
+                                 f"{', '.join(taxonomy[facet].terms)}", facet, (value, meant))
             canonical &= slug == value
             if slug not in slugs:
                 slugs.append(slug)

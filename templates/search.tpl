@@ -8,7 +8,7 @@
 <div class="error-summary" role="alert" tabindex="-1">
   <h2>There is a problem</h2>
   <ul>
-%   for e in errors.values():
+%   for e in ctx['errors']:
     <li><a href="#{{e['anchor']}}">{{e['message']}}</a>
 %     if e.get('instead_url'):
       <a href="{{e['instead_url']}}">Search with ‘{{e['instead_label']}}’ instead</a>
@@ -20,7 +20,7 @@
 %   if 'q' in errors:
   <p>The results below are for its first {{len(errors['q']['searched'])}} characters{{', without the rest' if others else ''}}.</p>
 %   else:
-  <p>The results below are for the search without {{'it' if len(errors) == 1 else 'them'}}.</p>
+  <p>The results below are for the search without {{'it' if len(ctx['errors']) == 1 else 'them'}}.</p>
 %   end
 </div>
 % end

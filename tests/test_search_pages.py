@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from urllib.parse import urlencode
 
 import pytest
@@ -247,12 +248,19 @@ def test_a_filter_order_or_page_that_cannot_be_read_keeps_the_search(client, bad
 
 
 def test_a_misspelt_filter_value_offers_the_search_with_the_value_it_meant(client):
-    """'helth' beside 'housing': a link to the same search with Health and Housing."""
-    resp = client.get("/search?q=hospices&sector=helth&sector=housing")
+    """'helth' beside 'housing': the results keep Housing, and a link offers the same search
+    with Health and Housing, from its first page. Two misspelt values are each named, each
+    with a link to a search that works."""
+    resp = client.get("/search?q=hospices&sector=helth&sector=housing&page=2")
     page = Page(resp.body)
-    assert "Search with ‘Health’ instead" in page.text
-    assert 'href="/search?q=hospices&amp;sector=health&amp;sector=housing"' in resp.body
+    assert "Search with ‘Health’ instead" in page.text and "in Housing" in page.text
+    assert 'href="/search?q=hospices&amp;sector=housing&amp;sector=health"' in resp.body
     assert "instead" not in Page(client.get("/search?q=hospices&sector=qqqqqq").body).text
+    both = client.get("/search?q=hospices&sector=helth&sector=housng")
+    links = re.findall(r'href="(/search\?[^"]*)">Search with', both.body)
+    assert len(links) == 2 and "'housng'" in Page(both.body).text
+    for link in links:
+        assert client.get(unescape(link)).status == 200
 
 
 def test_a_word_no_example_uses_says_its_results_come_through_the_tag_it_names(client):
