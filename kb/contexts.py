@@ -119,7 +119,7 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
     ctx["embed_code"] = iframe(site.base + "/embed" + search_url(query.replace(page=1)),
                                "Examples from Compact Practice", 480)
     if errors:  # only the HTML page has them: elsewhere a bad date is a 400
-        ctx["errors"] = errors
+        ctx["errors"], ctx["searched_params"] = errors, params
         for error in errors:
             if error["field"] in ("from", "to"):  # shown in its field as typed
                 ctx["query"][error["field"]] = error["value"]

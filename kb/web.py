@@ -61,13 +61,14 @@ def wants_json() -> bool:
     return bottle.request.path.endswith(".json")
 
 
-def alternates(unread: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+def alternates(searched: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
     """The page's other forms: its .json twin, and for searches the Atom feed and CSV, which
-    are of the whole search: a feed subscribed to from page 3 still follows the newest. The
-    `unread` parameters (a date the page could not read) are left out, as the page left
-    them out of its results."""
-    given = [(k, v) for k, v in request_params() if k not in unread]  # decoded as UTF-8
-    qs = urlencode(given) if unread else bottle.request.environ.get("QUERY_STRING", "")
+    are of the whole search: a feed subscribed to from page 3 still follows the newest. With
+    `searched` (the parameters a page whose address it could not all read searched: a long
+    text cut, a misspelt filter value left out), of that search."""
+    given = request_params() if searched is None else searched  # decoded as UTF-8
+    qs = bottle.request.environ.get("QUERY_STRING", "") if searched is None else \
+        urlencode(given)
     whole = urlencode([(k, v) for k, v in given if k != "page"])
     here = bottle.request.path.rstrip("/") or "/index"
     kinds = [(".json", "application/json", qs)]
@@ -129,8 +130,9 @@ class Responder:
         if wants_json():
             bottle.response.content_type = "application/json; charset=utf-8"
             return to_json(ctx)
-        unread = frozenset(e["field"] for e in ctx.get("errors", ()))
-        return self.render(template, ctx, 400 if unread else 200, links=alternates(unread))
+        searched = ctx.get("searched_params")  # only a page that could not read it all
+        return self.render(template, ctx, 400 if searched is not None else 200,
+                           links=alternates(searched))
 
     def problem(self, exc: PageError) -> str:
         """An error as the page asked for: HTML, JSON, or for a feed or a CSV download

@@ -286,6 +286,11 @@ def test_a_pasted_text_over_the_limit_is_searched_by_its_first_words(client):
     assert client.get("/search.json?q=hospices").json()["results"][0]["title"] in page.text
     assert client.get(f"/search.json?q={text.replace(' ', '+')}").status == 400
     assert not page.problems()
+    # its JSON, Atom and CSV are of the search shown: the first words, not every example
+    json_link = unescape(re.search(r'href="(/search\.json\?[^"]*)"', resp.body).group(1))
+    assert json_link.startswith("/search.json?q=hospices+lorem")
+    data = client.get(json_link).json()
+    assert len(data["query"]["q"]) <= 500 and data["total"] >= 1
 
 
 def test_a_quoted_phrase_no_example_has_offers_its_words_without_the_quotes(client):
