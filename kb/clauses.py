@@ -49,8 +49,8 @@ class ParsedQuery:
         for clause in self.clauses:
             if clause.correction:  # 'Helth' as typed (the clause is 'helth') is 'Health'
                 out = re.sub(rf"(?<!\w){re.escape(clause.text)}(?!\w)",
-                             lambda m, fix=clause.correction: fix.capitalize()
-                             if m.group(0)[:1].isupper() else fix, out, flags=re.IGNORECASE)
+                             lambda m, fix=clause.correction: in_case_of(m.group(0), fix), out,
+                             flags=re.IGNORECASE)
         return out if out != text else None
 
 
@@ -62,3 +62,10 @@ def dedupe(alts: list[Alternative]) -> list[Alternative]:
             seen.add(a.terms)
             out.append(a)
     return out
+
+
+def in_case_of(typed: str, word: str) -> str:
+    """`word` written as `typed` was: 'HEATH' -> 'HEALTH', 'Heath' -> 'Health'."""
+    if len(typed) > 1 and typed.isupper():
+        return word.upper()
+    return word.capitalize() if typed[:1].isupper() else word

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from kb.analysis import index_term, pair_term
-from kb.clauses import ParsedQuery
+from kb.clauses import ParsedQuery, in_case_of
 from kb.spelling import edit_distance
 
 MIN_LENGTH = 4  # shorter words are too near too many others to guess at
@@ -37,8 +37,8 @@ def near_phrase(snap, query: ParsedQuery, text: str) -> str | None:
                 fix = _best(reader, typed, other, other_first, together)
                 if fix:
                     return re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)",
-                                  lambda m, f=fix: f.capitalize() if m.group(0)[:1].isupper()
-                                  else f, text, count=1, flags=re.IGNORECASE)
+                                  lambda m, f=fix: in_case_of(m.group(0), f), text, count=1,
+                                  flags=re.IGNORECASE)
     return None
 
 

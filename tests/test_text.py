@@ -499,3 +499,10 @@ def test_a_field_named_before_a_word_searches_the_word(tmp_path):
     library = library_of(tmp_path, {"youth": "A youth club.",
                                     "title": "The title deeds of the hall."})
     assert slugs(library, "title:youth") == slugs(library, "youth") == {"youth"}
+
+
+def test_a_word_typed_in_capitals_is_offered_in_capitals(tmp_path):
+    library = library_of(tmp_path, {"one": "Mental health support.",
+                                    "two": "A mental health charity.", "hospice": "A hospice."})
+    assert library.search(Query(text="MENTAL HEATH")).suggestion == "MENTAL HEALTH"
+    assert library.search(Query(text="HOSPCIES")).suggestion == "HOSPICES"
