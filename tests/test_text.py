@@ -505,4 +505,4 @@ def test_a_word_typed_in_capitals_is_offered_in_capitals(tmp_path):
     library = library_of(tmp_path, {"one": "Mental health support.",
                                     "two": "A mental health charity.", "hospice": "A hospice."})
     assert library.search(Query(text="MENTAL HEATH")).suggestion == "MENTAL HEALTH"
-    assert library.search(Query(text="HOSPCIES")).suggestion == "HOSPICES"
+    assert library.search(Query(text="HOSPCIE")).suggestion == "HOSPICE"
