@@ -4,6 +4,8 @@ example uses, the spellings searched too, the terms that brought results in)."""
 
 from __future__ import annotations
 
+import re
+
 from kb.analysis import is_stop_word
 from kb.library import Results
 from kb.query import Query
@@ -15,6 +17,15 @@ def _quoted(words) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def _as_typed(words: str, text: str) -> str:
+    """Words of the query as the search box had them ('pbr' -> 'PbR', 'king lynn' ->
+    "King's Lynn"); as they are when they cannot be found there."""
+    parts = re.findall(r"\w+", words)
+    found = re.search(r"(?<!\w)" + r"(?:'s)?\W+".join(map(re.escape, parts)) + r"(?!\w)", text,
+                      re.IGNORECASE) if parts else None
+    return found.group(0) if found else words
+
+
 def result_notes(results: Results) -> list[str]:
     """Plain sentences on how the words matched: what the results contain, which words no
     example uses, the spellings searched too, the vocabulary terms that brought results in."""
@@ -23,8 +34,9 @@ def result_notes(results: Results) -> list[str]:
         notes.append(f"‘{results.query.text.strip()}’ has no words to search for, only very "
                      "common words or search operators: use words that say what the example "
                      "is about.")
+    typed = results.query.text
     corrected = {w for w, _ in results.corrections}
-    missing = [w for w in results.unmatched if w not in corrected]
+    missing = [_as_typed(w, typed) for w in results.unmatched if w not in corrected]
     if results.total and len(results.words) > 1 and results.complete_words < results.total:
         notes.append(_partial_note(results))
     for word, searched in results.corrections:
@@ -35,11 +47,11 @@ def result_notes(results: Results) -> list[str]:
         notes.append(f"No example mentions {_quoted(missing)}.")
     said = [c for c in results.concepts if c not in results.unsaid]
     if said:
-        tags = "; ".join(f"{c.label} (for ‘{c.phrase}’)" for c in said)
+        tags = "; ".join(f"{c.label} (for ‘{_as_typed(c.phrase, typed)}’)" for c in said)
         notes.append(f"Includes examples tagged {tags}.")
     for c in results.unsaid:  # 'Kent' names South East, and no example says Kent
-        notes.append(f"No example mentions ‘{c.phrase}’; examples tagged {c.label} are "
-                     "included instead.")
+        notes.append(f"No example mentions ‘{_as_typed(c.phrase, typed)}’; examples tagged "
+                     f"{c.label} are included instead.")
     for c in results.suggested if results.sort == "relevance" else ():
         notes.append(f"Your words (‘{c.phrase}’) are typical of examples tagged {c.label}, "
                      "so those rank higher.")

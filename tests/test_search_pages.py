@@ -304,3 +304,9 @@ def test_a_quoted_phrase_no_example_has_offers_its_words_without_the_quotes(clie
         [offer] = [r for r in data["relaxations"] if r["facet"] == "quotes"]
         assert offer["total"] >= words and offer["url"].startswith("/search?q=")
         assert "Search for the words without quotation marks" in page.text
+
+
+def test_notes_quote_the_words_as_they_were_typed(client):
+    """'Red Tape' is quoted as typed, not as the search reads it ('red tape')."""
+    page, data = page_and_json(client, "q=Red+Tape")
+    assert any("No example mentions ‘Red Tape’" in n for n in data["notes"])
