@@ -37,7 +37,7 @@ _PREFIX = re.compile(r"([-+]?)(\w{3,})\*+")  # 'volunt*', '-volunt*'
 SIGNED = {"-": "must_not", "+": "must"}
 # a field named before a word, as other search boxes allow: every field is searched anyway
 _FIELD_NAME = re.compile(r"(?<![\w:])(?:title|summary|body|text|organi[sz]ations?|sector|"
-                         r"principle|stage|region):(?=[\w\"(-])", re.IGNORECASE)
+                         r"principle|stage|region):[ \t]*(?=[\w\"(-])", re.IGNORECASE)
 _TOKEN = re.compile(r'(?P<sign>[-+]?)"(?P<phrase>[^"]*)"?|(?P<group>[-+]?)(?P<paren>[()])|'
                     r'(?P<word>[^\s()"]+)')
 _OPERATORS = {"AND", "OR", "NOT"}
