@@ -101,8 +101,10 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
                     (exc.field == "q" and not exc.instead):
                 raise
             typed = " ".join(v for k, v in params if k == exc.field)
+            message = exc.sentence() if bad is None or exc.field == "q" else \
+                f"No {exc.field} is called ‘{bad[:60]}’: choose one under Filter results."
             errors.append({"field": exc.field, "value": typed, "bad": bad,
-                           "message": exc.sentence(), "instead": exc.instead,
+                           "message": message, "instead": exc.instead,
                            "anchor": "result-count" if exc.field == "page" else exc.field})
             params = _without(params, exc)
     for error in errors:  # each misspelt filter value: the search with the value it meant

@@ -11,7 +11,7 @@
 %   for e in ctx['errors']:
     <li><a href="#{{e['anchor']}}">{{e['message']}}</a>
 %     if e.get('instead_url'):
-      <a href="{{e['instead_url']}}">Search with ‘{{e['instead_label']}}’ instead</a>
+      <a class="instead" href="{{e['instead_url']}}">Search with ‘{{e['instead_label']}}’ instead</a>
 %     end
     </li>
 %   end

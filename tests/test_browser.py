@@ -27,6 +27,8 @@ PAGE_TYPES = {
     "search-filtered": "/search?q=funding&sector=health&principle=funding-and-procurement",
     "zero-results": "/search?q=potholes&sector=housing",
     "date-error": "/search?q=grants&sector=health&from=April+2010",
+    "filter-errors": "/search?q=grants&sector=helth&sector=housng&principle=volunteerin",
+    "phrase-zero": "/search?q=%22hospices+grant%22",
     "long-words": "/search?q=https%3A%2F%2Fwww.gov.uk%2Fgovernment%2Fpublications%2Fthe-compact"
                   "-and-its-codes-of-good-practice-for-funding-and-procurement",
     "not-found": "/entries/a-three-year-voluntary-sector-commissioning-cycle-that-is-not-there",
