@@ -77,7 +77,9 @@ def test_unknown_entry_and_page_are_friendly_404s(http_client):
 
 def test_bad_parameters_are_400_with_a_clear_message(http_client):
     resp = http_client.get("/search?sector=helth")
-    assert resp.status == 400 and "did you mean 'health'" in html.unescape(resp.body)
+    assert resp.status == 400 and "Search with ‘Health’ instead" in html.unescape(resp.body)
+    data = http_client.get("/search.json?sector=helth").json()
+    assert data["error"]["status"] == 400 and "did you mean 'health'" in data["error"]["message"]
     assert http_client.get("/search.json?page=abc").json()["error"]["status"] == 400
     assert http_client.get("/search?q=%00").status == 400
 
