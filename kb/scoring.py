@@ -24,7 +24,10 @@ through the tag stays below every entry that has the clause's words (TAG_CEILING
 coordination factor puts entries that match more of the query first, and the proximity term
 rewards the words together as typed. When the words are typical of a term (kb.topics suggests
 it), the entries tagged with it that have some of the words themselves gain SUGGESTED x the
-suggestion's weight x the query's idf, after the coordination factor.
+suggestion's weight x the query's idf, after the coordination factor. Last, feedback from the
+best results: an entry with some of the words gains up to FEEDBACK x the best score for
+sharing the principles, sectors and stages of the FEEDBACK_TOP best (rare tags count more),
+so examples of the same kind as the best matches rise among the rest.
 
 Scores are vectors over every document number (numpy): a query matching nine entries in ten
 is summed and ranked in a few array operations, not a Python step per entry.
@@ -49,6 +52,9 @@ PROXIMITY = 0.25  # weight of neighbouring query words found side by side
 SUGGESTED = 0.5  # share of the query's idf an entry tagged with a suggested term gains
 AFFINITY = 1.0  # share of the clause's idf a tagged entry gains at most, for using its words
 TAG_CEILING = 0.99  # a tag-only entry's share, at most, of the weakest with the words
+FEEDBACK = 0.6  # share of the best score an entry tagged like the best results gains at most
+FEEDBACK_TOP = 10  # the best results whose tags count
+FEEDBACK_FACETS = ("principle", "sector", "stage")  # what an example is about, not where
 STEM_ONLY = 0.5  # share of a word's score in an entry that has it only through its stem
 
 
@@ -215,6 +221,7 @@ def rank(snap, m: Match, final: int, limit: int) -> list[tuple[int, float]]:
         near += np.where(as_vector(lifted & final, size) & said, gain, 0.0)
     whole = sum(m.units[i] for i in m.query.positive) or 1.0
     score = clauses * (matched / whole) ** COORDINATION + near
+    score += _like_the_best(snap, score, scored & final_, said)
     docs = np.flatnonzero(scored & final_)
     scores = score[docs]
     if len(docs) > limit:  # keep the best `limit`, and every entry tied with the last of them
@@ -223,6 +230,38 @@ def rank(snap, m: Match, final: int, limit: int) -> list[tuple[int, float]]:
     published = np.array([snap.published[d] for d in docs.tolist()])
     order = np.lexsort((docs, -published, -scores))[:limit]
     return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
+
+
+def _like_the_best(snap, score: np.ndarray, candidates: np.ndarray,
+                   said: np.ndarray) -> np.ndarray:
+    """What each entry with some of the words gains for sharing the principles, sectors and
+    stages of the best FEEDBACK_TOP results: up to FEEDBACK x the best score, each tag
+    weighted by how much the best carry it (their scores) and how rare it is (its idf)."""
+    docs = np.flatnonzero(candidates)
+    if len(docs) <= FEEDBACK_TOP:
+        return np.zeros(len(score))
+    best = docs[np.argpartition(-score[docs], FEEDBACK_TOP)[:FEEDBACK_TOP]]
+    top = score[best].max() or 1.0
+    weights = []
+    for facet in FEEDBACK_FACETS:
+        for slug, mask in snap.masks[facet].items():
+            carried = sum(score[d] for d in best.tolist() if mask >> d & 1) / top
+            if carried:
+                weights.append(((facet, slug), carried * bm25_idf(snap.live_count,
+                                                                  mask.bit_count())))
+    total = sum(w for _, w in weights) or 1.0
+    bonus = np.zeros(len(score))
+    for (facet, slug), w in weights:
+        bonus[_tagged_entries(snap, facet, slug)] += w / total
+    return FEEDBACK * top * bonus * said
+
+
+def _tagged_entries(snap, facet: str, slug: str) -> np.ndarray:
+    """The live entries tagged with a term, as entry numbers (cached per generation)."""
+    def compute():
+        docs = np.flatnonzero(as_vector(snap.masks[facet][slug] & snap.live, snap.size))
+        return docs, np.zeros(len(docs))
+    return snap.postings.derived(("tagged", facet, slug), compute)[0]
 
 
 def _tag_scores(m: Match, i: int, own: np.ndarray, tagged: np.ndarray,

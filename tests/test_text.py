@@ -506,3 +506,29 @@ def test_a_word_typed_in_capitals_is_offered_in_capitals(tmp_path):
                                     "two": "A mental health charity.", "hospice": "A hospice."})
     assert library.search(Query(text="MENTAL HEATH")).suggestion == "MENTAL HEALTH"
     assert library.search(Query(text="HOSPCIE")).suggestion == "HOSPICE"
+
+
+def test_an_entry_tagged_like_the_best_results_ranks_above_its_twin(tmp_path):
+    """'rota': the best results are all Housing examples; of two entries that say 'rota'
+    once, alike but for their sector, the Housing one comes first, though the Health one is
+    newer (a tie would put it first)."""
+    from kb.build import build
+    from tests.conftest import VALID, write_entry
+
+    entries = tmp_path / "entries"
+    entries.mkdir()
+    (entries / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
+    said = "The team met weekly to plan the hall's opening hours and kept a rota."
+    texts = {**{f"best-{n}": ("housing", f"Rota {n}", "2010-01-05", "A rota of tenants.")
+                for n in range(11)},
+             "twin-housing": ("housing", "Hall hours", "2009-01-05", said),
+             "twin-health": ("health", "Hall hours", "2011-01-05", said)}
+    for slug, (sector, title, published, text) in texts.items():
+        front = VALID.replace("[health]", f"[{sector}]").replace("A valid entry", title)
+        write_entry(entries, slug, front.replace("published: 2009-01-05",
+                                                 f"published: {published}"),
+                    body=f"## What they did\n\n{text}\n\n## Learning points\n\n- A lesson.\n")
+    build(entries, tmp_path / "ix")
+    ranked = [h.slug for h in Library(tmp_path / "ix").search(
+        Query(text="rota", page_size=20)).hits]
+    assert ranked.index("twin-housing") < ranked.index("twin-health"), ranked
