@@ -16,7 +16,7 @@ from tests.relevance.evaluate import CORPUS, SETS, VOCABULARIES, K, evaluate, lo
 
 # Floors just under the levels measured with `make relevance` (see README, Search quality):
 # a change that makes search worse fails here.
-FLOORS = {"blind": {"ndcg": 0.72, "recall": 0.74}, "original": {"ndcg": 0.89, "recall": 0.91}}
+FLOORS = {"blind": {"ndcg": 0.73, "recall": 0.75}, "original": {"ndcg": 0.90, "recall": 0.92}}
 
 
 def front_matter(path) -> dict:
