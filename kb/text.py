@@ -5,9 +5,10 @@ stem, its compound forms, a synonym, or, for a misspelt word, the index's neares
 an entry needs only one clause to be a result, and ranking rewards entries that match more of
 them. Explicit syntax keeps its meaning: a "quoted phrase" and a +word must match, -word and
 NOT exclude, AND requires both sides, OR either, (parentheses) group, and a word* matches
-every word entries write starting so; a field named before a word ('title:') is set aside. A word or phrase that
-names a vocabulary term (its label, its slug or one of its commissioners' words) is a concept:
-entries tagged with the term match that clause too, ranked below comparable direct matches.
+every word entries write starting so; a field named before a word ('title:') is set aside.
+A word or phrase that names a vocabulary term (its label, its slug or one of its commissioners'
+words) is a concept: entries tagged with the term match that clause too, ranked below the
+entries that have the words.
 """
 
 from __future__ import annotations
