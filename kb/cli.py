@@ -100,7 +100,7 @@ def check(files: tuple[Path, ...], entries_dir: Path, strict: bool, fmt: str,
             "a file, not the entries folder: pass the folder as --entries DIR and the file "
             "after it" if entries_dir.is_file() else "no such folder; pass --entries DIR"))
     taxonomy = _taxonomy(entries_dir, fmt, unread_ok=True)  # if unreadable, tags wait for it
-    unread = taxonomy == unread_taxonomy()
+    unread = taxonomy.unread
     if files:
         problems = check_files(entries_dir, files, taxonomy)
     else:  # every entry: the links between them too

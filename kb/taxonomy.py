@@ -89,6 +89,11 @@ class Taxonomy:
     def __getitem__(self, name: str) -> Facet:
         return self.facets[name]
 
+    @property
+    def unread(self) -> bool:
+        """Whether this is the stand-in for a taxonomy.yaml that cannot be read."""
+        return any(f.any_value for f in self.facets.values())
+
 
 @dataclass(eq=False)
 class TermAsWritten:
