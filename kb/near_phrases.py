@@ -21,6 +21,8 @@ def near_phrase(snap, query: ParsedQuery, text: str) -> str | None:
     in a word's first three letters is left to the reader: it keeps the look-up quick.)"""
     words = [i for i in query.positive if not query.clauses[i].exact
              and query.clauses[i].text.isalpha()]
+    if not any(b == a + 1 for a, b in zip(words, words[1:], strict=False)):
+        return None  # no two neighbours: nothing to look up
     with snap.whoosh() as searcher:
         reader = searcher.reader()
 
