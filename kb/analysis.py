@@ -127,12 +127,35 @@ IRREGULAR_VERBS = {
 }
 
 
+# Shortened words people type for the full one (govt, dept, orgs, spec, 3 yrs), as the full
+# word. Left out where the short form is also another word or stems with one (comms would
+# stem as community; org and gov are in web addresses).
+CLIPPED_WORDS = {
+    "govt": "government", "dept": "department", "depts": "departments",
+    "orgs": "organisations", "info": "information", "spec": "specification",
+    "specs": "specifications", "admin": "administration", "mgmt": "management",
+    "mgr": "manager", "mgrs": "managers", "exec": "executive", "execs": "executives",
+    "rep": "representative", "reps": "representatives", "cttee": "committee",
+    "mtg": "meeting", "mtgs": "meetings", "assoc": "association", "natl": "national",
+    "intl": "international", "eval": "evaluation", "evals": "evaluations",
+    "docs": "documents", "svc": "service", "svcs": "services", "prog": "programme",
+    "progs": "programmes", "devt": "development", "stats": "statistics",
+    "yr": "year", "yrs": "years", "mth": "month", "mths": "months", "wk": "week",
+    "wks": "weeks", "hr": "hour", "hrs": "hours",
+}
+
+# Units a number is written onto without a space ('3yr', '12weeks'): read as two words.
+_GLUED_UNIT = re.compile(r"(\d+)(yrs?|years?|mths?|months?|wks?|weeks?|days?|hrs?|hours?)$")
+
+
 def stem(word: str) -> str:
-    """Porter's stem, with three of its gaps closed: irregular plurals stem as their singular
+    """Porter's stem, with four of its gaps closed: irregular plurals stem as their singular
     (children and childrens -> child, criteria -> criterion), irregular past forms as their
-    verb (withdrawn -> withdraw, paid -> pay), and a person named from an -ion noun stems as
-    the noun does (commissioner -> commission -> commiss, as commissioning; practitioner)."""
+    verb (withdrawn -> withdraw, paid -> pay), shortened words as the full word (govt ->
+    government), and a person named from an -ion noun stems as the noun does (commissioner
+    -> commission -> commiss, as commissioning; practitioner)."""
     word = _possessed(word)
+    word = CLIPPED_WORDS.get(word, word)
     word = IRREGULAR_PLURALS.get(word) or IRREGULAR_VERBS.get(word, word)
     if word.endswith(("ioner", "ioners")):
         word = word[:word.rindex("ioner") + 3]
@@ -141,11 +164,18 @@ def stem(word: str) -> str:
 
 def word_parts(word: str) -> tuple[list[str], str | None]:
     """A lowercase word's parts, number words as digits, and the parts joined when the word
-    was hyphenated: 'twelve-week' -> (['12', 'week'], '12week'); 'grant' -> (['grant'], None)."""
-    parts = [NUMBER_WORDS.get(p, p) for p in HYPHENS.split(word.replace(",", "")) if p]
+    was hyphenated: 'twelve-week' -> (['12', 'week'], '12week'); 'grant' -> (['grant'], None).
+    A unit written onto a number is a part of its own: '3yr' -> (['3', 'yr'], '3yr')."""
+    parts = [q for p in HYPHENS.split(word.replace(",", "")) if p
+             for q in _unglued(NUMBER_WORDS.get(p, p))]
     if len(parts) < 2:
         return parts, None
     return parts, "".join(parts)
+
+
+def _unglued(part: str) -> list[str]:
+    glued = _GLUED_UNIT.match(part)
+    return [glued[1], glued[2]] if glued else [part]
 
 
 @lru_cache(maxsize=200_000)

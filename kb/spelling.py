@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from kb.analysis import AMERICAN_WORDS, IRREGULAR_PLURALS, PREFIXES, light_key
+from kb.analysis import AMERICAN_WORDS, CLIPPED_WORDS, IRREGULAR_PLURALS, PREFIXES, light_key
 
 _BRITISH_WORDS = {british: american for american, british in AMERICAN_WORDS.items()} | {
     "tyre": "tire", "kerb": "curb", "cheque": "check", "plough": "plow", "storey": "story",
@@ -93,8 +93,9 @@ def written_forms(word: str) -> frozenset[str]:
 def is_english(word: str) -> bool:
     """Whether a lowercase word is in the English dictionary, in British or American spelling,
     or is a prefix written onto one ('cofunded', 'defunded', 'deprioritise'), or an irregular
-    plural's possessive typed without its apostrophe ('childrens', 'womens')."""
-    return _listed(word) or _prefixed(word) or (
+    plural's possessive typed without its apostrophe ('childrens', 'womens'), or a shortened
+    word ('govt', 'dept')."""
+    return word in CLIPPED_WORDS or _listed(word) or _prefixed(word) or (
         word.endswith("s") and word[:-1] in IRREGULAR_PLURALS)
 
 

@@ -44,6 +44,25 @@ def test_irregular_past_forms_search_as_their_verb(past, verb):
     assert analyse(past) == analyse(verb)
 
 
+@pytest.mark.parametrize("short,full", [("govt", "government"), ("dept", "department"),
+                                        ("orgs", "organizations"), ("spec", "specification"),
+                                        ("admin", "administration"), ("yrs", "years")])
+def test_shortened_words_search_as_the_full_word(short, full):
+    assert analyse(short) == analyse(full)
+
+
+@pytest.mark.parametrize("glued,spaced", [("3yr", "3 years"), ("12weeks", "twelve weeks"),
+                                          ("6mths", "six months"), ("90days", "90 days")])
+def test_a_unit_written_onto_a_number_is_a_word_of_its_own(glued, spaced):
+    assert analyse(glued)[:2] == analyse(spaced)
+    assert pairs(glued) == pairs(spaced)
+
+
+def test_only_units_come_apart_from_a_number():
+    """'covid19', '2nd' and 'b2b' stay single words."""
+    assert analyse("covid19 2nd b2b") == ["covid19", "second", "b2b"]
+
+
 def test_a_past_form_that_is_also_another_word_stays_itself():
     """'left' is a direction, 'found' a verb of its own: neither is folded."""
     assert analyse("left") != analyse("leave") and analyse("found") != analyse("find")
