@@ -17,14 +17,23 @@ from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter import stem as porter_stem
 
+from kb.numbers import NUMBER_WORDS, number_parts
+
 # A number with thousands separators (5,000), or a word, or words joined by hyphens (ASCII
 # hyphen-minus, Unicode hyphen, non-breaking hyphen). The ending after an apostrophe
 # ("council's", "arm's-length", "don't") is no word of its own: it would join the next word
 # ('s ending' read as 'sending', 's-length' as 'slength').
 _CLITIC = r"(?:s|t|d|ll|re|ve|m)(?!\w)"
-WORD_PATTERN = rf"\d{{1,3}}(?:,\d{{3}})+|(?!(?<=['\u2019]){_CLITIC})\w+(?:[-\u2010\u2011]\w+)*"
+# Initials with dots or an ampersand are one word (N.H.S. is NHS, e.g. is eg, A&E, T&Cs); so
+# are a decimal amount (1.2m, 2.5), a year range (2019/20, 2019–2020) and a negative
+# contraction (won't, don'ts: 'not', never 'won').
+_WHOLE = (r"(?:[A-Za-z]\.){2,}|[A-Za-z]s?&[A-Za-z]s?\b|\d+\.\d+[A-Za-z]*|"
+          r"(?:19|20)\d\d[/\u2013](?:\d\d){1,2}\b|\w+n['\u2019]ts?\b")
+WORD_PATTERN = (rf"{_WHOLE}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|"
+                rf"(?!(?<=['\u2019]){_CLITIC})\w+(?:[-\u2010\u2011]\w+)*")
 WORD = re.compile(WORD_PATTERN, re.UNICODE)
 HYPHENS = re.compile(r"[-\u2010\u2011]")
+_PART_BREAKS = re.compile(r"[-\u2010\u2011/\u2013]")  # a year range's '/' or dash too
 
 # Whoosh's stop words plus the function words of English and of a plain-English question
 # ("how should we ...?", "examples of ..."), which say nothing about what an entry is about.
@@ -37,6 +46,8 @@ STOP_WORDS = WHOOSH_STOP_WORDS | frozenset(
     "should so some such than their theirs them themselves then there these they those through "
     "thus too under until up upon very was were what whatever where whether which while who "
     "whom whose why would vs versus "
+    # fillers and their short forms, dotted or not: 'e.g.' and 'eg' alike
+    "eg ie etc approx ok okay whats hows pls esp wrt thru "
     # what is left of a contraction once the apostrophe splits it: don't -> don, t
     "aren couldn didn doesn don hadn hasn haven isn mustn needn shouldn wasn weren wouldn".split()
 )
@@ -46,16 +57,6 @@ STOP_WORDS = WHOOSH_STOP_WORDS | frozenset(
 # 'mini' are words too: 'a new post', 'Mid Sussex'.)
 PREFIXES = frozenset("anti bi co de ex inter macro micro multi non pre quasi re semi tri "
                      "un".split())
-
-NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13",
-    "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18",
-    "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50",
-    "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90", "hundred": "100",
-    # ordinals written in figures, as their words: '3rd sector' is the third sector
-    "1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth",
-}
 
 # American spellings folded into British ones at index and query time, so "organization" finds
 # "organisation". Suffix rules cover -ize/-yze; the word list covers the rest.
@@ -128,8 +129,8 @@ IRREGULAR_VERBS = {
 
 
 # Shortened words people type for the full one (govt, dept, orgs, spec, 3 yrs), as the full
-# word. Left out where the short form is also another word or stems with one (comms would
-# stem as community; org and gov are in web addresses).
+# word. Left out where the short form is also another word (sec, vol) or is in web addresses
+# (org, gov).
 CLIPPED_WORDS = {
     "govt": "government", "dept": "department", "depts": "departments",
     "orgs": "organisations", "info": "information", "spec": "specification",
@@ -140,13 +141,11 @@ CLIPPED_WORDS = {
     "intl": "international", "eval": "evaluation", "evals": "evaluations",
     "docs": "documents", "svc": "service", "svcs": "services", "prog": "programme",
     "progs": "programmes", "devt": "development", "stats": "statistics",
-    "yr": "year", "yrs": "years", "mth": "month", "mths": "months", "wk": "week",
+    "comms": "communications", "vols": "volunteers", "mins": "minutes",
+    "excl": "excluding", "incl": "including", "cllr": "councillor", "cllrs": "councillors",
+    "ppl": "people", "yr": "year", "yrs": "years", "mth": "month", "mths": "months", "wk": "week",
     "wks": "weeks", "hr": "hour", "hrs": "hours",
 }
-
-# Units a number is written onto without a space ('3yr', '12weeks'): read as two words.
-_GLUED_UNIT = re.compile(r"(\d+)(yrs?|years?|mths?|months?|wks?|weeks?|days?|hrs?|hours?)$")
-
 
 def stem(word: str) -> str:
     """Porter's stem, with four of its gaps closed: irregular plurals stem as their singular
@@ -163,19 +162,26 @@ def stem(word: str) -> str:
 
 
 def word_parts(word: str) -> tuple[list[str], str | None]:
-    """A lowercase word's parts, number words as digits, and the parts joined when the word
-    was hyphenated: 'twelve-week' -> (['12', 'week'], '12week'); 'grant' -> (['grant'], None).
-    A unit written onto a number is a part of its own: '3yr' -> (['3', 'yr'], '3yr')."""
-    parts = [q for p in HYPHENS.split(word.replace(",", "")) if p
-             for q in _unglued(NUMBER_WORDS.get(p, p))]
+    """A lowercase word's parts, numbers as kb.numbers reads them, and the parts joined when
+    the word was hyphenated: 'twelve-week' -> (['12', 'week'], '12week'); 'grant' ->
+    (['grant'], None). Initials lose their dots ('n.h.s.' -> nhs), accents go ('café' ->
+    cafe), and a negative contraction is 'not' (won't is not 'won')."""
+    word = _plain(word)
+    parts = number_parts([p for p in _PART_BREAKS.split(word.replace(",", "")) if p])
     if len(parts) < 2:
         return parts, None
     return parts, "".join(parts)
 
 
-def _unglued(part: str) -> list[str]:
-    glued = _GLUED_UNIT.match(part)
-    return [glued[1], glued[2]] if glued else [part]
+def _plain(word: str) -> str:
+    if not word.isascii():
+        word = unicodedata.normalize("NFC", "".join(
+            c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)))
+    if re.search(r"n['\u2019]ts?$", word):
+        return "not"
+    if word[:1].isalpha() and ("." in word or "&" in word):
+        return word.replace(".", "").replace("&", "")
+    return word
 
 
 @lru_cache(maxsize=200_000)
