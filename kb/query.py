@@ -23,6 +23,9 @@ SORTS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest",
 MAX_QUERY_CHARS = 500
 MAX_PAGE = 500
 MAX_VALUES_PER_FACET = 20
+# A line break Word pastes (vertical tab), a PDF's page break (form feed), and the Unicode line
+# and paragraph separators: spaces between words, not control characters to refuse.
+SPACE_LIKE = re.compile("[\x0b\x0c\x85\u2028\u2029]")
 
 
 class QueryError(ValueError):
@@ -120,7 +123,9 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
     """
     texts = get_all("q")
     typed = " ".join(t for t in texts if t)
-    text = ZERO_WIDTH.sub("", typed).strip()  # a zero-width space pasted with the words
+    # a zero-width space pasted with the words; a line or page break from Word or a PDF
+    cleaned = SPACE_LIKE.sub(" ", ZERO_WIDTH.sub("", typed))
+    text = cleaned.strip()
     if len(text) > MAX_QUERY_CHARS:  # a pasted paragraph: its first words can be searched
         cut = text[:MAX_QUERY_CHARS + 1].rsplit(None, 1)[0][:MAX_QUERY_CHARS].strip()
         raise QueryError(f"the search text is {len(text)} characters; the limit is "
@@ -129,7 +134,7 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
     if control:
         raise QueryError(f"the search text contains the control character "
                          f"U+{ord(control.group()):04X}; remove it", "q")
-    canonical = len(texts) <= 1 and ZERO_WIDTH.sub("", typed) == typed
+    canonical = len(texts) <= 1 and cleaned == typed
     filters = {}
     for facet in FACETS:
         given = [v.strip() for v in get_all(facet) if v.strip()]

@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb.entry import ZERO_WIDTH
+from kb.query import SPACE_LIKE
 from kb.taxonomy import FACETS, load_taxonomy
 from tests.conftest import FIXTURES as ENTRIES
 
@@ -28,8 +29,9 @@ def test_any_query_text_gives_200_or_400(client, text, json_view):
     path = "/search.json" if json_view else "/search"
     resp = client.get(f"{path}?{urlencode({'q': text})}")
     # an empty search box's ?q= redirects to the address without it; invisible characters
-    # pasted with the words (a soft hyphen) to the address without them
-    redirects = not text.strip() or ZERO_WIDTH.search(text)
+    # pasted with the words (a soft hyphen) to the address without them, and a line or page
+    # break to the address with a space
+    redirects = not text.strip() or ZERO_WIDTH.search(text) or SPACE_LIKE.search(text)
     assert resp.status in (200, 400) or (redirects and resp.status == 301), (text, resp.status)
 
 

@@ -84,7 +84,7 @@ def test_bad_parameters_are_400_with_a_clear_message(http_client):
     assert http_client.get("/search?q=%00").status == 400
 
 
-@pytest.mark.parametrize("q", ["%01grant", "grant%EF%BF%BE", "%1Bgrant", "grants%C2%85aid"])
+@pytest.mark.parametrize("q", ["%01grant", "grant%EF%BF%BE", "%1Bgrant", "grants%C2%9Baid"])
 def test_a_control_character_in_the_search_is_400_so_every_feed_stays_well_formed(
         http_client, q):
     """XML forbids them: an Atom feed of such a search would not parse."""
@@ -92,6 +92,18 @@ def test_a_control_character_in_the_search_is_400_so_every_feed_stays_well_forme
         resp = http_client.get(f"{view}?q={q}")
         assert resp.status == 400 and "control character" in resp.body, view
     assert http_client.get("/search?q=%ff%fe").status == 200
+
+
+@pytest.mark.parametrize("q", ["grants%0Baid", "grants%0Caid", "grants%C2%85aid",
+                               "grants%E2%80%A8aid", "grants%E2%80%A9aid"])
+def test_a_line_or_page_break_pasted_from_word_or_a_pdf_is_a_space(http_client, q):
+    """Word stores a manual line break as a vertical tab, a PDF's text a page break as a form
+    feed: the search is redirected to its address with a space, and searched so."""
+    for view in ("/search", "/search.json", "/search.atom", "/search.csv"):
+        resp = http_client.get(f"{view}?q={q}")
+        assert resp.status == 301 and resp.headers["location"].endswith(
+            f"{view}?q=grants+aid"), view
+    assert http_client.get("/search.atom?q=grants+aid").status == 200
 
 
 def test_user_text_is_escaped_everywhere(http_client):
