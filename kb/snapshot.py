@@ -114,6 +114,14 @@ class Snapshot:
         with self.whoosh() as searcher:
             return bool(searcher.reader().doc_frequency("body", term))
 
+    def side_by_side(self, terms: tuple[str, ...]) -> bool:
+        """Whether entries write index terms side by side (each neighbouring two in some
+        entry: 'vc', 'led' from 'VCS-led' are not)."""
+        with self.whoosh() as searcher:
+            reader = searcher.reader()
+            return all(reader.doc_frequency("pairs", pair_term(a, b))
+                       for a, b in zip(terms, terms[1:], strict=False))
+
     def starting(self, prefix: str, most: int) -> list[str]:
         """The index terms of the words entries write starting with `prefix` ('volunt*':
         voluntary, volunteers -> voluntari, volunt), those of the `most` used words."""

@@ -4,7 +4,8 @@ Matching is recall-first. Each typed word is a clause that any entry using the w
 stem, its compound forms, a synonym, or, for a misspelt word, the index's nearest word) matches;
 an entry needs only one clause to be a result, and ranking rewards entries that match more of
 them. Explicit syntax keeps its meaning: a "quoted phrase" and a +word must match, -word and
-NOT exclude, AND requires both sides, OR either, (parentheses) group, and a word* matches
+NOT exclude, AND requires both sides, OR either, (parentheses) group in a search that uses
+AND, OR, NOT or a signed group (otherwise they are punctuation), and a word* matches
 every word entries write starting so; a field named before a word ('title:') is set aside.
 A word or phrase that names a vocabulary term (its label, its slug or one of its commissioners'
 words) is a concept: entries tagged with the term match that clause too, ranked below the
@@ -18,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from kb.analysis import (
+    HYPHENS,
     WORD,
     compound_terms,
     index_term,
@@ -43,6 +45,8 @@ _FIELD_NAME = re.compile(r"(?<![\w:])(?:title|summary|body|text|organi[sz]ations
 _TOKEN = re.compile(r'(?P<sign>[-+]?)"(?P<phrase>[^"]*)"?|(?P<group>[-+]?)(?P<paren>[()])|'
                     r'(?P<word>[^\s()"]+)')
 _OPERATORS = {"AND", "OR", "NOT"}
+# '(ii)', '(iv)', '(a)': the numbering of a pasted list, no words to search
+_LIST_MARKER = re.compile(r"\((?:[ivx]{1,4}|[a-z])\)", re.IGNORECASE)
 # Quotation marks a word processor or mail program puts in a pasted phrase: a phrase's quotes.
 _CURLY_QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033", '"'))
 
@@ -56,14 +60,15 @@ class _Word:
     index_terms: tuple[str, ...]  # the parts' index terms, stop words dropped
     joined: str | None  # a hyphenated word's parts as one term
     acronym: bool = False
+    typed: str = ""  # as typed, capitals kept
 
 
 def _word(text: str) -> _Word:
     low = text.lower()
-    acronym = bool(ACRONYM.fullmatch(text))
+    acronym = bool(ACRONYM.fullmatch(text.replace(".", "").replace("&", "")))
     if acronym and text.endswith("s") and text[:-1].isupper():
         low = low[:-1]  # 'CVSs' is several CVS, 'CCGs' several CCG
-    return _Word(low, *compound_terms(low), acronym=acronym)
+    return _Word(low, *compound_terms(low), acronym=acronym, typed=text)
 
 
 def _tokens(text: str) -> list[tuple[str, object]]:
@@ -90,6 +95,31 @@ def _tokens(text: str) -> list[tuple[str, object]]:
                 words = words[1:]
             out += [("word", _word(w)) for w in words]
     return out
+
+
+def _read(text: str, lexicon) -> list[tuple[str, object]]:
+    """The tokens of a search's text, read as its writer meant them: 'title:youth' is youth,
+    an unpaired quote mark and a list's '(ii)' are nothing, brackets group only in a search
+    that uses operators ('(ASC)' glosses a phrase), and hyphenated words no entry writes come
+    apart."""
+    text = _FIELD_NAME.sub("", unicodedata.normalize("NFKC", text))
+    tokens = _tokens(_paired_quotes(_LIST_MARKER.sub(" ", text.translate(_CURLY_QUOTES))))
+    if not any(kind == "op" or (kind in "()" and sign) for kind, sign in tokens):
+        tokens = [t for t in tokens if t[0] not in "()"]
+    if lexicon is not None:
+        tokens = [t for token in tokens for t in _apart_if_unused(token, lexicon)]
+    return tokens
+
+
+def _apart_if_unused(token: tuple[str, object], lexicon) -> list[tuple[str, object]]:
+    """A hyphenated word that no entry writes, joined or with its parts side by side
+    ('VCS-led', 'grants-contracts'), as its parts typed apart: each part then matches, with
+    its synonyms and the topics it names, instead of the search finding nothing."""
+    kind, word = token
+    if kind != "word" or not word.joined or len(word.index_terms) < 2 or \
+            lexicon.indexes(word.joined) or lexicon.side_by_side(word.index_terms):
+        return [token]
+    return [("word", _word(part)) for part in HYPHENS.split(word.typed) if part]
 
 
 def _terms_of(run: list[_Word]) -> tuple[list[str], list[int]]:
@@ -147,8 +177,7 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     concepts: list[Concept] = []
     items: list[tuple[str, object]] = []
     runs: list[tuple[list[_Word], dict[int, int]]] = []  # runs of words, word -> clause
-    text = _FIELD_NAME.sub("", unicodedata.normalize("NFKC", text))  # 'title:youth' is youth
-    tokens = _tokens(text.translate(_CURLY_QUOTES))
+    tokens = _read(text, lexicon)
 
     def known(word: str) -> bool:  # a word that can be told from a term's by its spelling
         return lexicon is None or word in vocab.words or lexicon.spells(word)
@@ -199,6 +228,15 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     excluded = [c for c in concepts if (c.facet, c.slug, light_key(c.phrase)) in vocab.labels]
     return ParsedQuery(clauses, tree, positive, merge_concepts(concepts, negated),
                        merge_concepts(excluded, set(positive)), parser.either)
+
+
+def _paired_quotes(text: str) -> str:
+    """The text without its last quote mark when one is left unpaired: '"full cost recovery'
+    searches the words, not the rest of the text as one phrase."""
+    if text.count('"') % 2:
+        at = text.rindex('"')
+        text = text[:at] + " " + text[at + 1:]
+    return text
 
 
 def _exact_clause(kind: str, sign: str, text: str, lexicon) -> tuple[Clause, str] | None:
