@@ -12,9 +12,10 @@ from kb.query import Query
 from kb.taxonomy import FACETS
 
 
-def _quoted(words) -> str:
+def _either(words) -> str:
+    """‘a’, ‘b’ or ‘c’."""
     words = [f"‘{w}’" for w in words]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def _as_typed(words: str, text: str) -> str:
@@ -43,8 +44,8 @@ def result_notes(results: Results) -> list[str]:
         notes.append(f"‘{word}’ is read as ‘{searched}’, a word too common to search for."
                      if is_stop_word(searched) else
                      f"No example uses ‘{word}’, so the search includes ‘{searched}’.")
-    if missing and results.total:
-        notes.append(f"No example mentions {_quoted(missing)}.")
+    if missing:
+        notes.append(f"No example mentions {_either(missing)}.")
     said = [c for c in results.concepts if c not in results.unsaid]
     if said:
         tags = "; ".join(f"{c.label} (for ‘{_as_typed(c.phrase, typed)}’)" for c in said)

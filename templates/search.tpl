@@ -70,9 +70,6 @@
 % elif ctx['total'] == 0:
     <div class="no-results">
       <h2>No examples found</h2>
-%   if ctx['unmatched']:
-      <p>No example mentions {{' or '.join('‘' + w + '’' for w in ctx['unmatched'])}}.</p>
-%   end
       <p>Try one of these:</p>
       <ul>
 %   for r in ctx['relaxations']:

@@ -54,7 +54,9 @@ def test_nonsense_and_out_of_scope_searches_get_nothing_and_advice(client, q):
     assert data["total"] == 0 and data["results"] == [] and data["suggestion"] is None
     assert data["unmatched"] == words and data["corrections"] == []
     assert "No examples found" in page.text and "Check the spelling" in page.text
-    assert " or ".join(f"‘{w}’" for w in words) in page.text
+    said = ", ".join(f"‘{w}’" for w in words[:-1]) + f" or ‘{words[-1]}’"
+    assert f"No example mentions {said}." in page.text and f"No example mentions {said}." in \
+        data["notes"]
 
 
 def test_the_result_sentence_stays_honest_about_partial_matches(client):
@@ -317,3 +319,11 @@ def test_notes_quote_the_words_as_they_were_typed(client):
     """'Red Tape' is quoted as typed, not as the search reads it ('red tape')."""
     page, data = page_and_json(client, "q=Red+Tape")
     assert any("No example mentions ‘Red Tape’" in n for n in data["notes"])
+
+
+def test_a_search_that_finds_nothing_says_which_words_no_example_uses(client):
+    """In the page and in the JSON alike, quoted as typed."""
+    page, data = page_and_json(client, "q=Qzvxkly")
+    assert data["total"] == 0
+    assert "No example mentions ‘Qzvxkly’." in data["notes"]
+    assert unescape(page.text).count("No example mentions ‘Qzvxkly’") == 1
