@@ -532,3 +532,12 @@ def test_an_entry_tagged_like_the_best_results_ranks_above_its_twin(tmp_path):
     ranked = [h.slug for h in Library(tmp_path / "ix").search(
         Query(text="rota", page_size=20)).hits]
     assert ranked.index("twin-housing") < ranked.index("twin-health"), ranked
+
+
+def test_a_plus_word_must_be_in_the_text_not_only_a_tag(library):
+    """'+overheads' names Full cost recovery, but an entry only tagged so does not contain
+    the word it must contain."""
+    tagged_only = {h.slug for h in library.search(Query(text="overheads")).hits
+                   if not h.matched_words}
+    assert tagged_only, "the test needs an entry found only through the tag"
+    assert slugs(library, "+overheads") == {"core-costs-in-grants"}
