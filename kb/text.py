@@ -177,7 +177,6 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     concepts: list[Concept] = []
     items: list[tuple[str, object]] = []
     runs: list[tuple[list[_Word], dict[int, int]]] = []  # runs of words, word -> clause
-    required: set[int] = set()  # the clauses of +words
     tokens = _read(text, lexicon)
 
     def known(word: str) -> bool:  # a word that can be told from a term's by its spelling
@@ -210,7 +209,6 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
             for _, clause in _run_clauses([word], vocab)[0]:
                 clauses.append(clause)
                 items.append(("atom", (len(clauses) - 1, SIGNED[sign])))
-                required |= {len(clauses) - 1} if sign == "+" else set()
                 concepts += _run_concepts([word], {0: len(clauses) - 1}, vocab, known)
         else:
             items.append((kind, value))
@@ -226,8 +224,8 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
         _drop_fruitless_corrections(clauses, concepts, vocab, lexicon)
     tree, positive = searchable(runs, clauses, tree, positive)
     concepts += _alternative_concepts(clauses, positive, vocab, known, concepts)
-    # '+grants' must be in the text itself: a tag is no way to match it
-    concepts = [c for c in concepts if not set(c.clauses) & required]
+    required = {v[0] for kind, v in items if kind == "atom" and v[1] == "must"}  # +grants:
+    concepts = [c for c in concepts if not set(c.clauses) & required]  # in the text, not a tag
     # '-health' excludes the entries tagged Health; '-ccg' only those that say CCG
     excluded = [c for c in concepts if (c.facet, c.slug, light_key(c.phrase)) in vocab.labels]
     return ParsedQuery(clauses, tree, positive, merge_concepts(concepts, negated),
