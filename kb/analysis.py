@@ -338,10 +338,11 @@ def compound_terms(word: str) -> tuple[tuple[str, ...], str | None]:
 
 def light_key(text: str) -> str:
     """Words as written, told apart more finely than by their stems: lowercase, British
-    spelling, plurals folded, hyphens and spaces gone ('Parks' -> park, 'co-production' ->
-    coproduction). 'housing' and 'house', or 'parking' and 'parks', share a stem but not
-    this key."""
-    return "".join(_singular(british(p)) for word in WORD.findall(text.lower())
+    spelling, plurals folded, short forms written out, hyphens and spaces gone ('Parks' ->
+    park, 'co-production' -> coproduction, '12 wks' -> 12week). 'housing' and 'house', or
+    'parking' and 'parks', share a stem but not this key."""
+    return "".join(_singular(british(CLIPPED_WORDS.get(p, p)))
+                   for word in WORD.findall(text.lower())
                    for p in _kept(word_parts(word)[0]))
 
 

@@ -51,6 +51,11 @@ def test_shortened_words_search_as_the_full_word(short, full):
     assert analyse(short) == analyse(full)
 
 
+def test_a_short_form_names_what_its_full_word_names():
+    """'12 wk consultation' is the term phrase '12 week consultation', not only its stems."""
+    assert light_key("12 wk consultation") == light_key("twelve week consultations")
+
+
 @pytest.mark.parametrize("glued,spaced", [("3yr", "3 years"), ("12weeks", "twelve weeks"),
                                           ("6mths", "six months"), ("90days", "90 days")])
 def test_a_unit_written_onto_a_number_is_a_word_of_its_own(glued, spaced):
