@@ -179,11 +179,12 @@ def concept_affinity(snap, concept: Concept) -> np.ndarray:
 def complete(m: Match, final: int, itself: bool = False) -> int:
     """How many entries of the bitset `final` match every scoring clause of the query (with
     `itself`, each by the word itself: not a synonym, not a tag). With an OR typed as such,
-    one of them is all the query asks."""
+    one of them is all the query asks, but an entry uses every word itself only by having
+    them all: 'grants OR contracts' finds 79, 5 of which say both."""
     if not m.query.positive:
         return 0
     masks = [m.written[i] if itself else m.clause_masks[i] for i in m.query.positive]
-    if m.query.either:
+    if m.query.either and not itself:
         some = 0
         for mask in masks:
             some |= mask
