@@ -262,7 +262,7 @@ def _drop_fruitless_corrections(clauses: list[Clause], concepts: list[Concept],
     for i, clause in enumerate(clauses):
         fix = clause.correction
         if fix and not (i in named or fix in vocab.names or is_stop_word(fix) or
-                        lexicon.indexes(index_term(fix))):
+                        fix.endswith("*") or lexicon.indexes(index_term(fix))):
             clause.correction = None
             clause.alternatives = [a for a in clause.alternatives if a.why == "word"]
 
@@ -273,7 +273,8 @@ def _corrected_run_concepts(runs, clauses: list[Clause], vocab: Vocabulary,
     names Housing as 'rough sleeping' does)."""
     out = []
     for run, clause_of in runs:
-        fixes = {i: clauses[c].correction for i, c in clause_of.items() if clauses[c].correction}
+        fixes = {i: clauses[c].correction for i, c in clause_of.items()
+                 if clauses[c].correction and not clauses[c].correction.endswith("*")}
         if fixes:
             fixed = [_word(fixes[i]) if i in fixes else w for i, w in enumerate(run)]
             for c in _run_concepts(fixed, clause_of, vocab, known):  # said as typed
@@ -351,8 +352,9 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
     compound that splits into two words entries use side by side matches them so too
     ('childcare' -> child care), whether or not entries also write it closed. A misspelt
     word (one that neither an entry, the vocabularies nor the English dictionary spells so:
-    'charites' is misspelt) also matches
-    the index's closest word; nonsense with nothing close stays as it is. Only the first
+    'charites' is misspelt) also matches the words entries write starting so, when it is the
+    start of some ('commiss': commission, commissioning), or else the index's closest word;
+    nonsense with nothing close stays as it is. Only the first
     MAX_CORRECTED such words are looked at: a pasted paragraph stays quick."""
     tried = 0
     for i in positive:
@@ -371,7 +373,12 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
         if parts or known or lexicon.spells(word):  # a real word is never corrected
             continue
         fix = lexicon.closest(word, vocab.words)
-        if fix and is_stop_word(fix):  # 'wich' is 'which': a small word, not searched for
+        started = [] if fix and fix.startswith(word) else lexicon.starting(word, MAX_STARTING)
+        if started:  # a word cut short ('commiss' is not 'commits'): words entries start so
+            clause.correction = f"{word}*"
+            clause.alternatives += [Alternative((t,), SPELLING_WEIGHT, "spelling")
+                                    for t in started]
+        elif fix and is_stop_word(fix):  # 'wich' is 'which': a small word, not searched for
             clause.correction, clause.alternatives = fix, []
         elif fix and fix != word:
             clause.correction = fix

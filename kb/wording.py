@@ -43,6 +43,8 @@ def result_notes(results: Results) -> list[str]:
     for word, searched in results.corrections:
         notes.append(f"‘{word}’ is read as ‘{searched}’, a word too common to search for."
                      if is_stop_word(searched) else
+                     f"No example uses ‘{word}’, so the search includes the words examples "
+                     f"write starting so ({searched})." if searched.endswith("*") else
                      f"No example uses ‘{word}’, so the search includes ‘{searched}’.")
     if missing:
         notes.append(f"No example mentions {_either(missing)}.")

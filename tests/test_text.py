@@ -541,3 +541,12 @@ def test_a_plus_word_must_be_in_the_text_not_only_a_tag(library):
                    if not h.matched_words}
     assert tagged_only, "the test needs an entry found only through the tag"
     assert slugs(library, "+overheads") == {"core-costs-in-grants"}
+
+
+def test_a_word_cut_short_matches_the_words_entries_start_so(library):
+    """'hospi' is no word: rather than the closest word, it means the words it starts."""
+    results = library.search(Query(text="hospi"))
+    assert results.corrections == [("hospi", "hospi*")]
+    assert "pct-hospice-grants" in {h.slug for h in results.hits}
+    completed = library.search(Query(text="hospic"))  # a letter short of 'hospice'
+    assert completed.corrections == [("hospic", "hospice")]
