@@ -14,115 +14,26 @@ entries that have the words.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
-
 from kb.analysis import (
-    HYPHENS,
     WORD,
-    compound_terms,
     index_term,
     is_stop_word,
     light_key,
 )
 from kb.clauses import Alternative, Clause, ParsedQuery, dedupe
 from kb.compounds import exact, join_spaced_compounds, searchable
+from kb.reading import Word, read_tokens, read_word
 from kb.syntax import Parser, negated_clauses
 from kb.vocabulary import Concept, Vocabulary, merge_concepts, phrase_forms
 
 MIN_CORRECTED_LENGTH = 4  # shorter unknown words are acronyms or noise: never corrected
 SPELLING_WEIGHT = 0.8  # a corrected word's matches count for less than the typed words'
-# up to six capitals, and a plural's 's' ('ESFA', 'NAVCA', 'CICs'): a name, kept as typed
-ACRONYM = re.compile(r"[A-Z]{2,6}s?")
 MAX_CORRECTED = 4  # unknown words per query looked up for a split or a correction
 MAX_STARTING = 50  # the most used index terms a word ending in '*' matches
-_PREFIX = re.compile(r"([-+]?)(\w{3,})\*+")  # 'volunt*', '-volunt*'
 SIGNED = {"-": "must_not", "+": "must"}
-# a field named before a word, as other search boxes allow: every field is searched anyway
-_FIELD_NAME = re.compile(r"(?<![\w:])(?:title|summary|body|text|organi[sz]ations?|sector|"
-                         r"principle|stage|region):[ \t]*(?=[\w\"(-])", re.IGNORECASE)
-_TOKEN = re.compile(r'(?P<sign>[-+]?)"(?P<phrase>[^"]*)"?|(?P<group>[-+]?)(?P<paren>[()])|'
-                    r'(?P<word>[^\s()"]+)')
-_OPERATORS = {"AND", "OR", "NOT"}
-# '(ii)', '(iv)', '(a)': the numbering of a pasted list, no words to search
-_LIST_MARKER = re.compile(r"\((?:[ivx]{1,4}|[a-z])\)", re.IGNORECASE)
-# Quotation marks a word processor or mail program puts in a pasted phrase: a phrase's quotes.
-_CURLY_QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033", '"'))
 
 
-# --- reading the query text ------------------------------------------------------------------
-
-
-@dataclass
-class _Word:
-    text: str  # lowercase, as typed
-    index_terms: tuple[str, ...]  # the parts' index terms, stop words dropped
-    joined: str | None  # a hyphenated word's parts as one term
-    acronym: bool = False
-    typed: str = ""  # as typed, capitals kept
-
-
-def _word(text: str) -> _Word:
-    low = text.lower()
-    acronym = bool(ACRONYM.fullmatch(text.replace(".", "").replace("&", "")))
-    if acronym and text.endswith("s") and text[:-1].isupper():
-        low = low[:-1]  # 'CVSs' is several CVS, 'CCGs' several CCG
-    return _Word(low, *compound_terms(low), acronym=acronym, typed=text)
-
-
-def _tokens(text: str) -> list[tuple[str, object]]:
-    """("word", _Word) | ("phrase", (sign, text)) | ("signed", (sign, _Word)) | ("op", "AND")
-    | ("prefix", (sign, start)) | ("(", sign) | (")", sign). Punctuation around words is
-    dropped."""
-    out: list[tuple[str, object]] = []
-    for m in _TOKEN.finditer(text):
-        if m.group("paren"):
-            out.append((m.group("paren"), m.group("group") or None))
-        elif m.group("word") is None:
-            out.append(("phrase", (m.group("sign"), m.group("phrase"))))
-        elif m.group("word") in _OPERATORS:
-            out.append(("op", m.group("word")))
-        elif _PREFIX.fullmatch(m.group("word")):  # 'volunt*': every word starting so
-            sign, start = _PREFIX.fullmatch(m.group("word")).groups()
-            out.append(("prefix", (sign, start.lower())))
-        else:
-            raw = m.group("word")
-            sign = raw[0] if raw[0] in "-+" and len(raw) > 1 else ""
-            words = WORD.findall(raw[len(sign):])
-            if sign and words:
-                out.append(("signed", (sign, _word(words[0]))))
-                words = words[1:]
-            out += [("word", _word(w)) for w in words]
-    return out
-
-
-def _read(text: str, lexicon) -> list[tuple[str, object]]:
-    """The tokens of a search's text, read as its writer meant them: 'title:youth' is youth,
-    an unpaired quote mark and a list's '(ii)' are nothing, brackets group only in a search
-    that uses operators ('(ASC)' glosses a phrase), and hyphenated words no entry writes come
-    apart."""
-    text = _FIELD_NAME.sub("", unicodedata.normalize("NFKC", text))
-    tokens = _tokens(_paired_quotes(_LIST_MARKER.sub(" ", text.translate(_CURLY_QUOTES))))
-    if not any(kind == "op" or (kind in "()" and sign) for kind, sign in tokens):
-        tokens = [t for t in tokens if t[0] not in "()"]
-    if lexicon is not None:
-        tokens = [t for token in tokens for t in _apart_if_unused(token, lexicon)]
-    return tokens
-
-
-def _apart_if_unused(token: tuple[str, object], lexicon) -> list[tuple[str, object]]:
-    """A hyphenated word that no entry writes, joined or with its parts side by side
-    ('VCS-led', 'grants-contracts'), as its parts typed apart: each part then matches, with
-    its synonyms and the topics it names, instead of the search finding nothing."""
-    kind, word = token
-    if kind != "word" or not word.joined or len(word.index_terms) < 2 or \
-            lexicon.indexes(word.joined) or lexicon.side_by_side(word.index_terms):
-        return [token]
-    return [("word", _word(part)) for part in HYPHENS.split(word.typed) if part]
-
-
-def _terms_of(run: list[_Word]) -> tuple[list[str], list[int]]:
+def _terms_of(run: list[Word]) -> tuple[list[str], list[int]]:
     """A run's index terms in order, and for each the number of the word it came from."""
     seq, owner = [], []
     for i, w in enumerate(run):
@@ -138,7 +49,7 @@ def _longest(starts: dict, seq: list[str], at: int):
     return None, None
 
 
-def _run_clauses(run: list[_Word], vocab: Vocabulary):
+def _run_clauses(run: list[Word], vocab: Vocabulary):
     """A clause for each distinct word of a run of plain words that is not a stop word, as
     ([(word index, clause)], {word index: index of the word whose clause it shares}). Where
     words form a synonym phrase (the longest match, covering whole words), each of their
@@ -176,8 +87,8 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     clauses: list[Clause] = []
     concepts: list[Concept] = []
     items: list[tuple[str, object]] = []
-    runs: list[tuple[list[_Word], dict[int, int]]] = []  # runs of words, word -> clause
-    tokens = _read(text, lexicon)
+    runs: list[tuple[list[Word], dict[int, int]]] = []  # runs of words, word -> clause
+    tokens = read_tokens(text, lexicon)
 
     def known(word: str) -> bool:  # a word that can be told from a term's by its spelling
         return lexicon is None or word in vocab.words or lexicon.spells(word)
@@ -232,15 +143,6 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
                        merge_concepts(excluded, set(positive)), parser.either)
 
 
-def _paired_quotes(text: str) -> str:
-    """The text without its last quote mark when one is left unpaired: '"full cost recovery'
-    searches the words, not the rest of the text as one phrase."""
-    if text.count('"') % 2:
-        at = text.rindex('"')
-        text = text[:at] + " " + text[at + 1:]
-    return text
-
-
 def _exact_clause(kind: str, sign: str, text: str, lexicon) -> tuple[Clause, str] | None:
     """A quoted phrase's clause, or a 'word*' one (matched as typed, never through a
     concept), and how it counts: must, must_not or should. None for a phrase of small words."""
@@ -276,7 +178,7 @@ def _corrected_run_concepts(runs, clauses: list[Clause], vocab: Vocabulary,
         fixes = {i: clauses[c].correction for i, c in clause_of.items()
                  if clauses[c].correction and not clauses[c].correction.endswith("*")}
         if fixes:
-            fixed = [_word(fixes[i]) if i in fixes else w for i, w in enumerate(run)]
+            fixed = [read_word(fixes[i]) if i in fixes else w for i, w in enumerate(run)]
             for c in _run_concepts(fixed, clause_of, vocab, known):  # said as typed
                 typed = " ".join(run[i].text for i in sorted(clause_of)
                                  if clause_of[i] in c.clauses)
@@ -284,7 +186,7 @@ def _corrected_run_concepts(runs, clauses: list[Clause], vocab: Vocabulary,
     return out
 
 
-def _run_concepts(run: list[_Word], clause_of: dict[int, int], vocab: Vocabulary,
+def _run_concepts(run: list[Word], clause_of: dict[int, int], vocab: Vocabulary,
                   known) -> list[Concept]:
     """Concepts named by a run of plain words (`clause_of`: word index -> clause number):
     the longest phrase at each place wins, when the words are the term's phrase (see
@@ -348,7 +250,8 @@ def _participle(key: str) -> str:
 
 
 def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexicon) -> None:
-    """Give a word more ways to match (not an acronym: 'ESFA' is not 'ESF'). A closed
+    """Give a word more ways to match (an acronym only for two letters swapped: see
+    _fix_acronym). A closed
     compound that splits into two words entries use side by side matches them so too
     ('childcare' -> child care), whether or not entries also write it closed. A misspelt
     word (one that neither an entry, the vocabularies nor the English dictionary spells so:
@@ -360,6 +263,8 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
     for i in positive:
         clause = clauses[i]
         word = clause.text
+        if clause.acronym and not clause.exact and len(clause.alternatives) == 1:
+            _fix_acronym(clause, vocab, lexicon)
         if clause.exact or clause.acronym or len(clause.alternatives) != 1 or \
                 not word.isalpha() or len(word) < MIN_CORRECTED_LENGTH:
             continue
@@ -381,10 +286,28 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
         elif fix and is_stop_word(fix):  # 'wich' is 'which': a small word, not searched for
             clause.correction, clause.alternatives = fix, []
         elif fix and fix != word:
-            clause.correction = fix
-            clause.alternatives.append(Alternative((index_term(fix),), SPELLING_WEIGHT,
-                                                   "spelling"))
-            for _, fixed in _run_clauses([_word(fix)], vocab)[0]:  # and the fix's synonyms
-                clause.alternatives = dedupe(clause.alternatives + [
-                    Alternative(a.terms, a.weight * SPELLING_WEIGHT, a.why)
-                    for a in fixed.alternatives if a.why == "synonym"])
+            _search_too(clause, fix, vocab)
+
+
+def _fix_acronym(clause: Clause, vocab: Vocabulary, lexicon) -> None:
+    """An acronym no entry or vocabulary uses that two neighbouring letters swapped make one
+    they do use ('VSCE' is VCSE, 'NSH' is NHS) is corrected; a letter more or less is another
+    name ('ESFA' is not 'ESF')."""
+    word = clause.text
+    if word in vocab.words or lexicon.uses(word):
+        return
+    for n in range(len(word) - 1):
+        swapped = word[:n] + word[n + 1] + word[n] + word[n + 2:]
+        if swapped != word and (swapped in vocab.words or lexicon.uses(swapped)):
+            _search_too(clause, swapped, vocab)
+            return
+
+
+def _search_too(clause: Clause, fix: str, vocab: Vocabulary) -> None:
+    """A misspelt word's clause also matches its correction and the correction's synonyms."""
+    clause.correction = fix
+    clause.alternatives.append(Alternative((index_term(fix),), SPELLING_WEIGHT, "spelling"))
+    for _, fixed in _run_clauses([read_word(fix)], vocab)[0]:
+        clause.alternatives = dedupe(clause.alternatives + [
+            Alternative(a.terms, a.weight * SPELLING_WEIGHT, a.why)
+            for a in fixed.alternatives if a.why == "synonym"])

@@ -550,3 +550,11 @@ def test_a_word_cut_short_matches_the_words_entries_start_so(library):
     assert "pct-hospice-grants" in {h.slug for h in results.hits}
     completed = library.search(Query(text="hospic"))  # a letter short of 'hospice'
     assert completed.corrections == [("hospic", "hospice")]
+
+
+def test_an_acronym_with_two_letters_swapped_is_corrected(library):
+    """'PTC' is no name anything uses, and 'PCT' is: a slip of the fingers."""
+    results = library.search(Query(text="PTC grants"))
+    assert ("ptc", "pct") in results.corrections and results.suggestion == "PCT grants"
+    assert "pct-hospice-grants" in {h.slug for h in results.hits}
+    assert library.search(Query(text="PCTX")).corrections == []  # a letter more: another name
