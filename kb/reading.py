@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from kb.analysis import HYPHENS, WORD, compound_terms
+from kb.analysis import HYPHENS, WORD, compound_terms, is_stop_word
 
 # up to six capitals, and a plural's 's' ('ESFA', 'NAVCA', 'CICs'): a name, kept as typed
 ACRONYM = re.compile(r"[A-Z]{2,6}s?")
@@ -23,6 +23,9 @@ _TOKEN = re.compile(r'(?P<sign>[-+]?)"(?P<phrase>[^"]*)"?|(?P<group>[-+]?)(?P<pa
 _OPERATORS = {"AND", "OR", "NOT"}
 # '(ii)', '(iv)', '(a)': the numbering of a pasted list, no words to search
 _LIST_MARKER = re.compile(r"\((?:[ivx]{1,4}|[a-z])\)", re.IGNORECASE)
+# Words that say what every example is: a case study of practice
+_FRAMING = re.compile(r"\b(?:case[ -]stud(?:y|ies)|(?:best|good)[ -]practices?)\b",
+                      re.IGNORECASE)
 # Quotation marks a word processor or mail program puts in a pasted phrase: a phrase's quotes.
 _CURLY_QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033", '"'))
 
@@ -74,15 +77,26 @@ def _tokens(text: str) -> list[tuple[str, object]]:
 def read_tokens(text: str, lexicon) -> list[tuple[str, object]]:
     """The tokens of a search's text, read as its writer meant them: 'title:youth' is youth,
     an unpaired quote mark and a list's '(ii)' are nothing, brackets group only in a search
-    that uses operators ('(ASC)' glosses a phrase), and hyphenated words no entry writes come
+    that uses operators ('(ASC)' glosses a phrase), words that say what every example is
+    ('case studies', 'best practice') are left out, and hyphenated words no entry writes come
     apart."""
     text = _FIELD_NAME.sub("", unicodedata.normalize("NFKC", text))
+    text = _without_framing(text)
     tokens = _tokens(_paired_quotes(_LIST_MARKER.sub(" ", text.translate(_CURLY_QUOTES))))
     if not any(kind == "op" or (kind in "()" and sign) for kind, sign in tokens):
         tokens = [t for t in tokens if t[0] not in "()"]
     if lexicon is not None:
         tokens = [t for token in tokens for t in _apart_if_unused(token, lexicon)]
     return tokens
+
+
+def _without_framing(text: str) -> str:
+    """The text without the words that say what every example is ('case studies of', 'good
+    practice on'), unless they are all it says or are in quotes."""
+    if '"' in text:
+        return text
+    rest = _FRAMING.sub(" ", text)
+    return rest if any(not is_stop_word(w) for w in WORD.findall(rest)) else text
 
 
 def _apart_if_unused(token: tuple[str, object], lexicon) -> list[tuple[str, object]]:

@@ -60,3 +60,21 @@ def test_brackets_group_in_a_search_with_operators(library):
 def test_fillers_are_no_words_to_match(library, typed):
     result = library.search(Query(text=typed), snippets=False)
     assert result.unmatched == [] and {h.slug for h in result.hits} == {"council", "led"}
+
+
+@pytest.mark.parametrize("typed", ["case studies of community groups",
+                                   "best practice with community groups?",
+                                   "good-practice community groups"])
+def test_words_that_say_what_every_example_is_are_not_searched(library, typed):
+    """Every example is a case study of practice: saying so narrows nothing."""
+    result = library.search(Query(text=typed), snippets=False)
+    plain = library.search(Query(text="community groups"), snippets=False)
+    assert result.words == plain.words and ranked(library, typed) == ranked(
+        library, "community groups")
+
+
+def test_framing_words_alone_or_quoted_are_searched(library):
+    assert library.search(Query(text="good practice"), snippets=False).words == [
+        "good", "practice"]
+    assert library.search(Query(text='"case study" groups'), snippets=False).words[0] == \
+        '"case study"'
