@@ -48,8 +48,10 @@ STOP_WORDS = WHOOSH_STOP_WORDS | frozenset(
     "whom whose why would vs versus "
     # fillers and their short forms, dotted or not: 'e.g.' and 'eg' alike
     "eg ie etc approx ok okay whats hows pls esp wrt thru "
-    # what is left of a contraction once the apostrophe splits it: don't -> don, t
-    "aren couldn didn doesn don hadn hasn haven isn mustn needn shouldn wasn weren wouldn".split()
+    # a negative contraction typed without its apostrophe, or split by a space ("don t")
+    "aren couldn didn doesn don hadn hasn haven isn mustn needn shouldn wasn weren wouldn "
+    "arent couldnt didnt doesnt dont hadnt hasnt havent isnt mustnt neednt shouldnt wasnt "
+    "werent wouldnt wont".split()
 )
 
 # Prefixes that are no word on their own: typed apart from their word ('co production', 'non
@@ -146,6 +148,7 @@ CLIPPED_WORDS = {
     "ppl": "people", "yr": "year", "yrs": "years", "mth": "month", "mths": "months", "wk": "week",
     "wks": "weeks", "hr": "hour", "hrs": "hours",
 }
+
 
 def stem(word: str) -> str:
     """Porter's stem, with four of its gaps closed: irregular plurals stem as their singular

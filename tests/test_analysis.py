@@ -63,6 +63,12 @@ def test_a_unit_written_onto_a_number_is_a_word_of_its_own(glued, spaced):
     assert pairs(glued) == pairs(spaced)
 
 
+@pytest.mark.parametrize("typed", ["won't", "won’t", "wont", "don'ts", "dont", "can't"])
+def test_a_negative_contraction_is_no_word_to_search(typed):
+    """'council won't fund' had been searched as 'council win fund'."""
+    assert analyse(f"council {typed} fund") == ["council", "fund"]
+
+
 def test_only_units_come_apart_from_a_number():
     """'covid19', '2nd' and 'b2b' stay single words."""
     assert analyse("covid19 2nd b2b") == ["covid19", "second", "b2b"]
