@@ -130,7 +130,7 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
 
 def _without(params: list[tuple[str, str]], exc: QueryError) -> list[tuple[str, str]]:
     """The search without what could not be read: only the bad value of a filter (its other
-    values kept), a long text cut to its first words, else the whole parameter."""
+    values kept), a long text as its words (kb.query.condensed), else the whole parameter."""
     if exc.field == "q" and exc.instead:
         return [(k, v) for k, v in params if k != "q"] + [("q", exc.instead[1])]
     if exc.instead:

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from kb.analysis import is_stop_word
 from kb.entry import (
     CONTROL_CHARACTERS,
     ZERO_WIDTH,
@@ -114,6 +115,23 @@ def _parse_date(name: str, value: str, end: bool) -> dt.date | None:
         raise QueryError(f"{field_} {value} is not a real date: {why}", name) from None
 
 
+def condensed(text: str) -> str:
+    """A text over the limit as the words to search, in order: each word once, the small words
+    left out, cut between words at the limit. A pasted report's substance often comes after
+    its opening lines."""
+    seen, kept, size = set(), [], 0
+    for raw in text.split():
+        key = raw.strip(".,;:!?()[]'\"‘’“”").lower()
+        if not key or key in seen or is_stop_word(key):
+            continue
+        if size + len(raw) > MAX_QUERY_CHARS:
+            break
+        seen.add(key)
+        kept.append(raw)
+        size += len(raw) + 1
+    return " ".join(kept)
+
+
 def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
     """Read a Query from request parameters (`get_all(name) -> list[str]`).
 
@@ -126,10 +144,9 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
     # a zero-width space pasted with the words; a line or page break from Word or a PDF
     cleaned = SPACE_LIKE.sub(" ", ZERO_WIDTH.sub("", typed))
     text = cleaned.strip()
-    if len(text) > MAX_QUERY_CHARS:  # a pasted paragraph: its first words can be searched
-        cut = text[:MAX_QUERY_CHARS + 1].rsplit(None, 1)[0][:MAX_QUERY_CHARS].strip()
+    if len(text) > MAX_QUERY_CHARS:  # a pasted paragraph: its words can be searched
         raise QueryError(f"the search text is {len(text)} characters; the limit is "
-                         f"{MAX_QUERY_CHARS}", "q", (text, cut))
+                         f"{MAX_QUERY_CHARS}", "q", (text, condensed(text)))
     control = CONTROL_CHARACTERS.search(text)
     if control:
         raise QueryError(f"the search text contains the control character "

@@ -18,7 +18,7 @@
   </ul>
 %   others = [e for e in errors.values() if e['field'] != 'q']
 %   if 'q' in errors:
-  <p>The results below are for its first {{len(errors['q']['searched'])}} characters{{', without the rest' if others else ''}}.</p>
+  <p>The results below are for {{len(errors['q']['searched'].split())}} of its words: each once, without the small words{{', and without the rest' if others else ''}}.</p>
 %   else:
   <p>The results below are for the search without {{'it' if len(ctx['errors']) == 1 else 'them'}}.</p>
 %   end
