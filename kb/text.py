@@ -205,6 +205,20 @@ def _run_concepts(run: list[Word], clause_of: dict[int, int], vocab: Vocabulary,
             if _names(phrase, c.phrase, known):
                 out.append(Concept(c.facet, c.slug, c.label, phrase, covered))
         at += len(terms)
+    return out + _small_word_phrase_concepts(run, clause_of, vocab)
+
+
+def _small_word_phrase_concepts(run: list[Word], clause_of: dict[int, int],
+                                vocab: Vocabulary) -> list[Concept]:
+    """Concepts named by a phrase of small words and one other, typed whole ('below the
+    radar', 'through the gate'), on the clause of its one other word."""
+    out = []
+    for start in range(len(run)):
+        for end in range(start + 2, min(start + 6, len(run)) + 1):
+            phrase = " ".join(w.text for w in run[start:end])
+            covered = tuple(sorted({clause_of[w] for w in range(start, end) if w in clause_of}))
+            out += [Concept(c.facet, c.slug, c.label, phrase, covered)
+                    for c in vocab.small_word_phrases.get(phrase, ()) if covered]
     return out
 
 

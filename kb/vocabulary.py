@@ -6,7 +6,7 @@ term's own text (label, description, words) as index terms, for suggesting it.""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kb.analysis import STOP_WORDS, WORD, analyse, compound_terms, light_key
 from kb.taxonomy import FACETS, Taxonomy
@@ -65,6 +65,9 @@ class Vocabulary:
     labels: frozenset[tuple[str, str, str]]  # (facet, slug, light_key) of each term's label
     # and the things it lists ('Arts, culture and sport': arts, culture, sport)
     term_text: dict[tuple[str, str], frozenset[str]]  # (facet, slug) -> its text's index terms
+    # phrases of small words and one other ('below the radar', 'have your say'), as typed,
+    # lowercase: named only by all their words ('say' alone is not 'have your say')
+    small_word_phrases: dict[str, list[Concept]] = field(default_factory=dict)
 
 
 def _add(starts: dict, terms: tuple[str, ...], value) -> None:
@@ -106,6 +109,7 @@ def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> V
             for terms in phrase_forms(phrase):
                 _add(synonym_starts, terms, n)
     concept_starts: dict = {}
+    small_word_phrases: dict = {}
     by_terms: dict = {}
     term_text: dict = {}
     words: set[str] = {w for group in synonyms for p in group for w in WORD.findall(p)}
@@ -122,6 +126,10 @@ def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> V
             phrases_used += phrases
             for phrase in phrases:
                 words.update(w.lower() for w in WORD.findall(phrase))
+                if len(WORD.findall(phrase)) > 1 and len(phrase_terms(phrase)) < 2:
+                    small_word_phrases.setdefault(" ".join(WORD.findall(phrase.lower())), []
+                                                  ).append(Concept(facet, term.slug,
+                                                                   term.label, phrase))
                 for terms in phrase_forms(phrase):
                     # one per way of writing it: 'Volunteering' and 'volunteers' share a stem,
                     # and a search names the term with either (kb.text._names)
@@ -136,7 +144,8 @@ def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> V
             options.sort(key=lambda o: -len(o[0]))
     names = frozenset(p.lower() for p in phrases_used if len(WORD.findall(p)) == 1)
     return Vocabulary(list(synonyms), synonym_starts, concept_starts, by_terms,
-                      frozenset(w for w in words if w), names, frozenset(labels), term_text)
+                      frozenset(w for w in words if w), names, frozenset(labels), term_text,
+                      small_word_phrases)
 
 
 def merge_concepts(concepts: list[Concept], negated: set[int]) -> list[Concept]:

@@ -558,3 +558,13 @@ def test_an_acronym_with_two_letters_swapped_is_corrected(library):
     assert ("ptc", "pct") in results.corrections and results.suggestion == "PCT grants"
     assert "pct-hospice-grants" in {h.slug for h in results.hits}
     assert library.search(Query(text="PCTX")).corrections == []  # a letter more: another name
+
+
+def test_a_listed_phrase_of_small_words_and_one_other_names_its_term(library):
+    """'below the radar' loses 'below' and 'the' as small words; typed whole, it still names
+    Community groups, while 'radar' alone names nothing."""
+    results = library.search(Query(text="below the radar"))
+    assert [(c.slug, c.phrase) for c in results.concepts] == [
+        ("community-groups", "below the radar")]
+    assert "not-for-profit-tendering" in {h.slug for h in results.hits}
+    assert library.search(Query(text="radar")).concepts == []
