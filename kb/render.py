@@ -25,7 +25,13 @@ class Heading:
 class Rendered:
     html: str
     headings: tuple[Heading, ...]
-    text: str  # plain text of the body without headings, for indexing and snippets
+    text: str  # plain text of the body without headings or Contact, for indexing and snippets
+
+
+# Sections that say how to reach people, not what was done: shown, never searched. (The
+# Contact line that most entries share made 'give', 'sources' and 'contact details' match
+# nearly every example.)
+UNSEARCHED_SECTIONS = {"contact"}
 
 
 def heading_id(text: str) -> str:
@@ -46,15 +52,17 @@ def render_markdown(source: str) -> Rendered:
     """Render an entry body. Headings get unique ids (a repeated heading gets -2, -3 ..., and
     one that would then clash with another heading's id gets the next number free)."""
     tokens = MARKDOWN.parse(source)
-    headings, taken, text_parts = [], set(), []
+    headings, taken, text_parts, searched = [], set(), [], True
     for i, token in enumerate(tokens):
-        if token.type == "inline" and tokens[i - 1].type != "heading_open":
+        if token.type == "inline" and tokens[i - 1].type != "heading_open" and searched:
             text_parts.append(_inline_text(token))
-        elif token.type == "fence" or token.type == "code_block":
+        elif token.type in ("fence", "code_block") and searched:
             text_parts.append(token.content)
         if token.type != "heading_open":
             continue
         title = _inline_text(tokens[i + 1]) if i + 1 < len(tokens) else ""
+        if token.tag == "h2":
+            searched = title.strip().lower() not in UNSEARCHED_SECTIONS
         base = hid = heading_id(title)
         n = 1
         while hid in taken:

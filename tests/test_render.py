@@ -36,3 +36,11 @@ def test_heading_id_handles_punctuation():
     assert heading_id("What they did?") == "what-they-did"
     assert heading_id("Café & co") == "café-co"
     assert heading_id("!!!") == "section"
+
+
+def test_the_contact_section_is_shown_but_not_searched():
+    """How to reach people says nothing about what was done; the next section is searched."""
+    out = render_markdown("## Outcomes\n\nGrants kept.\n\n## Contact\n\nThe sources give no "
+                          "details.\n\n## Notes\n\nA later note.\n")
+    assert out.text == "Grants kept.\nA later note."
+    assert "The sources give no details." in out.html
