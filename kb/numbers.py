@@ -22,7 +22,7 @@ _GLUED_UNIT = re.compile(r"(\d+)(yrs?|years?|mths?|months?|wks?|weeks?|days?|hrs
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_AMOUNT_UNIT = re.compile(r"(\d+(?:\.\d+)?)(k|m|bn|million|billion)$")
+_AMOUNT_UNIT = re.compile(r"(\d+(?:\.\d+)?)(k|thousand|m|bn|million|billion)$")
 _NUMBER_NAMES = {"m": "million", "bn": "billion"}
 
 
@@ -38,7 +38,7 @@ def _unglued(part: str) -> list[str]:
     if re.fullmatch(r"\d+\.\d+", part):  # 2.50 is 2.5; 10000.00 is 10000
         part = part.rstrip("0").rstrip(".")
     amount = _AMOUNT_UNIT.match(part)
-    if amount and amount[2] == "k":
+    if amount and amount[2] in ("k", "thousand"):
         thousands = float(amount[1]) * 1000
         return [str(int(thousands)) if thousands.is_integer() else str(thousands)]
     if amount:

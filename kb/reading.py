@@ -23,6 +23,8 @@ _TOKEN = re.compile(r'(?P<sign>[-+]?)"(?P<phrase>[^"]*)"?|(?P<group>[-+]?)(?P<pa
 _OPERATORS = {"AND", "OR", "NOT"}
 # '(ii)', '(iv)', '(a)': the numbering of a pasted list, no words to search
 _LIST_MARKER = re.compile(r"\((?:[ivx]{1,4}|[a-z])\)", re.IGNORECASE)
+# A number and the word for its size: one amount ('£2 million', '£2.4 million')
+_AMOUNT = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)\s+(million|billion|thousand)\b", re.IGNORECASE)
 # Words that say what every example is: a case study of practice
 _FRAMING = re.compile(r"\b(?:case[ -]stud(?:y|ies)|(?:best|good)[ -]practices?)\b",
                       re.IGNORECASE)
@@ -81,7 +83,7 @@ def read_tokens(text: str, lexicon) -> list[tuple[str, object]]:
     ('case studies', 'best practice') are left out, and hyphenated words no entry writes come
     apart."""
     text = _FIELD_NAME.sub("", unicodedata.normalize("NFKC", text))
-    text = _without_framing(text)
+    text = _AMOUNT.sub(r"\1\2", _without_framing(text))  # '£2 million' is one amount, as £2m
     tokens = _tokens(_paired_quotes(_LIST_MARKER.sub(" ", text.translate(_CURLY_QUOTES))))
     if not any(kind == "op" or (kind in "()" and sign) for kind, sign in tokens):
         tokens = [t for t in tokens if t[0] not in "()"]

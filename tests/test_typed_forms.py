@@ -78,3 +78,9 @@ def test_framing_words_alone_or_quoted_are_searched(library):
         "good", "practice"]
     assert library.search(Query(text='"case study" groups'), snippets=False).words[0] == \
         '"case study"'
+
+
+def test_an_amount_written_in_words_is_the_same_amount(library):
+    """'£2 million' is one amount, not any '2' and any 'million'."""
+    assert slugs(library, "£2 million") == slugs(library, "£2m") == {"nhs"}
+    assert slugs(library, "10 thousand") == slugs(library, "£10,000") == {"council"}
