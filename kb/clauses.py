@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kb.analysis import is_stop_word
 from kb.vocabulary import Concept
 
 
@@ -44,13 +45,18 @@ class ParsedQuery:
                 {t for t in alternatives if len(t) > 1})
 
     def corrected_text(self, text: str) -> str | None:
-        """The query as typed with each misspelt word replaced by its correction, or None."""
+        """The query as typed with each misspelt word replaced by its correction, or None. A
+        word cut short ('hous': hous*) is no search to offer instead, nor are small words
+        alone ('wiht': with)."""
         out = text
         for clause in self.clauses:
-            if clause.correction:  # 'Helth' as typed (the clause is 'helth') is 'Health'
+            fix = clause.correction or ""
+            if fix and not fix.endswith("*"):  # 'Helth' as typed (the clause 'helth') is 'Health'
                 out = re.sub(rf"(?<!\w){re.escape(clause.text)}(?!\w)",
                              lambda m, fix=clause.correction: in_case_of(m.group(0), fix), out,
                              flags=re.IGNORECASE)
+        if all(is_stop_word(w) for w in re.findall(r"\w+", out)):
+            return None
         return out if out != text else None
 
 

@@ -75,6 +75,7 @@ class Results:
     concepts: list[Concept] = field(default_factory=list)  # terms named, with tagged results
     unsaid: list[Concept] = field(default_factory=list)  # those named by words no entry uses
     suggested: list[Concept] = field(default_factory=list)  # terms suggested, ranking first
+    either: bool = False  # the search joins words with OR: each result has one of them
 
 
 class Library:
@@ -312,6 +313,7 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
     # With an explicit OR, "all your words" is one of them: every result matches as written.
     results.complete = complete(found, final)
     results.complete_words = complete(found, final, itself=True)
+    results.either = query.either
     results.unmatched = list(dict.fromkeys(query.clauses[i].text for i in query.positive
                                            if not found.own[i] and not found.tagged[i]))
     results.corrections = [(c.text, c.correction) for c in query.clauses if c.correction]

@@ -31,20 +31,23 @@ def result_notes(results: Results) -> list[str]:
     """Plain sentences on how the words matched: what the results contain, which words no
     example uses, the spellings searched too, the vocabulary terms that brought results in."""
     notes = []
-    if results.query.text.strip() and not results.words and not results.total:
+    if results.query.text.strip() and not results.words and not results.total and \
+            not results.corrections:  # 'wiht' is said to be read as 'with', below
         notes.append(f"‘{results.query.text.strip()}’ has no words to search for, only very "
                      "common words or search operators: use words that say what the example "
                      "is about.")
     typed = results.query.text
     corrected = {w for w, _ in results.corrections}
     missing = [_as_typed(w, typed) for w in results.unmatched if w not in corrected]
-    if results.total and len(results.words) > 1 and results.complete_words < results.total:
+    named_only = {w for c in results.unsaid for w in re.findall(r"\w+", c.phrase.lower())}
+    if results.total and len(results.words) > 1 and results.complete_words < results.total \
+            and not all(w in named_only for w in results.words):  # said once, below
         notes.append(_partial_note(results))
     for word, searched in results.corrections:
         notes.append(f"‘{word}’ is read as ‘{searched}’, a word too common to search for."
                      if is_stop_word(searched) else
-                     f"No example uses ‘{word}’, so the search includes the words examples "
-                     f"write starting so ({searched})." if searched.endswith("*") else
+                     f"No example uses ‘{word}’, so the search includes the words that start "
+                     f"with it." if searched.endswith("*") else
                      f"No example uses ‘{word}’, so the search includes ‘{searched}’.")
     if missing:
         notes.append(f"No example mentions {_either(missing)}.")
@@ -52,9 +55,12 @@ def result_notes(results: Results) -> list[str]:
     if said:
         tags = "; ".join(f"{c.label} (for ‘{_as_typed(c.phrase, typed)}’)" for c in said)
         notes.append(f"Includes examples tagged {tags}.")
-    for c in results.unsaid:  # 'Kent' names South East, and no example says Kent
-        notes.append(f"No example mentions ‘{_as_typed(c.phrase, typed)}’; examples tagged "
-                     f"{c.label} are included instead.")
+    unsaid: dict[str, list[str]] = {}  # 'Kent' names South East, and no example says Kent
+    for c in results.unsaid:
+        unsaid.setdefault(_as_typed(c.phrase, typed), []).append(c.label)
+    for phrase, labels in unsaid.items():
+        notes.append(f"No example mentions ‘{phrase}’; examples tagged "
+                     f"{' and '.join(labels)} are included instead.")
     for c in results.suggested if results.sort == "relevance" else ():
         notes.append(f"Your words (‘{c.phrase}’) are typical of examples tagged {c.label}, "
                      "so those rank higher.")
@@ -76,7 +82,11 @@ def _partial_note(results: Results) -> str:
                 "the others match some of them.")
     itself = f"{words} of them" if words else "none of them"
     if whole == total:
-        return (f"All {total} match your words or the topics they name, {itself} with every "
+        yours = "one of your words" if results.either else "your words"
+        if total == 1:
+            return (f"The one result matches {yours} or the topics they name, though not "
+                    "every word itself.")
+        return (f"All {total} match {yours} or the topics they name, {itself} with every "
                 "word itself.")
     return (f"{lead}{whole} of {total} match all your words or the topics they name, "
             f"{itself} with every word itself; the others match some of them.")

@@ -337,3 +337,36 @@ def test_a_search_that_finds_nothing_says_which_words_no_example_uses(client):
     assert data["total"] == 0
     assert "No example mentions ‘Qzvxkly’." in data["notes"]
     assert unescape(page.text).count("No example mentions ‘Qzvxkly’") == 1
+
+
+def test_a_place_no_example_names_is_said_once(client):
+    """'North Tyneside' names North East, and no example says it: one note says so, with no
+    count of results that match its words 'north' and 'tyneside' beside it."""
+    data = client.get("/search.json?q=North+Tyneside").json()
+    assert data["total"] >= 1
+    assert data["notes"] == ["No example mentions ‘North Tyneside’; examples tagged North East "
+                             "are included instead."]
+
+
+def test_a_word_cut_short_or_a_small_word_alone_offers_no_search_instead(client):
+    cut = client.get("/search.json?q=hospi").json()
+    assert cut["suggestion"] is None and cut["total"] >= 1
+    assert "No example uses ‘hospi’, so the search includes the words that start with it." in \
+        cut["notes"]
+    small = client.get("/search.json?q=durring").json()
+    assert small["suggestion"] is None and small["total"] == 0
+    assert small["notes"] == ["‘durring’ is read as ‘during’, a word too common to search for."]
+
+
+def test_one_result_is_not_all_one_and_an_or_asks_for_one_of_the_words():
+    from kb.library import Results
+    from kb.query import Query
+    from kb.wording import result_notes
+
+    one = Results(Query(text="kent grants"), 1, [], {}, words=["kent", "grants"], complete=1)
+    assert result_notes(one)[0] == ("The one result matches your words or the topics they "
+                                    "name, though not every word itself.")
+    either = Results(Query(text="kent OR grants"), 5, [], {}, words=["kent", "grants"],
+                     complete=5, complete_words=2, either=True)
+    assert result_notes(either)[0] == ("All 5 match one of your words or the topics they name, "
+                                       "2 of them with every word itself.")
