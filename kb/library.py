@@ -152,6 +152,7 @@ class Library:
         found = None
         if query.text.strip():
             found = match(snap, parse_query(query.text, snap.vocabulary, lexicon=snap))
+            found.suggested = _worth_saying(found.suggested, query)
             base &= found.mask
         final, facets, relaxations = count_facets(snap.masks, snap.taxonomy, base,
                                                   query.filters)
@@ -324,6 +325,14 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
                       if not any(found.own[i] & snap.live for i in c.clauses)]
     results.suggested = [c for c in _only_suggested(found)
                          if snap.masks[c.facet].get(c.slug, 0) & final]
+
+
+def _worth_saying(suggested: list[tuple[Concept, float]], query: Query):
+    """The suggested terms a page can say rank higher: none when results are sorted by date,
+    and not one that a filter already selects (every result then has it)."""
+    selected = {(facet, value) for facet, values in query.filters.items() for value in values}
+    return [] if query.sort != "relevance" else [
+        (c, weight) for c, weight in suggested if (c.facet, c.slug) not in selected]
 
 
 def _only_suggested(found: Match) -> list[Concept]:

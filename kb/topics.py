@@ -12,8 +12,9 @@ query's words (its best alternative: a synonym or a corrected spelling counts) t
 with the term's share smoothed towards the collection's by SMOOTHING entries (so a term with
 few entries needs more evidence). The term's score is the mean log lift over the query's words;
 the best term is suggested when it reaches THRESHOLD, with a weight of min(1, score), if
-MIN_WORDS of the query's words lift it (numbers and places aside: 'Tower Hamlets' says where,
-not what): 'behavior change' is not Criminal justice on the strength of 'behaviour' alone.
+MIN_WORDS of the query's words lift it (numbers, in figures or words, and places aside: 'six'
+says how many and 'Tower Hamlets' where, not what): 'behavior change' is not Criminal justice
+on the strength of 'behaviour' alone.
 Ranking then lifts the entries tagged with it that have some of the words (kb.scoring); what
 matches never changes.
 Computed at query time from the generation's postings and facet bitsets: nothing is built.
@@ -22,9 +23,12 @@ Computed at query time from the generation's postings and facet bitsets: nothing
 from __future__ import annotations
 
 import math
+import re
 
 from kb.clauses import ParsedQuery
 from kb.vocabulary import Concept
+
+_NUMBER = re.compile(r"[\d.]+")  # '7', '2010', 'six', '2.4': how many, not what
 
 SUGGESTING_FACETS = ("principle", "sector", "stage")  # regions are named by place, not topic
 TERM_TEXT = 3.0  # a term's own text counts as this many of its entries
@@ -64,13 +68,14 @@ Word = tuple[str, list[tuple[str, int, float]]]
 def _query_words(snap, query: ParsedQuery) -> list[Word]:
     """Each scoring word with its single-term alternatives, read from the postings once."""
     out = []
-    places = {i for c in query.concepts if c.facet == "region" for i in c.clauses}
+    named = {i for c in query.concepts if c.facet == "region" for i in c.clauses}
     for i in query.positive:
         clause = query.clauses[i]
-        if clause.text.isdigit() or i in places:  # '7', '2010', 'Tendring': not a topic
+        if i in named:  # 'Tendring' says where; 'social value act' has named its term
             continue
         alternatives = []
-        for term in dict.fromkeys(a.terms[0] for a in clause.alternatives if len(a.terms) == 1):
+        for term in dict.fromkeys(a.terms[0] for a in clause.alternatives
+                                  if len(a.terms) == 1 and not _NUMBER.fullmatch(a.terms[0])):
             described = snap.postings.described(term)
             alternatives.append(
                 (term, described, (described.bit_count() + 0.5) / (snap.live_count + 1)))

@@ -159,3 +159,19 @@ def test_a_suggestion_does_not_lift_an_entry_found_only_through_the_tag(index):
     ranked = [h.slug for h in Library(index).search(
         Query(text="keyworker rota homelessness", page_size=60)).hits]
     assert ranked.index("twin-health") < ranked.index("hostel-plain")
+
+
+def test_a_suggestion_is_not_said_when_it_would_change_nothing(index):
+    """Sorted by date, no result is marked as ranking higher for the suggested term; filtered
+    to that term, every result has it, so the page does not say it ranks them higher."""
+    library = Library(index)
+    newest = library.search(Query(text="keyworker rota", sort="newest"))
+    assert newest.suggested == [] and all(h.suggested_tags == [] for h in newest.hits)
+    filtered = library.search(Query(text="keyworker rota", filters={"sector": ("housing",)}))
+    assert filtered.total >= 1 and filtered.suggested == []
+    assert all(h.suggested_tags == [] for h in filtered.hits)
+
+
+def test_a_number_written_as_a_word_is_no_evidence_of_a_topic(index):
+    """'keyworker seven' is 'keyworker 7': one word of evidence, too little."""
+    assert Library(index).search(Query(text="keyworker seven")).suggested == []
