@@ -216,8 +216,9 @@ def _relaxation(q: Query, labels: dict, facet: str, value: str, total: int) -> d
     if facet == "published":
         dates = _date_filter(q)[0]
         return {**dates, "total": total, "url": dates["remove_url"]}
-    if facet == "quotes":  # `value`: the words without their quotation marks
-        return {"facet": facet, "value": value, "label": "quotation marks", "total": total,
+    if facet in ("quotes", "exclusions"):  # `value`: the words without them
+        label = "quotation marks" if facet == "quotes" else "the words left out"
+        return {"facet": facet, "value": value, "label": label, "total": total,
                 "url": search_url(q.replace(text=value, page=1))}
     return {"facet": facet, "value": value, "label": labels[(facet, value)], "total": total,
             "url": search_url(q.toggle(facet, value))}

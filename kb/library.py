@@ -12,6 +12,7 @@ import itertools
 import json
 import logging
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -160,9 +161,13 @@ class Library:
         if not total and (query.date_from or query.date_to):
             relaxations.append(("published", "", _undated(snap, found, query).bit_count()))
         words = " ".join(query.text.replace('"', " ").split())
-        if not total and '"' in query.text and words:  # a phrase no entry has: its words may
+        kept = _EXCLUSION.sub(" ", query.text).strip()
+        if not total and '"' in kept and words:  # a phrase no entry has: its words may
             unquoted = self.search(query.replace(text=words), snippets=False).total
             relaxations += [("quotes", words, unquoted)] if unquoted else []
+        if not total and kept != query.text.strip() and kept:  # '-word' left out everything
+            without = self.search(query.replace(text=kept), snippets=False).total
+            relaxations += [("exclusions", " ".join(kept.split()), without)] if without else []
         pages = max(1, -(-total // query.page_size))
         results = Results(query, total, [], facets, pages=pages, relaxations=relaxations)
         if found is not None:
@@ -325,6 +330,10 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
                       if not any(found.own[i] & snap.live for i in c.clauses)]
     results.suggested = [c for c in _only_suggested(found)
                          if snap.masks[c.facet].get(c.slug, 0) & final]
+
+
+# What a search leaves out: '-word', '-"a phrase"', 'NOT word'
+_EXCLUSION = re.compile(r'(?:(?<!\S)-|\bNOT\s+)(?:"[^"]*"?|[^\s()"]+)')
 
 
 def _worth_saying(suggested: list[tuple[Concept, float]], query: Query):

@@ -125,6 +125,7 @@ def match(snap, query: ParsedQuery) -> Match:
     direct: list[np.ndarray] = [np.zeros(0)] * n
     own, written, tagged, masks, units = [0] * n, [0] * n, [0] * n, [0] * n, [0.0] * n
     affinity: list[np.ndarray | None] = [None] * n
+    excluded = {i for concept in query.excluded for i in concept.clauses}
     for concept in query.concepts + query.excluded:  # '-health' excludes Health's entries
         for i in concept.clauses:
             tagged[i] |= snap.masks[concept.facet].get(concept.slug, 0)
@@ -134,8 +135,8 @@ def match(snap, query: ParsedQuery) -> Match:
             affinity[i] = near if affinity[i] is None else np.maximum(affinity[i], near)
     for i, clause in enumerate(query.clauses):
         direct[i], own[i], written[i] = _clause(snap, clause)
-        if clause.exact:
-            tagged[i] = 0
+        if clause.exact and i not in excluded:  # a phrase matches as written, but
+            tagged[i] = 0  # '-"South East"' excludes South East's entries, as '-south-east'
         masks[i] = own[i] | tagged[i]
         # a word no entry uses is rare only for that: through a concept it weighs as its tag
         units[i] = bm25_idf(snap.live_count, own[i].bit_count() or masks[i].bit_count())

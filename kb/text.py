@@ -115,6 +115,7 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
             if made:
                 clauses.append(made[0])
                 items.append(("atom", (len(clauses) - 1, made[1])))
+                concepts += _excluded_phrase_concepts(*made, len(clauses) - 1, vocab, known)
         elif kind == "signed":
             sign, word = value
             for _, clause in _run_clauses([word], vocab)[0]:
@@ -135,12 +136,27 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
         _drop_fruitless_corrections(clauses, concepts, vocab, lexicon)
     tree, positive = searchable(runs, clauses, tree, positive)
     concepts += _alternative_concepts(clauses, positive, vocab, known, concepts)
-    required = {v[0] for kind, v in items if kind == "atom" and v[1] == "must"}  # +grants:
-    concepts = [c for c in concepts if not set(c.clauses) & required]  # in the text, not a tag
+    concepts = _not_required(concepts, items)
     # '-health' excludes the entries tagged Health; '-ccg' only those that say CCG
     excluded = [c for c in concepts if (c.facet, c.slug, light_key(c.phrase)) in vocab.labels]
     return ParsedQuery(clauses, tree, positive, merge_concepts(concepts, negated),
                        merge_concepts(excluded, set(positive)), parser.either)
+
+
+def _not_required(concepts: list[Concept], items) -> list[Concept]:
+    """The concepts but those of a +word: '+grants' must be in the text, not only a tag."""
+    required = {v[0] for kind, v in items if kind == "atom" and v[1] == "must"}
+    return [c for c in concepts if not set(c.clauses) & required]
+
+
+def _excluded_phrase_concepts(clause: Clause, how: str, at: int, vocab: Vocabulary,
+                              known) -> list[Concept]:
+    """The terms an excluded quoted phrase names ('-"South East"'): its label excludes the
+    entries tagged with it, as '-health' does."""
+    if how != "must_not":
+        return []
+    run = [read_word(w) for w in WORD.findall(clause.text.strip('"'))]
+    return _run_concepts(run, dict.fromkeys(range(len(run)), at), vocab, known)
 
 
 def _exact_clause(kind: str, sign: str, text: str, lexicon) -> tuple[Clause, str] | None:

@@ -73,7 +73,7 @@
       <p>Try one of these:</p>
       <ul>
 %   for r in ctx['relaxations']:
-        <li><a href="{{r['url']}}">{{'Search for the words without quotation marks' if r['facet'] == 'quotes' else 'Remove the filter ' + r['label']}}</a> ({{r['total']}} result{{'' if r['total'] == 1 else 's'}})</li>
+        <li><a href="{{r['url']}}">{{'Search for the words without quotation marks' if r['facet'] == 'quotes' else 'Search without the words you left out' if r['facet'] == 'exclusions' else 'Remove the filter ' + r['label']}}</a> ({{r['total']}} result{{'' if r['total'] == 1 else 's'}})</li>
 %   end
 %   if ctx['filters']:
         <li><a href="{{ctx['clear_url']}}">Clear all filters</a></li>

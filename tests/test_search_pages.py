@@ -370,3 +370,17 @@ def test_one_result_is_not_all_one_and_an_or_asks_for_one_of_the_words():
                      complete=5, complete_words=2, either=True)
     assert result_notes(either)[0] == ("All 5 match one of your words or the topics they name, "
                                        "2 of them with every word itself.")
+
+
+def test_a_quoted_label_left_out_leaves_out_its_examples_and_says_how_to_undo_it(client):
+    """'-"full cost recovery"' excludes the examples tagged Full cost recovery, as
+    '-full-cost-recovery' does; a search it empties offers the search without it."""
+    for typed in ('overheads+-%22full+cost+recovery%22', "overheads+-full-cost-recovery"):
+        page, data = page_and_json(client, f"q={typed}")
+        assert data["total"] == 0
+        [offer] = [r for r in data["relaxations"] if r["facet"] == "exclusions"]
+        assert offer["url"] == "/search?q=overheads" and offer["total"] >= 1
+        assert "Search without the words you left out" in page.text
+    grants = client.get("/search.json?q=grants+-%22full+cost+recovery%22").json()
+    assert grants["total"] >= 1
+    assert not any("full-cost-recovery" in r["principles"] for r in grants["results"])
