@@ -132,6 +132,20 @@ def condensed(text: str) -> str:
     return " ".join(kept)
 
 
+def _unknown_value(facet: str, value: str, taxonomy: Taxonomy) -> QueryError:
+    """The error for a filter value no term has, with the term it most likely meant: a near
+    miss ('helth': health), or the term it is one of the words for ('kent': south-east)."""
+    terms = taxonomy[facet].terms
+    meant = closest(value, terms)
+    hint = near_miss(value, terms)
+    if meant is None:
+        meant = next((slug for slug, term in terms.items()
+                      if value.lower() in {w.lower() for w in term.words}), None)
+        hint = f" ('{value[:60]}' is one of the words for '{meant}')" if meant else ""
+    return QueryError(f"unknown {facet} '{value[:60]}'{hint}; known values: "
+                      f"{', '.join(terms)}", facet, (value, meant))
+
+
 def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
     """Read a Query from request parameters (`get_all(name) -> list[str]`).
 
@@ -165,10 +179,7 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
             # an old slug, or one written as its label ('Health', 'Social care'): redirected
             slug = taxonomy[facet].resolve(value) or taxonomy[facet].resolve(slugify(value))
             if slug is None:
-                meant = closest(value, taxonomy[facet].terms)
-                raise QueryError(f"unknown {facet} '{value[:60]}'"
-                                 f"{near_miss(value, taxonomy[facet].terms)}; known values: "
-                                 f"{', '.join(taxonomy[facet].terms)}", facet, (value, meant))
+                raise _unknown_value(facet, value, taxonomy)
             canonical &= slug == value
             if slug not in slugs:
                 slugs.append(slug)

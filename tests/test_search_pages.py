@@ -384,3 +384,12 @@ def test_a_quoted_label_left_out_leaves_out_its_examples_and_says_how_to_undo_it
     grants = client.get("/search.json?q=grants+-%22full+cost+recovery%22").json()
     assert grants["total"] >= 1
     assert not any("full-cost-recovery" in r["principles"] for r in grants["results"])
+
+
+def test_a_filter_value_that_is_one_of_a_terms_words_offers_the_term(client):
+    """'region=tyneside' is no region, but one of North East's words."""
+    resp = client.get("/search?q=grants&region=north+tyneside")
+    page = Page(resp.body)
+    assert resp.status == 400 and "Search with ‘North East’ instead" in page.text
+    error = client.get("/search.json?q=grants&region=north+tyneside").json()["error"]
+    assert "one of the words for 'north-east'" in error["message"]
