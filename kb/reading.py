@@ -14,7 +14,7 @@ from kb.analysis import HYPHENS, WORD, compound_terms, is_stop_word
 
 # up to six capitals, and a plural's 's' ('ESFA', 'NAVCA', 'CICs'): a name, kept as typed
 ACRONYM = re.compile(r"[A-Z]{2,6}s?")
-_PREFIX = re.compile(r"([-+]?)(\w{3,})\*+")  # 'volunt*', '-volunt*'
+_PREFIX = re.compile(r"([-+]?)(\w{2,})\*+")  # 'volunt*', '-volunt*', 'vo*'
 # a field named before a word, as other search boxes allow: every field is searched anyway
 _FIELD_NAME = re.compile(r"(?<![\w:])(?:title|summary|body|text|organi[sz]ations?|sector|"
                          r"principle|stage|region):[ \t]*(?=[\w\"(-])", re.IGNORECASE)

@@ -489,6 +489,7 @@ def test_a_word_ending_in_a_star_finds_every_word_starting_so(tmp_path):
                                     "helpers": "Volunteers helped at the hall.",
                                     "hall": "A new roof for the hall."})
     assert slugs(library, "volunt*") == {"sector", "helpers"}
+    assert slugs(library, "vo*") == {"sector", "helpers"}  # two letters are enough
     assert slugs(library, "hall -volunt*") == {"hall"}
     results = library.search(Query(text="zzqq*"))
     assert results.total == 0 and results.unmatched == ["zzqq*"]
