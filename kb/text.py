@@ -24,7 +24,7 @@ from kb.clauses import Alternative, Clause, ParsedQuery, dedupe
 from kb.compounds import exact, join_spaced_compounds, searchable
 from kb.reading import Word, read_tokens, read_word
 from kb.syntax import Parser, negated_clauses
-from kb.vocabulary import Concept, Vocabulary, merge_concepts, phrase_forms
+from kb.vocabulary import Concept, Vocabulary, merge_concepts, phrase_forms, phrase_terms
 
 MIN_CORRECTED_LENGTH = 4  # shorter unknown words are acronyms or noise: never corrected
 SPELLING_WEIGHT = 0.8  # a corrected word's matches count for less than the typed words'
@@ -89,9 +89,7 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     items: list[tuple[str, object]] = []
     runs: list[tuple[list[Word], dict[int, int]]] = []  # runs of words, word -> clause
     tokens = read_tokens(text, lexicon)
-
-    def known(word: str) -> bool:  # a word that can be told from a term's by its spelling
-        return lexicon is None or word in vocab.words or lexicon.spells(word)
+    known = _knower(vocab, lexicon)
 
     at = 0
     while at < len(tokens):
@@ -137,10 +135,29 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     tree, positive = searchable(runs, clauses, tree, positive)
     concepts += _alternative_concepts(clauses, positive, vocab, known, concepts)
     concepts = _not_required(concepts, items)
+    _places_whole(clauses, concepts, lexicon)
     # '-health' excludes the entries tagged Health; '-ccg' only those that say CCG
     excluded = [c for c in concepts if (c.facet, c.slug, light_key(c.phrase)) in vocab.labels]
     return ParsedQuery(clauses, tree, positive, merge_concepts(concepts, negated),
                        merge_concepts(excluded, set(positive)), parser.either)
+
+
+def _knower(vocab: Vocabulary, lexicon):
+    """Whether a word can be told from a term's by its spelling (the index spells it so)."""
+    return lambda word: lexicon is None or word in vocab.words or lexicon.spells(word)
+
+
+def _places_whole(clauses: list[Clause], concepts: list[Concept], lexicon) -> None:
+    """The words of a place's name that no entry writes match nothing alone ('St Helens' is
+    not every 'St', 'King's Lynn' not 'The King's Fund'): only the name, which they share."""
+    for c in concepts:
+        name = phrase_terms(c.phrase)
+        if c.facet == "region" and len(c.clauses) > 1 and lexicon is not None and \
+                len(name) > 1 and not lexicon.side_by_side(name):
+            for i in c.clauses:
+                clauses[i].alternatives = dedupe(
+                    [a for a in clauses[i].alternatives if a.why not in ("word", "spelling")]
+                    + [Alternative(name, 1.0 / len(c.clauses))])
 
 
 def _not_required(concepts: list[Concept], items) -> list[Concept]:

@@ -569,3 +569,15 @@ def test_a_listed_phrase_of_small_words_and_one_other_names_its_term(library):
         ("community-groups", "below the radar")]
     assert "not-for-profit-tendering" in {h.slug for h in results.hits}
     assert library.search(Query(text="radar")).concepts == []
+
+
+def test_the_words_of_a_place_no_entry_names_match_nothing_alone(tmp_path):
+    """'Isles of Scilly' names South West. Where no entry writes it, 'isles' alone is no
+    match: an entry about the British Isles is not a result. Where one does, it comes first."""
+    (tmp_path / "gone").mkdir()
+    gone = library_of(tmp_path / "gone", {"isles": "Groups across the British Isles met."})
+    assert "isles" not in slugs(gone, "Isles of Scilly")
+    assert "isles" in slugs(gone, "isles")
+    library = library_of(tmp_path, {"isles": "Groups across the British Isles met.",
+                                    "scilly": "The Isles of Scilly trust met."})
+    assert [h.slug for h in library.search(Query(text="Isles of Scilly")).hits][0] == "scilly"
