@@ -159,8 +159,22 @@ def merge_concepts(concepts: list[Concept], negated: set[int]) -> list[Concept]:
         if key in merged:
             old = merged[key]
             clauses = tuple(sorted(set(old.clauses) | set(covered)))
-            phrase = old.phrase if c.phrase in old.phrase else f"{old.phrase}, {c.phrase}"
-            merged[key] = Concept(c.facet, c.slug, c.label, phrase, clauses)
+            merged[key] = Concept(c.facet, c.slug, c.label, _joined(old.phrase, c.phrase),
+                                  clauses)
         else:
             merged[key] = Concept(c.facet, c.slug, c.label, c.phrase, covered)
     return list(merged.values())
+
+
+def _joined(phrases: str, phrase: str) -> str:
+    """The phrases that named a term, ', '-separated, none inside another: 'youth' and
+    'youth servces' are 'youth servces'."""
+    words = phrase.split()
+    kept = [p for p in phrases.split(", ") if not _within(p.split(), words)]
+    if not any(_within(words, p.split()) for p in kept):
+        kept.append(phrase)
+    return ", ".join(kept)
+
+
+def _within(inner: list[str], outer: list[str]) -> bool:
+    return any(outer[i:i + len(inner)] == inner for i in range(len(outer) - len(inner) + 1))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from kb.analysis import is_stop_word
+from kb.clauses import in_case_of
 from kb.library import Results
 from kb.query import Query
 from kb.taxonomy import FACETS
@@ -20,11 +21,17 @@ def _either(words) -> str:
 
 def _as_typed(words: str, text: str) -> str:
     """Words of the query as the search box had them ('pbr' -> 'PbR', 'king lynn' ->
-    "King's Lynn"); as they are when they cannot be found there."""
+    "King's Lynn", 'kpi' -> 'KPIs'); as they are when they cannot be found there."""
     parts = re.findall(r"\w+", words)
-    found = re.search(r"(?<!\w)" + r"(?:'s)?\W+".join(map(re.escape, parts)) + r"(?!\w)", text,
-                      re.IGNORECASE) if parts else None
+    found = re.search(r"(?<!\w)" + r"(?:'s)?\W+".join(map(re.escape, parts)) + r"s?(?!\w)",
+                      text, re.IGNORECASE) if parts else None
     return found.group(0) if found else words
+
+
+def _typed_phrases(phrases: str, text: str) -> str:
+    """A concept's phrases (', '-separated) quoted as typed: ‘PCT’ and ‘hospices’."""
+    quoted = [f"‘{_as_typed(p, text)}’" for p in phrases.split(", ")]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 def result_notes(results: Results) -> list[str]:
@@ -48,18 +55,19 @@ def result_notes(results: Results) -> list[str]:
                      if is_stop_word(searched) else
                      f"No example uses ‘{word}’, so the search includes the words that start "
                      f"with it." if searched.endswith("*") else
-                     f"No example uses ‘{word}’, so the search includes ‘{searched}’.")
+                     f"No example uses ‘{_as_typed(word, typed)}’, so the search includes "
+                     f"‘{in_case_of(_as_typed(word, typed), searched)}’.")
     if missing:
         notes.append(f"No example mentions {_either(missing)}.")
     said = [c for c in results.concepts if c not in results.unsaid]
     if said:
-        tags = "; ".join(f"{c.label} (for ‘{_as_typed(c.phrase, typed)}’)" for c in said)
+        tags = "; ".join(f"{c.label} (for {_typed_phrases(c.phrase, typed)})" for c in said)
         notes.append(f"Includes examples tagged {tags}.")
     unsaid: dict[str, list[str]] = {}  # 'Kent' names South East, and no example says Kent
     for c in results.unsaid:
-        unsaid.setdefault(_as_typed(c.phrase, typed), []).append(c.label)
+        unsaid.setdefault(_typed_phrases(c.phrase, typed), []).append(c.label)
     for phrase, labels in unsaid.items():
-        notes.append(f"No example mentions ‘{phrase}’; examples tagged "
+        notes.append(f"No example mentions {phrase}; examples tagged "
                      f"{' and '.join(labels)} are included instead.")
     for c in results.suggested if results.sort == "relevance" else ():
         notes.append(f"Your words (‘{c.phrase}’) are typical of examples tagged {c.label}, "

@@ -393,3 +393,22 @@ def test_a_filter_value_that_is_one_of_a_terms_words_offers_the_term(client):
     assert resp.status == 400 and "Search with ‘North East’ instead" in page.text
     error = client.get("/search.json?q=grants&region=north+tyneside").json()["error"]
     assert "one of the words for 'north-east'" in error["message"]
+
+
+@pytest.mark.parametrize("q,note", [
+    ("PCT+hospices", "Includes examples tagged Health (for ‘PCT’ and ‘hospices’)."),
+    ("Hopsices", "No example uses ‘Hopsices’, so the search includes ‘Hospices’."),
+    ("KPIs", "No example mentions ‘KPIs’; examples tagged Review are included instead.")])
+def test_notes_quote_each_word_as_typed(client, q, note):
+    """Two words that name one term are two quotes, not one phrase; a correction keeps the
+    capitals typed; an acronym's plural is quoted with its 's'."""
+    assert note in client.get(f"/search.json?q={q}").json()["notes"]
+
+
+def test_a_term_named_by_a_phrase_and_its_own_word_is_said_once():
+    from kb.vocabulary import Concept, merge_concepts
+
+    youth = Concept("sector", "children", "Children", "youth", (0,))
+    services = Concept("sector", "children", "Children", "youth servces", (0, 1))
+    assert merge_concepts([youth, services], set())[0].phrase == "youth servces"
+    assert merge_concepts([services, youth], set())[0].phrase == "youth servces"
