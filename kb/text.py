@@ -298,13 +298,12 @@ def _participle(key: str) -> str:
 
 def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexicon) -> None:
     """Give a word more ways to match (an acronym only for two letters swapped: see
-    _fix_acronym). A closed
-    compound that splits into two words entries use side by side matches them so too
-    ('childcare' -> child care), whether or not entries also write it closed. A misspelt
-    word (one that neither an entry, the vocabularies nor the English dictionary spells so:
-    'charites' is misspelt) also matches the words entries write starting so, when it is the
-    start of some ('commiss': commission, commissioning), or else the index's closest word;
-    nonsense with nothing close stays as it is. Only the first
+    _fix_acronym). A closed compound that splits into two words entries use side by side
+    matches them so too ('childcare' -> child care), whether or not entries also write it
+    closed. A misspelt word (one that neither an entry, the vocabularies nor the English
+    dictionary spells so: 'charites' is misspelt) also matches the words entries write
+    starting so, when it is the start of some ('commiss': commission, commissioning), or else
+    the index's closest word; nonsense with nothing close stays as it is. Only the first
     MAX_CORRECTED such words are looked at: a pasted paragraph stays quick."""
     tried = 0
     for i in positive:
