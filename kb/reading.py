@@ -1,8 +1,9 @@
 """A search's text as tokens, read as its writer meant them: words (initials, acronyms and
 compounds as typed), "quoted phrases", word*, +words and -words, AND, OR, NOT and brackets.
-An unpaired quote mark, a list's '(ii)' and a field named before a word ('title:') are
-nothing; brackets group only in a search that uses operators; a hyphenated word no entry
-writes comes apart. kb.text turns the tokens into clauses."""
+An unpaired quote mark, a list's '(ii)', a field named before a word ('title:') and words
+that say what every example is ('case studies') are nothing; '£2 million' is one amount;
+brackets group only in a search that uses operators; a hyphenated word no entry writes comes
+apart. kb.text turns the tokens into clauses."""
 
 from __future__ import annotations
 
@@ -82,9 +83,9 @@ def read_tokens(text: str, lexicon) -> list[tuple[str, object]]:
     that uses operators ('(ASC)' glosses a phrase), words that say what every example is
     ('case studies', 'best practice') are left out, and hyphenated words no entry writes come
     apart."""
-    text = _FIELD_NAME.sub("", unicodedata.normalize("NFKC", text))
+    text = _FIELD_NAME.sub("", unicodedata.normalize("NFKC", text)).translate(_CURLY_QUOTES)
     text = _AMOUNT.sub(r"\1\2", _without_framing(text))  # '£2 million' is one amount, as £2m
-    tokens = _tokens(_paired_quotes(_LIST_MARKER.sub(" ", text.translate(_CURLY_QUOTES))))
+    tokens = _tokens(_paired_quotes(_LIST_MARKER.sub(" ", text)))
     if not any(kind == "op" or (kind in "()" and sign) for kind, sign in tokens):
         tokens = [t for t in tokens if t[0] not in "()"]
     if lexicon is not None:
