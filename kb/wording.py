@@ -51,12 +51,13 @@ def result_notes(results: Results) -> list[str]:
             and not all(w in named_only for w in results.words):  # said once, below
         notes.append(_partial_note(results))
     for word, searched in results.corrections:
+        word = _as_typed(word, typed)
         notes.append(f"‘{word}’ is read as ‘{searched}’, a word too common to search for."
                      if is_stop_word(searched) else
                      f"No example uses ‘{word}’, so the search includes the words that start "
                      f"with it." if searched.endswith("*") else
-                     f"No example uses ‘{_as_typed(word, typed)}’, so the search includes "
-                     f"‘{in_case_of(_as_typed(word, typed), searched)}’.")
+                     f"No example uses ‘{word}’, so the search includes "
+                     f"‘{in_case_of(word, searched)}’.")
     if missing:
         notes.append(f"No example mentions {_either(missing)}.")
     said = [c for c in results.concepts if c not in results.unsaid]
@@ -70,8 +71,8 @@ def result_notes(results: Results) -> list[str]:
         notes.append(f"No example mentions {phrase}; examples tagged "
                      f"{' and '.join(labels)} are included instead.")
     for c in results.suggested if results.sort == "relevance" else ():
-        notes.append(f"Your words (‘{c.phrase}’) are typical of examples tagged {c.label}, "
-                     "so those rank higher.")
+        notes.append(f"Your words {_typed_phrases(c.phrase, typed)} are typical of examples "
+                     f"tagged {c.label}, so those rank higher.")
     return notes
 
 

@@ -104,7 +104,7 @@ def test_the_page_and_json_say_which_term_the_words_suggest(index):
     assert all(h["matched"]["suggested"][0]["value"] == "housing" for h in data["results"]
                if h["slug"].startswith("keyworker-rota"))
     page = client.get("/search?q=keyworker+rota").body
-    assert "are typical of examples tagged Housing" in page
+    assert "Your words ‘keyworker’ and ‘rota’ are typical of examples tagged Housing" in page
     assert "a topic your words suggest" in page
     # sorted by date, the suggestion changes no order: the page does not claim it does
     assert "typical of" not in client.get("/search?q=keyworker+rota&sort=newest").body
