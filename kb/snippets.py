@@ -10,9 +10,11 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from kb.analysis import index_term, is_stop_word
+from kb.analysis import WHOLE_PATTERN, word_terms
 
-_SNIPPET_WORD = re.compile(r"\w+", re.UNICODE)
+# Words as the index reads them (initials, amounts, year ranges and contractions whole), but a
+# hyphenated word as its parts, so that a phrase can mark them.
+_SNIPPET_WORD = re.compile(rf"{WHOLE_PATTERN}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\w+", re.UNICODE)
 
 
 def snippet(text: str, index_terms: set[str], phrases: set[tuple[str, ...]] = frozenset(),
@@ -23,7 +25,7 @@ def snippet(text: str, index_terms: set[str], phrases: set[tuple[str, ...]] = fr
     'majority'. Words are stemmed once per distinct spelling, and passages are scored over the
     matches alone: a results page builds ten of these from bodies of several hundred words."""
     tokens = _SNIPPET_WORD.findall(text)
-    hits = {w for w in set(tokens) if index_term(w) in index_terms}
+    hits = {w for w in set(tokens) if _terms(w) & index_terms}
     marked = {i for i, w in enumerate(tokens) if w in hits} | _phrase_words(tokens, phrases)
     where = sorted(marked)  # token numbers of the matches
     if not where:
@@ -84,10 +86,15 @@ def _phrase_words(tokens: list[str], phrases: set[tuple[str, ...]]) -> set[int]:
     return found
 
 
+def _terms(word: str) -> set[str]:
+    """A word's index terms as the index has them ('Cafés': cafe; '10,000': 10000; '£2.4m':
+    2.4, million, 2.4million), stop words left out."""
+    return {term for term, _, stop in word_terms(word) if not stop}
+
+
 @lru_cache(maxsize=100_000)
 def _content_term(word: str) -> str | None:
-    """A word's index term, or None for what the index leaves out: stop words and single
-    letters (a lone digit stays)."""
-    if (len(word) > 1 or word.isdigit()) and not is_stop_word(word):
-        return index_term(word)
-    return None
+    """A word's first index term, or None for what the index leaves out: stop words and
+    single letters (a lone digit stays)."""
+    kept = [term for term, joined, stop in word_terms(word) if not stop and not joined]
+    return kept[0] if kept else None

@@ -51,3 +51,18 @@ def test_phrase_marks_equal_a_search_of_every_run_of_content_words():
                 if tuple(t for _, t in content[k:k + len(phrase)]) == phrase:
                     expected.update(i for i, _ in content[k:k + len(phrase)])
         assert _phrase_words(tokens, phrases) == expected, tokens
+
+
+def test_a_word_is_marked_in_the_form_the_text_writes_it():
+    """A search for 'cafe', '£10k' or '2019-20' marks 'Cafés', '£10,000' and '2019/20'."""
+    text = "The Dementia Friendly Cafés got £10,000 in 2019/20 from the fund."
+    assert "<mark>Cafés</mark>" in snippet(text, {"cafe"})
+    assert "£<mark>10,000</mark>" in snippet(text, {"10000"})
+    assert "<mark>2019/20</mark>" in snippet(text, {"201920"})
+
+
+def test_no_part_of_a_number_is_marked():
+    """'£2m' is not the 2 of '£4.2 million'."""
+    text = "It cost £4.2 million, then £2 million."
+    marked = snippet(text, set(), {("2", "million")})
+    assert "£4.2 million" in marked and "£<mark>2</mark> <mark>million</mark>" in marked
