@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from kb.analysis import is_stop_word
+from kb.analysis import analyse
 from kb.entry import (
     CONTROL_CHARACTERS,
     ZERO_WIDTH,
@@ -121,14 +121,14 @@ def condensed(text: str) -> str:
     its opening lines."""
     seen, kept, size = set(), [], 0
     for raw in text.split():
-        key = raw.strip(".,;:!?()[]'\"‘’“”").lower()
-        if not key or key in seen or is_stop_word(key):
+        word = raw.strip(".,;:!?()[]'\"‘’“”")  # no quote to make a phrase
+        if not analyse(word) or word.lower() in seen:  # small words: we'd, can't, e.g.
             continue
-        if size + len(raw) > MAX_QUERY_CHARS:
+        if size + len(word) > MAX_QUERY_CHARS:
             break
-        seen.add(key)
-        kept.append(raw)
-        size += len(raw) + 1
+        seen.add(word.lower())
+        kept.append(word)
+        size += len(word) + 1
     return " ".join(kept)
 
 
@@ -136,12 +136,11 @@ def _unknown_value(facet: str, value: str, taxonomy: Taxonomy) -> QueryError:
     """The error for a filter value no term has, with the term it most likely meant: a near
     miss ('helth': health), or the term it is one of the words for ('kent': south-east)."""
     terms = taxonomy[facet].terms
-    meant = closest(value, terms)
-    hint = near_miss(value, terms)
-    if meant is None:
-        meant = next((slug for slug, term in terms.items()
-                      if value.lower() in {w.lower() for w in term.words}), None)
-        hint = f" ('{value[:60]}' is one of the words for '{meant}')" if meant else ""
+    meant = next((slug for slug, term in terms.items()
+                  if value.lower() in {w.lower() for w in term.words}), None)
+    hint = f" ('{value[:60]}' is one of the words for '{meant}')" if meant else ""
+    if meant is None:  # a spelling near a term's own name ('helth')
+        meant, hint = closest(value, terms), near_miss(value, terms)
     return QueryError(f"unknown {facet} '{value[:60]}'{hint}; known values: "
                       f"{', '.join(terms)}", facet, (value, meant))
 

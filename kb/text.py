@@ -113,7 +113,6 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
             if made:
                 clauses.append(made[0])
                 items.append(("atom", (len(clauses) - 1, made[1])))
-                concepts += _excluded_phrase_concepts(*made, len(clauses) - 1, vocab, known)
         elif kind == "signed":
             sign, word = value
             for _, clause in _run_clauses([word], vocab)[0]:
@@ -126,6 +125,7 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     parser = Parser(items)
     tree = parser.sequence() if clauses else ("or", [])  # only 'OR', '(a': nothing to search
     negated = negated_clauses(tree)
+    concepts += _excluded_phrase_concepts(clauses, negated, vocab, known)
     positive = [i for i in range(len(clauses)) if i not in negated]
     if lexicon is not None:
         _correct(clauses, positive, vocab, lexicon)
@@ -134,7 +134,7 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
         _drop_fruitless_corrections(clauses, concepts, vocab, lexicon)
     tree, positive = searchable(runs, clauses, tree, positive)
     concepts += _alternative_concepts(clauses, positive, vocab, known, concepts)
-    concepts = _not_required(concepts, items)
+    concepts = _not_required(concepts, items, negated)
     _places_whole(clauses, concepts, lexicon)
     # '-health' excludes the entries tagged Health; '-ccg' only those that say CCG
     excluded = [c for c in concepts if (c.facet, c.slug, light_key(c.phrase)) in vocab.labels]
@@ -160,20 +160,21 @@ def _places_whole(clauses: list[Clause], concepts: list[Concept], lexicon) -> No
                     + [Alternative(name, 1.0 / len(c.clauses))])
 
 
-def _not_required(concepts: list[Concept], items) -> list[Concept]:
+def _not_required(concepts: list[Concept], items, negated: set[int]) -> list[Concept]:
     """The concepts but those of a +word: '+grants' must be in the text, not only a tag."""
-    required = {v[0] for kind, v in items if kind == "atom" and v[1] == "must"}
+    required = {v[0] for kind, v in items if kind == "atom" and v[1] == "must"} - negated
     return [c for c in concepts if not set(c.clauses) & required]
 
 
-def _excluded_phrase_concepts(clause: Clause, how: str, at: int, vocab: Vocabulary,
+def _excluded_phrase_concepts(clauses: list[Clause], negated: set[int], vocab: Vocabulary,
                               known) -> list[Concept]:
-    """The terms an excluded quoted phrase names ('-"South East"'): its label excludes the
-    entries tagged with it, as '-health' does."""
-    if how != "must_not":
-        return []
-    run = [read_word(w) for w in WORD.findall(clause.text.strip('"'))]
-    return _run_concepts(run, dict.fromkeys(range(len(run)), at), vocab, known)
+    """The terms excluded quoted phrases name ('-"South East"', 'NOT "South East"'): a
+    label excludes the entries tagged with it, as '-health' does."""
+    out = []
+    for at in sorted(i for i in negated if clauses[i].exact):
+        run = [read_word(w) for w in WORD.findall(clauses[at].text.strip('"'))]
+        out += _run_concepts(run, dict.fromkeys(range(len(run)), at), vocab, known)
+    return out
 
 
 def _exact_clause(kind: str, sign: str, text: str, lexicon) -> tuple[Clause, str] | None:

@@ -297,6 +297,18 @@ def test_a_pasted_text_over_the_limit_is_searched_by_its_words(client):
     assert data["total"] >= 1
 
 
+def test_a_long_text_is_searched_without_its_quote_marks_or_small_words():
+    """Dropping a small word that carries an opening quote must not leave a closing one to
+    make a phrase of what follows; contractions and 'e.g.' are small words too."""
+    from kb.query import condensed
+
+    kept = condensed('The report says "at least three months notice of any change" and '
+                     'we\'d like e.g. "the full cost of the service being met". ' * 4)
+    assert '"' not in kept and "we'd" not in kept.lower() and "e.g." not in kept
+    assert kept.split() == ["report", "says", "least", "three", "months", "notice", "change",
+                            "like", "full", "cost", "service", "met"]
+
+
 def test_a_long_text_of_distinct_words_is_cut_between_words_at_the_limit():
     from kb.query import MAX_QUERY_CHARS, condensed
 
@@ -375,7 +387,8 @@ def test_one_result_is_not_all_one_and_an_or_asks_for_one_of_the_words():
 def test_a_quoted_label_left_out_leaves_out_its_examples_and_says_how_to_undo_it(client):
     """'-"full cost recovery"' excludes the examples tagged Full cost recovery, as
     '-full-cost-recovery' does; a search it empties offers the search without it."""
-    for typed in ('overheads+-%22full+cost+recovery%22', "overheads+-full-cost-recovery"):
+    for typed in ('overheads+-%22full+cost+recovery%22', "overheads+-full-cost-recovery",
+                  'overheads+NOT+%22full+cost+recovery%22'):
         page, data = page_and_json(client, f"q={typed}")
         assert data["total"] == 0
         [offer] = [r for r in data["relaxations"] if r["facet"] == "exclusions"]
@@ -384,6 +397,15 @@ def test_a_quoted_label_left_out_leaves_out_its_examples_and_says_how_to_undo_it
     grants = client.get("/search.json?q=grants+-%22full+cost+recovery%22").json()
     assert grants["total"] >= 1
     assert not any("full-cost-recovery" in r["principles"] for r in grants["results"])
+
+
+@pytest.mark.parametrize("region,label", [("north+somerset", "South West"),
+                                          ("southwark", "London")])
+def test_a_filter_value_spelt_like_another_term_offers_the_term_it_is_a_word_of(
+        client, region, label):
+    """'southwark' looks like South West's slug but is one of London's words."""
+    page = Page(client.get(f"/search?q=grants&region={region}").body)
+    assert f"Search with ‘{label}’ instead" in page.text
 
 
 def test_a_filter_value_that_is_one_of_a_terms_words_offers_the_term(client):
