@@ -26,6 +26,7 @@ class Clause:
     exact: bool = False  # a quoted phrase: matched as typed, never through a concept
     correction: str | None = None  # the index's word for a misspelt one
     acronym: bool = False  # typed in capitals ('ESFA'): a name, never corrected
+    offer: str | None = None  # a spelling offered as 'Did you mean', not searched ('VSCE')
 
 
 @dataclass
@@ -50,10 +51,10 @@ class ParsedQuery:
         alone ('wiht': with)."""
         out = text
         for clause in self.clauses:
-            fix = clause.correction or ""
+            fix = clause.correction or clause.offer or ""
             if fix and not fix.endswith("*"):  # 'Helth' as typed (the clause 'helth') is 'Health'
                 out = re.sub(rf"(?<!\w){re.escape(clause.text)}(?!\w)",
-                             lambda m, fix=clause.correction: in_case_of(m.group(0), fix), out,
+                             lambda m, fix=fix: in_case_of(m.group(0), fix), out,
                              flags=re.IGNORECASE)
         if all(is_stop_word(w) for w in re.findall(r"\w+", out)):
             return None

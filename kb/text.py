@@ -338,15 +338,16 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
 
 def _fix_acronym(clause: Clause, vocab: Vocabulary, lexicon) -> None:
     """An acronym no entry or vocabulary uses that two neighbouring letters swapped make one
-    they do use ('VSCE' is VCSE, 'NSH' is NHS) is corrected; a letter more or less is another
-    name ('ESFA' is not 'ESF')."""
+    they do use ('VSCE': VCSE, 'NSH': NHS) is offered as 'Did you mean', not searched: it may
+    be a name of its own ('MBE' is not 'BME'). A letter more or less is another name ('ESFA'
+    is not 'ESF')."""
     word = clause.text
     if word in vocab.words or lexicon.uses(word):
         return
     for n in range(len(word) - 1):
         swapped = word[:n] + word[n + 1] + word[n] + word[n + 2:]
         if swapped != word and (swapped in vocab.words or lexicon.uses(swapped)):
-            _search_too(clause, swapped, vocab)
+            clause.offer = swapped
             return
 
 
