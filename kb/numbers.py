@@ -1,7 +1,8 @@
 """Numbers as people write them, read as one form: number words as figures (six -> 6), a unit
 written onto a number as a word of its own ('3yr' -> 3, yr; '£2m' -> 2, million), thousands
 written out ('£10k' -> 10000), decimals without trailing noughts (10,000.00 -> 10000), and a
-year range's second year as its last two figures ('2019-2020' and '2019/20' -> 2019, 20)."""
+year range's second year as the number of its last two figures ('2019-2020' and '2019/20' ->
+2019, 20; '2008/09' and '2008/9' -> 2008, 9)."""
 
 from __future__ import annotations
 
@@ -29,8 +30,9 @@ _NUMBER_NAMES = {"m": "million", "bn": "billion"}
 def number_parts(parts: list[str]) -> list[str]:
     """A word's parts (split at hyphens), each number in its one form."""
     parts = [q for p in parts for q in _unglued(NUMBER_WORDS.get(p, p))]
-    if len(parts) == 2 and _YEAR.fullmatch(parts[0]) and parts[1] == str(int(parts[0]) + 1):
-        parts[1] = parts[1][2:]
+    if len(parts) == 2 and _YEAR.fullmatch(parts[0]) and parts[1].isdigit() and \
+            int(parts[1]) in (int(parts[0]) + 1, (int(parts[0]) + 1) % 100):
+        parts[1] = str((int(parts[0]) + 1) % 100)  # 2008/09, 2008-9, 2008/2009: 2008, 9
     return parts
 
 

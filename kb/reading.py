@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kb.analysis import HYPHENS, WORD, compound_terms, is_stop_word
 
@@ -24,8 +24,8 @@ _TOKEN = re.compile(r'(?P<sign>[-+]?)"(?P<phrase>[^"]*)"?|(?P<group>[-+]?)(?P<pa
 _OPERATORS = {"AND", "OR", "NOT"}
 # '(ii)', '(iv)', '(a)': the numbering of a pasted list, no words to search
 _LIST_MARKER = re.compile(r"\((?:[ivx]{1,4}|[a-z])\)", re.IGNORECASE)
-# A number and the word for its size: one amount ('£2 million', '£2.4 million')
-_AMOUNT = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)\s+(million|billion|thousand)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_SIZES = {"million", "billion", "thousand"}
 # Words that say what every example is: a case study of practice
 _FRAMING = re.compile(r"\b(?:case[ -]stud(?:y|ies)|(?:best|good)[ -]practices?)\b",
                       re.IGNORECASE)
@@ -84,13 +84,26 @@ def read_tokens(text: str, lexicon) -> list[tuple[str, object]]:
     ('case studies', 'best practice') are left out, and hyphenated words no entry writes come
     apart."""
     text = _FIELD_NAME.sub("", unicodedata.normalize("NFKC", text)).translate(_CURLY_QUOTES)
-    text = _AMOUNT.sub(r"\1\2", _without_framing(text))  # '£2 million' is one amount, as £2m
-    tokens = _tokens(_paired_quotes(_LIST_MARKER.sub(" ", text)))
+    tokens = _amounts(_tokens(_paired_quotes(_LIST_MARKER.sub(" ", _without_framing(text)))))
     if not any(kind == "op" or (kind in "()" and sign) for kind, sign in tokens):
         tokens = [t for t in tokens if t[0] not in "()"]
     if lexicon is not None:
         tokens = [t for token in tokens for t in _apart_if_unused(token, lexicon)]
     return tokens
+
+
+def _amounts(tokens: list[tuple[str, object]]) -> list[tuple[str, object]]:
+    """A number and the word for its size as one amount, as '£2m' is: '£2 million'."""
+    out: list[tuple[str, object]] = []
+    for kind, value in tokens:
+        if kind == "word" and value.text in _SIZES and out and out[-1][0] == "word" and \
+                _NUMBER.fullmatch(out[-1][1].text):
+            number = out.pop()[1]
+            value = replace(read_word(number.text + value.text),
+                            text=f"{number.text} {value.text}",
+                            typed=f"{number.typed} {value.typed}")
+        out.append((kind, value))
+    return out
 
 
 def _without_framing(text: str) -> str:
@@ -105,9 +118,11 @@ def _without_framing(text: str) -> str:
 def _apart_if_unused(token: tuple[str, object], lexicon) -> list[tuple[str, object]]:
     """A hyphenated word that no entry writes, joined or with its parts side by side
     ('VCS-led', 'grants-contracts'), as its parts typed apart: each part then matches, with
-    its synonyms and the topics it names, instead of the search finding nothing."""
+    its synonyms and the topics it names, instead of the search finding nothing. A range of
+    numbers ('2007-08') stays whole: its parts alone are other numbers."""
     kind, word = token
     if kind != "word" or not word.joined or len(word.index_terms) < 2 or \
+            all(t.isdigit() for t in word.index_terms) or \
             lexicon.indexes(word.joined) or lexicon.side_by_side(word.index_terms):
         return [token]
     return [("word", read_word(part)) for part in HYPHENS.split(word.typed) if part]

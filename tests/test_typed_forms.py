@@ -84,3 +84,16 @@ def test_an_amount_written_in_words_is_the_same_amount(library):
     """'£2 million' is one amount, not any '2' and any 'million'."""
     assert slugs(library, "£2 million") == slugs(library, "£2m") == {"nhs"}
     assert slugs(library, "10 thousand") == slugs(library, "£10,000") == {"council"}
+
+
+@pytest.mark.parametrize("typed", ["2019/20", "2019-20", "2019/2020", "2019–2020"])
+def test_every_form_of_a_year_range_is_the_same_search(library, typed):
+    assert ranked(library, typed)[:1] == ["nhs"]
+
+
+def test_an_amount_in_words_is_said_as_typed():
+    """The search's words, as the JSON gives them, are what was typed, not its inner form."""
+    from kb.reading import read_tokens
+
+    [(kind, word)] = read_tokens("£2.4 Million", None)
+    assert kind == "word" and word.text == "2.4 million" and word.typed == "2.4 Million"
