@@ -28,7 +28,7 @@ _CLITIC = r"(?:s|t|d|ll|re|ve|m)(?!\w)"
 # are a decimal amount (1.2m, 2.5), a year range (2019/20, 2019–2020) and a negative
 # contraction (won't, don'ts: 'not', never 'won').
 WHOLE_PATTERN = (r"(?:[A-Za-z]\.){2,}|[A-Za-z]s?&[A-Za-z]s?\b|\d+\.\d+[A-Za-z]*|"
-          r"(?:19|20)\d\d[/\u2013]\d{1,4}\b|\w+n['\u2019]ts?\b")
+          r"(?:19|20)\d\d[/\u2013]\d{1,4}\b|\w++(?<=n)['\u2019]ts?\b")
 WORD_PATTERN = (rf"{WHOLE_PATTERN}|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|"
                 rf"(?!(?<=['\u2019]){_CLITIC})\w+(?:[-\u2010\u2011]\w+)*")
 WORD = re.compile(WORD_PATTERN, re.UNICODE)

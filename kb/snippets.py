@@ -25,7 +25,7 @@ def snippet(text: str, index_terms: set[str], phrases: set[tuple[str, ...]] = fr
     'majority'. Words are stemmed once per distinct spelling, and passages are scored over the
     matches alone: a results page builds ten of these from bodies of several hundred words."""
     tokens = _SNIPPET_WORD.findall(text)
-    hits = {w for w in set(tokens) if _terms(w) & index_terms}
+    hits = {w for w in set(tokens) if not _terms(w).isdisjoint(index_terms)}
     marked = {i for i, w in enumerate(tokens) if w in hits} | _phrase_words(tokens, phrases)
     where = sorted(marked)  # token numbers of the matches
     if not where:
@@ -86,10 +86,11 @@ def _phrase_words(tokens: list[str], phrases: set[tuple[str, ...]]) -> set[int]:
     return found
 
 
-def _terms(word: str) -> set[str]:
+@lru_cache(maxsize=100_000)
+def _terms(word: str) -> frozenset[str]:
     """A word's index terms as the index has them ('Cafés': cafe; '10,000': 10000; '£2.4m':
     2.4, million, 2.4million), stop words left out."""
-    return {term for term, _, stop in word_terms(word) if not stop}
+    return frozenset(term for term, _, stop in word_terms(word) if not stop)
 
 
 @lru_cache(maxsize=100_000)
