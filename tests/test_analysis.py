@@ -103,3 +103,9 @@ def test_a_plural_and_its_singular_share_a_light_key(plural, singular):
 def test_the_ending_after_an_apostrophe_is_no_word_to_join_the_next(text, words):
     """'council's ending' had been searched as 'council sending'."""
     assert WORD.findall(text) == words
+
+
+@pytest.mark.parametrize("written", ["2008/09", "2008-9", "2008-2009", "2008–09"])
+def test_a_year_range_is_one_pair_however_written(written):
+    """An entry's '2008/9' is found by '2008/09': the second year is a number, not figures."""
+    assert pairs(written) == pairs("2008/9") == ["2008 9"]
