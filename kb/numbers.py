@@ -23,7 +23,9 @@ _GLUED_UNIT = re.compile(r"(\d+)(yrs?|years?|mths?|months?|wks?|weeks?|days?|hrs
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_AMOUNT_UNIT = re.compile(r"(\d+(?:\.\d+)?)(k|thousand|m|bn|million|billion)$")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+SIZES = frozenset({"thousand", "million", "billion"})  # '£2 million' is one amount (kb.reading)
+_AMOUNT_UNIT = re.compile(rf"({NUMBER.pattern})(k|m|bn|{'|'.join(sorted(SIZES))})$")
 _NUMBER_NAMES = {"m": "million", "bn": "billion"}
 
 

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from kb.analysis import HYPHENS, WORD, compound_terms, is_stop_word
+from kb.numbers import NUMBER, SIZES
 
 # up to six capitals, and a plural's 's' ('ESFA', 'NAVCA', 'CICs'): a name, kept as typed
 ACRONYM = re.compile(r"[A-Z]{2,6}s?")
@@ -24,8 +25,6 @@ _TOKEN = re.compile(r'(?P<sign>[-+]?)"(?P<phrase>[^"]*)"?|(?P<group>[-+]?)(?P<pa
 _OPERATORS = {"AND", "OR", "NOT"}
 # '(ii)', '(iv)', '(a)': the numbering of a pasted list, no words to search
 _LIST_MARKER = re.compile(r"\((?:[ivx]{1,4}|[a-z])\)", re.IGNORECASE)
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_SIZES = {"million", "billion", "thousand"}
 # Words that say what every example is: a case study of practice
 _FRAMING = re.compile(r"\b(?:case[ -]stud(?:y|ies)|(?:best|good)[ -]practices?)\b",
                       re.IGNORECASE)
@@ -96,8 +95,8 @@ def _amounts(tokens: list[tuple[str, object]]) -> list[tuple[str, object]]:
     """A number and the word for its size as one amount, as '£2m' is: '£2 million'."""
     out: list[tuple[str, object]] = []
     for kind, value in tokens:
-        if kind == "word" and value.text in _SIZES and out and out[-1][0] == "word" and \
-                _NUMBER.fullmatch(out[-1][1].text):
+        if kind == "word" and value.text in SIZES and out and out[-1][0] == "word" and \
+                NUMBER.fullmatch(out[-1][1].text):
             number = out.pop()[1]
             value = replace(read_word(number.text + value.text),
                             text=f"{number.text} {value.text}",

@@ -13,10 +13,10 @@ from kb.query import Query
 from kb.taxonomy import FACETS
 
 
-def _either(words) -> str:
-    """‘a’, ‘b’ or ‘c’."""
+def _quoted(words, joiner: str = "and") -> str:
+    """‘a’, ‘b’ and ‘c’ (or another joiner)."""
     words = [f"‘{w}’" for w in words]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {joiner} {words[-1]}"
 
 
 def _as_typed(words: str, text: str) -> str:
@@ -30,8 +30,7 @@ def _as_typed(words: str, text: str) -> str:
 
 def _typed_phrases(phrases: str, text: str) -> str:
     """A concept's phrases (', '-separated) quoted as typed: ‘PCT’ and ‘hospices’."""
-    quoted = [f"‘{_as_typed(p, text)}’" for p in phrases.split(", ")]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    return _quoted(_as_typed(p, text) for p in phrases.split(", "))
 
 
 def result_notes(results: Results) -> list[str]:
@@ -59,7 +58,7 @@ def result_notes(results: Results) -> list[str]:
                      f"No example uses ‘{word}’, so the search includes "
                      f"‘{in_case_of(word, searched)}’.")
     if missing:
-        notes.append(f"No example mentions {_either(missing)}.")
+        notes.append(f"No example mentions {_quoted(missing, 'or')}.")
     said = [c for c in results.concepts if c not in results.unsaid]
     if said:
         tags = "; ".join(f"{c.label} (for {_typed_phrases(c.phrase, typed)})" for c in said)
