@@ -4,12 +4,14 @@ Run from the repository root (`make relevance`):
 
     python -m tests.relevance.evaluate [--entries DIR] [--set NAME ...] [--no-save]
 
-Two judged sets, both over the frozen corpus in tests/relevance/corpus/ (a copy of the entries
+Three judged sets, all over the frozen corpus in tests/relevance/corpus/ (a copy of the entries
 as they were when judged, searched with the live vocabularies entries/taxonomy.yaml and
 entries/synonyms.yaml):
 
 - blind.yaml: queries written from commissioners' vocabulary before anyone looked at which
   entries match, then graded for every entry of the corpus (exhaustive judging);
+- blind2.yaml: a second set made the same way after the search had been tuned on the first, to
+  check that what it learnt holds for queries it was never tuned on;
 - queries.yaml: the first set, written by reading the entries.
 
 Metrics, all at a cut-off of 10 results:
@@ -52,7 +54,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 CORPUS = HERE / "corpus"
 VOCABULARIES = ROOT / "entries"
-SETS = {"blind": HERE / "blind.yaml", "original": HERE / "queries.yaml"}
+SETS = {"blind": HERE / "blind.yaml", "blind2": HERE / "blind2.yaml",
+        "original": HERE / "queries.yaml"}
 QUERIES = SETS["original"]
 LAST_RUN = HERE / "last-run.json"
 K = 10
@@ -258,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="entries to search (default: the judged corpus, "
                              "tests/relevance/corpus)")
     parser.add_argument("--set", dest="sets", action="append", choices=sorted(SETS),
-                        help="a judged set to run (repeatable; default: both)")
+                        help="a judged set to run (repeatable; default: all)")
     parser.add_argument("--no-save", action="store_true",
                         help="do not record this run in last-run.json")
     args = parser.parse_args(argv)

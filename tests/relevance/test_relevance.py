@@ -16,7 +16,8 @@ from tests.relevance.evaluate import CORPUS, SETS, VOCABULARIES, K, evaluate, lo
 
 # Floors just under the levels measured with `make relevance` (see README, Search quality):
 # a change that makes search worse fails here.
-FLOORS = {"blind": {"ndcg": 0.73, "recall": 0.75}, "original": {"ndcg": 0.90, "recall": 0.92}}
+FLOORS = {"blind": {"ndcg": 0.73, "recall": 0.75}, "blind2": {"ndcg": 0.72, "recall": 0.67},
+          "original": {"ndcg": 0.90, "recall": 0.92}}
 
 
 def front_matter(path) -> dict:
@@ -78,7 +79,7 @@ def test_acronym_queries_find_their_best_entries(library):
 @pytest.mark.parametrize("name", sorted(SETS))
 def test_kb_ranks_better_than_plain_or_bm25(library, name):
     """kb's matching and ranking (synonyms, concepts, spelling, coordination, proximity) must
-    beat plain OR BM25F over the same index on both judged sets, on nDCG@10 and recall@10."""
+    beat plain OR BM25F over the same index on every judged set, on nDCG@10 and recall@10."""
     queries = load_queries(SETS[name])
     ours = evaluate(library, queries)["means"]
     plain = evaluate(PlainBM25(library), queries)["means"]
