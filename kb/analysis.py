@@ -130,6 +130,19 @@ IRREGULAR_VERBS = {
 }
 
 
+# Words Porter's stemmer cuts down to another word's stem, though they mean something else: each
+# keeps a stem of its own ('housing' is not 'house' or 'in-house', 'community' not
+# 'communication', 'authority' not 'author', 'experiment' not 'experience').
+OWN_STEMS = {
+    "housing": "housing", "community": "communiti", "communities": "communiti",
+    "authority": "authoriti", "authorities": "authoriti", "experiment": "experiment",
+    "experiments": "experiment", "experimental": "experiment", "university": "universiti",
+    "universities": "universiti", "international": "internation", "business": "business",
+    "businesses": "business", "positive": "positiv", "positively": "positiv",
+    "careful": "careful", "carefully": "careful", "general": "general", "generally": "general",
+}
+
+
 # Shortened words people type for the full one (govt, dept, orgs, spec, 3 yrs), as the full
 # word. Left out where the short form is also another word (sec, vol) or is in web addresses
 # (org, gov).
@@ -151,14 +164,17 @@ CLIPPED_WORDS = {
 
 
 def stem(word: str) -> str:
-    """Porter's stem, with four of its gaps closed: irregular plurals stem as their singular
+    """Porter's stem, with five of its gaps closed: irregular plurals stem as their singular
     (children and childrens -> child, criteria -> criterion), irregular past forms as their
     verb (withdrawn -> withdraw, paid -> pay), shortened words as the full word (govt ->
     government), and a person named from an -ion noun stems as the noun does (commissioner
-    -> commission -> commiss, as commissioning; practitioner)."""
+    -> commission -> commiss, as commissioning; practitioner), and words it would merge with
+    another word of other meaning keep their own (OWN_STEMS)."""
     word = _possessed(word)
     word = CLIPPED_WORDS.get(word, word)
     word = IRREGULAR_PLURALS.get(word) or IRREGULAR_VERBS.get(word, word)
+    if word in OWN_STEMS:
+        return OWN_STEMS[word]
     if word.endswith(("ioner", "ioners")):
         word = word[:word.rindex("ioner") + 3]
     return porter_stem(word)

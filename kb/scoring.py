@@ -12,7 +12,7 @@ A clause's score is its best alternative's BM25F: the word's frequency in each f
 normalised by the field's length, weighted (title x3, summary x2, organisations x2, body x1) and
 summed, then saturated once and multiplied by the word's idf (in an entry that has the word
 only through its stem, not as typed give or take plural and spelling, STEM_ONLY of that:
-'communications' is found in entries about the community, below those about communications);
+'organisations' is found in entries about organising, below those about organisations);
 a phrase scores as one rare term through the index's pairs of neighbouring words; a corrected
 spelling counts SPELLING_WEIGHT of that. An entry that matches a clause only through a concept
 (it is tagged with the term the words name) scores CONCEPT x the clause's idf (for a word no

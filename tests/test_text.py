@@ -441,14 +441,26 @@ def test_a_word_that_is_also_a_prefix_stays_a_word(tmp_path):
 
 
 def test_an_entry_with_the_word_as_typed_ranks_above_one_sharing_only_its_stem(tmp_path):
-    """'communications' and 'community' share Porter's stem: both match, the entry that
-    says communications (or communication) first, though indexed last and said once."""
+    """'organisations' and 'organising' share Porter's stem: both match, the entry that says
+    organisations (or organisation) first, though indexed last and said once."""
     library = library_of(tmp_path, {
-        "community": "The community fund met the community groups in the community hall.",
-        "communication": "Its communication with groups improved."})
-    hits = library.search(Query(text="communications")).hits
-    assert [h.slug for h in hits] == ["communication", "community"]
-    assert [h.slug for h in library.search(Query(text="community")).hits][0] == "community"
+        "organising": "The team was organising events, organising rotas and organising halls.",
+        "organisation": "Its organisation with groups improved."})
+    hits = library.search(Query(text="organisations")).hits
+    assert [h.slug for h in hits] == ["organisation", "organising"]
+    assert [h.slug for h in library.search(Query(text="organising")).hits][0] == "organising"
+
+
+@pytest.mark.parametrize("word, other", [("communications", "community"), ("housing", "house"),
+                                         ("authority", "author"), ("experiment", "experience"),
+                                         ("business", "busy")])
+def test_words_porter_would_merge_with_another_word_find_only_their_own(tmp_path, word, other):
+    """Porter's stemmer cuts 'community' and 'communications' to one stem, 'housing' and
+    'house' (so 'in-house') to another: each finds the entries that use it, not the other."""
+    library = library_of(tmp_path, {"mine": f"A note on {word} in the county.",
+                                    "other": f"A note on {other} in the county."})
+    assert [h.slug for h in library.search(Query(text=word)).hits] == ["mine"]
+    assert [h.slug for h in library.search(Query(text=other)).hits] == ["other"]
 
 
 def test_a_misspelling_of_a_word_entries_use_in_another_form_is_corrected(tmp_path):
