@@ -15,6 +15,7 @@ entries that have the words.
 from __future__ import annotations
 
 from kb.analysis import (
+    PREFIXES,
     WORD,
     index_term,
     is_stop_word,
@@ -128,7 +129,7 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     concepts += _excluded_phrase_concepts(clauses, negated, vocab, known)
     positive = [i for i in range(len(clauses)) if i not in negated]
     if lexicon is not None:
-        _correct(clauses, positive, vocab, lexicon)
+        _correct(clauses, positive, vocab, lexicon, _after_prefix(runs))
         join_spaced_compounds(runs, clauses, lexicon)
         concepts += _corrected_run_concepts(runs, clauses, vocab, known)
         _drop_fruitless_corrections(clauses, concepts, vocab, lexicon)
@@ -198,7 +199,9 @@ def _drop_fruitless_corrections(clauses: list[Clause], concepts: list[Concept],
     for i, clause in enumerate(clauses):
         fix = clause.correction
         if fix and not (i in named or fix in vocab.names or is_stop_word(fix) or
-                        fix.endswith("*") or lexicon.indexes(index_term(fix))):
+                        fix.endswith("*") or any(lexicon.indexes(a.terms[0]) for a in
+                                                 clause.alternatives
+                                                 if a.why == "spelling" and len(a.terms) == 1)):
             clause.correction = None
             clause.alternatives = [a for a in clause.alternatives if a.why == "word"]
 
@@ -297,15 +300,23 @@ def _participle(key: str) -> str:
     return key
 
 
-def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexicon) -> None:
+def _after_prefix(runs) -> dict[int, str]:
+    """{clause: the prefix typed just before its word} ('co-producton', 'non proft')."""
+    return {clause_of[i]: run[i - 1].text for run, clause_of in runs
+            for i in range(1, len(run)) if i in clause_of and run[i - 1].text in PREFIXES}
+
+
+def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexicon,
+             prefixed: dict[int, str]) -> None:
     """Give a word more ways to match (an acronym only for two letters swapped: see
     _fix_acronym). A closed compound that splits into two words entries use side by side
     matches them so too ('childcare' -> child care), whether or not entries also write it
     closed. A misspelt word (one that neither an entry, the vocabularies nor the English
     dictionary spells so: 'charites' is misspelt) also matches the words entries write
     starting so, when it is the start of some ('commiss': commission, commissioning), or else
-    the index's closest word; nonsense with nothing close stays as it is. Only the first
-    MAX_CORRECTED such words are looked at: a pasted paragraph stays quick."""
+    the index's closest word; after a prefix, the closest word to the two as one ('co-producton'
+    is co-production, not co-products); nonsense with nothing close stays as it is. Only the
+    first MAX_CORRECTED such words are looked at: a pasted paragraph stays quick."""
     tried = 0
     for i in positive:
         clause = clauses[i]
@@ -324,7 +335,9 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
             clause.alternatives.append(Alternative(tuple(map(index_term, parts)), 1.0, "compound"))
         if parts or known or lexicon.spells(word):  # a real word is never corrected
             continue
-        fix = lexicon.closest(word, vocab.words)
+        joined = _closest_after(prefixed.get(i), word, vocab, lexicon)
+        fix = joined[len(prefixed[i]):].lstrip("-") if joined else \
+            lexicon.closest(word, vocab.words)
         started = [] if fix and fix.startswith(word) else lexicon.starting(word, MAX_STARTING)
         if started:  # a word cut short ('commiss' is not 'commits'): words entries start so
             clause.correction = f"{word}*"
@@ -333,7 +346,17 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
         elif fix and is_stop_word(fix):  # 'wich' is 'which': a small word, not searched for
             clause.correction, clause.alternatives = fix, []
         elif fix and fix != word:
+            if joined:  # 'co-producton' matches as 'co-production' would, the compound too
+                _search_too(clause, joined, vocab)
             _search_too(clause, fix, vocab)
+
+
+def _closest_after(prefix: str | None, word: str, vocab: Vocabulary, lexicon) -> str | None:
+    """The closest word to a prefix and a misspelt word as one ('co' and 'producton' ->
+    'coproduction'), when it keeps the prefix; else None."""
+    joined = lexicon.closest(prefix + word, vocab.words) if prefix else None
+    return joined if joined and joined.startswith(prefix) and \
+        len(joined) > len(prefix) + 2 else None
 
 
 def _fix_acronym(clause: Clause, vocab: Vocabulary, lexicon) -> None:

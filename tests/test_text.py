@@ -474,6 +474,24 @@ def test_a_misspelling_of_a_word_entries_use_in_another_form_is_corrected(tmp_pa
     assert library.search(Query(text="qxzvjk")).total == 0
 
 
+@pytest.mark.parametrize("typed, meant", [("co-producton", "co-production"),
+                                           ("co prodution", "co production"),
+                                           ("non-proffit", "non-profit")])
+def test_a_misspelt_word_after_a_prefix_is_corrected_with_the_prefix(tmp_path, typed, meant):
+    """'co-producton' is one letter from 'coproduction', which an entry writes, and two from
+    'products', which another writes; no entry writes 'production' alone. The word after a
+    prefix is corrected as the two are one word, and finds what the right spelling finds."""
+    library = library_of(tmp_path, {
+        "coproduction": "The council funded coproduction with service users.",
+        "nonprofit": "A nonprofit ran the hall.",
+        "products": "The shop sold products and proffers rose."})
+    results = library.search(Query(text=typed))
+    assert results.suggestion == meant
+    right = library.search(Query(text=meant))
+    assert [h.slug for h in results.hits][:1] == [h.slug for h in right.hits][:1]
+    assert results.hits[0].slug in ("coproduction", "nonprofit")
+
+
 def test_an_acronyms_plural_finds_the_acronym(tmp_path):
     """'CVSs' (several CVS) finds the entry that says CVS; 'ICBs' the one that says ICB."""
     library = library_of(tmp_path, {"cvs": "The local CVS ran the scheme.",
