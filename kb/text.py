@@ -363,9 +363,9 @@ def _fix_acronym(clause: Clause, vocab: Vocabulary, lexicon) -> None:
     """An acronym no entry or vocabulary uses that two neighbouring letters swapped make one
     they do use ('VSCE': VCSE, 'NSH': NHS) is offered as 'Did you mean', not searched: it may
     be a name of its own ('MBE' is not 'BME'). A letter more or less is another name ('ESFA'
-    is not 'ESF')."""
+    is not 'ESF'), and an acronym that is also a word means that word ('CAT' is not 'ACT')."""
     word = clause.text
-    if word in vocab.words or lexicon.uses(word):
+    if word in vocab.words or lexicon.spells(word):
         return
     for n in range(len(word) - 1):
         swapped = word[:n] + word[n + 1] + word[n] + word[n + 2:]

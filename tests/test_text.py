@@ -593,6 +593,15 @@ def test_an_acronym_with_two_letters_swapped_is_offered_not_searched(library):
     assert library.search(Query(text="PCTX")).suggestion is None  # a letter more: another name
 
 
+def test_an_acronym_that_is_also_a_word_is_not_offered_another(tmp_path):
+    """'CAT' is a word (and commissioners' initials for community asset transfer): swapped it
+    is 'ACT', which an entry uses, but that is no likelier meant, so nothing is offered.
+    'ATC', no word, is still offered 'ACT'."""
+    library = library_of(tmp_path, {"act": "The Act changed how the council ran grants."})
+    assert library.search(Query(text="CAT")).suggestion is None
+    assert library.search(Query(text="ATC")).suggestion == "ACT"
+
+
 def test_a_listed_phrase_of_small_words_and_one_other_names_its_term(library):
     """'below the radar' loses 'below' and 'the' as small words; typed whole, it still names
     Community groups, while 'radar' alone names nothing."""
