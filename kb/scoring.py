@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kb import topics
+from kb.analysis import index_term
 from kb.clauses import ParsedQuery
 from kb.facets import as_vector
 from kb.postings import bm25_idf
@@ -85,8 +86,8 @@ def _clause(snap, clause) -> tuple[np.ndarray, int, int]:
     of those matching the word itself rather than a synonym)."""
     best = np.zeros(snap.size)
     mask = written = 0
-    typed = None if clause.exact or not clause.text.isalpha() else \
-        as_vector(snap.postings.as_written(clause.text), snap.size)
+    typed = _as_written(snap, clause.text, clause.exact)
+    fixed = _as_written(snap, clause.correction, clause.exact)
     for alt in clause.alternatives:
         docs, scores, alt_mask = snap.postings.scored(alt.terms)
         mask |= alt_mask
@@ -94,10 +95,21 @@ def _clause(snap, clause) -> tuple[np.ndarray, int, int]:
             written |= alt_mask
         if alt.weight != 1.0:
             scores = scores * alt.weight
-        if typed is not None and alt.why == "word" and len(alt.terms) == 1:
+        if len(alt.terms) == 1 and alt.why == "word" and typed is not None:
             scores = np.where(typed[docs], scores, scores * STEM_ONLY)
+        elif len(alt.terms) == 1 and alt.why == "spelling" and fixed is not None and \
+                alt.terms[0] == index_term(clause.correction):  # 'comissioning' as typed right
+            scores = np.where(fixed[docs], scores, scores * STEM_ONLY)
         best[docs] = np.maximum(best[docs], scores)
     return best, mask, written
+
+
+def _as_written(snap, word: str | None, exact: bool) -> np.ndarray | None:
+    """Which entries use a plain word as written (give or take plural and spelling), as a
+    vector; None for a phrase, a number or no word."""
+    if exact or not word or not word.isalpha():
+        return None
+    return as_vector(snap.postings.as_written(word), snap.size)
 
 
 def _evaluate(tree: tuple, masks: list[int], live: int) -> int:

@@ -451,6 +451,17 @@ def test_an_entry_with_the_word_as_typed_ranks_above_one_sharing_only_its_stem(t
     assert [h.slug for h in library.search(Query(text="organising")).hits][0] == "organising"
 
 
+def test_a_corrected_word_ranks_as_the_word_typed_right(tmp_path):
+    """'comissioning' is 'commissioning': an entry that says commissioning comes before one
+    that only shares its stem ('the Commission'), as it does for the word typed right."""
+    library = library_of(tmp_path, {
+        "commission": "The Commission met, the Commission wrote, and the Commission spoke.",
+        "commissioning": "The council reviewed its commissioning of services."})
+    right = [h.slug for h in library.search(Query(text="commissioning")).hits]
+    assert right == ["commissioning", "commission"]
+    assert [h.slug for h in library.search(Query(text="comissioning")).hits] == right
+
+
 @pytest.mark.parametrize("word, other", [("communications", "community"), ("housing", "house"),
                                          ("authority", "author"), ("experiment", "experience"),
                                          ("business", "busy")])
