@@ -89,8 +89,12 @@ def _partial_note(results: Results) -> str:
         return (f"{lead}{whole} of {total} match all your words (or the topics they name); "
                 "the others match some of them.")
     itself = f"{words} of them" if words else "none of them"
+    if whole == total and results.either:  # one word is all 'a OR b' asks for
+        return ("The one result matches one of your words or the topics they name."
+                if total == 1 else
+                f"All {total} match one of your words or the topics they name.")
     if whole == total:
-        yours = "one of your words" if results.either else "your words"
+        yours = "your words"
         if total == 1:
             return (f"The one result matches {yours} or the topics they name, though not "
                     "every word itself.")

@@ -29,7 +29,7 @@
   <div class="search-main">
 % include('_searchbox.tpl', q=ctx['query']['q'])
     <p class="result-count" id="result-count" role="status" aria-live="polite">{{ctx['sentence']}}</p>
-    <p class="print-url">This search: {{site_base}}{{ctx['first_url']}}{{'' if ctx['sort'] == 'relevance' else ' (sorted by {})'.format(SORTS[ctx['sort']].lower())}}{{' · page {} of {}'.format(ctx['page'], ctx['pages']) if ctx['pages'] > 1 else ''}}</p>
+    <p class="print-url">This search: {{site_base}}{{ctx['first_url']}}{{'' if ctx['sort'] == 'relevance' else ' (sorted by {})'.format(SORTS[ctx['sort']].lower())}}{{' · page {} of {}'.format(ctx['page'], ctx['pages']) if 1 < ctx['pages'] and ctx['page'] <= ctx['pages'] else ''}}</p>
 % if ctx['filters']:
     <ul class="filter-tags" aria-label="Active filters">
 %   for f in ctx['filters']:

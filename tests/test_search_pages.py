@@ -380,8 +380,11 @@ def test_one_result_is_not_all_one_and_an_or_asks_for_one_of_the_words():
                                     "name, though not every word itself.")
     either = Results(Query(text="kent OR grants"), 5, [], {}, words=["kent", "grants"],
                      complete=5, complete_words=2, either=True)
-    assert result_notes(either)[0] == ("All 5 match one of your words or the topics they name, "
-                                       "2 of them with every word itself.")
+    # one word is all an OR asks for: how many have every word is beside the point
+    assert result_notes(either)[0] == "All 5 match one of your words or the topics they name."
+    either.total, either.complete, either.complete_words = 1, 1, 0
+    assert result_notes(either)[0] == ("The one result matches one of your words or the "
+                                       "topics they name.")
 
 
 def test_a_quoted_label_left_out_leaves_out_its_examples_and_says_how_to_undo_it(client):
