@@ -77,6 +77,7 @@ class Results:
     unsaid: list[Concept] = field(default_factory=list)  # those named by words no entry uses
     suggested: list[Concept] = field(default_factory=list)  # terms suggested, ranking first
     either: bool = False  # the search joins words with OR: each result has one of them
+    left_out: int = 0  # results the search would have without its '-word' and NOT exclusions
 
 
 class Library:
@@ -161,15 +162,19 @@ class Library:
         if not total and (query.date_from or query.date_to):
             relaxations.append(("published", "", _undated(snap, found, query).bit_count()))
         words = " ".join(query.text.replace('"', " ").split())
-        kept = _EXCLUSION.sub(" ", query.text).strip()
+        kept = EXCLUSION.sub(" ", query.text).strip()
         if not total and '"' in kept and words:  # a phrase no entry has: its words may
             unquoted = self.search(query.replace(text=words), snippets=False).total
             relaxations += [("quotes", words, unquoted)] if unquoted else []
-        if not total and kept != query.text.strip() and kept:  # '-word' left out everything
+        left_out = 0
+        if kept != query.text.strip() and kept:  # '-word': how many it left out
             without = self.search(query.replace(text=kept), snippets=False).total
-            relaxations += [("exclusions", " ".join(kept.split()), without)] if without else []
+            left_out = max(0, without - total)
+            if not total and without:
+                relaxations.append(("exclusions", " ".join(kept.split()), without))
         pages = max(1, -(-total // query.page_size))
-        results = Results(query, total, [], facets, pages=pages, relaxations=relaxations)
+        results = Results(query, total, [], facets, pages=pages, relaxations=relaxations,
+                          left_out=left_out)
         if found is not None:
             _describe(results, snap, found, final, query.text)
         scored = found is not None and bool(found.query.positive)
@@ -333,7 +338,7 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
 
 
 # What a search leaves out: '-word', '-"a phrase"', 'NOT word'
-_EXCLUSION = re.compile(r'(?:(?<!\S)-|\bNOT\s+)(?:"[^"]*"?|[^\s()"]+)')
+EXCLUSION = re.compile(r'(?:(?<!\S)-|\bNOT\s+)(?:"[^"]*"?|[^\s()"]+)')
 
 
 def _worth_saying(suggested: list[tuple[Concept, float]], query: Query):

@@ -8,7 +8,7 @@ import re
 
 from kb.analysis import is_stop_word
 from kb.clauses import in_case_of
-from kb.library import Results
+from kb.library import EXCLUSION, Results
 from kb.query import Query
 from kb.taxonomy import FACETS
 
@@ -69,6 +69,12 @@ def result_notes(results: Results) -> list[str]:
     for phrase, labels in unsaid.items():
         notes.append(f"No example mentions {phrase}; examples tagged "
                      f"{' and '.join(labels)} are included instead.")
+    if results.total and results.left_out:
+        excluded = [re.sub(r"^(?:-|NOT\s+)", "", e) for e in EXCLUSION.findall(typed)]
+        n = results.left_out
+        notes.append(f"{n} example{'s' if n != 1 else ''} matching "
+                     f"{_quoted([e.strip(chr(34)) for e in excluded], 'or')} "
+                     f"{'are' if n != 1 else 'is'} left out.")
     for c in results.suggested if results.sort == "relevance" else ():
         notes.append(f"Your words {_typed_phrases(c.phrase, typed)} are typical of examples "
                      f"tagged {c.label}, so those rank higher.")

@@ -437,3 +437,22 @@ def test_a_term_named_by_a_phrase_and_its_own_word_is_said_once():
     services = Concept("sector", "children", "Children", "youth servces", (0, 1))
     assert merge_concepts([youth, services], set())[0].phrase == "youth servces"
     assert merge_concepts([services, youth], set())[0].phrase == "youth servces"
+
+
+@pytest.mark.parametrize("text, left", [("grants -hospice", "hospice"),
+                                        ("grants NOT hospices", "hospices"),
+                                        ('grants -"full cost recovery"', "full cost recovery")])
+def test_a_search_says_how_many_examples_its_exclusions_left_out(client, text, left):
+    everything = client.get("/search.json?q=grants").json()["total"]
+    page, data = page_and_json(client, urlencode({"q": text}))
+    n = everything - data["total"]
+    assert n > 0
+    note = f"{n} example{'s' if n != 1 else ''} matching ‘{left}’ {'are' if n != 1 else 'is'} " \
+           "left out."
+    assert note in data["notes"] and note in page.text
+
+
+def test_an_exclusion_that_leaves_out_nothing_is_not_mentioned(client):
+    data = client.get("/search.json?" + urlencode({"q": "grants -qxzvjk"})).json()
+    assert data["total"] == client.get("/search.json?q=grants").json()["total"]
+    assert not any("left out" in note for note in data["notes"])
