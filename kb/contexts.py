@@ -182,6 +182,8 @@ def results_context(results: Results, base: str) -> dict:
         "page_size": q.page_size,
         "sort": results.sort,
         "results": [hit_context(h, base) for h in results.hits],
+        "tag_only": results.tag_only,
+        "tag_only_from": _tag_only_from(results),
         "facets": {f: [{"value": v.value, "label": v.label, "count": v.count,
                         "selected": v.selected, "toggle_url": search_url(q.toggle(f, v.value))}
                        for v in results.facets[f]] for f in FACETS},
@@ -209,6 +211,16 @@ def results_context(results: Results, base: str) -> dict:
         if q.page > 1 else None,
         "next_url": search_url(q.replace(page=q.page + 1)) if q.page < results.pages else None,
     }
+
+
+def _tag_only_from(results: Results) -> int | None:
+    """Where this page's results found only through a tag begin, when all that follow are
+    so too and some results elsewhere use the words (the page sets them apart)."""
+    alone = [not h.matched_words and bool(h.matched_tags) for h in results.hits]
+    if True not in alone or not results.tag_only < results.total:
+        return None
+    start = alone.index(True)
+    return start if all(alone[start:]) else None
 
 
 def _relaxation(q: Query, labels: dict, facet: str, value: str, total: int) -> dict:

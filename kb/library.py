@@ -78,6 +78,7 @@ class Results:
     suggested: list[Concept] = field(default_factory=list)  # terms suggested, ranking first
     either: bool = False  # the search joins words with OR: each result has one of them
     left_out: int = 0  # results the search would have without its '-word' and NOT exclusions
+    tag_only: int = 0  # results there only through a topic the words name, using no word
 
 
 class Library:
@@ -333,6 +334,10 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
                         if snap.masks[c.facet].get(c.slug, 0) & final]
     results.unsaid = [c for c in results.concepts
                       if not any(found.own[i] & snap.live for i in c.clauses)]
+    said = 0
+    for i in query.positive:
+        said |= found.own[i]
+    results.tag_only = (final & ~said).bit_count() if results.concepts else 0
     results.suggested = [c for c in _only_suggested(found)
                          if snap.masks[c.facet].get(c.slug, 0) & final]
 

@@ -62,7 +62,7 @@ def result_notes(results: Results) -> list[str]:
     said = [c for c in results.concepts if c not in results.unsaid]
     if said:
         tags = "; ".join(f"{c.label} (for {_typed_phrases(c.phrase, typed)})" for c in said)
-        notes.append(f"Includes examples tagged {tags}.")
+        notes.append(f"Includes examples tagged {tags}." + _tag_only(results, len(said)))
     unsaid: dict[str, list[str]] = {}  # 'Kent' names South East, and no example says Kent
     for c in results.unsaid:
         unsaid.setdefault(_typed_phrases(c.phrase, typed), []).append(c.label)
@@ -79,6 +79,18 @@ def result_notes(results: Results) -> list[str]:
         notes.append(f"Your words {_typed_phrases(c.phrase, typed)} are typical of examples "
                      f"tagged {c.label}, so those rank higher.")
     return notes
+
+
+def _tag_only(results: Results, tags: int) -> str:
+    """' 55 of the 56 results are here for that tag alone, without ‘TUPE’.' ('' when none
+    are, or all: then no example uses the words, and another note says so)."""
+    n, total = results.tag_only, results.total
+    if not 0 < n < total:
+        return ""
+    words = (f"without ‘{_as_typed(results.words[0], results.query.text)}’"
+             if len(results.words) == 1 else "using none of your words")
+    return (f" {n} of the {total} results {'is' if n == 1 else 'are'} here for "
+            f"{'that tag' if tags == 1 else 'those tags'} alone, {words}.")
 
 
 def _partial_note(results: Results) -> str:

@@ -62,11 +62,21 @@
     </ul>
 % end
 % if ctx['results']:
-    <ol class="hits" start="{{(ctx['page'] - 1) * ctx['page_size'] + 1}}">
-%   for hit in ctx['results']:
-%     include('_hit.tpl', hit=hit)
-%   end
+%   first = (ctx['page'] - 1) * ctx['page_size'] + 1
+%   split = ctx['tag_only_from']
+%   parts = [(0, ctx['results'])] if split is None else [(0, ctx['results'][:split]), (split, ctx['results'][split:])]
+%   for at, hits in parts:
+%     if hits:
+%       if split is not None and at == split:
+    <h2 class="hits-tagged">Found through their tags alone, without your words</h2>
+%       end
+    <ol class="hits" start="{{first + at}}">
+%       for hit in hits:
+%         include('_hit.tpl', hit=hit)
+%       end
     </ol>
+%     end
+%   end
 % elif ctx['total'] == 0:
     <div class="no-results">
       <h2>No examples found</h2>

@@ -26,6 +26,7 @@ PAGE_TYPES = {
     "home": "/",
     "search-filtered": "/search?q=funding&sector=health&principle=funding-and-procurement",
     "zero-results": "/search?q=potholes&sector=housing",
+    "tagged-apart": "/search?q=reporting+burden",  # results there for a tag alone, set apart
     "date-error": "/search?q=grants&sector=health&from=April+2010",
     "filter-errors": "/search?q=grants&sector=helth&sector=housng&principle=volunteerin",
     "phrase-zero": "/search?q=%22hospices+grant%22",

@@ -426,8 +426,10 @@ def test_a_filter_value_that_is_one_of_a_terms_words_offers_the_term(client):
     ("KPIs", "No example mentions ‘KPIs’; examples tagged Review are included instead.")])
 def test_notes_quote_each_word_as_typed(client, q, note):
     """Two words that name one term are two quotes, not one phrase; a correction keeps the
-    capitals typed; an acronym's plural is quoted with its 's'."""
-    assert note in client.get(f"/search.json?q={q}").json()["notes"]
+    capitals typed; an acronym's plural is quoted with its 's'. (A note on tags goes on to
+    count the results there for the tag alone.)"""
+    assert any(n == note or n.startswith(note + " ")
+               for n in client.get(f"/search.json?q={q}").json()["notes"])
 
 
 def test_a_term_named_by_a_phrase_and_its_own_word_is_said_once():
@@ -456,3 +458,26 @@ def test_an_exclusion_that_leaves_out_nothing_is_not_mentioned(client):
     data = client.get("/search.json?" + urlencode({"q": "grants -qxzvjk"})).json()
     assert data["total"] == client.get("/search.json?q=grants").json()["total"]
     assert not any("left out" in note for note in data["notes"])
+
+
+def test_results_found_only_through_a_tag_are_counted_and_set_apart(client):
+    """'reporting burden' names Proportionate monitoring: the note says how many results are
+    there for the tag alone, and the page lists them after a heading of their own, numbered
+    on from the others."""
+    page, data = page_and_json(client, "q=reporting+burden")
+    alone = [n for n, r in enumerate(data["results"], 1) if not r["matched"]["words"]]
+    assert data["tag_only"] == len(alone) == 1 < data["total"]
+    assert (f"1 of the {data['total']} results is here for that tag alone, using none of your "
+            "words.") in " ".join(data["notes"])
+    html = client.get("/search?q=reporting+burden").body
+    heading = html.index("Found through their tags alone")
+    assert html.index(data["results"][alone[0] - 1]["title"]) > heading
+    assert all(html.index(r["title"]) < heading for r in data["results"][:alone[0] - 1])
+    assert f'<ol class="hits" start="{alone[0]}">' in html
+
+
+def test_no_heading_sets_results_apart_when_every_result_is_there_for_its_tag(client):
+    data = client.get("/search.json?q=PbR").json()
+    html = client.get("/search?q=PbR").body
+    assert data["tag_only"] in (0, data["total"])
+    assert "Found through their tags alone" not in html
