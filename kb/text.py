@@ -24,6 +24,7 @@ from kb.analysis import (
 from kb.clauses import Alternative, Clause, ParsedQuery, dedupe
 from kb.compounds import exact, join_spaced_compounds, searchable
 from kb.reading import Word, read_tokens, read_word
+from kb.spelling import edit_distance
 from kb.syntax import Parser, negated_clauses
 from kb.vocabulary import Concept, Vocabulary, merge_concepts, phrase_forms, phrase_terms
 
@@ -335,9 +336,9 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
             clause.alternatives.append(Alternative(tuple(map(index_term, parts)), 1.0, "compound"))
         if parts or known or lexicon.spells(word):  # a real word is never corrected
             continue
-        joined = _closest_after(prefixed.get(i), word, vocab, lexicon)
-        fix = joined[len(prefixed[i]):].lstrip("-") if joined else \
-            lexicon.closest(word, vocab.words)
+        fix = lexicon.closest(word, vocab.words)
+        joined = _closest_after(prefixed.get(i), word, fix, vocab, lexicon)
+        fix = joined[len(prefixed[i]):].lstrip("-") if joined else fix
         started = [] if fix and fix.startswith(word) else lexicon.starting(word, MAX_STARTING)
         if started:  # a word cut short ('commiss' is not 'commits'): words entries start so
             clause.correction = f"{word}*"
@@ -351,12 +352,16 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
             _search_too(clause, fix, vocab)
 
 
-def _closest_after(prefix: str | None, word: str, vocab: Vocabulary, lexicon) -> str | None:
+def _closest_after(prefix: str | None, word: str, alone: str | None, vocab: Vocabulary,
+                   lexicon) -> str | None:
     """The closest word to a prefix and a misspelt word as one ('co' and 'producton' ->
-    'coproduction'), when it keeps the prefix; else None."""
+    'coproduction'), when it keeps the prefix and is nearer than the word's own closest
+    ('products'); else None. ('re-aply' stays re-apply: 'really' is no nearer.)"""
     joined = lexicon.closest(prefix + word, vocab.words) if prefix else None
-    return joined if joined and joined.startswith(prefix) and \
-        len(joined) > len(prefix) + 2 else None
+    if not joined or not joined.startswith(prefix) or len(joined) < len(prefix) + 3:
+        return None
+    nearer = alone is None or edit_distance(prefix + word, joined) < edit_distance(word, alone)
+    return joined if nearer else None
 
 
 def _fix_acronym(clause: Clause, vocab: Vocabulary, lexicon) -> None:

@@ -503,6 +503,16 @@ def test_a_misspelt_word_after_a_prefix_is_corrected_with_the_prefix(tmp_path, t
     assert results.hits[0].slug in ("coproduction", "nonprofit")
 
 
+@pytest.mark.parametrize("typed, meant", [("re-aply", "re-apply"), ("co-fnding", "co-funding")])
+def test_a_prefix_does_not_pull_a_word_nearer_alone_into_another(tmp_path, typed, meant):
+    """'re-aply' is one letter from 'apply' and, joined, one from 'really': the word's own
+    correction is as near, so it stands (not 're-ally'); 'co-fnding' is 'co-funding', not
+    'co-unting' ('counting')."""
+    library = library_of(tmp_path, {"apply": "Groups apply for funding each year.",
+                                    "really": "It was really about counting volunteers."})
+    assert library.search(Query(text=typed)).suggestion == meant
+
+
 def test_an_acronyms_plural_finds_the_acronym(tmp_path):
     """'CVSs' (several CVS) finds the entry that says CVS; 'ICBs' the one that says ICB."""
     library = library_of(tmp_path, {"cvs": "The local CVS ran the scheme.",
