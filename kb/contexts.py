@@ -214,13 +214,10 @@ def results_context(results: Results, base: str) -> dict:
 
 
 def _tag_only_from(results: Results) -> int | None:
-    """Where this page's results found only through a tag begin, when all that follow are
-    so too and some results elsewhere use the words (the page sets them apart)."""
+    """Where this page's results found only through a tag begin, when every result that uses
+    the words ranks before them all (the page then sets them apart under a heading)."""
     alone = [not h.matched_words and bool(h.matched_tags) for h in results.hits]
-    if True not in alone or not results.tag_only < results.total:
-        return None
-    start = alone.index(True)
-    return start if all(alone[start:]) else None
+    return alone.index(True) if results.tags_apart and True in alone else None
 
 
 def _relaxation(q: Query, labels: dict, facet: str, value: str, total: int) -> dict:

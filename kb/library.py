@@ -79,6 +79,7 @@ class Results:
     either: bool = False  # the search joins words with OR: each result has one of them
     left_out: int = 0  # results the search would have without its '-word' and NOT exclusions
     tag_only: int = 0  # results there only through a topic the words name, using no word
+    tags_apart: bool = False  # ranked so, and every result using some word comes before them
 
 
 class Library:
@@ -168,10 +169,10 @@ class Library:
             unquoted = self.search(query.replace(text=words), snippets=False).total
             relaxations += [("quotes", words, unquoted)] if unquoted else []
         left_out = 0
-        if kept != query.text.strip() and kept:  # '-word': how many it left out
+        if kept != query.text.strip():  # '-word': how many it left out
             without = self.search(query.replace(text=kept), snippets=False).total
             left_out = max(0, without - total)
-            if not total and without:
+            if not total and without and kept:
                 relaxations.append(("exclusions", " ".join(kept.split()), without))
         pages = max(1, -(-total // query.page_size))
         results = Results(query, total, [], facets, pages=pages, relaxations=relaxations,
@@ -180,18 +181,21 @@ class Library:
             _describe(results, snap, found, final, query.text)
         scored = found is not None and bool(found.query.positive)
         results.sort = query.sort if scored or query.sort != "relevance" else "newest"
-        results.hits = self._hits(snap, found, final, query, results.sort, snippets)
+        results.hits, results.tags_apart = self._hits(snap, found, final, query, results.sort,
+                                                      snippets)
         return results
 
     def _hits(self, snap: Snapshot, found: Match | None, final: int, query: Query,
-              sort: str, snippets: bool) -> list[Hit]:
+              sort: str, snippets: bool) -> tuple[list[Hit], bool]:
+        """The page's hits, and whether those found only through a tag all rank last."""
         start = (query.page - 1) * query.page_size
         if start >= final.bit_count():
-            return []
+            return [], False
         limit = start + query.page_size
         ranked_scores: dict[int, float] = {}
+        apart = False
         if sort == "relevance":
-            best = rank(snap, found, final, limit)
+            best, apart = rank(snap, found, final, limit)
             ranked = [d for d, _ in best]
             ranked_scores = dict(best)
         else:  # walk a precomputed order, keeping the matching documents
@@ -203,7 +207,7 @@ class Library:
                 (d for d in order if member[d >> 3] >> (d & 7) & 1), limit))
         marks = found.query.highlights() if found is not None and snippets else (set(), set())
         return [self._hit(snap, d, found, ranked_scores.get(d), marks)
-                for d in ranked[start:limit]]
+                for d in ranked[start:limit]], apart
 
     def _hit(self, snap: Snapshot, d: int, found: Match | None, score: float | None,
              marks: tuple[set[str], set[tuple[str, ...]]]) -> Hit:
@@ -342,8 +346,8 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
                          if snap.masks[c.facet].get(c.slug, 0) & final]
 
 
-# What a search leaves out: '-word', '-"a phrase"', 'NOT word'
-EXCLUSION = re.compile(r'(?:(?<!\S)-|\bNOT\s+)(?:"[^"]*"?|[^\s()"]+)')
+# What a search leaves out: '-word', '-"a phrase"', 'NOT word', 'NOT (a OR b)'
+EXCLUSION = re.compile(r'(?:(?<!\S)-|\bNOT\s+)(?:\([^()]*\)|"[^"]*"?|[^\s()"]+)')
 
 
 def _worth_saying(suggested: list[tuple[Concept, float]], query: Query):

@@ -208,10 +208,12 @@ def complete(m: Match, final: int, itself: bool = False) -> int:
     return every.bit_count()
 
 
-def rank(snap, m: Match, final: int, limit: int) -> list[tuple[int, float]]:
+def rank(snap, m: Match, final: int, limit: int) -> tuple[list[tuple[int, float]], bool]:
     """The `limit` best entries of the bitset `final` as [(entry, score)], best first (newer
-    first among equal scores, then the first indexed). Every matching entry is scored at
-    once, as vectors over all entries; only those tied at the cut are sorted one by one."""
+    first among equal scores, then the first indexed); and whether every entry that has some
+    of the words ranks above every entry found only through a tag (a page can then set those
+    apart). Every matching entry is scored at once, as vectors over all entries; only those
+    tied at the cut are sorted one by one."""
     size = snap.size
     final_ = as_vector(final, size)
     clauses, near, matched = np.zeros(size), np.zeros(size), np.zeros(size)
@@ -236,6 +238,8 @@ def rank(snap, m: Match, final: int, limit: int) -> list[tuple[int, float]]:
     whole = sum(m.units[i] for i in m.query.positive) or 1.0
     score = clauses * (matched / whole) ** COORDINATION + near
     score += _like_the_best(snap, score, scored & final_, said)
+    words, tags = score[said & final_], score[scored & final_ & ~said]
+    apart = bool(len(words) and len(tags) and words.min() > tags.max())
     docs = np.flatnonzero(scored & final_)
     scores = score[docs]
     if len(docs) > limit:  # keep the best `limit`, and every entry tied with the last of them
@@ -243,7 +247,7 @@ def rank(snap, m: Match, final: int, limit: int) -> list[tuple[int, float]]:
         docs, scores = docs[kept], scores[kept]
     published = np.array([snap.published[d] for d in docs.tolist()])
     order = np.lexsort((docs, -published, -scores))[:limit]
-    return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
+    return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True)), apart
 
 
 def _like_the_best(snap, score: np.ndarray, candidates: np.ndarray,

@@ -70,10 +70,9 @@ def result_notes(results: Results) -> list[str]:
         notes.append(f"No example mentions {phrase}; examples tagged "
                      f"{' and '.join(labels)} are included instead.")
     if results.total and results.left_out:
-        excluded = [re.sub(r"^(?:-|NOT\s+)", "", e) for e in EXCLUSION.findall(typed)]
+        excluded = [re.sub(r"^(?:-|NOT\s+)", "", e).strip('"()') for e in EXCLUSION.findall(typed)]
         n = results.left_out
-        notes.append(f"{n} example{'s' if n != 1 else ''} matching "
-                     f"{_quoted([e.strip(chr(34)) for e in excluded], 'or')} "
+        notes.append(f"{n} example{'s' if n != 1 else ''} matching {_quoted(excluded, 'or')} "
                      f"{'are' if n != 1 else 'is'} left out.")
     for c in results.suggested if results.sort == "relevance" else ():
         notes.append(f"Your words {_typed_phrases(c.phrase, typed)} are typical of examples "
@@ -82,15 +81,18 @@ def result_notes(results: Results) -> list[str]:
 
 
 def _tag_only(results: Results, tags: int) -> str:
-    """' 55 of the 56 results are here for that tag alone, without ‘TUPE’.' ('' when none
-    are, or all: then no example uses the words, and another note says so)."""
+    """' 55 of the 56 results are here for that tag alone, without ‘TUPE’.', or, when a
+    filter leaves only those, ' All 5 are here for that tag alone, …' ('' when none are)."""
     n, total = results.tag_only, results.total
-    if not 0 < n < total:
+    if not n:
         return ""
     words = (f"without ‘{_as_typed(results.words[0], results.query.text)}’"
              if len(results.words) == 1 else "using none of your words")
-    return (f" {n} of the {total} results {'is' if n == 1 else 'are'} here for "
-            f"{'that tag' if tags == 1 else 'those tags'} alone, {words}.")
+    tag = "that tag" if tags == 1 else "those tags"
+    if n == total:
+        return (f" The one result is here for {tag} alone, {words}." if n == 1 else
+                f" All {n} are here for {tag} alone, {words}.")
+    return f" {n} of the {total} results {'is' if n == 1 else 'are'} here for {tag} alone, {words}."
 
 
 def _partial_note(results: Results) -> str:

@@ -443,7 +443,9 @@ def test_a_term_named_by_a_phrase_and_its_own_word_is_said_once():
 
 @pytest.mark.parametrize("text, left", [("grants -hospice", "hospice"),
                                         ("grants NOT hospices", "hospices"),
-                                        ('grants -"full cost recovery"', "full cost recovery")])
+                                        ('grants -"full cost recovery"', "full cost recovery"),
+                                        ("grants NOT (hospice OR volunteers)",
+                                         "hospice OR volunteers")])
 def test_a_search_says_how_many_examples_its_exclusions_left_out(client, text, left):
     everything = client.get("/search.json?q=grants").json()["total"]
     page, data = page_and_json(client, urlencode({"q": text}))
@@ -476,8 +478,13 @@ def test_results_found_only_through_a_tag_are_counted_and_set_apart(client):
     assert f'<ol class="hits" start="{alone[0]}">' in html
 
 
-def test_no_heading_sets_results_apart_when_every_result_is_there_for_its_tag(client):
-    data = client.get("/search.json?q=PbR").json()
-    html = client.get("/search?q=PbR").body
-    assert data["tag_only"] in (0, data["total"])
-    assert "Found through their tags alone" not in html
+def test_no_heading_sets_results_apart_unless_ranking_puts_them_last(client):
+    """Sorted by date, results found through a tag are mixed with the others: no heading.
+    Filtered to leave only those, the note says all are there for the tag alone."""
+    assert "Found through their tags alone" not in client.get(
+        "/search?q=reporting+burden&sort=newest").body
+    page, data = page_and_json(client, "q=reporting+burden&sector=community-development")
+    assert data["total"] == data["tag_only"] == 1
+    assert "The one result is here for that tag alone, using none of your words." in \
+        " ".join(data["notes"])
+    assert "Found through their tags alone" not in page.text
