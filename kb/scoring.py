@@ -14,8 +14,9 @@ summed, then saturated once and multiplied by the word's idf (in an entry that h
 only through its stem, not as typed give or take plural and spelling, STEM_ONLY of that:
 'organisations' is found in entries about organising, below those about organisations);
 a phrase scores as one rare term through the index's pairs of neighbouring words; a corrected
-spelling counts SPELLING_WEIGHT of that. An entry that matches a clause only through a concept
-(it is tagged with the term the words name) scores CONCEPT x the clause's idf (for a word no
+spelling counts as the word typed right would ('comissioning' ranks as 'commissioning'). An
+entry that matches a clause only through a concept (it is tagged with the term the words
+name) scores CONCEPT x the clause's idf (for a word no
 entry uses, the idf of its tag); one that matches directly and carries the tag gets a TAGGED
 bonus on top. Either way a tagged entry gains up to AFFINITY x the clause's idf more, by how
 much its text uses the term's own words (its label and its commissioners' words: see
@@ -86,8 +87,8 @@ def _clause(snap, clause) -> tuple[np.ndarray, int, int]:
     of those matching the word itself rather than a synonym)."""
     best = np.zeros(snap.size)
     mask = written = 0
-    typed = _as_written(snap, clause.text, clause.exact)
-    fixed = _as_written(snap, clause.correction, clause.exact)
+    meant = _meant(clause)  # as typed, or as corrected ('comissioning': commissioning)
+    typed = _as_written(snap, meant, clause.exact)
     for alt in clause.alternatives:
         docs, scores, alt_mask = snap.postings.scored(alt.terms)
         mask |= alt_mask
@@ -95,13 +96,23 @@ def _clause(snap, clause) -> tuple[np.ndarray, int, int]:
             written |= alt_mask
         if alt.weight != 1.0:
             scores = scores * alt.weight
-        if len(alt.terms) == 1 and alt.why == "word" and typed is not None:
+        if typed is not None and len(alt.terms) == 1 and (alt.why == "word" or (
+                alt.why == "spelling" and alt.terms[0] == index_term(meant))):
             scores = np.where(typed[docs], scores, scores * STEM_ONLY)
-        elif len(alt.terms) == 1 and alt.why == "spelling" and fixed is not None and \
-                alt.terms[0] == index_term(clause.correction):  # 'comissioning' as typed right
-            scores = np.where(fixed[docs], scores, scores * STEM_ONLY)
         best[docs] = np.maximum(best[docs], scores)
     return best, mask, written
+
+
+def _meant(clause) -> str:
+    """The word a clause stands for: as typed, or as corrected ('comissioning')."""
+    fix = clause.correction
+    return fix if fix and not fix.endswith("*") else clause.text
+
+
+def _meant_terms(clause) -> tuple[str, ...]:
+    """The index terms of the word a clause stands for (its correction's, when corrected)."""
+    fix = clause.correction
+    return (index_term(fix),) if fix and fix.isalpha() else clause.alternatives[0].terms
 
 
 def _as_written(snap, word: str | None, exact: bool) -> np.ndarray | None:
@@ -156,8 +167,8 @@ def match(snap, query: ParsedQuery) -> Match:
     positive = [i for i in query.positive if not query.clauses[i].exact]
     for a, b in zip(positive, positive[1:], strict=False):
         if b == a + 1:
-            first, second = query.clauses[a].alternatives[0], query.clauses[b].alternatives[0]
-            proximity.append(snap.postings.nearby(first.terms[-1], second.terms[0]))
+            first, second = _meant_terms(query.clauses[a]), _meant_terms(query.clauses[b])
+            proximity.append(snap.postings.nearby(first[-1], second[0]))
     mask = _evaluate(query.tree, masks, snap.live) & snap.live
     suggested = topics.suggest(snap, query)
     whole = sum(units[i] for i in query.positive)

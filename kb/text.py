@@ -29,7 +29,6 @@ from kb.syntax import Parser, negated_clauses
 from kb.vocabulary import Concept, Vocabulary, merge_concepts, phrase_forms, phrase_terms
 
 MIN_CORRECTED_LENGTH = 4  # shorter unknown words are acronyms or noise: never corrected
-SPELLING_WEIGHT = 0.8  # a corrected word's matches count for less than the typed words'
 MAX_CORRECTED = 4  # unknown words per query looked up for a split or a correction
 MAX_STARTING = 50  # the most used index terms a word ending in '*' matches
 SIGNED = {"-": "must_not", "+": "must"}
@@ -200,11 +199,17 @@ def _drop_fruitless_corrections(clauses: list[Clause], concepts: list[Concept],
     for i, clause in enumerate(clauses):
         fix = clause.correction
         if fix and not (i in named or fix in vocab.names or is_stop_word(fix) or
-                        fix.endswith("*") or any(lexicon.indexes(a.terms[0]) for a in
-                                                 clause.alternatives
-                                                 if a.why == "spelling" and len(a.terms) == 1)):
+                        fix.endswith("*") or _finds(clause, fix, lexicon)):
             clause.correction = None
             clause.alternatives = [a for a in clause.alternatives if a.why == "word"]
+
+
+def _finds(clause: Clause, fix: str, lexicon) -> bool:
+    """Whether a correction finds anything: entries use it, or another of its spellings
+    ('non-proffit' -> profit, where entries write only 'nonprofit')."""
+    return lexicon.indexes(index_term(fix)) or any(
+        lexicon.indexes(a.terms[0]) for a in clause.alternatives
+        if a.why == "spelling" and len(a.terms) == 1)
 
 
 def _corrected_run_concepts(runs, clauses: list[Clause], vocab: Vocabulary,
@@ -342,7 +347,7 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
         started = [] if fix and fix.startswith(word) else lexicon.starting(word, MAX_STARTING)
         if started:  # a word cut short ('commiss' is not 'commits'): words entries start so
             clause.correction = f"{word}*"
-            clause.alternatives += [Alternative((t,), SPELLING_WEIGHT, "spelling")
+            clause.alternatives += [Alternative((t,), 1.0, "spelling")
                                     for t in started]
         elif fix and is_stop_word(fix):  # 'wich' is 'which': a small word, not searched for
             clause.correction, clause.alternatives = fix, []
@@ -382,8 +387,7 @@ def _fix_acronym(clause: Clause, vocab: Vocabulary, lexicon) -> None:
 def _search_too(clause: Clause, fix: str, vocab: Vocabulary) -> None:
     """A misspelt word's clause also matches its correction and the correction's synonyms."""
     clause.correction = fix
-    clause.alternatives.append(Alternative((index_term(fix),), SPELLING_WEIGHT, "spelling"))
+    clause.alternatives.append(Alternative((index_term(fix),), 1.0, "spelling"))
     for _, fixed in _run_clauses([read_word(fix)], vocab)[0]:
         clause.alternatives = dedupe(clause.alternatives + [
-            Alternative(a.terms, a.weight * SPELLING_WEIGHT, a.why)
-            for a in fixed.alternatives if a.why == "synonym"])
+            a for a in fixed.alternatives if a.why == "synonym"])

@@ -462,6 +462,28 @@ def test_a_corrected_word_ranks_as_the_word_typed_right(tmp_path):
     assert [h.slug for h in library.search(Query(text="comissioning")).hits] == right
 
 
+def test_a_corrected_search_ranks_as_the_search_typed_right(tmp_path):
+    """'grant agreemnt' ranks as 'grant agreement': the corrected word counts in full, and
+    side by side with its neighbour as the right spelling would be."""
+    library = library_of(tmp_path, {
+        "together": "The grant agreement was signed in May.",
+        "apart": "A grant was paid in May. The agreement came later.",
+        "grants": "Grants, grants and more grants for grant holders."})
+    right = [(h.slug, h.score) for h in library.search(Query(text="grant agreement")).hits]
+    assert right[0][0] == "together"
+    assert [(h.slug, h.score) for h in library.search(Query(text="grant agreemnt")).hits] == \
+        right
+
+
+def test_a_misspelling_sharing_the_words_stem_is_still_offered_corrected(tmp_path):
+    """'experiance' shares Porter's stem with 'experience', so it finds its entries as it is;
+    the page still says what was meant."""
+    library = library_of(tmp_path, {"exp": "Their experience of the scheme was good.",
+                                    "hall": "A new roof for the hall."})
+    results = library.search(Query(text="experiance"))
+    assert results.suggestion == "experience" and [h.slug for h in results.hits] == ["exp"]
+
+
 @pytest.mark.parametrize("word, other", [("communications", "community"), ("housing", "house"),
                                          ("authority", "author"), ("experiment", "experience"),
                                          ("business", "busy")])
