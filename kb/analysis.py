@@ -140,6 +140,11 @@ OWN_STEMS = {
     "universities": "universiti", "international": "internation", "business": "business",
     "businesses": "business", "positive": "positiv", "positively": "positiv",
     "careful": "careful", "carefully": "careful", "general": "general", "generally": "general",
+    # and Porter cuts 'generate' and 'generation' to 'gener' ('generic', 'generous') but
+    # 'generated' to 'generat': the family keeps one stem of its own
+    "generate": "generat", "generates": "generat", "generation": "generat",
+    "generations": "generat", "generic": "generic", "generous": "generous",
+    "generously": "generous",
 }
 
 

@@ -486,7 +486,7 @@ def test_a_misspelling_sharing_the_words_stem_is_still_offered_corrected(tmp_pat
 
 @pytest.mark.parametrize("word, other", [("communications", "community"), ("housing", "house"),
                                          ("authority", "author"), ("experiment", "experience"),
-                                         ("business", "busy")])
+                                         ("business", "busy"), ("generation", "generic")])
 def test_words_porter_would_merge_with_another_word_find_only_their_own(tmp_path, word, other):
     """Porter's stemmer cuts 'community' and 'communications' to one stem, 'housing' and
     'house' (so 'in-house') to another: each finds the entries that use it, not the other."""
@@ -494,6 +494,14 @@ def test_words_porter_would_merge_with_another_word_find_only_their_own(tmp_path
                                     "other": f"A note on {other} in the county."})
     assert [h.slug for h in library.search(Query(text=word)).hits] == ["mine"]
     assert [h.slug for h in library.search(Query(text=other)).hits] == ["other"]
+
+
+def test_the_forms_of_a_word_porter_cuts_two_ways_find_each_other(tmp_path):
+    """Porter cuts 'generation' to 'gener' but 'generated' to 'generat': the family is one."""
+    library = library_of(tmp_path, {"made": "The shop generated income for the charity.",
+                                    "kind": "A generic service for everyone."})
+    assert [h.slug for h in library.search(Query(text="income generation")).hits][0] == "made"
+    assert "kind" not in {h.slug for h in library.search(Query(text="generation")).hits}
 
 
 def test_a_misspelling_of_a_word_entries_use_in_another_form_is_corrected(tmp_path):
