@@ -86,8 +86,13 @@ def _tag_only(results: Results, tags: int) -> str:
     n, total = results.tag_only, results.total
     if not n:
         return ""
-    words = (f"without ‘{_as_typed(results.words[0], results.query.text)}’"
-             if len(results.words) == 1 else "using none of your words")
+    typed = results.query.text.strip()
+    fixes = dict(results.corrections)
+    one = len(results.words) == 1 and len(typed.split()) == 1 and not fixes.get(
+        results.words[0], "").endswith("*")
+    if one and results.words[0] in fixes:  # 'procurment': say the word searched for
+        typed = in_case_of(typed, results.suggestion or fixes[results.words[0]])
+    words = f"without ‘{typed}’" if one else "using none of your words"
     tag = "that tag" if tags == 1 else "those tags"
     if n == total:
         return (f" The one result is here for {tag} alone, {words}." if n == 1 else

@@ -488,3 +488,14 @@ def test_no_heading_sets_results_apart_unless_ranking_puts_them_last(client):
     assert "The one result is here for that tag alone, using none of your words." in \
         " ".join(data["notes"])
     assert "Found through their tags alone" not in page.text
+
+
+def test_a_tag_note_names_the_word_searched_for_not_the_typo(client):
+    """'Hopsices' is searched as 'Hospices': the count of results there for the tag alone
+    says they are without ‘Hospices’, not without the misspelling."""
+    data = client.get("/search.json?q=Hopsices").json()
+    note = " ".join(data["notes"])
+    assert data["tag_only"] > 0
+    assert "without ‘Hospices’" in note and "without ‘Hopsices’" not in note
+    assert data["corrections"] == [{"word": "hopsices", "searched": "hospices"}]
+
