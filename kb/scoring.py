@@ -8,27 +8,27 @@ the query's boolean tree combines them. How they rank:
             x (the matched clauses' idf / all the clauses' idf)
             + PROXIMITY x (BM25 of each two neighbouring query words found side by side)
 
-A clause's score is its best alternative's BM25F: the word's frequency in each field
-normalised by the field's length, weighted (title x3, summary x2, organisations x2, body x1) and
-summed, then saturated once and multiplied by the word's idf (in an entry that has the word
-only through its stem, not as typed give or take plural and spelling, STEM_ONLY of that:
-'organisations' is found in entries about organising, below those about organisations);
-a phrase scores as one rare term through the index's pairs of neighbouring words; a corrected
+A clause's score is its best alternative's BM25F: the word's frequency in each field normalised
+by the field's length, weighted (title x3, summary x2, organisations x2, body x1) and summed,
+then saturated once and multiplied by the word's idf (in an entry that has the word only
+through its stem, not as typed give or take plural and spelling, STEM_ONLY of that:
+'organisations' is found in entries about organising, below those about organisations); a
+phrase scores as one rare term through the index's pairs of neighbouring words; a corrected
 spelling counts as the word typed right would ('comissioning' ranks as 'commissioning'). An
-entry that matches a clause only through a concept (it is tagged with the term the words
-name) scores CONCEPT x the clause's idf (for a word no
-entry uses, the idf of its tag); one that matches directly and carries the tag gets a TAGGED
-bonus on top. Either way a tagged entry gains up to AFFINITY x the clause's idf more, by how
-much its text uses the term's own words (its label and its commissioners' words: see
-concept_affinity), so the tagged entries most about the term come first; but one found only
-through the tag stays below every entry that has the clause's words (TAG_CEILING). The
-coordination factor puts entries that match more of the query first, and the proximity term
-rewards the words together as typed. When the words are typical of a term (kb.topics suggests
-it), the entries tagged with it that have some of the words themselves gain SUGGESTED x the
-suggestion's weight x the query's idf, after the coordination factor. Last, feedback from the
-best results: an entry with some of the words gains up to FEEDBACK x the best score for
-sharing the principles, sectors and stages of the FEEDBACK_TOP best (rare tags count more),
-so examples of the same kind as the best matches rise among the rest.
+entry that matches a clause only through a concept (it is tagged with the term the words name)
+scores CONCEPT x the clause's idf (for a word no entry uses, the idf of its tag); one that
+matches directly and carries the tag gets a TAGGED bonus on top. Either way a tagged entry
+gains up to AFFINITY x the clause's idf more, by how much its text uses the term's own words
+(its label and its commissioners' words: see concept_affinity), so the tagged entries most
+about the term come first; but one found only through the tag stays below every entry that has
+the clause's words (TAG_CEILING). The coordination factor puts entries that match more of the
+query first, and the proximity term rewards the words together as typed. When the words are
+typical of a term (kb.topics suggests it), the entries tagged with it that have some of the
+words themselves gain SUGGESTED x the suggestion's weight x the query's idf, after the
+coordination factor. Last, feedback from the best results: an entry with some of the words
+gains up to FEEDBACK x the best score for sharing the principles, sectors and stages of the
+FEEDBACK_TOP best (rare tags count more), so examples of the same kind as the best matches rise
+among the rest.
 
 Scores are vectors over every document number (numpy): a query matching nine entries in ten
 is summed and ranked in a few array operations, not a Python step per entry.
