@@ -132,20 +132,16 @@ IRREGULAR_VERBS = {
 
 # Words Porter's stemmer cuts down to another word's stem, though they mean something else: each
 # keeps a stem of its own ('housing' is not 'house' or 'in-house', 'community' not
-# 'communication', 'authority' not 'author', 'experiment' not 'experience').
-OWN_STEMS = {
-    "housing": "housing", "community": "communiti", "communities": "communiti",
-    "authority": "authoriti", "authorities": "authoriti", "experiment": "experiment",
-    "experiments": "experiment", "experimental": "experiment", "university": "universiti",
-    "universities": "universiti", "international": "internation", "business": "business",
-    "businesses": "business", "positive": "positiv", "positively": "positiv",
-    "careful": "careful", "carefully": "careful", "general": "general", "generally": "general",
-    # and Porter cuts 'generate' and 'generation' to 'gener' ('generic', 'generous') but
-    # 'generated' to 'generat': the family keeps one stem of its own
-    "generate": "generat", "generates": "generat", "generation": "generat",
-    "generations": "generat", "generic": "generic", "generous": "generous",
-    "generously": "generous",
-}
+# 'communication', 'authority' not 'author'); and 'generate', 'generation', which Porter cuts
+# to 'gener' ('generic', 'generous') but 'generated' to 'generat', keep theirs together.
+OWN_STEMS = {word: own for own, words in (
+    ("housing", "housing"), ("communiti", "community communities"),
+    ("authoriti", "authority authorities"), ("experiment", "experiment experiments experimental"),
+    ("universiti", "university universities"), ("internation", "international"),
+    ("business", "business businesses"), ("positiv", "positive positively"),
+    ("careful", "careful carefully"), ("general", "general generally"),
+    ("generat", "generate generates generation generations"), ("generic", "generic"),
+    ("generous", "generous generously")) for word in words.split()}
 
 
 # Shortened words people type for the full one (govt, dept, orgs, spec, 3 yrs), as the full
