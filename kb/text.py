@@ -354,19 +354,26 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
         elif fix and fix != word:
             if joined:  # 'co-producton' matches as 'co-production' would, the compound too
                 _search_too(clause, joined, vocab)
-            _search_too(clause, fix, vocab)
+            if not joined or not lexicon.indexes(index_term(joined)):
+                _search_too(clause, fix, vocab)  # ('de-commisioning' is decommissioning only)
+            clause.correction = fix
 
 
 def _closest_after(prefix: str | None, word: str, alone: str | None, vocab: Vocabulary,
                    lexicon) -> str | None:
     """The closest word to a prefix and a misspelt word as one ('co' and 'producton' ->
-    'coproduction'), when it keeps the prefix and is nearer than the word's own closest
-    ('products'); else None. ('re-aply' stays re-apply: 'really' is no nearer.)"""
+    'coproduction'), when the prefix stands before a word of its own ('production'; not
+    'unting' from 'counting') and that is nearer than the word's own closest ('products') or
+    the same ('de-commisioning': decommissioning); else None. ('re-aply' stays re-apply:
+    'really' is no nearer, and 'ally' is not 'apply'.)"""
     joined = lexicon.closest(prefix + word, vocab.words) if prefix else None
-    if not joined or not joined.startswith(prefix) or len(joined) < len(prefix) + 3:
+    rest = joined[len(prefix):].lstrip("-") if joined and joined.startswith(prefix) else ""
+    if len(rest) < 3 or not (rest in vocab.words or lexicon.spells(rest)):
         return None
-    nearer = alone is None or edit_distance(prefix + word, joined) < edit_distance(word, alone)
-    return joined if nearer else None
+    if alone is None:
+        return joined
+    near, own = edit_distance(prefix + word, joined), edit_distance(word, alone)
+    return joined if near < own or (near == own and rest == alone) else None
 
 
 def _fix_acronym(clause: Clause, vocab: Vocabulary, lexicon) -> None:

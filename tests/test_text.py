@@ -543,6 +543,21 @@ def test_a_prefix_does_not_pull_a_word_nearer_alone_into_another(tmp_path, typed
     assert library.search(Query(text=typed)).suggestion == meant
 
 
+def test_a_prefix_is_never_split_off_a_word_that_is_not_a_compound(tmp_path):
+    """'co-untng' is near 'counting' as one word, but 'unting' is no word: it is not offered
+    as 'co-unting'. 'de-commisioning' is decommissioning, which an entry writes, and finds
+    what the right spelling finds, not every entry about commissioning."""
+    library = library_of(tmp_path, {
+        "counting": "The team was counting volunteers.",
+        "decom": "The council managed the decommissioning of the service with care.",
+        "commission": "The council's commissioning of the service went well."})
+    assert library.search(Query(text="co-untng")).suggestion != "co-unting"
+    typo = library.search(Query(text="de-commisioning"))
+    assert typo.suggestion == "de-commissioning"
+    assert [h.slug for h in typo.hits] == [
+        h.slug for h in library.search(Query(text="de-commissioning")).hits] == ["decom"]
+
+
 def test_an_acronyms_plural_finds_the_acronym(tmp_path):
     """'CVSs' (several CVS) finds the entry that says CVS; 'ICBs' the one that says ICB."""
     library = library_of(tmp_path, {"cvs": "The local CVS ran the scheme.",
