@@ -68,9 +68,12 @@ def result_notes(results: Results) -> list[str]:
         unsaid.setdefault(_typed_phrases(c.phrase, typed), []).append(c.label)
     for phrase, labels in unsaid.items():
         notes.append(f"No example mentions {phrase}; examples tagged "
-                     f"{' and '.join(labels)} are included instead.")
+                     f"{' and '.join(labels)} are included instead." +
+                     ("" if said or results.tag_only == results.total
+                      else _tag_only(results, len(labels))))
     if results.total and results.left_out:
-        excluded = [re.sub(r"^(?:-|NOT\s+)", "", e).strip('"()') for e in EXCLUSION.findall(typed)]
+        excluded = [re.sub(r"^(?:-|NOT\s+)", "", e).strip("()").replace('"', "")
+                    for e in EXCLUSION.findall(typed)]
         n = results.left_out
         notes.append(f"{n} example{'s' if n != 1 else ''} matching {_quoted(excluded, 'or')} "
                      f"{'are' if n != 1 else 'is'} left out.")

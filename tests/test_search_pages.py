@@ -499,3 +499,20 @@ def test_a_tag_note_names_the_word_searched_for_not_the_typo(client):
     assert "without ‘Hospices’" in note and "without ‘Hopsices’" not in note
     assert data["corrections"] == [{"word": "hopsices", "searched": "hospices"}]
 
+
+def test_a_tag_brought_in_by_a_word_no_example_uses_is_counted_too(client):
+    """'KPIs costs': no example says KPIs, so its tag's examples come in instead; the note
+    also counts the results there for the tag alone, as it does for a word examples use."""
+    data = client.get("/search.json?q=KPIs+costs").json()
+    note = " ".join(data["notes"])
+    assert "No example mentions ‘KPIs’; examples tagged Review are included instead." in note
+    n = data["tag_only"]
+    assert 0 < n < data["total"]
+    assert f"{n} of the {data['total']} results" in note
+
+
+def test_an_excluded_group_is_quoted_without_its_quote_marks(client):
+    data = client.get("/search.json?" + urlencode(
+        {"q": 'grants NOT (hospice OR "full cost recovery")'})).json()
+    assert any("matching ‘hospice OR full cost recovery’" in n for n in data["notes"])
+
