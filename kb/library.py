@@ -157,7 +157,7 @@ class Library:
         if query.text.strip():
             found = match(snap, parse_query(query.text, snap.vocabulary, lexicon=snap))
             found.suggested = _worth_saying(found.suggested, query)
-            base &= found.mask
+            base &= found.mask & _scorable(found)
         final, facets, relaxations = count_facets(snap.masks, snap.taxonomy, base,
                                                   query.filters)
         total = final.bit_count()
@@ -310,6 +310,18 @@ class Library:
         return {"entries": len(snap.docnum), "generation": snap.generation.name,
                 "built_at": snap.meta["built_at"], "commit": snap.meta.get("commit"),
                 "failed_generation": failed}
+
+
+def _scorable(found: Match) -> int:
+    """The entries some scoring word matches (directly or by a tag), so results can be ranked
+    and listed: 'grant -housing OR health' is not every entry without housing. All entries
+    when no word scores ('-covid' alone lists the rest, newest first)."""
+    if not found.query.positive:
+        return -1  # every bit set
+    out = 0
+    for i in found.query.positive:
+        out |= found.clause_masks[i]
+    return out
 
 
 def _undated(snap: Snapshot, found: Match | None, query: Query) -> int:

@@ -516,3 +516,16 @@ def test_an_excluded_group_is_quoted_without_its_quote_marks(client):
         {"q": 'grants NOT (hospice OR "full cost recovery")'})).json()
     assert any("matching ‘hospice OR full cost recovery’" in n for n in data["notes"])
 
+
+@pytest.mark.parametrize("text", ["grants -hospice OR volunteers", "-hospice OR volunteers",
+                                  "grants OR -hospice"])
+def test_the_count_is_what_the_pages_list_with_a_negation_inside_or(client, text):
+    """'-hospice OR volunteers' is not every entry without 'hospice': a result is one that
+    some word of the search finds, so the pages list exactly the count they give."""
+    first = client.get("/search.json?" + urlencode({"q": text})).json()
+    listed = []
+    for page in range(1, first["pages"] + 1):
+        data = client.get("/search.json?" + urlencode({"q": text, "page": page})).json()
+        listed += [r["slug"] for r in data["results"]]
+    assert len(listed) == len(set(listed)) == first["total"]
+
