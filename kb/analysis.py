@@ -141,7 +141,9 @@ OWN_STEMS = {word: own for own, words in (
     ("business", "business businesses"), ("positiv", "positive positively"),
     ("careful", "careful carefully"), ("general", "general generally"),
     ("generat", "generate generates generation generations"), ("generic", "generic"),
-    ("generous", "generous generously")) for word in words.split()}
+    ("generous", "generous generously"), ("news", "news"), ("publiciti", "publicity"),
+    ("localiti", "locality localities"), ("informal", "informal informally"),
+    ("officer", "officer officers")) for word in words.split()}
 
 
 # Shortened words people type for the full one (govt, dept, orgs, spec, 3 yrs), as the full

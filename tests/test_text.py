@@ -486,7 +486,10 @@ def test_a_misspelling_sharing_the_words_stem_is_still_offered_corrected(tmp_pat
 
 @pytest.mark.parametrize("word, other", [("communications", "community"), ("housing", "house"),
                                          ("authority", "author"), ("experiment", "experience"),
-                                         ("business", "busy"), ("generation", "generic")])
+                                         ("business", "busy"), ("generation", "generic"),
+                                         ("news", "new"), ("locality", "local"),
+                                         ("publicity", "public"), ("informal", "information"),
+                                         ("officers", "office")])
 def test_words_porter_would_merge_with_another_word_find_only_their_own(tmp_path, word, other):
     """Porter's stemmer cuts 'community' and 'communications' to one stem, 'housing' and
     'house' (so 'in-house') to another: each finds the entries that use it, not the other."""
