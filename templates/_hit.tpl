@@ -1,5 +1,5 @@
 <li class="hit">
-  <h2 class="hit-title"><a href="{{entry_url(hit['slug'])}}">{{hit['title']}}</a></h2>
+  <h3 class="hit-title"><a href="{{entry_url(hit['slug'])}}">{{hit['title']}}</a></h3>
   <p class="print-url">{{hit['url']}}</p>
   <p class="hit-summary">{{hit['summary']}}</p>
   % if hit.get('highlights'):

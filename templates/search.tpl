@@ -65,6 +65,7 @@
 %   first = (ctx['page'] - 1) * ctx['page_size'] + 1
 %   split = ctx['tag_only_from']
 %   parts = [(0, ctx['results'])] if split is None else [(0, ctx['results'][:split]), (split, ctx['results'][split:])]
+    <h2 class="visually-hidden">Results</h2>
 %   for at, hits in parts:
 %     if hits:
 %       if split is not None and at == split:

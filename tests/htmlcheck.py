@@ -1,8 +1,9 @@
 """A strict-enough HTML check with the standard library's parser: tags nest and close, one h1,
-every form control has a label, ids are unique."""
+headings go down one level at a time, every form control has a label, ids are unique."""
 
 from __future__ import annotations
 
+import itertools
 from html.parser import HTMLParser
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -51,8 +52,15 @@ class Page(HTMLParser):
         return [a for t, a in self.elements if t == tag
                 and all(a.get(k.rstrip("_")) == v for k, v in attrs.items())]
 
+    def heading_levels(self) -> list[tuple[int, str]]:
+        """Each heading's level and class, in page order."""
+        return [(int(t[1]), a.get("class", "")) for t, a in self.elements
+                if len(t) == 2 and t[0] == "h" and t[1] in "123456"]
+
     def problems(self) -> list[str]:
         out = list(self.errors)
+        levels = [level for level, _ in self.heading_levels()]
+        out += [f"h{b} after h{a}" for a, b in itertools.pairwise(levels) if b > a + 1]
         if len(self.find("h1")) != 1:
             out.append(f"{len(self.find('h1'))} h1 elements")
         ids = [a["id"] for _, a in self.elements if "id" in a]

@@ -478,6 +478,17 @@ def test_results_found_only_through_a_tag_are_counted_and_set_apart(client):
     assert f'<ol class="hits" start="{alone[0]}">' in html
 
 
+def test_each_result_is_a_heading_inside_the_section_that_lists_it(client):
+    """A screen reader's list of headings reads: the results, each result, the results found
+    through their tags alone, each of those; no result's title is at its section's level."""
+    levels = Page(client.get("/search?q=reporting+burden").body).heading_levels()
+    sections = [n for n, (level, cls) in enumerate(levels) if level == 2]
+    hits = [n for n, (level, cls) in enumerate(levels) if cls == "hit-title"]
+    tagged = next(n for n, (_, cls) in enumerate(levels) if cls == "hits-tagged")
+    assert hits and all(levels[n][0] == 3 for n in hits)
+    assert any(n < hits[0] for n in sections) and hits[0] < tagged < hits[-1]
+
+
 def test_no_heading_sets_results_apart_unless_ranking_puts_them_last(client):
     """Sorted by date, results found through a tag are mixed with the others: no heading.
     Filtered to leave only those, the note says all are there for the tag alone."""
