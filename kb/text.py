@@ -15,14 +15,23 @@ entries that have the words.
 from __future__ import annotations
 
 from kb.analysis import (
+    HYPHENS,
     PREFIXES,
-    WORD,
     index_term,
     is_stop_word,
     light_key,
 )
 from kb.clauses import Alternative, Clause, ParsedQuery, dedupe
 from kb.compounds import exact, join_spaced_compounds, searchable
+from kb.naming import (
+    alternative_concepts,
+    corrected_run_concepts,
+    excluded_phrase_concepts,
+    knower,
+    longest,
+    run_concepts,
+    terms_of,
+)
 from kb.reading import Word, read_tokens, read_word
 from kb.spelling import edit_distance
 from kb.syntax import Parser, negated_clauses
@@ -32,22 +41,6 @@ MIN_CORRECTED_LENGTH = 4  # shorter unknown words are acronyms or noise: never c
 MAX_CORRECTED = 4  # unknown words per query looked up for a split or a correction
 MAX_STARTING = 50  # the most used index terms a word ending in '*' matches
 SIGNED = {"-": "must_not", "+": "must"}
-
-
-def _terms_of(run: list[Word]) -> tuple[list[str], list[int]]:
-    """A run's index terms in order, and for each the number of the word it came from."""
-    seq, owner = [], []
-    for i, w in enumerate(run):
-        seq += w.index_terms
-        owner += [i] * len(w.index_terms)
-    return seq, owner
-
-
-def _longest(starts: dict, seq: list[str], at: int):
-    for terms, value in starts.get(seq[at], ()):
-        if tuple(seq[at:at + len(terms)]) == terms:
-            return terms, value
-    return None, None
 
 
 def _run_clauses(run: list[Word], vocab: Vocabulary):
@@ -62,10 +55,10 @@ def _run_clauses(run: list[Word], vocab: Vocabulary):
             first[w.index_terms] = i
             alts = [Alternative(w.index_terms)] + ([Alternative((w.joined,))] if w.joined else [])
             clauses[i] = Clause(w.text, alts, acronym=w.acronym)
-    seq, owner = _terms_of(run)
+    seq, owner = terms_of(run)
     at = 0
     while at < len(seq):
-        terms, group = _longest(vocab.synonym_starts, seq, at)
+        terms, group = longest(vocab.synonym_starts, seq, at)
         end = at + len(terms) if terms else at
         if terms and (at == 0 or owner[at - 1] != owner[at]) and \
                 (end == len(seq) or owner[end] != owner[end - 1]):
@@ -90,7 +83,7 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     items: list[tuple[str, object]] = []
     runs: list[tuple[list[Word], dict[int, int]]] = []  # runs of words, word -> clause
     tokens = read_tokens(text, lexicon)
-    known = _knower(vocab, lexicon)
+    known = knower(vocab, lexicon)
 
     at = 0
     while at < len(tokens):
@@ -107,7 +100,7 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
                 items.append(("atom", (len(clauses) - 1, "should")))
                 clause_of[i] = len(clauses) - 1
             runs.append((run, {i: clause_of[j] for i, j in same_as.items()}))
-            concepts += _run_concepts(*runs[-1], vocab, known)
+            concepts += run_concepts(*runs[-1], vocab, known)
             continue
         if kind in ("phrase", "prefix"):
             made = _exact_clause(kind, *value, lexicon)
@@ -119,33 +112,28 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
             for _, clause in _run_clauses([word], vocab)[0]:
                 clauses.append(clause)
                 items.append(("atom", (len(clauses) - 1, SIGNED[sign])))
-                concepts += _run_concepts([word], {0: len(clauses) - 1}, vocab, known)
+                concepts += run_concepts([word], {0: len(clauses) - 1}, vocab, known)
         else:
             items.append((kind, value))
         at += 1
     parser = Parser(items)
     tree = parser.sequence() if clauses else ("or", [])  # only 'OR', '(a': nothing to search
     negated = negated_clauses(tree)
-    concepts += _excluded_phrase_concepts(clauses, negated, vocab, known)
+    concepts += excluded_phrase_concepts(clauses, negated, vocab, known)
     positive = [i for i in range(len(clauses)) if i not in negated]
     if lexicon is not None:
         _correct(clauses, positive, vocab, lexicon, _after_prefix(runs))
         join_spaced_compounds(runs, clauses, lexicon)
-        concepts += _corrected_run_concepts(runs, clauses, vocab, known)
+        concepts += corrected_run_concepts(runs, clauses, vocab, known)
         _drop_fruitless_corrections(clauses, concepts, vocab, lexicon)
     tree, positive = searchable(runs, clauses, tree, positive)
-    concepts += _alternative_concepts(clauses, positive, vocab, known, concepts)
+    concepts += alternative_concepts(clauses, positive, vocab, known, concepts)
     concepts = _not_required(concepts, items, negated)
     _places_whole(clauses, concepts, lexicon)
     # '-health' excludes the entries tagged Health; '-ccg' only those that say CCG
     excluded = [c for c in concepts if (c.facet, c.slug, light_key(c.phrase)) in vocab.labels]
     return ParsedQuery(clauses, tree, positive, merge_concepts(concepts, negated),
                        merge_concepts(excluded, set(positive)), parser.either)
-
-
-def _knower(vocab: Vocabulary, lexicon):
-    """Whether a word can be told from a term's by its spelling (the index spells it so)."""
-    return lambda word: lexicon is None or word in vocab.words or lexicon.spells(word)
 
 
 def _places_whole(clauses: list[Clause], concepts: list[Concept], lexicon) -> None:
@@ -165,17 +153,6 @@ def _not_required(concepts: list[Concept], items, negated: set[int]) -> list[Con
     """The concepts but those of a +word: '+grants' must be in the text, not only a tag."""
     required = {v[0] for kind, v in items if kind == "atom" and v[1] == "must"} - negated
     return [c for c in concepts if not set(c.clauses) & required]
-
-
-def _excluded_phrase_concepts(clauses: list[Clause], negated: set[int], vocab: Vocabulary,
-                              known) -> list[Concept]:
-    """The terms excluded quoted phrases name ('-"South East"', 'NOT "South East"'): a
-    label excludes the entries tagged with it, as '-health' does."""
-    out = []
-    for at in sorted(i for i in negated if clauses[i].exact):
-        run = [read_word(w) for w in WORD.findall(clauses[at].text.strip('"'))]
-        out += _run_concepts(run, dict.fromkeys(range(len(run)), at), vocab, known)
-    return out
 
 
 def _exact_clause(kind: str, sign: str, text: str, lexicon) -> tuple[Clause, str] | None:
@@ -212,100 +189,6 @@ def _finds(clause: Clause, fix: str, lexicon) -> bool:
         if a.why == "spelling" and len(a.terms) == 1)
 
 
-def _corrected_run_concepts(runs, clauses: list[Clause], vocab: Vocabulary,
-                            known) -> list[Concept]:
-    """Concepts a run of words names once its misspelt words are corrected ('rough sleepng'
-    names Housing as 'rough sleeping' does)."""
-    out = []
-    for run, clause_of in runs:
-        fixes = {i: clauses[c].correction for i, c in clause_of.items()
-                 if clauses[c].correction and not clauses[c].correction.endswith("*")}
-        if fixes:
-            fixed = [read_word(fixes[i]) if i in fixes else w for i, w in enumerate(run)]
-            for c in _run_concepts(fixed, clause_of, vocab, known):  # said as typed
-                typed = " ".join(run[i].text for i in sorted(clause_of)
-                                 if clause_of[i] in c.clauses)
-                out.append(Concept(c.facet, c.slug, c.label, typed, c.clauses))
-    return out
-
-
-def _run_concepts(run: list[Word], clause_of: dict[int, int], vocab: Vocabulary,
-                  known) -> list[Concept]:
-    """Concepts named by a run of plain words (`clause_of`: word index -> clause number):
-    the longest phrase at each place wins, when the words are the term's phrase (see
-    _names)."""
-    seq, owner = _terms_of(run)
-    out, at = [], 0
-    while at < len(seq):
-        terms, _ = _longest(vocab.concept_starts, seq, at)
-        if not terms:
-            at += 1
-            continue
-        words = sorted(set(owner[at:at + len(terms)]))
-        covered = tuple(sorted({clause_of[w] for w in words}))
-        phrase = " ".join(run[w].text for w in range(words[0], words[-1] + 1))
-        for c in vocab.concepts_by_terms[terms]:
-            if _names(phrase, c.phrase, known):
-                out.append(Concept(c.facet, c.slug, c.label, phrase, covered))
-        at += len(terms)
-    return out + _small_word_phrase_concepts(run, clause_of, vocab)
-
-
-def _small_word_phrase_concepts(run: list[Word], clause_of: dict[int, int],
-                                vocab: Vocabulary) -> list[Concept]:
-    """Concepts named by a phrase of small words and one other, typed whole ('below the
-    radar', 'through the gate'), on the clause of its one other word."""
-    out = []
-    for start in range(len(run)):
-        for end in range(start + 2, min(start + 6, len(run)) + 1):
-            phrase = " ".join(w.text for w in run[start:end])
-            covered = tuple(sorted({clause_of[w] for w in range(start, end) if w in clause_of}))
-            out += [Concept(c.facet, c.slug, c.label, phrase, covered)
-                    for c in vocab.small_word_phrases.get(phrase, ()) if covered]
-    return out
-
-
-def _alternative_concepts(clauses: list[Clause], positive: list[int], vocab: Vocabulary,
-                          known, named: list[Concept]) -> list[Concept]:
-    """Concepts named by another way a clause matches: a synonym (BAME names the term whose
-    words list BME), a closed compound split, or a corrected spelling. A word inside a longer
-    phrase that names a term (`named`) names nothing alone: 'judicial review' is Dispute
-    resolution, not also the Review stage."""
-    within = {i for c in named if len(c.clauses) > 1 for i in c.clauses}
-    out = []
-    for i in positive:
-        clause = clauses[i]
-        if clause.exact:
-            continue
-        for alt in clause.alternatives:
-            if i in within and alt.why in ("word", "spelling"):
-                continue
-            said = {"word": clause.text, "spelling": clause.correction}.get(alt.why)
-            for c in vocab.concepts_by_terms.get(alt.terms, ()):
-                if said is None or _names(said, c.phrase, known):
-                    out.append(Concept(c.facet, c.slug, c.label, clause.text, (i,)))
-    return out
-
-
-def _names(typed: str, phrase: str, known) -> bool:
-    """Whether words that share their stems with a term's phrase are that phrase, give or take
-    plurals, spelling and -ed for -ing: 'parks' names a term listing 'park', 'parking' does
-    not; 'house' does not name Housing; 'decommissioned' names one listing 'decommissioning'.
-    A word the index does not know (a misspelling) is not held to it."""
-    if not all(known(w) for w in WORD.findall(typed.lower())):
-        return True
-    return _participle(light_key(typed)) == _participle(light_key(phrase))
-
-
-def _participle(key: str) -> str:
-    """A verb's -ed or -ing form as one key ('decommissioned', 'decommissioning' ->
-    'decommission@'); any other word as it is."""
-    for end in ("ing", "ed"):
-        if key.endswith(end) and len(key) > len(end) + 3:
-            return key[:-len(end)] + "@"
-    return key
-
-
 def _after_prefix(runs) -> dict[int, str]:
     """{clause: the prefix typed just before its word} ('co-producton', 'non proft')."""
     return {clause_of[i]: run[i - 1].text for run, clause_of in runs
@@ -329,8 +212,12 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
         word = clause.text
         if clause.acronym and not clause.exact and len(clause.alternatives) == 1:
             _fix_acronym(clause, vocab, lexicon)
-        if clause.exact or clause.acronym or len(clause.alternatives) != 1 or \
-                not word.isalpha() or len(word) < MIN_CORRECTED_LENGTH:
+        if clause.exact or clause.acronym or len(clause.alternatives) != 1:
+            continue
+        if not word.isalpha():
+            tried += _correct_compound(clause, vocab, lexicon)
+            continue
+        if len(word) < MIN_CORRECTED_LENGTH:
             continue
         known = word in vocab.words or lexicon.uses(word)
         tried += not known
@@ -357,6 +244,25 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
             if not joined or not lexicon.indexes(index_term(joined)):
                 _search_too(clause, fix, vocab)  # ('de-commisioning' is decommissioning only)
             clause.correction = fix
+
+
+def _correct_compound(clause: Clause, vocab: Vocabulary, lexicon) -> bool:
+    """A compound read whole for its small words ('under-fundng', 'folow-up') that no entry
+    writes, its one other word misspelt, also matches the compound with that word corrected
+    when entries write that ('under-funding': underfunded). Whether it was misspelt."""
+    parts = HYPHENS.split(clause.text)
+    big = [p for p in parts if not is_stop_word(p)]
+    if len(big) != 1 or not big[0].isalpha() or len(big[0]) < MIN_CORRECTED_LENGTH or \
+            lexicon.indexes(clause.alternatives[0].terms[0]) or big[0] in vocab.words or \
+            lexicon.spells(big[0]):
+        return False
+    fix = lexicon.closest(big[0], vocab.words)
+    terms = read_word("-".join(fix if p == big[0] else p for p in parts)).index_terms \
+        if fix and not is_stop_word(fix) else ()
+    if len(terms) == 1 and lexicon.indexes(terms[0]):
+        clause.correction = "-".join(fix if p == big[0] else p for p in parts)
+        clause.alternatives.append(Alternative(terms, 1.0, "spelling"))
+    return True
 
 
 def _closest_after(prefix: str | None, word: str, alone: str | None, vocab: Vocabulary,

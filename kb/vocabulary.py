@@ -132,7 +132,7 @@ def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> V
                                                                    term.label, phrase))
                 for terms in phrase_forms(phrase):
                     # one per way of writing it: 'Volunteering' and 'volunteers' share a stem,
-                    # and a search names the term with either (kb.text._names)
+                    # and a search names the term with either (kb.naming._names)
                     if (terms, light_key(phrase)) in seen:
                         continue
                     seen.add((terms, light_key(phrase)))

@@ -691,3 +691,18 @@ def test_the_words_of_a_place_no_entry_names_match_nothing_alone(tmp_path):
     library = library_of(tmp_path, {"isles": "Groups across the British Isles met.",
                                     "scilly": "The Isles of Scilly trust met."})
     assert [h.slug for h in library.search(Query(text="Isles of Scilly")).hits][0] == "scilly"
+
+
+@pytest.mark.parametrize("typed, meant", [("under-fundng", "under-funding"),
+                                          ("folow-up", "follow-up")])
+def test_a_compound_read_whole_for_its_small_word_is_corrected_in_its_other(tmp_path, typed,
+                                                                             meant):
+    """'under-funding' is read whole ('under' alone means nothing), so a typo in its other
+    word is corrected there and the search finds what the compound typed right finds."""
+    library = library_of(tmp_path, {
+        "under": "Years of underfunding left the service short; a follow-up review agreed.",
+        "funding": "Funding for the hall, and funding to follow."})
+    right = [(h.slug, h.score) for h in library.search(Query(text=meant)).hits]
+    results = library.search(Query(text=typed))
+    assert right and results.suggestion == meant
+    assert [(h.slug, h.score) for h in results.hits] == right

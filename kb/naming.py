@@ -1,0 +1,137 @@
+"""Which vocabulary terms a search's words name: a term's label, slug or one of its
+commissioners' words, typed as the term writes it (give or take plurals, spelling and -ed for
+-ing), found in runs of plain words, quoted exclusions, synonyms and corrected spellings.
+kb.text reads the clauses; this names the concepts they carry."""
+
+from __future__ import annotations
+
+from kb.analysis import WORD, light_key
+from kb.clauses import Clause
+from kb.reading import Word, read_word
+from kb.vocabulary import Concept, Vocabulary
+
+
+def knower(vocab: Vocabulary, lexicon):
+    """Whether a word can be told from a term's by its spelling (the index spells it so)."""
+    return lambda word: lexicon is None or word in vocab.words or lexicon.spells(word)
+
+
+def excluded_phrase_concepts(clauses: list[Clause], negated: set[int], vocab: Vocabulary,
+                             known) -> list[Concept]:
+    """The terms excluded quoted phrases name ('-"South East"', 'NOT "South East"'): a
+    label excludes the entries tagged with it, as '-health' does."""
+    out = []
+    for at in sorted(i for i in negated if clauses[i].exact):
+        run = [read_word(w) for w in WORD.findall(clauses[at].text.strip('"'))]
+        out += run_concepts(run, dict.fromkeys(range(len(run)), at), vocab, known)
+    return out
+
+
+def corrected_run_concepts(runs, clauses: list[Clause], vocab: Vocabulary,
+                           known) -> list[Concept]:
+    """Concepts a run of words names once its misspelt words are corrected ('rough sleepng'
+    names Housing as 'rough sleeping' does)."""
+    out = []
+    for run, clause_of in runs:
+        fixes = {i: clauses[c].correction for i, c in clause_of.items()
+                 if clauses[c].correction and not clauses[c].correction.endswith("*")}
+        if fixes:
+            fixed = [read_word(fixes[i]) if i in fixes else w for i, w in enumerate(run)]
+            for c in run_concepts(fixed, clause_of, vocab, known):  # said as typed
+                typed = " ".join(run[i].text for i in sorted(clause_of)
+                                 if clause_of[i] in c.clauses)
+                out.append(Concept(c.facet, c.slug, c.label, typed, c.clauses))
+    return out
+
+
+def run_concepts(run: list[Word], clause_of: dict[int, int], vocab: Vocabulary,
+                  known) -> list[Concept]:
+    """Concepts named by a run of plain words (`clause_of`: word index -> clause number):
+    the longest phrase at each place wins, when the words are the term's phrase (see
+    _names)."""
+    seq, owner = terms_of(run)
+    out, at = [], 0
+    while at < len(seq):
+        terms, _ = longest(vocab.concept_starts, seq, at)
+        if not terms:
+            at += 1
+            continue
+        words = sorted(set(owner[at:at + len(terms)]))
+        covered = tuple(sorted({clause_of[w] for w in words}))
+        phrase = " ".join(run[w].text for w in range(words[0], words[-1] + 1))
+        for c in vocab.concepts_by_terms[terms]:
+            if _names(phrase, c.phrase, known):
+                out.append(Concept(c.facet, c.slug, c.label, phrase, covered))
+        at += len(terms)
+    return out + _small_word_phrase_concepts(run, clause_of, vocab)
+
+
+def _small_word_phrase_concepts(run: list[Word], clause_of: dict[int, int],
+                                vocab: Vocabulary) -> list[Concept]:
+    """Concepts named by a phrase of small words and one other, typed whole ('below the
+    radar', 'through the gate'), on the clause of its one other word."""
+    out = []
+    for start in range(len(run)):
+        for end in range(start + 2, min(start + 6, len(run)) + 1):
+            phrase = " ".join(w.text for w in run[start:end])
+            covered = tuple(sorted({clause_of[w] for w in range(start, end) if w in clause_of}))
+            out += [Concept(c.facet, c.slug, c.label, phrase, covered)
+                    for c in vocab.small_word_phrases.get(phrase, ()) if covered]
+    return out
+
+
+def alternative_concepts(clauses: list[Clause], positive: list[int], vocab: Vocabulary,
+                         known, named: list[Concept]) -> list[Concept]:
+    """Concepts named by another way a clause matches: a synonym (BAME names the term whose
+    words list BME), a closed compound split, or a corrected spelling. A word inside a longer
+    phrase that names a term (`named`) names nothing alone: 'judicial review' is Dispute
+    resolution, not also the Review stage."""
+    within = {i for c in named if len(c.clauses) > 1 for i in c.clauses}
+    out = []
+    for i in positive:
+        clause = clauses[i]
+        if clause.exact:
+            continue
+        for alt in clause.alternatives:
+            if i in within and alt.why in ("word", "spelling"):
+                continue
+            said = {"word": clause.text, "spelling": clause.correction}.get(alt.why)
+            for c in vocab.concepts_by_terms.get(alt.terms, ()):
+                if said is None or _names(said, c.phrase, known):
+                    out.append(Concept(c.facet, c.slug, c.label, clause.text, (i,)))
+    return out
+
+
+def _names(typed: str, phrase: str, known) -> bool:
+    """Whether words that share their stems with a term's phrase are that phrase, give or take
+    plurals, spelling and -ed for -ing: 'parks' names a term listing 'park', 'parking' does
+    not; 'house' does not name Housing; 'decommissioned' names one listing 'decommissioning'.
+    A word the index does not know (a misspelling) is not held to it."""
+    if not all(known(w) for w in WORD.findall(typed.lower())):
+        return True
+    return _participle(light_key(typed)) == _participle(light_key(phrase))
+
+
+def _participle(key: str) -> str:
+    """A verb's -ed or -ing form as one key ('decommissioned', 'decommissioning' ->
+    'decommission@'); any other word as it is."""
+    for end in ("ing", "ed"):
+        if key.endswith(end) and len(key) > len(end) + 3:
+            return key[:-len(end)] + "@"
+    return key
+
+
+def terms_of(run: list[Word]) -> tuple[list[str], list[int]]:
+    """A run's index terms in order, and for each the number of the word it came from."""
+    seq, owner = [], []
+    for i, w in enumerate(run):
+        seq += w.index_terms
+        owner += [i] * len(w.index_terms)
+    return seq, owner
+
+
+def longest(starts: dict, seq: list[str], at: int):
+    for terms, value in starts.get(seq[at], ()):
+        if tuple(seq[at:at + len(terms)]) == terms:
+            return terms, value
+    return None, None
