@@ -126,6 +126,7 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
         join_spaced_compounds(runs, clauses, lexicon)
         concepts += corrected_run_concepts(runs, clauses, vocab, known)
         _drop_fruitless_corrections(clauses, concepts, vocab, lexicon)
+        _corrected_run_synonyms(runs, clauses, vocab)
     tree, positive = searchable(runs, clauses, tree, positive)
     concepts += alternative_concepts(clauses, positive, vocab, known, concepts)
     concepts = _not_required(concepts, items, negated)
@@ -179,6 +180,22 @@ def _drop_fruitless_corrections(clauses: list[Clause], concepts: list[Concept],
                         fix.endswith("*") or _finds(clause, fix, lexicon)):
             clause.correction = None
             clause.alternatives = [a for a in clause.alternatives if a.why == "word"]
+
+
+def _corrected_run_synonyms(runs, clauses: list[Clause], vocab: Vocabulary) -> None:
+    """The synonyms of a phrase a run of words makes once its misspelt words are corrected
+    ('vluntary sector' matches VCS and third sector as 'voluntary sector' does)."""
+    for run, clause_of in runs:
+        fixes = {i: clauses[c].correction for i, c in clause_of.items()
+                 if clauses[c].correction and not clauses[c].correction.endswith("*")}
+        if not fixes:
+            continue
+        fixed = [read_word(fixes[i]) if i in fixes else w for i, w in enumerate(run)]
+        for i, meant in _run_clauses(fixed, vocab)[0]:
+            if i in clause_of:
+                clause = clauses[clause_of[i]]
+                clause.alternatives = dedupe(clause.alternatives + [
+                    a for a in meant.alternatives if a.why == "synonym"])
 
 
 def _finds(clause: Clause, fix: str, lexicon) -> bool:

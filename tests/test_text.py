@@ -23,14 +23,17 @@ def library(index_dir) -> Library:
     return Library(index_dir)
 
 
-def library_of(tmp_path: Path, texts: dict[str, str]) -> Library:
-    """An index of one entry per text (slug: its body's one sentence)."""
+def library_of(tmp_path: Path, texts: dict[str, str], synonyms: bool = False) -> Library:
+    """An index of one entry per text (slug: its body's one sentence), with the test
+    synonyms when asked."""
     from kb.build import build
     from tests.conftest import VALID, write_entry
 
     entries = tmp_path / "entries"
     entries.mkdir()
     (entries / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
+    if synonyms:
+        (entries / "synonyms.yaml").write_bytes((FIXTURES / "synonyms.yaml").read_bytes())
     for n, (slug, text) in enumerate(texts.items()):
         write_entry(entries, slug, VALID.replace("A valid entry", f"Example {n}"),
                     body=f"## What they did\n\n{text}\n\n## Learning points\n\n- A lesson.\n")
@@ -706,3 +709,15 @@ def test_a_compound_read_whole_for_its_small_word_is_corrected_in_its_other(tmp_
     results = library.search(Query(text=typed))
     assert right and results.suggestion == meant
     assert [(h.slug, h.score) for h in results.hits] == right
+
+
+def test_a_misspelt_word_in_a_synonym_phrase_brings_the_phrases_synonyms(tmp_path):
+    """'vluntary sector' ranks as 'voluntary sector': an entry that says 'VCS' matches it, as
+    it matches the phrase typed right."""
+    library = library_of(tmp_path, {"vcs": "The VCS was asked first.",
+                                    "sector": "A plan for the sector, and a voluntary post."},
+                         synonyms=True)
+    right = [(h.slug, h.score) for h in library.search(Query(text="voluntary sector")).hits]
+    assert "vcs" in [slug for slug, _ in right]
+    assert [(h.slug, h.score) for h in library.search(Query(text="vluntary sector")).hits] == \
+        right
