@@ -15,7 +15,6 @@ import logging
 import os
 import pickle
 import shutil
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -94,21 +93,24 @@ class Plan:
     added: set[str] = field(default_factory=set)  # changed files the live one did not have
     removed: list[str] = field(default_factory=list)  # slugs the live one indexed, to remove
     gone: list[str] = field(default_factory=list)  # files the live one indexed, now gone
+    check_links: Callable | None = None  # (entries_dir, rels read, taxonomy) -> problems
 
     @property
     def incremental(self) -> bool:
         return self.previous_meta is not None
 
 
-def build(entries_dir: Path, index_root: Path, full: bool = False,
-          workers: int | None = None) -> BuildResult:
-    """Validate the entries, index them into a new generation and swap it in atomically."""
+def build(entries_dir: Path, index_root: Path, full: bool = False, workers: int | None = None,
+          check_links: Callable | None = None) -> BuildResult:
+    """Validate the entries, index them into a new generation and swap it in atomically.
+    `check_links` (kb.entry_links.link_problems_in) also judges the files' links to the site."""
     started = time.monotonic()
     with paused_gc():
         try:
             with build_lock(Path(index_root)):
-                return _build(make_plan(Path(entries_dir), Path(index_root), full),
-                              workers or os.cpu_count() or 1, started)
+                plan = make_plan(Path(entries_dir), Path(index_root), full)
+                plan.check_links = check_links
+                return _build(plan, workers or os.cpu_count() or 1, started)
         except BuildLocked as exc:
             raise BuildError(str(exc)) from None
 
@@ -188,6 +190,8 @@ def _check(plan: Plan, prepared: list[Prepared]) -> list[Problem]:
         problems += address_problems([one.address for one in prepared])
     problems += synonym_problems(plan.entries_dir / "synonyms.yaml")
     problems += taxonomy_problems(plan.entries_dir / "taxonomy.yaml")
+    if plan.check_links:
+        problems += plan.check_links(plan.entries_dir, [r for _, r in plan.changed], plan.taxonomy)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise BuildError(f"{len(errors)} error(s) in {plan.entries_dir}; the index was not "
@@ -226,8 +230,8 @@ def _write(plan: Plan, gen: Path, prepared: list[Prepared],
         "vocabularies": plan.vocabularies,
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "entries": entries,
-        "commit": git_commit(plan.entries_dir),
-        "entries_path": repository_path(plan.entries_dir),
+        "commit": history.short_head(plan.entries_dir),
+        "entries_path": history.repository_path(plan.entries_dir),
         "segments": len(segments),
         "base_segments": sorted(base),  # written by the last full build
         "deleted": deleted,  # superseded documents still in segments
@@ -240,26 +244,6 @@ def _write(plan: Plan, gen: Path, prepared: list[Prepared],
             shutil.copyfile(plan.entries_dir / name, gen / name)
     history.record_history(plan.entries_dir, gen, plan.table.rels, plan.previous)
     return meta, merge
-
-
-def _git_says(path: Path, *args: str) -> str | None:
-    try:
-        out = subprocess.run(["git", "-C", str(path), *args], capture_output=True, text=True,
-                             timeout=5)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
-
-
-def git_commit(path: Path) -> str | None:
-    return _git_says(path, "rev-parse", "--short", "HEAD")
-
-
-def repository_path(entries_dir: Path) -> str:
-    """The entries folder's path inside its git repository ('entries/'), for "edit this file"
-    links; the folder's own name outside a repository."""
-    prefix = _git_says(entries_dir, "rev-parse", "--show-prefix")
-    return prefix if prefix is not None else f"{Path(entries_dir).resolve().name}/"
 
 
 def _fingerprint_vocabularies(entries_dir: Path) -> str:
@@ -374,7 +358,7 @@ def _fingerprint(entries_dir: Path) -> tuple:
 
 
 def watch(entries_dir: Path, index_root: Path, on_build: Callable[[list[Problem]], None],
-          stop, interval: float = 0.3) -> None:
+          stop, interval: float = 0.3, check_links: Callable | None = None) -> None:
     """Rebuild whenever a file under entries_dir changes, until `stop` (an Event) is set.
 
     `on_build` receives the problems of each build: the errors of a failed one (which leaves
@@ -386,7 +370,7 @@ def watch(entries_dir: Path, index_root: Path, on_build: Callable[[list[Problem]
         if now != seen:
             seen = now
             try:
-                on_build(build(entries_dir, index_root).warnings)
+                on_build(build(entries_dir, index_root, check_links=check_links).warnings)
             except BuildError as exc:
                 on_build(exc.problems or [Problem("entries", 1, "error", str(exc))])
             except TaxonomyError as exc:  # a vocabulary that cannot be used: each problem

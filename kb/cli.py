@@ -12,7 +12,7 @@ import click
 
 from kb.build import BuildError, build
 from kb.entry import Problem, github_annotation, near_miss
-from kb.entry_links import entry_link_problems
+from kb.entry_links import entry_link_problems, link_problems_in
 from kb.publishing import (
     PLACEHOLDER,
     check_against,
@@ -102,7 +102,7 @@ def check(files: tuple[Path, ...], entries_dir: Path, strict: bool, fmt: str,
     taxonomy = _taxonomy(entries_dir, fmt, unread_ok=True)  # if unreadable, tags wait for it
     unread = taxonomy.unread
     if files:
-        problems = check_files(entries_dir, files, taxonomy)
+        problems = check_files(entries_dir, files, taxonomy, check_links=link_problems_in)
     else:  # every entry: the links between them too
         drafts, problems = load_entries(entries_dir, taxonomy, drafts=True)
         problems += entry_link_problems(entries_dir, drafts, taxonomy)
@@ -148,7 +148,7 @@ def build_cmd(entries_dir: Path, index_dir: Path, full: bool) -> None:
     previous index is left in place and serving, and the command exits 1.
     """
     try:
-        result = build(entries_dir, index_dir, full=full)
+        result = build(entries_dir, index_dir, full=full, check_links=link_problems_in)
     except BuildError as exc:
         _echo_problems(entries_dir, exc.problems, err=True)
         raise click.ClickException(str(exc)) from None
@@ -247,7 +247,7 @@ def serve(entries_dir: Path, index_dir: Path, host: str, port: int, threads: int
                                  for p in problems) or "rebuilt the index", err=True)
 
         threading.Thread(target=watch, args=(entries_dir, index_dir, on_build, stop),
-                         daemon=True).start()
+                         kwargs={"check_links": link_problems_in}, daemon=True).start()
         for _ in range(100):  # the first build, so that the app has an index to open
             if (index_dir / "current").exists() or any(
                     p["severity"] == "error" for p in problems):
@@ -303,8 +303,7 @@ def new(title: str, entries_dir: Path, principles: tuple, sectors: tuple, slug: 
             [taxonomy["sector"].resolve(s) for s in sectors] or ["cross-sector"])
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    rel = path.relative_to(Path.cwd()) if path.is_absolute() and path.is_relative_to(
-        Path.cwd()) else path
+    rel = Path(os.path.relpath(path)) if path.is_relative_to(Path.cwd()) else path
     click.echo(f"Wrote {rel.as_posix()}. Next:\n"
                f"  1. Replace every '{PLACEHOLDER} ...]' in it with what your source says, and "
                "set the tags and the source's date.\n"

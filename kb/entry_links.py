@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,27 +20,35 @@ from kb.entry_files import entry_files
 from kb.links import BadBase, Broken, Known, check_heading, check_link, parse_base
 from kb.render import render_markdown
 from kb.taxonomy import Taxonomy
+from kb.validate import read_draft
 
 
 def entry_link_problems(entries_dir: Path, entries: list[Entry],
                         taxonomy: Taxonomy) -> list[Problem]:
     """A problem for each link of an entry's text to the site that finds no page, or an old
     address: the links of `entries` (every one whose front matter could be read, errors and
-    all), against every entry file (one that could not be read is still there: its own
-    errors say why, and links into it are not judged)."""
-    slugs = {Path(rel).stem for _, rel in entry_files(entries_dir)}
+    all), against every entry file. Another file is read only when a link needs it: for its
+    headings, or for the old addresses (aliases) when a link's address is no file's (one that
+    could not be read is still there: its own errors say why, and links into it are not
+    judged)."""
+    files = {Path(rel).stem: (path, rel) for path, rel in entry_files(entries_dir)}
     by_slug = {e.slug: e for e in entries}
 
     @cache
+    def entry_of(slug: str) -> Entry | None:
+        if slug in by_slug or slug not in files:
+            return by_slug.get(slug)
+        return read_draft(*files[slug], taxonomy)[0]
+
+    @cache
     def anchors(slug: str) -> list[str] | None:  # rendered only when a link names a heading
-        entry = by_slug.get(slug)
+        entry = entry_of(slug)
         if entry is None:  # a file that could not be read: its own errors say why
             return None
         ids = [h.id for h in render_markdown(entry.body).headings]
         return ids + ["sources"] if entry.sources and "sources" not in ids else ids
 
-    alias = {a: e.slug for e in entries for a in e.aliases}
-    known = Known(slugs, alias, taxonomy, anchors)
+    known = Known(files.keys(), _Aliases(files, entry_of), taxonomy, anchors)
     base = os.environ.get("KB_BASE_URL", "")  # the site's own full addresses are checked too
     try:
         site = parse_base(base)
@@ -75,6 +84,48 @@ def _problem(known: Known, entry: Entry, link: Link, site: tuple[str, str],
 
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "::1")
+# Text that may hold a link to the site: a Markdown link, or a local address
+MAY_LINK = re.compile(r"\]\(|\]:|localhost|127\.0\.0\.1|0\.0\.0\.0|::1")
+
+
+def link_problems_in(entries_dir: Path, rels: list[str], taxonomy: Taxonomy) -> list[Problem]:
+    """entry_link_problems for the entry files `rels` (those a build read, or those `kb check`
+    was given) whose text may link to the site: a Markdown link, a local address, or the
+    site's own host (KB_BASE_URL)."""
+    try:
+        host = urlsplit(os.environ.get("KB_BASE_URL", "")).hostname
+    except ValueError:  # not an address: kb serve says so
+        host = None
+    entries = []
+    for rel in rels:
+        path = Path(entries_dir) / rel
+        text = path.read_text("utf-8", errors="replace") if rel.endswith(".md") else ""
+        if MAY_LINK.search(text) or (host and host in text):
+            entry = read_draft(path, rel, taxonomy)[0]
+            entries += [entry] if entry else []
+    return entry_link_problems(entries_dir, entries, taxonomy) if entries else []
+
+
+class _Aliases(Mapping):
+    """Old address -> slug of every entry file, read from the files on first use."""
+
+    def __init__(self, files: dict, entry_of: Callable[[str], Entry | None]):
+        self.files, self.entry_of, self.read = files, entry_of, None
+
+    def _all(self) -> dict[str, str]:
+        if self.read is None:
+            entries = filter(None, map(self.entry_of, self.files))
+            self.read = {a: e.slug for e in entries for a in e.aliases}
+        return self.read
+
+    def __getitem__(self, alias: str) -> str:
+        return self._all()[alias]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 def _relative(known: Known, url: str) -> str | None:

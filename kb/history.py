@@ -76,6 +76,21 @@ def head(entries_dir: Path) -> str | None:
         return None
 
 
+def short_head(entries_dir: Path) -> str | None:
+    """HEAD's short commit id, or None (not in a Git work tree, no commits, or no git)."""
+    found = head(entries_dir)
+    return found[:7] if found else None
+
+
+def repository_path(entries_dir: Path) -> str:
+    """The entries folder's path inside its git repository ('entries/'), for "edit this file"
+    links; the folder's own name outside a repository."""
+    try:
+        return git(entries_dir, "rev-parse", "--show-prefix").strip()
+    except (ValueError, OSError, subprocess.SubprocessError):
+        return f"{Path(entries_dir).resolve().name}/"
+
+
 def record_history(entries_dir: Path, gen: Path, current: list[str],
                    previous: Path | None) -> None:
     """Write the generation's HISTORY and PACK (nothing when the folder is not in Git)."""

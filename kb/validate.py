@@ -9,6 +9,7 @@ mistake in one run.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -329,11 +330,13 @@ def load_entries(entries_dir: Path, taxonomy: Taxonomy,
     return readable if drafts else [e for e in entries if e.path not in bad], sorted(problems)
 
 
-def check_files(entries_dir: Path, files, taxonomy: Taxonomy) -> list[Problem]:
+def check_files(entries_dir: Path, files, taxonomy: Taxonomy,
+                check_links: Callable | None = None) -> list[Problem]:
     """Validate only the given files (entries, or the vocabularies) under the entries folder,
     as a pre-commit hook does for the files being committed: another entry's half-written
     draft never blocks the commit. Slugs are still checked for clashes with every other
-    file's. A path that is not an entry file is a problem, not a silent all-clear."""
+    file's, and `check_links` (kb.entry_links.link_problems_in) judges the files' links to
+    the site. A path that is not an entry file is a problem, not a silent all-clear."""
     wanted, problems = chosen_files(entries_dir, files)
     addresses = []
     for path, rel in entry_files(entries_dir):
@@ -344,6 +347,7 @@ def check_files(entries_dir: Path, files, taxonomy: Taxonomy) -> list[Problem]:
         problems += found
         addresses.append(address_of(entry) if entry else Address(rel, Path(rel).stem, ()))
     problems += [p for p in address_problems(addresses) if p.path in wanted]
+    problems += check_links(entries_dir, sorted(wanted), taxonomy) if check_links else []
     if "synonyms.yaml" in wanted:
         problems += synonym_problems(Path(entries_dir) / "synonyms.yaml")
     if "taxonomy.yaml" in wanted or taxonomy.unread:  # its mistakes come first

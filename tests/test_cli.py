@@ -161,3 +161,32 @@ def test_a_folder_or_a_file_in_the_wrong_place_is_named(entries_dir):
     assert out.returncode == 1 and "a folder: give entry files" in out.stdout
     out = kb("check", "--entries", str(entries_dir / "aaa.md"))
     assert out.returncode == 1 and "a file, not the entries folder" in out.stderr
+
+
+def test_a_link_to_nothing_on_the_site_stops_the_build_as_kb_check(entries_dir, tmp_path):
+    """The build judges the links of the files it reads as `kb check` does: a link to a
+    heading another entry lacks is an error there too, and the index is not changed."""
+    write_entry(entries_dir, "target", VALID.replace("A valid entry", "The target"))
+    body = "## What they did\n\nSee [it](/entries/target#learning-point).\n"
+    assert kb("build", "--entries", str(entries_dir), "--index", str(tmp_path / "ix")
+              ).returncode == 0
+    write_entry(entries_dir, "linking", VALID.replace("A valid entry", "Linking"), body=body)
+    out = kb("build", "--entries", str(entries_dir), "--index", str(tmp_path / "ix"))
+    assert out.returncode == 1 and "index was not changed" in out.stderr
+    assert "linking.md:15: error: no heading 'learning-point' in /entries/target" in out.stderr
+    assert json.loads(kb("search", "--json", "--index", str(tmp_path / "ix")).stdout)[
+        "total"] == 1
+
+
+def test_check_with_files_judges_their_links_against_every_entry(entries_dir):
+    """A pre-commit check of one file reads another entry only when a link needs it: its
+    headings, or its old addresses (a link to one is a warning naming the new address)."""
+    write_entry(entries_dir, "target", VALID.replace(
+        "A valid entry", "The target").replace("published:", "aliases: [old-target]\npublished:"))
+    linking = write_entry(entries_dir, "linking", VALID, body=(
+        "## What they did\n\nSee [it](/entries/target#nowhere) and [old](/entries/old-target)."
+        "\n"))
+    out = kb("check", str(linking), "--entries", str(entries_dir))
+    assert out.returncode == 1
+    assert "linking.md:15: error: no heading 'nowhere' in /entries/target" in out.stdout
+    assert "linking.md:15: warning:" in out.stdout and "/entries/target" in out.stdout
