@@ -21,11 +21,14 @@ matches directly and carries the tag gets a TAGGED bonus on top. Either way a ta
 gains up to AFFINITY x the clause's idf more, by how much its text uses the term's own words
 (its label and its commissioners' words: see concept_affinity), so the tagged entries most
 about the term come first; but one found only through the tag stays below every entry that has
-the clause's words (TAG_CEILING). The coordination factor puts entries that match more of the
-query first, and the proximity term rewards the words together as typed. When the words are
-typical of a term (kb.topics suggests it), the entries tagged with it that have some of the
-words themselves gain SUGGESTED x the suggestion's weight x the query's idf, after the
-coordination factor. Last, feedback from the best results: an entry with some of the words
+the clause's words (TAG_CEILING). A phrase of several words that a term lists (not its
+label) names the term once: an entry found only through the tag matches each of the phrase's
+k clauses at 1/k, in its score and its coordination ('community asset transfer' finds the
+transfers before Community development's other entries). The coordination factor puts
+entries that match more of the query first, and the proximity term rewards the words together
+as typed. When the words are typical of a term (kb.topics suggests it), the entries tagged
+with it that have some of the words themselves gain SUGGESTED x the suggestion's weight x the
+query's idf, after the coordination factor. Last, feedback from the best results: an entry with some of the words
 gains up to FEEDBACK x the best score for sharing the principles, sectors and stages of the
 FEEDBACK_TOP best (rare tags count more), so examples of the same kind as the best matches rise
 among the rest.
@@ -41,7 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kb import topics
-from kb.analysis import index_term
+from kb.analysis import index_term, light_key
 from kb.clauses import ParsedQuery
 from kb.facets import as_vector
 from kb.postings import bm25_idf
@@ -76,6 +79,7 @@ class Match:
     suggested: list[tuple[Concept, float]]  # terms the words suggest, with their weights
     lifts: list[tuple[int, float]]  # per suggested term: (its tagged entries, their gain)
     affinity: list[np.ndarray | None]  # per clause naming terms: see concept_affinity
+    shares: list[float]  # per clause: the share of it a tag alone matches (see match)
 
     def words_matched(self, d: int) -> list[int]:
         """The clauses an entry matches directly, through its own words."""
@@ -152,10 +156,14 @@ def match(snap, query: ParsedQuery) -> Match:
     for concept in query.concepts + query.excluded:  # '-health' excludes Health's entries
         for i in concept.clauses:
             tagged[i] |= snap.masks[concept.facet].get(concept.slug, 0)
+    shares = [1.0] * n  # a tag names a phrase once: 'community asset transfer' is one thing
+    labels = snap.vocabulary.labels
     for concept in query.concepts:
         near = concept_affinity(snap, concept)
         for i in concept.clauses:
             affinity[i] = near if affinity[i] is None else np.maximum(affinity[i], near)
+            if (concept.facet, concept.slug, light_key(concept.phrase)) not in labels:
+                shares[i] = min(shares[i], 1.0 / len(concept.clauses))
     for i, clause in enumerate(query.clauses):
         direct[i], own[i], written[i] = _clause(snap, clause)
         if clause.exact and i not in excluded:  # a phrase matches as written, but
@@ -175,7 +183,7 @@ def match(snap, query: ParsedQuery) -> Match:
     lifts = [(snap.masks[c.facet].get(c.slug, 0), SUGGESTED * weight * whole)
              for c, weight in suggested]
     return Match(query, mask, direct, own, written, tagged, units, masks, proximity, suggested,
-                 lifts, affinity)
+                 lifts, affinity, shares)
 
 
 def concept_affinity(snap, concept: Concept) -> np.ndarray:
@@ -240,7 +248,7 @@ def rank(snap, m: Match, final: int, limit: int) -> tuple[list[tuple[int, float]
         if tags_kept:
             clauses += _tag_scores(m, i, own, tagged, final_)
         either = own | tagged
-        matched += np.where(either, unit, 0.0)
+        matched += np.where(own, unit, np.where(tagged, unit * m.shares[i], 0.0))
         scored |= either
     for pair in m.proximity:
         near += PROXIMITY * pair
@@ -303,6 +311,7 @@ def _tag_scores(m: Match, i: int, own: np.ndarray, tagged: np.ndarray,
     if m.affinity[i] is not None:
         extra += np.where(tagged, AFFINITY * unit * m.affinity[i], 0.0)
     only, direct = tagged & ~own, own & final
+    extra = np.where(only, extra * m.shares[i], extra)
     if only.any() and direct.any():
         ceiling = TAG_CEILING * (m.direct[i] + extra)[direct].min()
         top = extra[only].max()

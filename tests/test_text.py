@@ -721,3 +721,29 @@ def test_a_misspelt_word_in_a_synonym_phrase_brings_the_phrases_synonyms(tmp_pat
     assert "vcs" in [slug for slug, _ in right]
     assert [(h.slug, h.score) for h in library.search(Query(text="vluntary sector")).hits] == \
         right
+
+
+def test_a_phrase_a_term_lists_ranks_entries_with_its_words_above_the_terms_others(tmp_path):
+    """'consultation period' is one of Consultation's words: the tag stands for the phrase
+    once, so an entry that says the phrase ranks above one tagged Consultation that says only
+    the common word 'consultation', as 'community asset transfer' should find the transfers
+    before Community development's other entries. (A term's label is different: naming the
+    term is asking for its entries.)"""
+    from kb.build import build
+    from tests.conftest import VALID, write_entry
+
+    entries = tmp_path / "entries"
+    entries.mkdir()
+    (entries / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
+    texts = {"says": ("partnership-working", "The council set a consultation period of eight "
+                      "weeks for the scheme."),
+             "tagged": ("consultation-and-policy-appraisal",
+                        "A consultation on the plan, with consultation events."),
+             **{f"other-{n}": ("partnership-working", f"A consultation on a grant for {thing}.")
+                for n, thing in enumerate(("a roof", "a van", "a hall", "a garden"))}}
+    for slug, (principle, text) in texts.items():
+        write_entry(entries, slug, VALID.replace("[partnership-working]", f"[{principle}]"),
+                    body=f"## What they did\n\n{text}\n\n## Learning points\n\n- A lesson.\n")
+    build(entries, tmp_path / "ix")
+    hits = Library(tmp_path / "ix").search(Query(text="consultation period")).hits
+    assert [h.slug for h in hits][:2] == ["says", "tagged"]
