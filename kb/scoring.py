@@ -28,10 +28,10 @@ transfers before Community development's other entries). The coordination factor
 entries that match more of the query first, and the proximity term rewards the words together
 as typed. When the words are typical of a term (kb.topics suggests it), the entries tagged
 with it that have some of the words themselves gain SUGGESTED x the suggestion's weight x the
-query's idf, after the coordination factor. Last, feedback from the best results: an entry with some of the words
-gains up to FEEDBACK x the best score for sharing the principles, sectors and stages of the
-FEEDBACK_TOP best (rare tags count more), so examples of the same kind as the best matches rise
-among the rest.
+query's idf, after the coordination factor. Last, feedback from the best results: an entry
+with some of the words gains up to FEEDBACK x the best score for sharing the principles,
+sectors and stages of the FEEDBACK_TOP best (rare tags count more), so examples of the same
+kind as the best matches rise among the rest.
 
 Scores are vectors over every document number (numpy): a query matching nine entries in ten
 is summed and ranked in a few array operations, not a Python step per entry.

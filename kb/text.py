@@ -84,7 +84,6 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     runs: list[tuple[list[Word], dict[int, int]]] = []  # runs of words, word -> clause
     tokens = read_tokens(text, lexicon)
     known = knower(vocab, lexicon)
-
     at = 0
     while at < len(tokens):
         kind, value = tokens[at]
@@ -120,6 +119,7 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     tree = parser.sequence() if clauses else ("or", [])  # only 'OR', '(a': nothing to search
     negated = negated_clauses(tree)
     concepts += excluded_phrase_concepts(clauses, negated, vocab, known)
+    _exclude_the_name_only(clauses, negated)
     positive = [i for i in range(len(clauses)) if i not in negated]
     if lexicon is not None:
         _correct(clauses, positive, vocab, lexicon, _after_prefix(runs))
@@ -148,6 +148,17 @@ def _places_whole(clauses: list[Clause], concepts: list[Concept], lexicon) -> No
                 clauses[i].alternatives = dedupe(
                     [a for a in clauses[i].alternatives if a.why not in ("word", "spelling")]
                     + [Alternative(name, 1.0 / len(c.clauses))])
+
+
+def _exclude_the_name_only(clauses: list[Clause], negated: set[int]) -> None:
+    """An excluded word leaves out the entries that use it, or its own long or short form
+    ('-CCG': clinical commissioning group; '-covid': covid-19), not every other name of its
+    synonym group: 'ICB -CCG' keeps the examples that say ICB."""
+    for i in negated:
+        word = clauses[i].text
+        clauses[i].alternatives = [a for a in clauses[i].alternatives if a.why != "synonym" or
+                                   "".join(t[0] for t in a.terms) == word or
+                                   "".join(a.terms).startswith(word)]
 
 
 def _not_required(concepts: list[Concept], items, negated: set[int]) -> list[Concept]:

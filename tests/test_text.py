@@ -747,3 +747,15 @@ def test_a_phrase_a_term_lists_ranks_entries_with_its_words_above_the_terms_othe
     build(entries, tmp_path / "ix")
     hits = Library(tmp_path / "ix").search(Query(text="consultation period")).hits
     assert [h.slug for h in hits][:2] == ["says", "tagged"]
+
+
+def test_an_excluded_word_leaves_out_its_own_name_not_its_synonyms(tmp_path):
+    """'ICB -CCG' keeps the examples that say ICB (a synonym of CCG, as an older and newer
+    name), leaving out only those that say CCG or spell it out."""
+    library = library_of(tmp_path, {"icb": "The ICB funded the scheme.",
+                                    "ccg": "The CCG funded the scheme.",
+                                    "spelt": "The clinical commissioning group funded it."},
+                         synonyms=True)
+    assert slugs(library, "ICB") == {"icb", "ccg", "spelt"}
+    assert slugs(library, "ICB -CCG") == {"icb"}
+    assert library.search(Query(text="ICB -CCG")).left_out == 2
