@@ -234,6 +234,8 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
     the index's closest word; after a prefix, the closest word to the two as one ('co-producton'
     is co-production, not co-products); nonsense with nothing close stays as it is. Only the
     first MAX_CORRECTED such words are looked at: a pasted paragraph stays quick."""
+    _offer_for_exclusions([c for i, c in enumerate(clauses) if i not in positive], vocab,
+                          lexicon)
     tried = 0
     for i in positive:
         clause = clauses[i]
@@ -272,6 +274,19 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
             if not joined or not lexicon.indexes(index_term(joined)):
                 _search_too(clause, fix, vocab)  # ('de-commisioning' is decommissioning only)
             clause.correction = fix
+
+
+def _offer_for_exclusions(excluded: list[Clause], vocab: Vocabulary, lexicon) -> None:
+    """A misspelt excluded word ('grants -helth') is offered corrected ('Did you mean grants
+    -health?') when the correction would leave something out; it is never searched so."""
+    for clause in excluded[:MAX_CORRECTED]:
+        word = clause.text
+        if clause.exact or clause.acronym or not word.isalpha() or \
+                len(word) < MIN_CORRECTED_LENGTH or word in vocab.words or lexicon.spells(word):
+            continue
+        fix = lexicon.closest(word, vocab.words)
+        if fix and fix != word and not is_stop_word(fix) and lexicon.indexes(index_term(fix)):
+            clause.offer = fix
 
 
 def _correct_compound(clause: Clause, vocab: Vocabulary, lexicon) -> bool:

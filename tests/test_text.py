@@ -759,3 +759,14 @@ def test_an_excluded_word_leaves_out_its_own_name_not_its_synonyms(tmp_path):
     assert slugs(library, "ICB") == {"icb", "ccg", "spelt"}
     assert slugs(library, "ICB -CCG") == {"icb"}
     assert library.search(Query(text="ICB -CCG")).left_out == 2
+
+
+def test_a_misspelt_exclusion_is_offered_corrected_not_excluded_so(tmp_path):
+    """'grants -helth' leaves nothing out (no entry says 'helth'): 'Did you mean grants
+    -health?' says what was probably meant, and the search itself is as typed."""
+    library = library_of(tmp_path, {"health": "Health grants for the county.",
+                                    "roofs": "Grants for village hall roofs."})
+    results = library.search(Query(text="grants -helth"))
+    assert results.suggestion == "grants -health"
+    assert {h.slug for h in results.hits} == {"health", "roofs"}
+    assert library.search(Query(text="grants -qxzvjk")).suggestion is None
