@@ -25,9 +25,10 @@ _TOKEN = re.compile(r'(?P<sign>[-+]?)"(?P<phrase>[^"]*)"?|(?P<group>[-+]?)(?P<pa
 _OPERATORS = {"AND", "OR", "NOT"}
 # '(ii)', '(iv)', '(a)': the numbering of a pasted list, no words to search
 _LIST_MARKER = re.compile(r"\((?:[ivx]{1,4}|[a-z])\)", re.IGNORECASE)
-# Words that say what every example is: a case study of practice
-_FRAMING = re.compile(r"\b(?:case[ -]stud(?:y|ies)|(?:best|good)[ -]practices?)\b",
-                      re.IGNORECASE)
+# Words that say what every example is: a case study of practice ('codes of good practice'
+# is a name, the Compact's Codes, not such words)
+_FRAMING = re.compile(r"\b(?:case[ -]stud(?:y|ies)|(?<!code of )(?<!codes of )"
+                      r"(?:best|good)[ -]practices?)\b", re.IGNORECASE)
 # Quotation marks a word processor or mail program puts in a pasted phrase: a phrase's quotes.
 _CURLY_QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033", '"'))
 

@@ -73,9 +73,12 @@ def test_words_that_say_what_every_example_is_are_not_searched(library, typed):
         library, "community groups")
 
 
-def test_framing_words_alone_or_quoted_are_searched(library):
+def test_framing_words_alone_or_quoted_or_in_a_name_are_searched(library):
     assert library.search(Query(text="good practice"), snippets=False).words == [
         "good", "practice"]
+    for typed in ("codes of good practice", "Code of Good Practice on funding"):  # a name
+        assert {"good", "practice"} <= set(library.search(Query(text=typed),
+                                                          snippets=False).words)
     for typed in ('"case study" groups', '“case study” groups'):  # curly, from Word
         assert library.search(Query(text=typed), snippets=False).words[0] == '"case study"'
 
