@@ -770,3 +770,14 @@ def test_a_misspelt_exclusion_is_offered_corrected_not_excluded_so(tmp_path):
     assert results.suggestion == "grants -health"
     assert {h.slug for h in results.hits} == {"health", "roofs"}
     assert library.search(Query(text="grants -qxzvjk")).suggestion is None
+
+
+def test_a_prefixed_word_names_a_term_only_as_the_term_writes_it(tmp_path):
+    """'re-tender' is not 'tender' (which Source lists), any more than 'retender' is: the
+    prefix is no misspelling that would excuse the difference."""
+    library = library_of(tmp_path, {"retender": "The service was put out to re-tender.",
+                                    "tender": "An invitation to tender was issued."})
+    snap = library.snapshot()
+    named = {typed: [c.slug for c in parse_query(typed, snap.vocabulary, snap).concepts]
+             for typed in ("tender", "re-tender", "retender")}
+    assert named == {"tender": ["source"], "re-tender": [], "retender": []}
