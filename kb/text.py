@@ -259,6 +259,8 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
         if parts or known or lexicon.spells(word):  # a real word is never corrected
             continue
         fix = lexicon.closest(word, vocab.words)
+        if fix and _inflected(word, fix) and lexicon.indexes(index_term(word)):
+            continue  # 'mutuals', 'parished': another form of a word entries use, no typo
         joined = _closest_after(prefixed.get(i), word, fix, vocab, lexicon)
         fix = joined[len(prefixed[i]):].lstrip("-") if joined else fix
         started = [] if fix and fix.startswith(word) else lexicon.starting(word, MAX_STARTING)
@@ -274,6 +276,19 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
             if not joined or not lexicon.indexes(index_term(joined)):
                 _search_too(clause, fix, vocab)  # ('de-commisioning' is decommissioning only)
             clause.correction = fix
+
+
+INFLECTIONS = ("", "s", "es", "d", "ed", "ing", "r", "er", "rs", "ers")
+
+
+def _inflected(word: str, other: str) -> bool:
+    """Whether two words differ only in an ending of number, tense or agent ('mutuals' and
+    'mutual', 'parished' and 'parishes', 'fundraise' and 'fundraiser'; not 'experiance' and
+    'experience')."""
+    n = 0
+    while n < min(len(word), len(other)) and word[n] == other[n]:
+        n += 1
+    return n >= MIN_CORRECTED_LENGTH and word[n:] in INFLECTIONS and other[n:] in INFLECTIONS
 
 
 def _offer_for_exclusions(excluded: list[Clause], vocab: Vocabulary, lexicon) -> None:

@@ -781,3 +781,13 @@ def test_a_prefixed_word_names_a_term_only_as_the_term_writes_it(tmp_path):
     named = {typed: [c.slug for c in parse_query(typed, snap.vocabulary, snap).concepts]
              for typed in ("tender", "re-tender", "retender")}
     assert named == {"tender": ["source"], "re-tender": [], "retender": []}
+
+
+@pytest.mark.parametrize("typed", ["mutuals", "parished", "fundraise"])
+def test_another_form_of_a_word_entries_use_is_no_typo(tmp_path, typed):
+    """'mutuals' is the plural of 'mutual', not a misspelling of it: it finds the entry, and
+    no 'Did you mean' is offered."""
+    library = library_of(tmp_path, {"it": "A mutual in a parish raised funds; a fundraiser.",
+                                    "other": "A grant for a village hall roof."})
+    results = library.search(Query(text=typed))
+    assert results.suggestion is None and [h.slug for h in results.hits] == ["it"]
