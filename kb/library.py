@@ -345,7 +345,8 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
     results.unmatched = list(dict.fromkeys(query.clauses[i].text for i in query.positive
                                            if not found.own[i] and not found.tagged[i]))
     results.corrections = [(c.text, c.correction) for c in query.clauses if c.correction]
-    results.suggestion = query.corrected_text(text) or near_phrase(snap, query, text)
+    corrected = query.corrected_text(text)  # 'mentall heath': mental health
+    results.suggestion = near_phrase(snap, query, corrected or text) or corrected
     results.concepts = [c for c in query.concepts
                         if snap.masks[c.facet].get(c.slug, 0) & final]
     results.unsaid = [c for c in results.concepts

@@ -16,9 +16,10 @@ MIN_PAIRS = 2  # entries that must say the other pair before it is offered
 
 
 def near_phrase(snap, query: ParsedQuery, text: str) -> str | None:
-    """The query as typed with one word changed so that it and its neighbour make a phrase
-    the entries use, when the two as typed appear side by side in none; else None. (A slip
-    in a word's first three letters is left to the reader: it keeps the look-up quick.)"""
+    """The query as typed (`text`, its misspelt words corrected) with one word changed so that
+    it and its neighbour make a phrase the entries use, when the two appear side by side in
+    none; else None. (A slip in a word's first three letters is left to the reader: it keeps
+    the look-up quick.)"""
     words = [i for i in query.positive if not query.clauses[i].exact
              and query.clauses[i].text.isalpha()]
     if not any(b == a + 1 for a, b in zip(words, words[1:], strict=False)):
@@ -32,7 +33,7 @@ def near_phrase(snap, query: ParsedQuery, text: str) -> str | None:
         for a, b in zip(words, words[1:], strict=False):
             if b != a + 1:
                 continue
-            first, second = query.clauses[a].text, query.clauses[b].text
+            first, second = _meant(query.clauses[a]), _meant(query.clauses[b])
             if together(first, second):
                 continue
             for typed, other, other_first in ((second, first, True), (first, second, False)):
@@ -42,6 +43,12 @@ def near_phrase(snap, query: ParsedQuery, text: str) -> str | None:
                                   lambda m, f=fix: in_case_of(m.group(0), f), text, count=1,
                                   flags=re.IGNORECASE)
     return None
+
+
+def _meant(clause) -> str:
+    """A word as corrected ('mentall': mental), else as typed."""
+    fix = clause.correction
+    return fix if fix and fix.isalpha() else clause.text
 
 
 def _best(reader, typed: str, other: str, other_first: bool, together) -> str | None:

@@ -242,7 +242,8 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
         word = clause.text
         if clause.acronym and not clause.exact and len(clause.alternatives) == 1:
             _fix_acronym(clause, vocab, lexicon)
-        if clause.exact or clause.acronym or len(clause.alternatives) != 1:
+        if clause.exact or clause.acronym or \
+                sum(a.why != "synonym" for a in clause.alternatives) != 1:
             continue
         if not word.isalpha():
             tried += _correct_compound(clause, vocab, lexicon)

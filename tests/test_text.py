@@ -791,3 +791,11 @@ def test_another_form_of_a_word_entries_use_is_no_typo(tmp_path, typed):
                                     "other": "A grant for a village hall roof."})
     results = library.search(Query(text=typed))
     assert results.suggestion is None and [h.slug for h in results.hits] == ["it"]
+
+
+def test_a_typo_beside_a_wrong_word_is_offered_as_the_phrase_entries_use(tmp_path):
+    """'mentall heath': the typo is corrected (mental), and the neighbour that makes no phrase
+    with it is offered too: 'Did you mean mental health?', not 'mental heath'."""
+    library = library_of(tmp_path, {n: "Mental health services for adults." for n in "ab"})
+    assert library.search(Query(text="mentall heath")).suggestion == "mental health"
+    assert library.search(Query(text="mentall health")).suggestion == "mental health"
