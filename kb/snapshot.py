@@ -143,10 +143,10 @@ class Snapshot:
             reader = searcher.reader()
             for n in cuts:
                 first, second = word[:n], word[n:]
-                if reader.doc_frequency("spell", first) and reader.doc_frequency(
-                        "spell", second) and reader.doc_frequency(
+                if reader.doc_frequency("spell", first) and (reader.doc_frequency(
+                        "spell", second) or is_english(second)) and reader.doc_frequency(
                         "pairs", pair_term(index_term(first), index_term(second))):
-                    return first, second
+                    return first, second  # 'foodbanks': food banks, where entries say 'bank'
         return None
 
     def _closest(self, word: str, also: frozenset[str] = frozenset()) -> str | None:

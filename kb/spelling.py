@@ -13,7 +13,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from kb.analysis import AMERICAN_WORDS, CLIPPED_WORDS, IRREGULAR_PLURALS, PREFIXES, light_key
+from kb.analysis import PREFIXES, light_key
+from kb.word_forms import AMERICAN_WORDS, CLIPPED_WORDS, IRREGULAR_PLURALS
 
 _BRITISH_WORDS = {british: american for american, british in AMERICAN_WORDS.items()} | {
     "tyre": "tire", "kerb": "curb", "cheque": "check", "plough": "plow", "storey": "story",

@@ -799,3 +799,13 @@ def test_a_typo_beside_a_wrong_word_is_offered_as_the_phrase_entries_use(tmp_pat
     library = library_of(tmp_path, {n: "Mental health services for adults." for n in "ab"})
     assert library.search(Query(text="mentall heath")).suggestion == "mental health"
     assert library.search(Query(text="mentall health")).suggestion == "mental health"
+
+
+@pytest.mark.parametrize("typed, written", [("foodbanks", "A food bank in the town."),
+                                            ("councilor", "A councillor chaired it."),
+                                            ("canceled", "The grant was cancelled.")])
+def test_a_plural_of_a_closed_compound_and_american_spellings_find_the_entry(
+        tmp_path, typed, written):
+    """'foodbanks' finds 'food bank' (as 'foodbank' does), 'councilor' 'councillor'."""
+    library = library_of(tmp_path, {"it": written, "other": "A grant for a hall roof."})
+    assert slugs(library, typed) == {"it"}
