@@ -125,6 +125,7 @@ def condensed(text: str) -> str:
         if not analyse(word) or word.lower() in seen:  # small words: we'd, can't, e.g.
             continue
         if size + len(word) > MAX_QUERY_CHARS:
+            kept = kept or [word[:MAX_QUERY_CHARS]]  # one word over the limit: its start
             break
         seen.add(word.lower())
         kept.append(word)

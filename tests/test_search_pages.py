@@ -540,3 +540,11 @@ def test_the_count_is_what_the_pages_list_with_a_negation_inside_or(client, text
         listed += [r["slug"] for r in data["results"]]
     assert len(listed) == len(set(listed)) == first["total"]
 
+
+
+def test_one_word_over_the_limit_finds_nothing_rather_than_everything(client):
+    """600 letters in one word leave no word under the limit: the search is for the word's
+    start, which no example uses, not an empty search that lists every example."""
+    page = Page(client.get("/search?q=" + "a" * 600).body)
+    assert "results below are for 1 of its words" in page.text
+    assert "Search 0 results for" in page.text
