@@ -87,7 +87,7 @@ def alternative_concepts(clauses: list[Clause], positive: list[int], vocab: Voca
     phrase that names a term (`named`) names nothing alone: 'judicial review' is Dispute
     resolution, not also the Review stage."""
     within = {i for c in named if len(c.clauses) > 1 for i in c.clauses}
-    out = []
+    found: dict[tuple, list[int]] = {}  # (term, way of matching) -> the clauses it came from
     for i in positive:
         clause = clauses[i]
         if clause.exact:
@@ -98,8 +98,11 @@ def alternative_concepts(clauses: list[Clause], positive: list[int], vocab: Voca
             said = {"word": clause.text, "spelling": clause.correction}.get(alt.why)
             for c in vocab.concepts_by_terms.get(alt.terms, ()):
                 if said is None or _names(said, c.phrase, known):
-                    out.append(Concept(c.facet, c.slug, c.label, clause.text, (i,)))
-    return out
+                    found.setdefault((c.facet, c.slug, c.label, alt.terms), []).append(i)
+    # a synonym of a phrase is one name, for the phrase's words together ('Office of the
+    # Third Sector': Office for Civil Society), not one for each word
+    return [Concept(facet, slug, label, " ".join(clauses[i].text for i in at), tuple(at))
+            for (facet, slug, label, _), at in found.items()]
 
 
 def _names(typed: str, phrase: str, known) -> bool:

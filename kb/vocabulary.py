@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kb.analysis import STOP_WORDS, WORD, analyse, compound_terms, light_key
+from kb.analysis import STOP_WORDS, WORD, analyse, compound_terms, is_stop_word, light_key
 from kb.taxonomy import FACETS, Taxonomy
 
 
@@ -169,11 +169,18 @@ def merge_concepts(concepts: list[Concept], negated: set[int]) -> list[Concept]:
 def _joined(phrases: str, phrase: str) -> str:
     """The phrases that named a term, ', '-separated, none inside another: 'youth' and
     'youth servces' are 'youth servces'."""
-    words = phrase.split()
-    kept = [p for p in phrases.split(", ") if not _within(p.split(), words)]
-    if not any(_within(words, p.split()) for p in kept):
+    words = _content(phrase)
+    kept = [p for p in phrases.split(", ")
+            if not (_within(_content(p), words) and len(_content(p)) < len(words))]
+    if not any(_within(words, _content(p)) for p in kept):
         kept.append(phrase)
     return ", ".join(kept)
+
+
+def _content(phrase: str) -> list[str]:
+    """A phrase's words but the small ones: 'black and minority ethnic' is 'black minority
+    ethnic' named by a synonym of the whole."""
+    return [w for w in phrase.split() if not is_stop_word(w)]
 
 
 def _within(inner: list[str], outer: list[str]) -> bool:

@@ -21,9 +21,11 @@ def _quoted(words, joiner: str = "and") -> str:
 
 def _as_typed(words: str, text: str) -> str:
     """Words of the query as the search box had them ('pbr' -> 'PbR', 'king lynn' ->
-    "King's Lynn", 'kpi' -> 'KPIs'); as they are when they cannot be found there."""
+    "King's Lynn", 'kpi' -> 'KPIs', 'office third sector' -> 'Office of the Third Sector',
+    with the small words between); as they are when they cannot be found there."""
     parts = re.findall(r"\w+", words)
-    found = re.search(r"(?<!\w)" + r"(?:'s)?\W+".join(map(re.escape, parts)) + r"s?(?!\w)",
+    between = r"(?:'s)?\W+(?:\w+\W+){0,2}?"  # up to two small words: 'of the'
+    found = re.search(r"(?<!\w)" + between.join(map(re.escape, parts)) + r"s?(?!\w)",
                       text, re.IGNORECASE) if parts else None
     return found.group(0) if found else words
 

@@ -809,3 +809,22 @@ def test_a_plural_of_a_closed_compound_and_american_spellings_find_the_entry(
     """'foodbanks' finds 'food bank' (as 'foodbank' does), 'councilor' 'councillor'."""
     library = library_of(tmp_path, {"it": written, "other": "A grant for a hall roof."})
     assert slugs(library, typed) == {"it"}
+
+
+def test_a_phrase_whose_synonym_names_a_term_is_named_whole_as_typed(tmp_path):
+    """'Black and Minoritised Ethnic' is BME (which Equality and BME lists): the note names
+    the phrase as typed, small words and all, not 'Black', 'Minoritised' and 'Ethnic'."""
+    from kb.build import build
+    from kb.wording import result_notes
+    from tests.conftest import VALID, write_entry
+
+    entries = tmp_path / "entries"
+    entries.mkdir()
+    for name in ("taxonomy.yaml", "synonyms.yaml"):
+        (entries / name).write_bytes((FIXTURES / name).read_bytes())
+    write_entry(entries, "tagged", VALID.replace("[partnership-working]", "[equality-and-bme]"))
+    write_entry(entries, "says", VALID, body="## What they did\n\nBME groups were funded.\n")
+    build(entries, tmp_path / "ix")
+    results = Library(tmp_path / "ix").search(Query(text="Black and Minoritised Ethnic groups"))
+    assert [c.phrase for c in results.concepts] == ["black minoritised ethnic"]
+    assert any("(for ‘Black and Minoritised Ethnic’)" in n for n in result_notes(results))
