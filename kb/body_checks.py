@@ -25,6 +25,7 @@ from kb.render import MARKDOWN, heading_id
 
 RAW_HTML = re.compile(r"<!--.*?(?:-->|$)|</?[A-Za-z][\w-]*(\s[^<>]*)?/?>")
 MAX_BODY = 100_000  # characters: a page read on phones, a summary of its sources
+MAX_PAGE = 1_000_000  # characters no page is published with: a whole report pasted in
 MAX_HTML_REPORTED = 10  # lines with HTML named one by one; the rest are counted
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)\s*#*\s*$")  # a space or tab: Markdown's rule
 SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
@@ -43,12 +44,17 @@ def merge_conflicts(text: str) -> list[int]:
 
 
 def check_body(r: Problems, body: str, body_line: int) -> None:
-    """Warn of what would make the entry's page wrong or hard to use. Code (fenced blocks
+    """Warn of what would make the entry's page wrong or hard to use (no text at all, or a
+    whole report pasted in, is an error: it cannot be published). Code (fenced blocks
     and `spans`) is shown as written, so it is not read for headings, HTML or links."""
     if not body.strip():
-        r.warning(body_line, "the entry has no text below the front matter")
+        r.error(body_line, "the entry has no text below the front matter: write what the "
+                           "source says under '## What they did' and '## Learning points'")
         return
-    if len(body) > MAX_BODY:
+    if len(body) > MAX_PAGE:
+        r.error(body_line, f"the text is {len(body):,} characters, over the {MAX_PAGE:,} a "
+                           "page is published with: sum up the source and link to it")
+    elif len(body) > MAX_BODY:
         r.warning(body_line, f"the text is {len(body):,} characters: an entry sums up its "
                              f"sources in under {MAX_BODY:,}; link to the rest")
     lines = without_code(body, r, body_line).split("\n")

@@ -192,3 +192,14 @@ def test_a_source_value_is_shown_as_written_not_as_python_shows_it(entries_dir, 
     [(line, message)] = said_at(lines, problems).items()
     assert line.endswith(f" {key}: {written}")
     assert says in message and "datetime" not in message and "['" not in message
+
+
+@pytest.mark.parametrize("body, said", [
+    ("\n", "the entry has no text below the front matter"),
+    (START + "A whole report pasted in. " * 40_000 + END, "over the 1,000,000 a page is "
+                                                        "published with"),
+])
+def test_an_entry_with_no_text_or_a_whole_report_cannot_be_published(entries_dir, taxonomy,
+                                                                      body, said):
+    _, problems = problems_of(entries_dir, taxonomy, body=body)
+    assert any(p.severity == "error" and said in p.message for p in problems)

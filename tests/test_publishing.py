@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import textwrap
 import time
 
 import pytest
@@ -277,3 +278,12 @@ def test_content_check_prints_warnings_and_passes(repo):
     out = kb("check", "--entries", str(repo), "--against", "HEAD")
     assert out.returncode == 0
     assert "no-learning-points.md:13: warning: no '## Learning points' section" in out.stdout
+
+
+def test_the_template_to_paste_in_contributing_is_the_one_kb_new_writes():
+    """CONTRIBUTING's template for the browser has the same '[Replace this: ...]' text under
+    each heading as `kb new`, so a pasted draft cannot be published with empty sections."""
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(.*?)```", guide, re.DOTALL).group(1)
+    body = textwrap.dedent(block).split("---\n", 2)[2]
+    assert body.strip() == (ROOT / "templates" / "new-entry.md").read_text("utf-8").strip()
