@@ -129,6 +129,11 @@ def _colon_or_indent(lines: list[str], at: int) -> tuple[int, str]:
         return above, ("this line has no ':' after its field name: write it as "
                        "'name: value', e.g. title: Joint commissioning in Derby")
     m = KEY_VALUE.match(line)
+    before = KEY_VALUE.match(lines[above]) if above is not None else None
+    if m and before and before.group(4).strip() and _key_column(m) > _key_column(before):
+        return at, (f"'{m.group(3)}:' is indented further than '{before.group(3)}:' on the "
+                    f"line above, so YAML reads it as more of that value: line it up under "
+                    f"'{before.group(3)}:' ({_key_column(before)} spaces)")
     if m and ":" in m.group(4):
         key, value = m.group(3), m.group(4).strip()
         return at, (f"the value of '{key}' contains a colon, which YAML reads as a new field: "
@@ -138,6 +143,11 @@ def _colon_or_indent(lines: list[str], at: int) -> tuple[int, str]:
                     "group of fields: remove the spaces at its start")
     return at, ("YAML found a ':' it did not expect on this line: put a value that contains "
                 "a colon in quotes")
+
+
+def _key_column(m: re.Match) -> int:
+    """Where a 'name: value' line's name starts (after a list's '- ')."""
+    return len(m.group(1)) + len(m.group(2) or "")
 
 
 _NO_SPACE = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w-]*):(\S.*)$")

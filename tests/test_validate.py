@@ -421,6 +421,9 @@ def test_every_mistake_in_the_front_matter_is_reported_not_only_the_first(entrie
      "'organisations' items must be text; one has a ': ' in it: put it in quotes"),
     ("sectors: [health]", "sectors: [health]\n\u200bregions: [national]", 6,
      "the field name 'regions' has an invisible character in it (pasted with it?)"),
+    ("    url: https://example.org/report", "     url: https://example.org/report", 9,
+     "'url:' is indented further than 'title:' on the line above, so YAML reads it as more of "
+     "that value: line it up under 'title:' (4 spaces)"),
 ])
 def test_a_mistake_is_named_with_its_fix(entries_dir, taxonomy, old, new, line, says):
     path = write_entry(entries_dir, "slip", VALID.replace(old, new))
