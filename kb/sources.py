@@ -159,7 +159,8 @@ def _source(r: Problems, item_node, item) -> Source | None:
     publisher = item.get("publisher")
     if _not_one_value(r, at.get("publisher", line), "publisher", publisher):
         publisher = None
-    elif publisher is not None and (not isinstance(publisher, str) or not publisher.strip()):
+    elif ("publisher" in item and publisher is None) or (
+            publisher is not None and (not isinstance(publisher, str) or not publisher.strip())):
         r.error(at.get("publisher", line),
                 "source 'publisher' must be the name of the body that published it")
         publisher = None
@@ -194,7 +195,7 @@ def read_sources(r: Problems, fields) -> tuple[Source, ...]:
         if not source.url and not source.publisher and "url" not in item:  # a bad url: said
             r.warning(where, f"source '{source.title}' has neither a 'url' nor a 'publisher'; "
                              "add the web address, or for a printed document the publisher")
-        if not source.date and "date" not in item:  # a malformed date is an error already
+        if not source.date and item.get("date") is None:  # a malformed one is an error
             r.warning(where, f"source '{source.title}' has no 'date': add the date it was "
                              "published, YYYY-MM-DD")
     return tuple(out)

@@ -121,6 +121,12 @@ def _terms(r: Problems, fields, facet: str, taxonomy: Taxonomy) -> tuple[str, ..
     out = []
     for line, value in _string_list(r, fields, key):
         slug = vocab.resolve(value)
+        elsewhere = next((f for f in FACETS if f != facet and taxonomy[f].terms and
+                          taxonomy[f].resolve(value)), None)
+        if slug is None and elsewhere:  # 'principles: [health]': health is a sector
+            r.error(line, f"'{key}': '{value}' is a {elsewhere}, not a {facet}: move it to "
+                          f"{FIELD[elsewhere]}: [...]")
+            continue
         if slug is None:
             r.error(line, f"'{key}': {_unknown_term(value, vocab)}; allowed: "
                           f"{', '.join(vocab.terms)}")

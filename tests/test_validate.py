@@ -629,3 +629,29 @@ def test_a_title_with_a_colon_is_told_the_quoted_line_that_reads_back_as_written
     fixed = write_entry(entries_dir, "fixed", VALID.replace("title: A valid entry", fix))
     entry, _ = read_entry(fixed, "fixed.md", taxonomy)
     assert entry.title == title.strip("“”")
+
+
+@pytest.mark.parametrize("old, new, line, says", [
+    ("principles: [partnership-working]", "principles: [partnership-working, health]", 4,
+     "'principles': 'health' is a sector, not a principle: move it to sectors: [...]"),
+    ("sectors: [health]", "sectors: [health, full-cost-recovery]", 5,
+     "'sectors': 'full-cost-recovery' is a principle, not a sector: move it to principles:"),
+])
+def test_a_tag_of_another_vocabulary_is_moved_not_added_to_taxonomy(entries_dir, taxonomy, old,
+                                                                     new, line, says):
+    path = write_entry(entries_dir, "moved", VALID.replace(old, new))
+    _, problems = read_entry(path, "moved.md", taxonomy)
+    assert [(p.line, p.message[:len(says)]) for p in problems] == [(line, says)], problems
+
+
+def test_a_source_key_typed_and_left_empty_is_named(entries_dir, taxonomy):
+    """'publisher:' with nothing after it is an empty publisher, as publisher: "" is, and
+    'date:' with nothing after it is no date."""
+    front = VALID.replace("    publisher: Northfield District Council", "    publisher:") \
+        .replace("    date: 2009-01-05", "    date:")
+    path = write_entry(entries_dir, "empty", front)
+    _, problems = read_entry(path, "empty.md", taxonomy)
+    said = [(p.severity, p.message.split(";")[0]) for p in problems]
+    assert ("error", "source 'publisher' must be the name of the body that published it") \
+        in said
+    assert any(s == "warning" and "has no 'date'" in m for s, m in said), said
