@@ -79,7 +79,8 @@ def written(node) -> str | None:
 
 
 def _string_list(r: Problems, fields, key: str) -> list[tuple[int, str]]:
-    """[(line, item)] for a YAML list of strings; a lone string is an error, not split."""
+    """[(line, item)] for a YAML list of strings; a lone string is an error, and its
+    comma-separated values are checked as the list's would be."""
     if key not in fields:
         return []
     line, node, value = fields[key]
@@ -87,11 +88,11 @@ def _string_list(r: Problems, fields, key: str) -> list[tuple[int, str]]:
         r.error(line, f"'{key}' is empty: write {key}: [] when there is nothing to list")
         return []
     if not isinstance(value, list):
-        example = ", ".join(p.strip() for p in value.split(",")) if isinstance(value, str) \
-            else "a-term"
+        parts = [p.strip() for p in value.split(",") if p.strip()] \
+            if isinstance(value, str) else []
         r.error(line, f"'{key}' must be a list in square brackets, even for one value: "
-                      f"write {key}: [{example}]")
-        return []
+                      f"write {key}: [{', '.join(parts) or 'a-term'}]")
+        return [(line, p) for p in parts]  # checked too: 'stages: planning' is also 'plan'?
     items = []
     for item_node, item in zip(node.value, value, strict=True):
         item_line = yaml_line(item_node)

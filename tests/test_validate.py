@@ -655,3 +655,14 @@ def test_a_source_key_typed_and_left_empty_is_named(entries_dir, taxonomy):
     assert ("error", "source 'publisher' must be the name of the body that published it") \
         in said
     assert any(s == "warning" and "has no 'date'" in m for s, m in said), said
+
+
+def test_a_value_written_without_brackets_is_checked_too(entries_dir, taxonomy):
+    """'stages: planning' says both what to fix at once: the brackets, and that the stage is
+    'plan'; a fix made from the first message alone would meet the second."""
+    path = write_entry(entries_dir, "bare", VALID.replace("sectors: [health]",
+                                                          "sectors: [health]\nstages: planning"))
+    _, problems = read_entry(path, "bare.md", taxonomy)
+    said = [p.message for p in problems if p.line == 6]
+    assert len(said) == 2 and "square brackets" in said[0]
+    assert "unknown value 'planning' (did you mean 'plan'?)" in said[1]
