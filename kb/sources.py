@@ -149,14 +149,14 @@ def _source(r: Problems, item_node, item) -> Source | None:
                                        f"are {', '.join(SOURCE_KEYS)}")
     title = item.get("title")
     if "title" in misspelt and "title" not in item:  # 'titel:' is one mistake, said above
-        return None
-    if _not_one_value(r, at.get("title", line), "title", title):
-        return None
-    if not isinstance(title, str) or not title.strip():
+        title = None
+    elif _not_one_value(r, at.get("title", line), "title", title):
+        title = None
+    elif not isinstance(title, str) or not title.strip():
         r.error(line, "each source needs a 'title'" + read_as(title) + ": the document's name "
                       "as it gives it, e.g. - title: Annual report 2008-09")
-        return None
-    publisher = item.get("publisher")
+        title = None
+    publisher = item.get("publisher")  # checked with or without a title: every mistake
     if _not_one_value(r, at.get("publisher", line), "publisher", publisher):
         publisher = None
     elif ("publisher" in item and publisher is None) or (
@@ -167,9 +167,12 @@ def _source(r: Problems, item_node, item) -> Source | None:
     elif publisher == SAMPLE_PUBLISHER:
         r.error(at.get("publisher", line), f"'{publisher}' is the template's sample publisher: "
                                            "write who published the source")
-    return Source(" ".join(title.split()), _url(r, at.get("url", line), item.get("url")),
-                  " ".join(publisher.split()) if publisher else None,
-                  _date(r, at.get("date", line), item.get("date")))
+    url = _url(r, at.get("url", line), item.get("url"))
+    date = _date(r, at.get("date", line), item.get("date"))
+    if title is None:
+        return None
+    return Source(" ".join(title.split()), url, " ".join(publisher.split()) if publisher else None,
+                  date)
 
 
 def read_sources(r: Problems, fields) -> tuple[Source, ...]:

@@ -666,3 +666,16 @@ def test_a_value_written_without_brackets_is_checked_too(entries_dir, taxonomy):
     said = [p.message for p in problems if p.line == 6]
     assert len(said) == 2 and "square brackets" in said[0]
     assert "unknown value 'planning' (did you mean 'plan'?)" in said[1]
+
+
+def test_a_source_without_a_title_still_has_its_other_mistakes_named(entries_dir, taxonomy):
+    front = VALID.replace("  - title: A report on the test entry\n    url: https://example.org/"
+                          "report", "  - url: www.leeds.gov.uk/four").replace(
+        "    publisher: Northfield District Council", '    publisher: ""').replace(
+        "    date: 2009-01-05", "    date: 2009-02-30")
+    path = write_entry(entries_dir, "untitled", front)
+    _, problems = read_entry(path, "untitled.md", taxonomy)
+    said = " | ".join(p.message for p in problems if p.severity == "error")
+    for mistake in ("needs a 'title'", "must start with http", "'publisher' must be",
+                    "2009-02-30"):
+        assert mistake in said, said
