@@ -274,14 +274,24 @@ def _unknown_fields(r: Problems, fields) -> set[str]:
         plain = INVISIBLE.sub("", key)
         if key in FIELDS:
             continue
-        meant.add(plain if plain in FIELDS else closest(key, FIELDS))
+        guess = MEANT_FIELDS.get(plain.lower()) or closest(key, FIELDS)
+        meant.add(plain if plain in FIELDS else guess)
         if plain in FIELDS:
             r.error(line, f"the field name '{plain}' has an invisible character in it (pasted "
                           "with it?): retype the name")
         else:
-            r.error(line, f"unknown field '{key}'{near_miss(key, FIELDS)}; allowed fields: "
-                          f"{', '.join(FIELDS)}")
+            hint = f" (did you mean '{guess}'?)" if guess else ""
+            r.error(line, f"unknown field '{key}'{hint}; allowed fields: {', '.join(FIELDS)}")
     return meant
+
+
+# Names editors give the fields, for the field meant ('date' is when the source was published)
+MEANT_FIELDS = {"date": "published", "publication_date": "published", "tags": "principles",
+                "principle": "principles", "sector": "sectors", "stage": "stages",
+                "region": "regions", "organisation": "organisations",
+                "organization": "organisations", "organizations": "organisations",
+                "source": "sources", "description": "summary", "name": "title",
+                "alias": "aliases"}
 
 
 def _aliases(r: Problems, fields, stem: str) -> list[str]:

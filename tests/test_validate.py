@@ -421,6 +421,8 @@ def test_every_mistake_in_the_front_matter_is_reported_not_only_the_first(entrie
      "'organisations' items must be text; one has a ': ' in it: put it in quotes"),
     ("sectors: [health]", "sectors: [health]\n\u200bregions: [national]", 6,
      "the field name 'regions' has an invisible character in it (pasted with it?)"),
+    ("published: 2009-01-05", "date: 2009-01-05", 6,
+     "unknown field 'date' (did you mean 'published'?)"),
     ("    url: https://example.org/report", "     url: https://example.org/report", 9,
      "'url:' is indented further than 'title:' on the line above, so YAML reads it as more of "
      "that value: line it up under 'title:' (4 spaces)"),
