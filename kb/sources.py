@@ -99,6 +99,10 @@ def _url(r: Problems, line: int, value) -> str | None:
         problem = "has a space in it: copy the address again from the browser"
     elif not _port_ok(parts):
         problem = "has an impossible port number"
+    elif "." not in parts.hostname or parts.hostname.startswith("127.") or \
+            parts.hostname == "0.0.0.0":  # localhost, http://intranet/, ::1
+        problem = ("only works on your computer or your organisation's network: link to "
+                   "the published copy of the document")
     elif parts.hostname.removeprefix("www.") in SAMPLE_SITES and parts.path in ("", "/"):
         problem = ("is the template's sample address: write the address of the source "
                    "itself, or delete the line")

@@ -421,6 +421,11 @@ def test_every_mistake_in_the_front_matter_is_reported_not_only_the_first(entrie
      "'organisations' items must be text; one has a ': ' in it: put it in quotes"),
     ("sectors: [health]", "sectors: [health]\n\u200bregions: [national]", 6,
      "the field name 'regions' has an invisible character in it (pasted with it?)"),
+    ("    url: https://example.org/report", "    url: http://localhost:8080/report.pdf", 9,
+     "source url 'http://localhost:8080/report.pdf' only works on your computer or your "
+     "organisation's network"),
+    ("    url: https://example.org/report", "    url: http://intranet/grants/report.docx", 9,
+     "source url 'http://intranet/grants/report.docx' only works on your computer"),
     ("published: 2009-01-05", "date: 2009-01-05", 6,
      "unknown field 'date' (did you mean 'published'?)"),
     ("    url: https://example.org/report", "     url: https://example.org/report", 9,
