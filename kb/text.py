@@ -126,7 +126,7 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
         join_spaced_compounds(runs, clauses, lexicon)
         concepts += corrected_run_concepts(runs, clauses, vocab, known)
         _drop_fruitless_corrections(clauses, concepts, vocab, lexicon)
-        _corrected_run_synonyms(runs, clauses, vocab)
+        _late_synonyms(runs, clauses, vocab)
     tree, positive = searchable(runs, clauses, tree, positive)
     concepts += alternative_concepts(clauses, positive, vocab, known, concepts)
     concepts = _not_required(concepts, items, negated)
@@ -193,9 +193,18 @@ def _drop_fruitless_corrections(clauses: list[Clause], concepts: list[Concept],
             clause.alternatives = [a for a in clause.alternatives if a.why == "word"]
 
 
-def _corrected_run_synonyms(runs, clauses: list[Clause], vocab: Vocabulary) -> None:
-    """The synonyms of a phrase a run of words makes once its misspelt words are corrected
-    ('vluntary sector' matches VCS and third sector as 'voluntary sector' does)."""
+def _late_synonyms(runs, clauses: list[Clause], vocab: Vocabulary) -> None:
+    """The synonyms of what words turn out to be once read in full: a compound their words
+    typed apart make ('not for profit': not-for-profit, so non-profit and nonprofit), and a
+    phrase a run makes once its misspelt words are corrected ('vluntary sector' matches VCS
+    and third sector as 'voluntary sector' does)."""
+    for clause in clauses:
+        for alt in [a for a in clause.alternatives if a.why == "compound"]:
+            terms, group = longest(vocab.synonym_starts, list(alt.terms), 0)
+            if terms == alt.terms:
+                clause.alternatives = dedupe(clause.alternatives + [
+                    Alternative(forms, alt.weight, "synonym")
+                    for p in vocab.groups[group] for forms in phrase_forms(p)])
     for run, clause_of in runs:
         fixes = {i: clauses[c].correction for i, c in clause_of.items()
                  if clauses[c].correction and not clauses[c].correction.endswith("*")}

@@ -828,3 +828,13 @@ def test_a_phrase_whose_synonym_names_a_term_is_named_whole_as_typed(tmp_path):
     results = Library(tmp_path / "ix").search(Query(text="Black and Minoritised Ethnic groups"))
     assert [c.phrase for c in results.concepts] == ["black minoritised ethnic"]
     assert any("(for ‘Black and Minoritised Ethnic’)" in n for n in result_notes(results))
+
+
+def test_words_typed_apart_that_make_a_compound_bring_its_synonyms(tmp_path):
+    """'not for profit' typed with spaces is the compound 'not-for-profit' entries write, so
+    it also finds 'nonprofit', as the hyphenated form does."""
+    library = library_of(tmp_path, {"hyphen": "A not-for-profit provider ran it.",
+                                    "closed": "A nonprofit body ran it.",
+                                    "other": "A grant for a hall roof."}, synonyms=True)
+    assert slugs(library, "not for profit") == slugs(library, "not-for-profit") == {
+        "hyphen", "closed"}
