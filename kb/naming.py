@@ -5,7 +5,7 @@ kb.text reads the clauses; this names the concepts they carry."""
 
 from __future__ import annotations
 
-from kb.analysis import HYPHENS, PREFIXES, WORD, light_key
+from kb.analysis import WORD, light_key
 from kb.clauses import Clause
 from kb.reading import Word, read_word
 from kb.vocabulary import Concept, Vocabulary
@@ -110,8 +110,7 @@ def _names(typed: str, phrase: str, known) -> bool:
     plurals, spelling and -ed for -ing: 'parks' names a term listing 'park', 'parking' does
     not; 'house' does not name Housing; 'decommissioned' names one listing 'decommissioning'.
     A word the index does not know (a misspelling) is not held to it."""
-    if not all(known(part) or part in PREFIXES for w in WORD.findall(typed.lower())
-               for part in HYPHENS.split(w) if part):  # 're-tender' is a word, not a typo
+    if not all(known(w) for w in WORD.findall(typed.lower())):
         return True
     return _participle(light_key(typed)) == _participle(light_key(phrase))
 

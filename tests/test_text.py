@@ -772,17 +772,6 @@ def test_a_misspelt_exclusion_is_offered_corrected_not_excluded_so(tmp_path):
     assert library.search(Query(text="grants -qxzvjk")).suggestion is None
 
 
-def test_a_prefixed_word_names_a_term_only_as_the_term_writes_it(tmp_path):
-    """'re-tender' is not 'tender' (which Source lists), any more than 'retender' is: the
-    prefix is no misspelling that would excuse the difference."""
-    library = library_of(tmp_path, {"retender": "The service was put out to re-tender.",
-                                    "tender": "An invitation to tender was issued."})
-    snap = library.snapshot()
-    named = {typed: [c.slug for c in parse_query(typed, snap.vocabulary, snap).concepts]
-             for typed in ("tender", "re-tender", "retender")}
-    assert named == {"tender": ["source"], "re-tender": [], "retender": []}
-
-
 @pytest.mark.parametrize("typed", ["mutuals", "parished", "fundraise"])
 def test_another_form_of_a_word_entries_use_is_no_typo(tmp_path, typed):
     """'mutuals' is the plural of 'mutual', not a misspelling of it: it finds the entry, and
