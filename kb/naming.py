@@ -98,7 +98,8 @@ def alternative_concepts(clauses: list[Clause], positive: list[int], vocab: Voca
             said = {"word": clause.text, "spelling": clause.correction}.get(alt.why)
             for c in vocab.concepts_by_terms.get(alt.terms, ()):
                 if said is None or _names(said, c.phrase, known):
-                    found.setdefault((c.facet, c.slug, c.label, alt.terms), []).append(i)
+                    at = found.setdefault((c.facet, c.slug, c.label, alt.terms), [])
+                    at += [i] if i not in at else []  # a term listing two forms: once
     # a synonym of a phrase is one name, for the phrase's words together ('Office of the
     # Third Sector': Office for Civil Society), not one for each word
     return [Concept(facet, slug, label, " ".join(clauses[i].text for i in at), tuple(at))

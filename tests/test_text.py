@@ -827,3 +827,12 @@ def test_words_typed_apart_that_make_a_compound_bring_its_synonyms(tmp_path):
                                     "other": "A grant for a hall roof."}, synonyms=True)
     assert slugs(library, "not for profit") == slugs(library, "not-for-profit") == {
         "hyphen", "closed"}
+
+
+def test_a_word_naming_a_term_through_two_of_its_forms_is_said_once(tmp_path):
+    """Source lists 'tender' and 'tendering', one stem: the misspelt 'tenderes', corrected to
+    'tender', names Source once, not as 'tenderes tenderes'."""
+    library = library_of(tmp_path, {"it": "An invitation to tender was issued."})
+    snap = library.snapshot()
+    assert [(c.slug, c.phrase) for c in parse_query("tenderes", snap.vocabulary, snap).concepts
+            ] == [("source", "tenderes")]
