@@ -243,8 +243,9 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
     the index's closest word; after a prefix, the closest word to the two as one ('co-producton'
     is co-production, not co-products); nonsense with nothing close stays as it is. Only the
     first MAX_CORRECTED such words are looked at: a pasted paragraph stays quick."""
-    _offer_for_exclusions([c for i, c in enumerate(clauses) if i not in positive], vocab,
-                          lexicon)
+    _offer_for_exclusions([c for i, c in enumerate(clauses) if i not in positive],
+                          {a.terms[0] for i in positive for a in clauses[i].alternatives},
+                          vocab, lexicon)
     tried = 0
     for i in positive:
         clause = clauses[i]
@@ -269,7 +270,7 @@ def _correct(clauses: list[Clause], positive: list[int], vocab: Vocabulary, lexi
         if parts or known or lexicon.spells(word):  # a real word is never corrected
             continue
         fix = lexicon.closest(word, vocab.words)
-        if fix and _inflected(word, fix) and lexicon.indexes(index_term(word)):
+        if fix and _inflected(word, fix) and index_term(word) == index_term(fix):
             continue  # 'mutuals', 'parished': another form of a word entries use, no typo
         joined = _closest_after(prefixed.get(i), word, fix, vocab, lexicon)
         fix = joined[len(prefixed[i]):].lstrip("-") if joined else fix
@@ -301,17 +302,20 @@ def _inflected(word: str, other: str) -> bool:
     return n >= MIN_CORRECTED_LENGTH and word[n:] in INFLECTIONS and other[n:] in INFLECTIONS
 
 
-def _offer_for_exclusions(excluded: list[Clause], vocab: Vocabulary, lexicon) -> None:
+def _offer_for_exclusions(excluded: list[Clause], searched: set[str], vocab: Vocabulary,
+                          lexicon) -> None:
     """A misspelt excluded word ('grants -helth') is offered corrected ('Did you mean grants
-    -health?') when the correction would leave something out; it is never searched so."""
+    -health?') when the correction would leave something out and is no word of the search
+    (`searched`: its index terms); it is never searched so."""
     for clause in excluded[:MAX_CORRECTED]:
         word = clause.text
         if clause.exact or clause.acronym or not word.isalpha() or \
                 len(word) < MIN_CORRECTED_LENGTH or word in vocab.words or lexicon.spells(word):
             continue
         fix = lexicon.closest(word, vocab.words)
-        if fix and fix != word and not is_stop_word(fix) and lexicon.indexes(index_term(fix)):
-            clause.offer = fix
+        if fix and index_term(fix) not in searched | {index_term(word)} and \
+                not is_stop_word(fix) and lexicon.indexes(index_term(fix)):
+            clause.offer = fix  # not one the search has ('volunteers -volnteers')
 
 
 def _correct_compound(clause: Clause, vocab: Vocabulary, lexicon) -> bool:

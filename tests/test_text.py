@@ -770,6 +770,7 @@ def test_a_misspelt_exclusion_is_offered_corrected_not_excluded_so(tmp_path):
     assert results.suggestion == "grants -health"
     assert {h.slug for h in results.hits} == {"health", "roofs"}
     assert library.search(Query(text="grants -qxzvjk")).suggestion is None
+    assert library.search(Query(text="health -helth")).suggestion is None  # nothing left
 
 
 @pytest.mark.parametrize("typed", ["mutuals", "parished", "fundraise"])
@@ -780,6 +781,15 @@ def test_another_form_of_a_word_entries_use_is_no_typo(tmp_path, typed):
                                     "other": "A grant for a village hall roof."})
     results = library.search(Query(text=typed))
     assert results.suggestion is None and [h.slug for h in results.hits] == ["it"]
+
+
+def test_a_misspelt_plural_whose_stem_is_another_words_is_still_corrected(tmp_path):
+    """'communitys' is no form of 'community' to Porter (it stems as 'communications' does):
+    it is corrected, and the entry saying 'community' comes first."""
+    library = library_of(tmp_path, {"it": "A community centre.",
+                                    "comms": "Communications with the press."})
+    results = library.search(Query(text="communitys"))
+    assert results.suggestion == "community" and results.hits[0].slug == "it"
 
 
 def test_a_typo_beside_a_wrong_word_is_offered_as_the_phrase_entries_use(tmp_path):
