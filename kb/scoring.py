@@ -22,16 +22,17 @@ gains up to AFFINITY x the clause's idf more, by how much its text uses the term
 (its label and its commissioners' words: see concept_affinity), so the tagged entries most
 about the term come first; but one found only through the tag stays below every entry that has
 the clause's words (TAG_CEILING). A phrase of several words that a term lists (not its
-label) names the term once: an entry found only through the tag matches each of the phrase's
-k clauses at 1/k, in its score and its coordination ('community asset transfer' finds the
-transfers before Community development's other entries). The coordination factor puts
-entries that match more of the query first, and the proximity term rewards the words together
-as typed. When the words are typical of a term (kb.topics suggests it), the entries tagged
-with it that have some of the words themselves gain SUGGESTED x the suggestion's weight x the
-query's idf, after the coordination factor. Last, feedback from the best results: an entry
-with some of the words gains up to FEEDBACK x the best score for sharing the principles,
-sectors and stages of the FEEDBACK_TOP best (rare tags count more), so examples of the same
-kind as the best matches rise among the rest.
+label) names the term once: where some entry has all its k words, an entry found only through
+the tag matches each of them at 1/k, in its score and its coordination ('community asset
+transfer' finds the transfers before Community development's other entries that say
+'community'; see _phrase_shares). The coordination factor puts entries that match more of the
+query first, and the proximity term rewards the words together as typed. When the words are
+typical of a term (kb.topics suggests it), the entries tagged with it that have some of the
+words themselves gain SUGGESTED x the suggestion's weight x the query's idf, after the
+coordination factor. Last, feedback from the best results: an entry with some of the words
+gains up to FEEDBACK x the best score for sharing the principles, sectors and stages of the
+FEEDBACK_TOP best (rare tags count more), so examples of the same kind as the best matches
+rise among the rest.
 
 Scores are vectors over every document number (numpy): a query matching nine entries in ten
 is summed and ranked in a few array operations, not a Python step per entry.
@@ -79,7 +80,7 @@ class Match:
     suggested: list[tuple[Concept, float]]  # terms the words suggest, with their weights
     lifts: list[tuple[int, float]]  # per suggested term: (its tagged entries, their gain)
     affinity: list[np.ndarray | None]  # per clause naming terms: see concept_affinity
-    shares: list[float]  # per clause: the share of it a tag alone matches (see match)
+    shares: list[tuple[float, int]]  # per clause: (share, entries) see _phrase_shares
 
     def words_matched(self, d: int) -> list[int]:
         """The clauses an entry matches directly, through its own words."""
@@ -156,14 +157,10 @@ def match(snap, query: ParsedQuery) -> Match:
     for concept in query.concepts + query.excluded:  # '-health' excludes Health's entries
         for i in concept.clauses:
             tagged[i] |= snap.masks[concept.facet].get(concept.slug, 0)
-    shares = [1.0] * n  # a tag names a phrase once: 'community asset transfer' is one thing
-    labels = snap.vocabulary.labels
     for concept in query.concepts:
         near = concept_affinity(snap, concept)
         for i in concept.clauses:
             affinity[i] = near if affinity[i] is None else np.maximum(affinity[i], near)
-            if (concept.facet, concept.slug, light_key(concept.phrase)) not in labels:
-                shares[i] = min(shares[i], 1.0 / len(concept.clauses))
     for i, clause in enumerate(query.clauses):
         direct[i], own[i], written[i] = _clause(snap, clause)
         if clause.exact and i not in excluded:  # a phrase matches as written, but
@@ -183,7 +180,27 @@ def match(snap, query: ParsedQuery) -> Match:
     lifts = [(snap.masks[c.facet].get(c.slug, 0), SUGGESTED * weight * whole)
              for c, weight in suggested]
     return Match(query, mask, direct, own, written, tagged, units, masks, proximity, suggested,
-                 lifts, affinity, shares)
+                 lifts, affinity, _phrase_shares(snap, query, own))
+
+
+def _phrase_shares(snap, query: ParsedQuery, own: list[int]) -> list[tuple[float, int]]:
+    """Per clause, (share, entries): the entries found only through a tag that match it at
+    that share, not in full. For each of the k words of a phrase a term lists (not its label)
+    that some entry has all of itself, 1/k: the tag names the phrase once, so 'community' and
+    the tag are not all of 'community asset transfer', which the transfers say. Where no entry
+    has the whole phrase ('jobcentre plus'), the tag is the best evidence of it and counts in
+    full."""
+    shares = [(1.0, 0)] * len(query.clauses)
+    for concept in query.concepts:
+        if len(concept.clauses) < 2 or (concept.facet, concept.slug,
+                                        light_key(concept.phrase)) in snap.vocabulary.labels:
+            continue
+        together = snap.live
+        for i in concept.clauses:
+            together &= own[i]
+        for i in concept.clauses if together else ():
+            shares[i] = (1.0 / len(concept.clauses), snap.live)
+    return shares
 
 
 def concept_affinity(snap, concept: Concept) -> np.ndarray:
@@ -248,7 +265,9 @@ def rank(snap, m: Match, final: int, limit: int) -> tuple[list[tuple[int, float]
         if tags_kept:
             clauses += _tag_scores(m, i, own, tagged, final_)
         either = own | tagged
-        matched += np.where(own, unit, np.where(tagged, unit * m.shares[i], 0.0))
+        share = np.where(as_vector(m.shares[i][1], size), m.shares[i][0], 1.0) \
+            if m.shares[i][1] else 1.0
+        matched += np.where(own, unit, np.where(tagged, unit * share, 0.0))
         scored |= either
     for pair in m.proximity:
         near += PROXIMITY * pair
@@ -311,7 +330,9 @@ def _tag_scores(m: Match, i: int, own: np.ndarray, tagged: np.ndarray,
     if m.affinity[i] is not None:
         extra += np.where(tagged, AFFINITY * unit * m.affinity[i], 0.0)
     only, direct = tagged & ~own, own & final
-    extra = np.where(only, extra * m.shares[i], extra)
+    share, partial = m.shares[i]
+    if partial:
+        extra = np.where(only & as_vector(partial, len(extra)), extra * share, extra)
     if only.any() and direct.any():
         ceiling = TAG_CEILING * (m.direct[i] + extra)[direct].min()
         top = extra[only].max()

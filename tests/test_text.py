@@ -846,3 +846,25 @@ def test_a_word_naming_a_term_through_two_of_its_forms_is_said_once(tmp_path):
     snap = library.snapshot()
     assert [(c.slug, c.phrase) for c in parse_query("tenderes", snap.vocabulary, snap).concepts
             ] == [("source", "tenderes")]
+
+
+def test_a_phrase_no_entry_says_keeps_its_tags_full_weight(tmp_path):
+    """'consultation period' names Consultation, and no entry says both words: the entry
+    tagged Consultation that says neither (the tag is the best evidence of the phrase) comes
+    before the untagged one that says only 'period', however often."""
+    from kb.build import build
+    from tests.conftest import VALID, write_entry
+
+    entries = tmp_path / "entries"
+    entries.mkdir()
+    (entries / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
+    texts = {"tagged": ("consultation-and-policy-appraisal", "A plan for the village hall."),
+             "one": ("partnership-working", "A period, a period, a period of calm."),
+             **{f"other-{n}": ("partnership-working", f"A grant for {thing}.")
+                for n, thing in enumerate(("a roof", "a van", "a hall", "a garden"))}}
+    for slug, (principle, text) in texts.items():
+        write_entry(entries, slug, VALID.replace("[partnership-working]", f"[{principle}]"),
+                    body=f"## What they did\n\n{text}\n\n## Learning points\n\n- A lesson.\n")
+    build(entries, tmp_path / "ix")
+    hits = Library(tmp_path / "ix").search(Query(text="consultation period")).hits
+    assert [h.slug for h in hits] == ["tagged", "one"]
