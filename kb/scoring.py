@@ -80,7 +80,7 @@ class Match:
     suggested: list[tuple[Concept, float]]  # terms the words suggest, with their weights
     lifts: list[tuple[int, float]]  # per suggested term: (its tagged entries, their gain)
     affinity: list[np.ndarray | None]  # per clause naming terms: see concept_affinity
-    shares: list[tuple[float, int]]  # per clause: (share, entries) see _phrase_shares
+    shares: list[float]  # per clause: the share of it a tag alone matches (_phrase_shares)
 
     def words_matched(self, d: int) -> list[int]:
         """The clauses an entry matches directly, through its own words."""
@@ -183,23 +183,23 @@ def match(snap, query: ParsedQuery) -> Match:
                  lifts, affinity, _phrase_shares(snap, query, own))
 
 
-def _phrase_shares(snap, query: ParsedQuery, own: list[int]) -> list[tuple[float, int]]:
-    """Per clause, (share, entries): the entries found only through a tag that match it at
-    that share, not in full. For each of the k words of a phrase a term lists (not its label)
-    that some entry has all of itself, 1/k: the tag names the phrase once, so 'community' and
-    the tag are not all of 'community asset transfer', which the transfers say. Where no entry
-    has the whole phrase ('jobcentre plus'), the tag is the best evidence of it and counts in
-    full."""
-    shares = [(1.0, 0)] * len(query.clauses)
+def _phrase_shares(snap, query: ParsedQuery, own: list[int]) -> list[float]:
+    """Per clause, the share of it an entry found only through a tag matches: 1, but 1/k for
+    each of the k words of a phrase a term lists (not its label, nor a place, whose region's
+    entries are near it) when some entry has all k itself: the tag names the phrase once, so
+    'community' and the tag are not all of 'community asset transfer', which the transfers
+    say. Where no entry has the whole phrase ('jobcentre plus'), the tag is the best evidence
+    of it and counts in full."""
+    shares = [1.0] * len(query.clauses)
     for concept in query.concepts:
-        if len(concept.clauses) < 2 or (concept.facet, concept.slug,
-                                        light_key(concept.phrase)) in snap.vocabulary.labels:
+        if len(concept.clauses) < 2 or concept.facet == "region" or (
+                concept.facet, concept.slug, light_key(concept.phrase)) in snap.vocabulary.labels:
             continue
         together = snap.live
         for i in concept.clauses:
             together &= own[i]
         for i in concept.clauses if together else ():
-            shares[i] = (1.0 / len(concept.clauses), snap.live)
+            shares[i] = min(shares[i], 1.0 / len(concept.clauses))
     return shares
 
 
@@ -265,9 +265,7 @@ def rank(snap, m: Match, final: int, limit: int) -> tuple[list[tuple[int, float]
         if tags_kept:
             clauses += _tag_scores(m, i, own, tagged, final_)
         either = own | tagged
-        share = np.where(as_vector(m.shares[i][1], size), m.shares[i][0], 1.0) \
-            if m.shares[i][1] else 1.0
-        matched += np.where(own, unit, np.where(tagged, unit * share, 0.0))
+        matched += np.where(own, unit, np.where(tagged, unit * m.shares[i], 0.0))
         scored |= either
     for pair in m.proximity:
         near += PROXIMITY * pair
@@ -330,9 +328,7 @@ def _tag_scores(m: Match, i: int, own: np.ndarray, tagged: np.ndarray,
     if m.affinity[i] is not None:
         extra += np.where(tagged, AFFINITY * unit * m.affinity[i], 0.0)
     only, direct = tagged & ~own, own & final
-    share, partial = m.shares[i]
-    if partial:
-        extra = np.where(only & as_vector(partial, len(extra)), extra * share, extra)
+    extra = np.where(only, extra * m.shares[i], extra)
     if only.any() and direct.any():
         ceiling = TAG_CEILING * (m.direct[i] + extra)[direct].min()
         top = extra[only].max()

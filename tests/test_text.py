@@ -868,3 +868,27 @@ def test_a_phrase_no_entry_says_keeps_its_tags_full_weight(tmp_path):
     build(entries, tmp_path / "ix")
     hits = Library(tmp_path / "ix").search(Query(text="consultation period")).hits
     assert [h.slug for h in hits] == ["tagged", "one"]
+
+
+def test_a_place_named_in_two_words_keeps_its_regions_entries_above_a_common_word(tmp_path):
+    """'west sussex' names the South East: after the entry that says it, the region's other
+    entries come before an entry elsewhere that only says 'west', however often: a place's
+    region is near it, and 'west' alone is no part of it."""
+    from kb.build import build
+    from tests.conftest import VALID, write_entry
+
+    entries = tmp_path / "entries"
+    entries.mkdir()
+    (entries / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
+    texts = {"says": ("[south-east]", "West Sussex County Council funded it."),
+             "region": ("[south-east]", "A plan for the village hall."),
+             "west": ("[north-west]", "The west, the west and the west of the county."),
+             **{f"other-{n}": ("[north-west]", f"A grant for {thing}.")
+                for n, thing in enumerate(("a roof", "a van", "a hall", "a garden"))}}
+    for slug, (region, text) in texts.items():
+        write_entry(entries, slug, VALID.replace("sectors: [health]",
+                                                 f"sectors: [health]\nregions: {region}"),
+                    body=f"## What they did\n\n{text}\n\n## Learning points\n\n- A lesson.\n")
+    build(entries, tmp_path / "ix")
+    hits = Library(tmp_path / "ix").search(Query(text="west sussex")).hits
+    assert [h.slug for h in hits] == ["says", "region", "west"]
