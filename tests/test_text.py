@@ -26,19 +26,39 @@ def library(index_dir) -> Library:
 def library_of(tmp_path: Path, texts: dict[str, str], synonyms: bool = False) -> Library:
     """An index of one entry per text (slug: its body's one sentence), with the test
     synonyms when asked."""
-    from kb.build import build
-    from tests.conftest import VALID, write_entry
+    from tests.conftest import VALID
 
-    entries = tmp_path / "entries"
-    entries.mkdir()
-    (entries / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
-    if synonyms:
-        (entries / "synonyms.yaml").write_bytes((FIXTURES / "synonyms.yaml").read_bytes())
-    for n, (slug, text) in enumerate(texts.items()):
-        write_entry(entries, slug, VALID.replace("A valid entry", f"Example {n}"),
+    return library_of_fronts(tmp_path, {
+        slug: (VALID.replace("A valid entry", f"Example {n}"), text)
+        for n, (slug, text) in enumerate(texts.items())}, synonyms)
+
+
+def library_of_fronts(tmp_path: Path, entries: dict[str, tuple[str, str]],
+                      synonyms: bool = False) -> Library:
+    """An index of one entry per (front matter, its body's one sentence)."""
+    from kb.build import build
+    from tests.conftest import write_entry
+
+    folder = tmp_path / "entries"
+    folder.mkdir()
+    for name in ("taxonomy.yaml", *(["synonyms.yaml"] if synonyms else [])):
+        (folder / name).write_bytes((FIXTURES / name).read_bytes())
+    for slug, (front, text) in entries.items():
+        write_entry(folder, slug, front,
                     body=f"## What they did\n\n{text}\n\n## Learning points\n\n- A lesson.\n")
-    build(entries, tmp_path / "ix")
+    build(folder, tmp_path / "ix")
     return Library(tmp_path / "ix")
+
+
+def tagged(principle: str, text: str) -> tuple[str, str]:
+    """The front matter of a test entry with this principle, and its text."""
+    from tests.conftest import VALID
+
+    return VALID.replace("[partnership-working]", f"[{principle}]"), text
+
+
+OTHERS = {f"other-{n}": tagged("partnership-working", f"A grant for {thing}.")
+          for n, thing in enumerate(("a roof", "a van", "a hall", "a garden"))}
 
 
 def slugs(library: Library, text: str, **filters) -> set[str]:
@@ -729,23 +749,14 @@ def test_a_phrase_a_term_lists_ranks_entries_with_its_words_above_the_terms_othe
     the common word 'consultation', as 'community asset transfer' should find the transfers
     before Community development's other entries. (A term's label is different: naming the
     term is asking for its entries.)"""
-    from kb.build import build
-    from tests.conftest import VALID, write_entry
-
-    entries = tmp_path / "entries"
-    entries.mkdir()
-    (entries / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
-    texts = {"says": ("partnership-working", "The council set a consultation period of eight "
-                      "weeks for the scheme."),
-             "tagged": ("consultation-and-policy-appraisal",
-                        "A consultation on the plan, with consultation events."),
-             **{f"other-{n}": ("partnership-working", f"A consultation on a grant for {thing}.")
-                for n, thing in enumerate(("a roof", "a van", "a hall", "a garden"))}}
-    for slug, (principle, text) in texts.items():
-        write_entry(entries, slug, VALID.replace("[partnership-working]", f"[{principle}]"),
-                    body=f"## What they did\n\n{text}\n\n## Learning points\n\n- A lesson.\n")
-    build(entries, tmp_path / "ix")
-    hits = Library(tmp_path / "ix").search(Query(text="consultation period")).hits
+    library = library_of_fronts(tmp_path, {
+        "says": tagged("partnership-working",
+                       "The council set a consultation period of eight weeks for the scheme."),
+        "tagged": tagged("consultation-and-policy-appraisal",
+                         "A consultation on the plan, with consultation events."),
+        **{slug: (front, f"A consultation on a {text[2:]}")
+           for slug, (front, text) in OTHERS.items()}})
+    hits = library.search(Query(text="consultation period")).hits
     assert [h.slug for h in hits][:2] == ["says", "tagged"]
 
 
@@ -852,21 +863,11 @@ def test_a_phrase_no_entry_says_keeps_its_tags_full_weight(tmp_path):
     """'consultation period' names Consultation, and no entry says both words: the entry
     tagged Consultation that says neither (the tag is the best evidence of the phrase) comes
     before the untagged one that says only 'period', however often."""
-    from kb.build import build
-    from tests.conftest import VALID, write_entry
-
-    entries = tmp_path / "entries"
-    entries.mkdir()
-    (entries / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
-    texts = {"tagged": ("consultation-and-policy-appraisal", "A plan for the village hall."),
-             "one": ("partnership-working", "A period, a period, a period of calm."),
-             **{f"other-{n}": ("partnership-working", f"A grant for {thing}.")
-                for n, thing in enumerate(("a roof", "a van", "a hall", "a garden"))}}
-    for slug, (principle, text) in texts.items():
-        write_entry(entries, slug, VALID.replace("[partnership-working]", f"[{principle}]"),
-                    body=f"## What they did\n\n{text}\n\n## Learning points\n\n- A lesson.\n")
-    build(entries, tmp_path / "ix")
-    hits = Library(tmp_path / "ix").search(Query(text="consultation period")).hits
+    library = library_of_fronts(tmp_path, {
+        "tagged": tagged("consultation-and-policy-appraisal", "A plan for the village hall."),
+        "one": tagged("partnership-working", "A period, a period, a period of calm."),
+        **OTHERS})
+    hits = library.search(Query(text="consultation period")).hits
     assert [h.slug for h in hits] == ["tagged", "one"]
 
 
@@ -874,21 +875,14 @@ def test_a_place_named_in_two_words_keeps_its_regions_entries_above_a_common_wor
     """'west sussex' names the South East: after the entry that says it, the region's other
     entries come before an entry elsewhere that only says 'west', however often: a place's
     region is near it, and 'west' alone is no part of it."""
-    from kb.build import build
-    from tests.conftest import VALID, write_entry
+    def placed(region: str, text: str) -> tuple[str, str]:
+        front, _ = tagged("partnership-working", text)
+        return front.replace("sectors: [health]", f"sectors: [health]\nregions: [{region}]"), text
 
-    entries = tmp_path / "entries"
-    entries.mkdir()
-    (entries / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
-    texts = {"says": ("[south-east]", "West Sussex County Council funded it."),
-             "region": ("[south-east]", "A plan for the village hall."),
-             "west": ("[north-west]", "The west, the west and the west of the county."),
-             **{f"other-{n}": ("[north-west]", f"A grant for {thing}.")
-                for n, thing in enumerate(("a roof", "a van", "a hall", "a garden"))}}
-    for slug, (region, text) in texts.items():
-        write_entry(entries, slug, VALID.replace("sectors: [health]",
-                                                 f"sectors: [health]\nregions: {region}"),
-                    body=f"## What they did\n\n{text}\n\n## Learning points\n\n- A lesson.\n")
-    build(entries, tmp_path / "ix")
-    hits = Library(tmp_path / "ix").search(Query(text="west sussex")).hits
+    library = library_of_fronts(tmp_path, {
+        "says": placed("south-east", "West Sussex County Council funded it."),
+        "region": placed("south-east", "A plan for the village hall."),
+        "west": placed("north-west", "The west, the west and the west of the county."),
+        **{slug: placed("north-west", text) for slug, (_, text) in OTHERS.items()}})
+    hits = library.search(Query(text="west sussex")).hits
     assert [h.slug for h in hits] == ["says", "region", "west"]
