@@ -1,10 +1,10 @@
-"""The checks of an entry's Markdown text, below its front matter: that it has some, not too
-much, no HTML (shown as text, since Markdown renders with raw HTML off), headings that link
-apart, and the sections commissioners look for; these are warnings: the entry still publishes.
-
-What would certainly publish broken is an error: a link or a heading the page would show as
-typed ('[text](address' never closed, '##Outcomes'), a link to a file on the writer's own
-computer or network, and control characters (shown as a question mark in a diamond).
+"""The checks of an entry's Markdown text, below its front matter: not too much, no HTML
+(shown as text, since Markdown renders with raw HTML off), headings that link apart, and the
+sections commissioners look for; these are warnings: the entry still publishes. What would
+certainly publish broken is an error: no text at all or a whole report, a link or a heading
+the page would show as typed ('[text](address' never closed, '##Outcomes'), a link to a file
+on the writer's own computer or network, and control characters (a question mark in a
+diamond).
 """
 
 from __future__ import annotations
@@ -117,16 +117,16 @@ def without_code(body: str, r: Problems | None = None, body_line: int = 1) -> st
 
 
 def _raw_html(r: Problems, lines: list[str], body_line: int) -> None:
-    """Each line with an HTML tag or comment (the first ten; then how many more)."""
-    found = [(n, m.group(0)) for n, line in enumerate(lines)
-             for m in [RAW_HTML.search(line)] if m]
-    for n, tag in found[:MAX_HTML_REPORTED]:
-        if tag.startswith("<!--"):
-            r.warning(body_line + n, "an HTML comment is shown on the page as text: remove it "
-                                     "(notes for editors belong in the pull request)")
-        else:
-            r.warning(body_line + n, f"'{tag[:40]}' is shown as text, not as HTML: write it in "
-                                     "Markdown (## Heading, **bold**, [link](url))")
+    """Each line with HTML tags (each named) or comments: the first ten; then how many more."""
+    found = [(n, tags) for n, line in enumerate(lines)
+             for tags in [[m.group(0) for m in RAW_HTML.finditer(line)]] if tags]
+    for n, tags in found[:MAX_HTML_REPORTED]:
+        named = [f"'{tag[:40]}'" for tag in tags if not tag.startswith("<!--")]
+        r.warning(body_line + n, f"{', '.join(named)} {'are' if len(named) > 1 else 'is'} shown "
+                                 "as text, not as HTML: write it in Markdown (## Heading, "
+                                 "**bold**, [link](url))" if named else
+                  "an HTML comment is shown on the page as text: remove it (notes for editors "
+                  "belong in the pull request)")
     if len(found) > MAX_HTML_REPORTED:
         r.warning(body_line + found[MAX_HTML_REPORTED][0],
                   f"{len(found) - MAX_HTML_REPORTED} more lines with HTML from here")

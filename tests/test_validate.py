@@ -686,3 +686,13 @@ def test_a_source_without_a_title_still_has_its_other_mistakes_named(entries_dir
     for mistake in ("needs a 'title'", "must start with http", "'publisher' must be",
                     "2009-02-30"):
         assert mistake in said, said
+
+
+def test_every_html_tag_on_a_line_is_named_at_once(entries_dir, taxonomy):
+    """Three tags on one line are named in one warning, not one a round."""
+    path = write_entry(entries_dir, "tags", VALID, body="## What they did\n\nTwo <b>bold</b> "
+                       'then <img src="chart.png"> and <a href="https://x.org">a link</a>.\n\n'
+                       "## Learning points\n\n- B.\n")
+    _, problems = read_entry(path, "tags.md", taxonomy)
+    [warning] = [p for p in problems if "shown as text" in p.message]
+    assert all(tag in warning.message for tag in ("'<b>'", "'<img src=", "'<a href="))
