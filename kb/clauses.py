@@ -28,6 +28,13 @@ class Clause:
     acronym: bool = False  # typed in capitals ('ESFA'): a name, never corrected
     offer: str | None = None  # a spelling offered as 'Did you mean', not searched ('VSCE')
 
+    @property
+    def meant(self) -> str:
+        """The word the clause stands for: as corrected ('comissioning': commissioning), else
+        as typed (also a word cut short: 'commiss' matches commiss*)."""
+        fix = self.correction
+        return fix if fix and not fix.endswith("*") else self.text
+
 
 @dataclass
 class ParsedQuery:

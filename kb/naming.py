@@ -33,19 +33,26 @@ def corrected_run_concepts(runs, clauses: list[Clause], vocab: Vocabulary,
     names Housing as 'rough sleeping' does)."""
     out = []
     for run, clause_of in runs:
-        fixes = {i: clauses[c].correction for i, c in clause_of.items()
-                 if clauses[c].correction and not clauses[c].correction.endswith("*")}
-        if fixes:
-            fixed = [read_word(fixes[i]) if i in fixes else w for i, w in enumerate(run)]
-            for c in run_concepts(fixed, clause_of, vocab, known):  # said as typed
-                typed = " ".join(run[i].text for i in sorted(clause_of)
-                                 if clause_of[i] in c.clauses)
-                out.append(Concept(c.facet, c.slug, c.label, typed, c.clauses))
+        fixed = corrected_run(run, clause_of, clauses)
+        for c in run_concepts(fixed, clause_of, vocab, known) if fixed else ():  # said as typed
+            typed = " ".join(run[i].text for i in sorted(clause_of) if clause_of[i] in c.clauses)
+            out.append(Concept(c.facet, c.slug, c.label, typed, c.clauses))
     return out
 
 
+def corrected_run(run: list[Word], clause_of: dict[int, int],
+                  clauses: list[Clause]) -> list[Word] | None:
+    """A run of words with its misspelt ones corrected ('rough sleepng': rough sleeping), or
+    None when none was."""
+    if not any(clauses[c].meant != clauses[c].text for c in clause_of.values()):
+        return None
+    return [read_word(clauses[clause_of[i]].meant) if i in clause_of and
+            clauses[clause_of[i]].meant != clauses[clause_of[i]].text else w
+            for i, w in enumerate(run)]
+
+
 def run_concepts(run: list[Word], clause_of: dict[int, int], vocab: Vocabulary,
-                  known) -> list[Concept]:
+                 known) -> list[Concept]:
     """Concepts named by a run of plain words (`clause_of`: word index -> clause number):
     the longest phrase at each place wins, when the words are the term's phrase (see
     _names)."""

@@ -33,7 +33,7 @@ def near_phrase(snap, query: ParsedQuery, text: str) -> str | None:
         for a, b in zip(words, words[1:], strict=False):
             if b != a + 1:
                 continue
-            first, second = _meant(query.clauses[a]), _meant(query.clauses[b])
+            first, second = query.clauses[a].meant, query.clauses[b].meant
             if together(first, second):
                 continue
             for typed, other, other_first in ((second, first, True), (first, second, False)):
@@ -43,12 +43,6 @@ def near_phrase(snap, query: ParsedQuery, text: str) -> str | None:
                                   lambda m, f=fix: in_case_of(m.group(0), f), text, count=1,
                                   flags=re.IGNORECASE)
     return None
-
-
-def _meant(clause) -> str:
-    """A word as corrected ('mentall': mental), else as typed."""
-    fix = clause.correction
-    return fix if fix and fix.isalpha() else clause.text
 
 
 def _best(reader, typed: str, other: str, other_first: bool, together) -> str | None:

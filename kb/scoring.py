@@ -92,7 +92,7 @@ def _clause(snap, clause) -> tuple[np.ndarray, int, int]:
     of those matching the word itself rather than a synonym)."""
     best = np.zeros(snap.size)
     mask = written = 0
-    meant = _meant(clause)  # as typed, or as corrected ('comissioning': commissioning)
+    meant = clause.meant  # as typed, or as corrected ('comissioning': commissioning)
     typed = _as_written(snap, meant, clause.exact)
     for alt in clause.alternatives:
         docs, scores, alt_mask = snap.postings.scored(alt.terms)
@@ -106,12 +106,6 @@ def _clause(snap, clause) -> tuple[np.ndarray, int, int]:
             scores = np.where(typed[docs], scores, scores * STEM_ONLY)
         best[docs] = np.maximum(best[docs], scores)
     return best, mask, written
-
-
-def _meant(clause) -> str:
-    """The word a clause stands for: as typed, or as corrected ('comissioning')."""
-    fix = clause.correction
-    return fix if fix and not fix.endswith("*") else clause.text
 
 
 def _meant_terms(clause) -> tuple[str, ...]:

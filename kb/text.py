@@ -25,6 +25,7 @@ from kb.clauses import Alternative, Clause, ParsedQuery, dedupe
 from kb.compounds import exact, join_spaced_compounds, searchable
 from kb.naming import (
     alternative_concepts,
+    corrected_run,
     corrected_run_concepts,
     excluded_phrase_concepts,
     knower,
@@ -206,12 +207,8 @@ def _late_synonyms(runs, clauses: list[Clause], vocab: Vocabulary) -> None:
                     Alternative(forms, alt.weight, "synonym")
                     for p in vocab.groups[group] for forms in phrase_forms(p)])
     for run, clause_of in runs:
-        fixes = {i: clauses[c].correction for i, c in clause_of.items()
-                 if clauses[c].correction and not clauses[c].correction.endswith("*")}
-        if not fixes:
-            continue
-        fixed = [read_word(fixes[i]) if i in fixes else w for i, w in enumerate(run)]
-        for i, meant in _run_clauses(fixed, vocab)[0]:
+        fixed = corrected_run(run, clause_of, clauses)
+        for i, meant in _run_clauses(fixed, vocab)[0] if fixed else ():
             if i in clause_of:
                 clause = clauses[clause_of[i]]
                 clause.alternatives = dedupe(clause.alternatives + [

@@ -92,7 +92,7 @@ def _string_list(r: Problems, fields, key: str) -> list[tuple[int, str]]:
             if isinstance(value, str) else []
         r.error(line, f"'{key}' must be a list in square brackets, even for one value: "
                       f"write {key}: [{', '.join(parts) or 'a-term'}]")
-        return [(line, p) for p in parts]  # checked too: 'stages: planning' is also 'plan'?
+        return [(line, p) for p in parts]  # checked too: 'stages: planning' is said to be 'plan'
     items = []
     for item_node, item in zip(node.value, value, strict=True):
         item_line = yaml_line(item_node)
