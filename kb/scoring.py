@@ -14,7 +14,8 @@ then saturated once and multiplied by the word's idf (in an entry that has the w
 through its stem, not as typed give or take plural and spelling, STEM_ONLY of that:
 'organisations' is found in entries about organising, below those about organisations); a
 phrase scores as one rare term through the index's pairs of neighbouring words; a corrected
-spelling counts as the word typed right would ('comissioning' ranks as 'commissioning'). An
+spelling counts as the word typed right would ('comissioning' ranks as 'commissioning'); a
+word and its synonyms weigh as one word, with the idf of the most used of them. An
 entry that matches a clause only through a concept (it is tagged with the term the words name)
 scores CONCEPT x the clause's idf (for a word no entry uses, the idf of its tag); one that
 matches directly and carries the tag gets a TAGGED bonus on top. Either way a tagged entry
@@ -94,18 +95,37 @@ def _clause(snap, clause) -> tuple[np.ndarray, int, int]:
     mask = written = 0
     meant = clause.meant  # as typed, or as corrected ('comissioning': commissioning)
     typed = _as_written(snap, meant, clause.exact)
-    for alt in clause.alternatives:
-        docs, scores, alt_mask = snap.postings.scored(alt.terms)
+    scored = [snap.postings.scored(alt.terms) for alt in clause.alternatives]
+    rarities = _as_one_word(snap, clause, scored)
+    for alt, (docs, scores, alt_mask), rarity in zip(clause.alternatives, scored, rarities,
+                                                     strict=True):
         mask |= alt_mask
         if alt.why != "synonym":
             written |= alt_mask
-        if alt.weight != 1.0:
-            scores = scores * alt.weight
+        if alt.weight * rarity != 1.0:
+            scores = scores * (alt.weight * rarity)
         if typed is not None and len(alt.terms) == 1 and (alt.why == "word" or (
                 alt.why == "spelling" and alt.terms[0] == index_term(meant))):
             scores = np.where(typed[docs], scores, scores * STEM_ONLY)
         best[docs] = np.maximum(best[docs], scores)
     return best, mask, written
+
+
+def _as_one_word(snap, clause, scored: list) -> list[float]:
+    """Per alternative, what its score is multiplied by so that a word and its synonyms weigh
+    as one word would (as Lucene's SynonymQuery does): each with the idf of the most used of
+    them. 'disagree', 'dispute' and 'conflict' are one thing to find, so an entry is not
+    ranked by which of them it happens to say, the rarest first; and 'third' in 'third
+    sector' weighs as the sector does, not as the rarer word 'third'."""
+    kinds = [alt.why for alt in clause.alternatives]
+    if "synonym" not in kinds:
+        return [1.0] * len(kinds)
+    dfs = [(alt_mask & snap.live).bit_count() for _, _, alt_mask in scored]
+    together = [why in ("word", "synonym") for why in kinds]
+    most = max(df for df, one in zip(dfs, together, strict=True) if one)
+    idf = bm25_idf(snap.live_count, most)
+    return [idf / (bm25_idf(snap.live_count, df) or 1.0) if one and df else 1.0
+            for df, one in zip(dfs, together, strict=True)]
 
 
 def _meant_terms(clause) -> tuple[str, ...]:

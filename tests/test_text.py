@@ -886,3 +886,16 @@ def test_a_place_named_in_two_words_keeps_its_regions_entries_above_a_common_wor
         **{slug: placed("north-west", text) for slug, (_, text) in OTHERS.items()}})
     hits = library.search(Query(text="west sussex")).hits
     assert [h.slug for h in hits] == ["says", "region", "west"]
+
+
+def test_a_word_and_its_synonyms_weigh_as_one_word(tmp_path):
+    """An entry is not ranked by which of a group's words it says: 'disagree' is rarer than
+    'dispute' here, but an entry saying either scores the same for either."""
+    others = {f"other-{n}": f"A dispute about the {thing}." for n, thing in
+              enumerate(("rent", "hall", "fees", "bins", "roof"))}
+    library = library_of(tmp_path, {"rare": "The council and the trust disagree about rent.",
+                                    "common": "The council and the trust dispute about rent.",
+                                    **others}, synonyms=True)
+    for text in ("disagree", "dispute"):
+        scores = {h.slug: h.score for h in library.search(Query(text=text), snippets=False).hits}
+        assert scores["rare"] == pytest.approx(scores["common"]), text
