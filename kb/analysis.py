@@ -18,7 +18,14 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter import stem as porter_stem
 
 from kb.numbers import NUMBER_WORDS, number_parts
-from kb.word_forms import CLIPPED_WORDS, IRREGULAR_PLURALS, IRREGULAR_VERBS, OWN_STEMS, british
+from kb.word_forms import (
+    CLIPPED_WORDS,
+    IRREGULAR_PLURALS,
+    IRREGULAR_VERBS,
+    OWN_STEMS,
+    british,
+    english_words,
+)
 
 # A number with thousands separators (5,000), or a word, or words joined by hyphens (ASCII
 # hyphen-minus, Unicode hyphen, non-breaking hyphen). The ending after an apostrophe
@@ -75,7 +82,17 @@ def stem(word: str) -> str:
         return OWN_STEMS[word]
     if word.endswith(("ioner", "ioners")):
         word = word[:word.rindex("ioner") + 3]
-    return porter_stem(word)
+    return _undoubled(word, porter_stem(word))
+
+
+def _undoubled(word: str, stemmed: str) -> str:
+    """Porter's rule that whoosh's stemmer misses: a consonant doubled before -ed or -ing is
+    single in the stem ('mapping' and 'planned' stem as 'map' and 'plan'), unless the doubled
+    form is itself a word ('staffing' stays with 'staff', 'adding' with 'add')."""
+    if len(stemmed) < 3 or stemmed[-1] != stemmed[-2] or stemmed[-1] in "aeiouylsz" or \
+            word.removesuffix("s") not in (stemmed + "ed", stemmed + "ing"):
+        return stemmed
+    return stemmed if stemmed in english_words() else stemmed[:-1]
 
 
 def word_parts(word: str) -> tuple[list[str], str | None]:

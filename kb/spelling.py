@@ -1,8 +1,8 @@
 """Is a word real English? Spelling correction must never rewrite one that is.
 
-The dictionary is the English word list that pyspellchecker ships with the package (read
-offline, once per process, on first use), plus `kb/data/sector-words.txt`, the correct words
-of the sector that it lacks (funders, reablement, coproduction). It is American; a British
+The dictionary (kb.word_forms.english_words) is the English word list that pyspellchecker
+ships with the package, plus `kb/data/sector-words.txt`, the correct words of the sector that
+it lacks (funders, reablement, coproduction). It is American; a British
 spelling counts as English when one of its American forms is in it (organisation ->
 organization, centre -> center, programme -> program, travelling -> traveling).
 """
@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from kb.analysis import PREFIXES, light_key
-from kb.word_forms import AMERICAN_WORDS, CLIPPED_WORDS, IRREGULAR_PLURALS
+from kb.word_forms import AMERICAN_WORDS, CLIPPED_WORDS, IRREGULAR_PLURALS, english_words
 
 _BRITISH_WORDS = {british: american for american, british in AMERICAN_WORDS.items()} | {
     "tyre": "tire", "kerb": "curb", "cheque": "check", "plough": "plow", "storey": "story",
@@ -45,18 +44,6 @@ _RULES = tuple((re.compile(p), r) for p, r in (
     (r"ellery$", "elry"),
     (r"ence(?=[a-z])", "ense"),
 ))
-
-
-SECTOR_WORDS = Path(__file__).resolve().parent / "data" / "sector-words.txt"
-
-
-@lru_cache(maxsize=1)
-def _dictionary() -> frozenset[str]:
-    from spellchecker import SpellChecker
-
-    sector = [line.strip() for line in SECTOR_WORDS.read_text(encoding="utf-8").splitlines()
-              if line.strip() and not line.startswith("#")]
-    return frozenset(SpellChecker(language="en", distance=1).word_frequency.keys()) | set(sector)
 
 
 def american_forms(word: str) -> set[str]:
@@ -101,7 +88,7 @@ def is_english(word: str) -> bool:
 
 
 def _listed(word: str) -> bool:
-    words = _dictionary()
+    words = english_words()
     return word in words or any(form in words for form in american_forms(word))
 
 

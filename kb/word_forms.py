@@ -1,11 +1,13 @@
 """The forms of a word folded into one before stemming: American spellings into British ones,
 British variants into one, irregular plurals and past forms Porter's stemmer does not fold,
-words it would wrongly merge with others, and shortened words typed for the full one."""
+words it would wrongly merge with others, and shortened words typed for the full one; and the
+English dictionary, which says whether a word is real English."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 # American spellings folded into British ones at index and query time, so "organization" finds
 # "organisation". Suffix rules cover -ize/-yze; the word list covers the rest.
@@ -113,3 +115,18 @@ CLIPPED_WORDS = {
     "ppl": "people", "yr": "year", "yrs": "years", "mth": "month", "mths": "months", "wk": "week",
     "wks": "weeks", "hr": "hour", "hrs": "hours",
 }
+
+
+SECTOR_WORDS = Path(__file__).resolve().parent / "data" / "sector-words.txt"
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """The English dictionary: the word list pyspellchecker ships with the package (read
+    offline, once per process, on first use), plus kb/data/sector-words.txt, the correct
+    words of the sector that it lacks (funders, reablement, coproduction)."""
+    from spellchecker import SpellChecker
+
+    sector = [line.strip() for line in SECTOR_WORDS.read_text(encoding="utf-8").splitlines()
+              if line.strip() and not line.startswith("#")]
+    return frozenset(SpellChecker(language="en", distance=1).word_frequency.keys()) | set(sector)

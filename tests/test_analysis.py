@@ -44,6 +44,14 @@ def test_irregular_past_forms_search_as_their_verb(past, verb):
     assert analyse(past) == analyse(verb)
 
 
+@pytest.mark.parametrize("doubled,word", [("mapping", "map"), ("planned", "plans"),
+                                          ("cutting", "cuts"), ("bidding", "bid"),
+                                          ("transferred", "transfer"), ("committed", "commit"),
+                                          ("staffing", "staff"), ("added", "add")])
+def test_a_consonant_doubled_before_ed_or_ing_searches_as_its_word(doubled, word):
+    assert analyse(doubled) == analyse(word)
+
+
 @pytest.mark.parametrize("short,full", [("govt", "government"), ("dept", "department"),
                                         ("orgs", "organizations"), ("spec", "specification"),
                                         ("admin", "administration"), ("yrs", "years")])
