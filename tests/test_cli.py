@@ -178,6 +178,25 @@ def test_a_link_to_nothing_on_the_site_stops_the_build_as_kb_check(entries_dir, 
         "total"] == 1
 
 
+def test_a_build_that_deletes_a_linked_entry_stops_as_a_full_one(entries_dir, tmp_path):
+    """Deleting an entry, or taking out an alias, that another entry links to is an error in
+    an incremental build too, named on the file that links; the index is not changed."""
+    write_entry(entries_dir, "target", VALID.replace("A valid entry", "The target").replace(
+        "published:", "aliases: [old-target]\npublished:"))
+    write_entry(entries_dir, "linking", VALID.replace("A valid entry", "Linking"), body=(
+        "## What they did\n\nSee [it](/entries/old-target).\n"))
+    index = ["--entries", str(entries_dir), "--index", str(tmp_path / "ix")]
+    assert kb("build", *index).returncode == 0
+    write_entry(entries_dir, "target", VALID.replace("A valid entry", "The target"))
+    out = kb("build", *index)
+    assert out.returncode == 1 and "linking.md:15: error:" in out.stderr, out.stderr
+    (entries_dir / "target.md").unlink()
+    out = kb("build", *index)
+    assert out.returncode == 1 and "linking.md:15: error:" in out.stderr, out.stderr
+    assert json.loads(kb("search", "--json", "--index", str(tmp_path / "ix")).stdout)[
+        "total"] == 2
+
+
 def test_check_with_files_judges_their_links_against_every_entry(entries_dir):
     """A pre-commit check of one file reads another entry only when a link needs it: its
     headings, or its old addresses (a link to one is a warning naming the new address)."""
