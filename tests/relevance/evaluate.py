@@ -4,7 +4,7 @@ Run from the repository root (`make relevance`):
 
     python -m tests.relevance.evaluate [--entries DIR] [--set NAME ...] [--no-save]
 
-Three judged sets, all over the frozen corpus in tests/relevance/corpus/ (a copy of the entries
+Four judged sets, all over the frozen corpus in tests/relevance/corpus/ (a copy of the entries
 as they were when judged, searched with the live vocabularies entries/taxonomy.yaml and
 entries/synonyms.yaml):
 
@@ -12,6 +12,8 @@ entries/synonyms.yaml):
   entries match, then graded for every entry of the corpus (exhaustive judging);
 - blind2.yaml: a second set made the same way after the search had been tuned on the first, to
   check that what it learnt holds for queries it was never tuned on;
+- blind3.yaml: a third, made the same way by three people each writing as one kind of user,
+  after the search had been tuned on the first two;
 - queries.yaml: the first set, written by reading the entries.
 
 Metrics, all at a cut-off of 10 results:
@@ -55,7 +57,7 @@ ROOT = HERE.parent.parent
 CORPUS = HERE / "corpus"
 VOCABULARIES = ROOT / "entries"
 SETS = {"blind": HERE / "blind.yaml", "blind2": HERE / "blind2.yaml",
-        "original": HERE / "queries.yaml"}
+        "blind3": HERE / "blind3.yaml", "original": HERE / "queries.yaml"}
 QUERIES = SETS["original"]
 LAST_RUN = HERE / "last-run.json"
 K = 10

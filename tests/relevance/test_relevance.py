@@ -16,8 +16,8 @@ from tests.relevance.evaluate import CORPUS, SETS, VOCABULARIES, K, evaluate, lo
 
 # Floors just under the levels measured with `make relevance` (see README, Search quality):
 # a change that makes search worse fails here.
-FLOORS = {"blind": {"ndcg": 0.73, "recall": 0.75}, "blind2": {"ndcg": 0.72, "recall": 0.67},
-          "original": {"ndcg": 0.90, "recall": 0.92}}
+FLOORS = {"blind": {"ndcg": 0.73, "recall": 0.77}, "blind2": {"ndcg": 0.75, "recall": 0.69},
+          "blind3": {"ndcg": 0.74, "recall": 0.67}, "original": {"ndcg": 0.90, "recall": 0.92}}
 
 
 def front_matter(path) -> dict:
