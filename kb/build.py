@@ -47,7 +47,7 @@ from kb.generations import (
     write_meta,
     write_records,
 )
-from kb.publishing import dropped_addresses
+from kb.publishing import dropped_addresses, gone_addresses
 from kb.schema import SCHEMA_VERSION, make_schema
 from kb.synonyms import synonym_problems
 from kb.taxonomy import Taxonomy, TaxonomyError, load_taxonomy, taxonomy_problems
@@ -191,37 +191,32 @@ def _check(plan: Plan, prepared: list[Prepared]) -> list[Problem]:
         problems += address_problems([one.address for one in prepared])
     problems += synonym_problems(plan.entries_dir / "synonyms.yaml")
     problems += taxonomy_problems(plan.entries_dir / "taxonomy.yaml")
-    if plan.check_links:
-        problems += plan.check_links(plan.entries_dir, _links_to_judge(plan, prepared),
-                                     plan.taxonomy)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise BuildError(f"{len(errors)} error(s) in {plan.entries_dir}; the index was not "
-                         "changed", sorted(problems))
     for one in prepared:
         plan.table.aliases.pop(one.address.path, None)
         if one.address.aliases:
             plan.table.aliases[one.address.path] = (one.address.aliases_line,
                                                     one.address.aliases)
+    if plan.check_links:
+        problems += plan.check_links(plan.entries_dir, _links_to_judge(plan), plan.taxonomy)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise BuildError(f"{len(errors)} error(s) in {plan.entries_dir}; the index was not "
+                         "changed", sorted(problems))
     if plan.incremental:  # renamed or deleted without an alias: say so while editing
         problems += dropped_addresses(plan.gone, plan.previous_aliases, plan.table)
     return problems
 
 
-def _links_to_judge(plan: Plan, prepared: list[Prepared]) -> list[str]:
+def _links_to_judge(plan: Plan) -> list[str]:
     """The files whose links a build judges: those it read and, when an address the live
     generation served is gone (a file deleted or renamed, an alias taken out), every other
     file that names it, as a full build would (a link to a deleted entry is an error)."""
     read = [rel for _, rel in plan.changed]
-    gone = {_slug(rel) for rel in plan.gone}
-    now = {one.address.path: set(one.address.aliases) for one in prepared}
-    for rel, (_, aliases) in plan.previous_aliases.items():
-        gone |= set(aliases) - now.get(rel, set(plan.table.aliases.get(rel, (0, ()))[1]))
+    gone = gone_addresses(plan.gone, plan.previous_aliases, plan.table)
     if not plan.incremental or not gone:
         return read
     pattern = re.compile("|".join(re.escape(slug) for slug in sorted(gone)))
-    others = set(plan.table.rels) - set(read)
-    return read + [rel for rel in sorted(others) if pattern.search(
+    return read + [rel for rel in sorted(set(plan.table.rels) - set(read)) if pattern.search(
         Path(plan.entries_dir, rel).read_text("utf-8", errors="replace"))]
 
 

@@ -117,15 +117,22 @@ def addresses_of(path: str, text: str) -> list[str]:
     return out
 
 
+def gone_addresses(gone: list[str], before: dict, table) -> dict[str, str]:
+    """{slug or alias: the file that had it} for the addresses of files gone and the aliases
+    taken out since the last build (`before`: the aliases each file claimed then)."""
+    dropped = {rel.rsplit("/", 1)[-1][:-3]: rel for rel in gone}
+    for rel, (_, aliases) in before.items():
+        kept = set(table.aliases.get(rel, (0, ()))[1])
+        dropped.update((a, rel) for a in aliases if a not in kept)
+    return dropped
+
+
 def dropped_addresses(gone: list[str], before: dict, table) -> list[Problem]:
     """Warnings for the addresses the last build served that this one does not: an entry
     file gone (deleted, or renamed) without its old slug among the aliases of another, or an
     alias taken out. `gone` are the files gone; `before` and `table.aliases` the aliases the
     files claimed then and now. (kb check --against makes these errors before publishing.)"""
-    dropped = {rel.rsplit("/", 1)[-1][:-3]: rel for rel in gone}
-    for rel, (_, aliases) in before.items():
-        kept = set(table.aliases.get(rel, (0, ()))[1])
-        dropped.update((a, rel) for a in aliases if a not in kept)
+    dropped = gone_addresses(gone, before, table)
     if not dropped:
         return []
     claimed = {rel.rsplit("/", 1)[-1][:-3] for rel in table.rels}
