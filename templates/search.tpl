@@ -43,7 +43,10 @@
       <label for="sort">Sort by</label>
       <select id="sort" name="sort">
 %   for value, label in SORTS.items():
-        <option value="{{value}}"{{!' selected' if ctx['sort'] == value else ''}}>{{label}}</option>
+%     if value == 'relevance' and ctx['sort'] == 'newest' and ctx['query']['sort'] == 'relevance':
+%       label = 'Relevance (newest first until you search words)'
+%     end
+        <option value="{{value}}"{{!' selected' if ctx['query']['sort'] == value else ''}}>{{label}}</option>
 %   end
       </select>
       <button type="submit" class="secondary">Sort</button>

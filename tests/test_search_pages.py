@@ -548,3 +548,12 @@ def test_one_word_over_the_limit_finds_nothing_rather_than_everything(client):
     page = Page(client.get("/search?q=" + "a" * 600).body)
     assert "results below are for 1 of its words" in page.text
     assert "Search 0 results for" in page.text
+
+
+def test_words_typed_on_a_browsing_page_are_searched_by_relevance(client):
+    """Browsing a sector lists its examples newest first, but the form keeps Relevance chosen:
+    words typed there are ranked by how well they match, not by date."""
+    page = client.get("/search?sector=health").body
+    form = page[page.index('<select id="sort"'):page.index("</select>")]
+    assert re.search(r'<option value="relevance" selected>Relevance \(newest first', form), form
+    assert 'value="newest" selected' not in form
