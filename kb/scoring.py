@@ -29,11 +29,12 @@ transfer' finds the transfers before Community development's other entries that 
 'community'; see _phrase_shares). The coordination factor puts entries that match more of the
 query first, and the proximity term rewards the words together as typed. When the words are
 typical of a term (kb.topics suggests it), the entries tagged with it that have some of the
-words themselves gain SUGGESTED x the suggestion's weight x the query's idf, after the
-coordination factor. Last, feedback from the best results: an entry with some of the words
-gains up to FEEDBACK x the best score for sharing the principles, sectors and stages of the
-FEEDBACK_TOP best (rare tags count more), so examples of the same kind as the best matches
-rise among the rest.
+words themselves gain SUGGESTED x the suggestion's weight x the query's idf, times the
+coordination factor too: an entry with half the words gains half as much ('pooled budget'
+puts the entry with both words above those that only say 'budget'). Last, feedback from the
+best results: an entry with some of the words gains up to FEEDBACK x the best score for
+sharing the principles, sectors and stages of the FEEDBACK_TOP best (rare tags count more), so
+examples of the same kind as the best matches rise among the rest.
 
 Scores are vectors over every document number (numpy): a query matching nine entries in ten
 is summed and ranked in a few array operations, not a Python step per entry.
@@ -283,10 +284,12 @@ def rank(snap, m: Match, final: int, limit: int) -> tuple[list[tuple[int, float]
         scored |= either
     for pair in m.proximity:
         near += PROXIMITY * pair
-    for lifted, gain in m.lifts:  # a suggested topic lifts the entries with the words only
-        near += np.where(as_vector(lifted & final, size) & said, gain, 0.0)
     whole = sum(m.units[i] for i in m.query.positive) or 1.0
-    score = clauses * (matched / whole) ** COORDINATION + near
+    share = (matched / whole) ** COORDINATION
+    # a suggested topic lifts the entries with the words only, as much as they have of them
+    for lifted, gain in m.lifts:
+        near += np.where(as_vector(lifted & final, size) & said, gain * share, 0.0)
+    score = clauses * share + near
     score += _like_the_best(snap, score, scored & final_, said)
     words, tags = score[said & final_], score[scored & final_ & ~said]
     apart = bool(len(words) and len(tags) and words.min() > tags.max())

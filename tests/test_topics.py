@@ -81,6 +81,31 @@ def test_a_suggestion_lifts_the_tagged_entry_above_its_untagged_twin(index):
     assert health.suggested_tags == []
 
 
+def test_a_suggestion_lifts_an_entry_by_as_much_of_the_words_as_it_has(tmp_path):
+    """'keyworker clipboard' suggests Housing, whose pilots say 'keyworker' and whose checks
+    say 'clipboard': the health entry with both words ranks above all of them, each of which
+    has half the words and gains half the lift."""
+    folder = tmp_path / "entries"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "taxonomy.yaml", folder / "taxonomy.yaml")
+    for n in range(12):
+        _entry(folder, f"keyworker-rota-{n}", f"Keyworker rota pilot {n}",
+               "A keyworker rota gave each tenant one named contact.", "housing",
+               f"2010-01-{n + 1:02}")
+        _entry(folder, f"clipboard-{n}", f"Clipboard check {n}", "A clipboard check.",
+               "housing", f"2010-02-{n + 1:02}")
+    for n in range(40):
+        _entry(folder, f"clinic-{n}", f"Clinic review {n}", "An annual report on a clinic.",
+               "health", f"2011-02-{n % 28 + 1:02}")
+    _entry(folder, "both", "Clinic outreach",
+           "A clinic keyworker kept a clipboard for the visits to each ward.", "health",
+           "2013-01-01")
+    build(folder, tmp_path / "ix")
+    results = Library(tmp_path / "ix").search(Query(text="keyworker clipboard"))
+    assert [c.slug for c in results.suggested] == ["housing"]
+    assert results.hits[0].slug == "both", [h.slug for h in results.hits]
+
+
 def test_a_suggestion_never_changes_what_matches(index):
     results = Library(index).search(Query(text="keyworker rota", page_size=50))
     found = {h.slug for h in results.hits}
