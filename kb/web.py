@@ -257,13 +257,18 @@ def add_routes(app, library: Library, page, answer, site) -> None:
 
 def search_feed(library: Library, site: Site) -> str:
     """A search's newest matching examples, whatever order its page shows: a new example
-    that matches reaches the feed's readers."""
+    that matches reaches the feed's readers. It lists those that use the words (or a
+    synonym or spelling of them), not those there only through a topic the words name,
+    unless none use them: subscribed to 'hospice', a reader hears of new hospice examples,
+    not of every new Health example."""
     ctx = contexts.search(library, site, request_params(), "/search.atom", snippets=False,
-                          sort="newest")
+                          sort="newest", page_size=contexts.MAX_CSV_ROWS)
     if isinstance(ctx, Redirect):
         bottle.redirect(ctx.url, 301)
+    worded = [r for r in ctx["results"] if r["matched"]["words"]]
     bottle.response.content_type = "application/atom+xml; charset=utf-8"
-    return atom_feed(ctx["sentence"], ctx["results"], site.base, bottle.request.url,
+    return atom_feed(ctx["sentence"], (worded or ctx["results"])[:contexts.FEED_SIZE],
+                     site.base, bottle.request.url,
                      library.taxonomy, site.base + ctx["first_url"], library.built_on())
 
 
