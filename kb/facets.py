@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kb.taxonomy import FACETS, FIELD, Taxonomy
+from kb.taxonomy import FACETS, Taxonomy
 
 
 def bitset(docnums, size: int) -> int:
@@ -91,17 +91,3 @@ def coverage(masks: dict[str, dict[str, int]], rows: str, columns: str) -> dict:
     """row term -> column term -> number of entries tagged with both."""
     return {r: {c: (rm & cm).bit_count() for c, cm in masks[columns].items()}
             for r, rm in masks[rows].items()}
-
-
-def related(masks: dict[str, dict[str, int]], record: dict, own: int) -> list[int]:
-    """The entries sharing at least one principle and one sector with an entry (`record`,
-    whose own bitset is `own`), as tiers of document numbers: those sharing the most tags
-    first."""
-    both = (tagged(masks["principle"], record[FIELD["principle"]])
-            & tagged(masks["sector"], record[FIELD["sector"]]) & ~own)
-    tags = [masks[f][t] for f in ("principle", "sector") for t in record[FIELD[f]]]
-    levels = [both] + [0] * len(tags)  # levels[j]: sharing at least j tags
-    for m in tags:
-        for j in range(len(tags), 0, -1):
-            levels[j] |= levels[j - 1] & m
-    return [members(levels[j] & ~union(levels[j + 1:])) for j in range(len(tags), 0, -1)]

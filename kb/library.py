@@ -20,10 +20,11 @@ from pathlib import Path
 
 from kb import history
 from kb.clauses import ParsedQuery
-from kb.facets import FacetValue, bitset, count_facets, coverage, related, tagged
+from kb.facets import FacetValue, count_facets, coverage, tagged
 from kb.generations import CURRENT
 from kb.near_phrases import near_phrase
 from kb.query import Query
+from kb.related import most_alike
 from kb.scoring import Match, complete, match, rank
 from kb.snapshot import Snapshot
 from kb.snippets import snippet
@@ -261,19 +262,12 @@ class Library:
         return coverage(self.snapshot().masks, "principle", "sector")
 
     def related(self, slug: str, limit: int = 5) -> list[dict]:
-        """Entries sharing the most principles and sectors with this one (at least one of
-        each), newest first among equals."""
+        """The entries most like this one (kb.related): sharing the words of its title and
+        summary, then its principles and sectors."""
         snap = self.snapshot()
-        rec = snap.records.get(slug)
-        if rec is None:
+        if slug not in snap.records:
             return []
-        out: list[dict] = []
-        for tier in related(snap.masks, rec, bitset([snap.docnum[slug]], snap.size)):
-            found = [snap.records[snap.slug_of[d]] for d in tier if d in snap.slug_of]
-            out += sorted(found, key=lambda r: (r["published"], r["slug"]), reverse=True)
-            if len(out) >= limit:
-                break
-        return out[:limit]
+        return [snap.records[snap.slug_of[d]] for d in most_alike(snap, slug, limit)]
 
     def entries_path(self) -> str:
         """Where the entries folder sits in its git repository ('entries/')."""

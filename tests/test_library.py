@@ -185,3 +185,44 @@ def test_hits_never_exceed_the_counted_total(index_dir):
                  "can a charity we fund still campaign against government policy?"):
         results = library.search(Query(text=text, page_size=50))
         assert len(results.hits) == results.total
+
+
+def _example(title: str, summary: str, principle: str, sector: str) -> str:
+    return f"""
+        title: {title}
+        summary: {summary}
+        principles: [{principle}]
+        sectors: [{sector}]
+        published: 2012-01-05
+        sources:
+          - title: A report
+            url: https://example.org/report
+            publisher: Northfield District Council
+            date: 2012-01-05
+        """
+
+
+def test_related_examples_are_about_the_same_thing_whatever_their_sector(tmp_path):
+    """Two gagging clauses in different sectors and principles are each other's nearest
+    example, above examples that only share a tag; an example sharing neither a word of the
+    title and summary nor a tag is not related at all."""
+    folder = tmp_path / "entries"
+    folder.mkdir()
+    (folder / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
+    examples = {
+        "gagging-health": ("Gagging clause in a hospital charity's grant",
+                           "A gagging clause stopped the charity speaking to the press.",
+                           "independence-and-campaigning", "health"),
+        "gagging-housing": ("Gagging clause in a housing contract",
+                            "The council took the gagging clause out of the contract.",
+                            "funding-and-procurement", "housing"),
+        "same-tags": ("Clinic review", "An annual review of a clinic.",
+                      "independence-and-campaigning", "health"),
+        "nothing-shared": ("Allotment rota", "Plot holders kept a rota.",
+                           "volunteering", "environment"),
+    }
+    for slug, fields in examples.items():
+        write_entry(folder, slug, _example(*fields))
+    build(folder, tmp_path / "ix")
+    related = [r["slug"] for r in Library(tmp_path / "ix").related("gagging-health")]
+    assert related == ["gagging-housing", "same-tags"]
