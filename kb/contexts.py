@@ -279,6 +279,16 @@ def find_entry(library: Library, slug: str, suffix: str, prefix: str = "") -> di
                                             f"for its words instead: /search?q={words}")
 
 
+def _citation(record: dict, changed: str | None, url: str, today: dt.date) -> str:
+    """The line to cite an entry by: its page's date is the day it last changed here, when
+    Git says; the date `published` holds is its source's, not the page's."""
+    who = ", ".join(record["organisations"])
+    when = (f"last changed {dt.date.fromisoformat(changed):%-d %B %Y}" if changed else
+            f"source dated {dt.date.fromisoformat(record['published']):%-d %B %Y}")
+    return (f"{record['title']}. " + (f"{who}. " if who else "")
+            + f"Compact Practice, {when}. {url} (accessed {today:%-d %B %Y}).")
+
+
 def entry(library: Library, site: Site, slug: str, suffix: str = "",
           prefix: str = "") -> dict | Redirect:
     """An entry page's data: the stored record without its source, plus its permanent URL, a
@@ -289,17 +299,15 @@ def entry(library: Library, site: Site, slug: str, suffix: str = "",
         return record
     ctx = {k: v for k, v in record.items() if k not in ("source", "text")}
     ctx["url"] = site.base + entry_url(record["slug"])
-    who = ", ".join(record["organisations"])
-    published = dt.date.fromisoformat(record["published"])
-    ctx["citation"] = (f"{record['title']}. " + (f"{who}. " if who else "")
-                       + f"Compact Practice, published {published:%-d %B %Y}. {ctx['url']} "
-                       + f"(accessed {site.today:%-d %B %Y}).")
     ctx["related"] = [card(r, site.base) for r in library.related(slug)]
     ctx["embed_code"] = iframe(site.base + "/embed" + entry_url(record["slug"]),
                                f"{record['title']} (Compact Practice)", 360)
     revs = library.revisions(record["slug"]) or []
     ctx["updates"] = len(revs) - 1 if revs else None  # the first revision published it
     ctx["last_change"] = revs[0]["date"][:10] if revs else None  # of the file, in Git
+    ctx["added"] = revs[-1]["date"][:10] if revs else None
+    ctx["citation"] = _citation(record, ctx["last_change"], ctx["url"], site.today)
+    ctx["review_overdue"] = (record.get("review_by") or "9999") < site.today.isoformat()
     ctx["history_url"] = entry_url(record["slug"]) + "/history" if revs else None
     ctx["version_url"] = site.base + revision_url(record["slug"], revs[0]["commit"]) \
         if revs and library.revision_text(record["slug"], revs[0]["commit"]) == \

@@ -19,16 +19,22 @@
   <dd>{{', '.join(ctx['organisations'])}}</dd>
 % end
   <dt>Published</dt>
-  <dd><time datetime="{{ctx['published']}}">{{human_date(ctx['published'])}}</time></dd>
+  <dd><time datetime="{{ctx['published']}}">{{human_date(ctx['published'])}}</time> (the date of its source)</dd>
+% if ctx['added']:
+  <dt>Added here</dt>
+  <dd><time datetime="{{ctx['added']}}">{{human_date(ctx['added'])}}</time></dd>
+% end
+% if ctx['updated']:
   <dt>Last updated</dt>
-  <dd><time datetime="{{ctx['updated'] or ctx['published']}}">{{human_date(ctx['updated'] or ctx['published'])}}</time></dd>
+  <dd><time datetime="{{ctx['updated']}}">{{human_date(ctx['updated'])}}</time></dd>
+% end
 % if ctx.get('history_url') and ctx['updates']:
   <dt>Changes to this page</dt>
   <dd>{{ctx['updates']}} since it was first put here, the latest on <time datetime="{{ctx['last_change']}}">{{human_date(ctx['last_change'])}}</time> (<a href="{{ctx['history_url']}}">see what changed</a>)</dd>
 % end
 % if ctx['review_by']:
   <dt>Next review</dt>
-  <dd><time datetime="{{ctx['review_by']}}">{{human_date(ctx['review_by'])}}</time></dd>
+  <dd><time datetime="{{ctx['review_by']}}">{{human_date(ctx['review_by'])}}</time>{{' (overdue: check the example is still accurate before relying on it)' if ctx['review_overdue'] else ''}}</dd>
 % end
 </dl>
 <div class="entry-body">

@@ -41,9 +41,23 @@ def test_entry_context_cites_with_the_day_given_and_links_related(library):
     edit = Site(SITE.base, edit_url="https://git.example/edit/main/{path}", today=SITE.today)
     assert contexts.entry(library, edit, "pct-hospice-grants")["edit_url"] == \
         "https://git.example/edit/main/entries/pct-hospice-grants.md"
+    assert "Compact Practice, source dated 1 July 2008." in ctx["citation"]  # no Git here
+    assert ctx["added"] is None and ctx["review_overdue"] is False
     with pytest.raises(PageError) as missing:
         contexts.entry(library, SITE, "no-such-entry")
     assert missing.value.status == 404
+
+
+def test_an_entry_past_its_review_date_says_so(entries_dir, tmp_path):
+    from kb.build import build
+    from tests.conftest import VALID, write_entry
+
+    write_entry(entries_dir, "reviewed", VALID + "review_by: 2010-12-01\n")
+    build(entries_dir, tmp_path / "ix")
+    library = Library(tmp_path / "ix")
+    assert contexts.entry(library, SITE, "reviewed")["review_overdue"] is True
+    early = Site(SITE.base, today=dt.date(2010, 11, 30))
+    assert contexts.entry(library, early, "reviewed")["review_overdue"] is False
 
 
 def test_term_terms_coverage_about_home_and_health(library):

@@ -74,6 +74,17 @@ def test_history_lists_every_change_with_its_date_and_note(edited):
     assert f"/entries/new-name/at/{commits[2][:12]}" in entry.body  # link to this version
 
 
+def test_an_entry_says_when_it_was_added_and_is_cited_by_its_last_change(edited):
+    """The source's date (published) is not the page's: the page says when the example was
+    added here, and its citation gives the day it last changed."""
+    client, _, _ = edited
+    data = client.get("/entries/new-name.json").json()
+    assert data["published"] == "2009-01-05" and data["added"] == "2024-03-01"
+    assert "Compact Practice, last changed 3 March 2024." in data["citation"]
+    text = Page(client.get("/entries/new-name").body).text
+    assert "Added here 1 March 2024" in text and "Last updated" not in text
+
+
 def test_an_older_version_shows_its_own_text_and_says_it_is_not_current(edited):
     client, commits, _ = edited
     old = client.get(f"/entries/new-name/at/{commits[0][:12]}")
