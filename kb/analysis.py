@@ -24,7 +24,7 @@ from kb.word_forms import (
     IRREGULAR_VERBS,
     OWN_STEMS,
     british,
-    english_words,
+    word_count,
 )
 
 # A number with thousands separators (5,000), or a word, or words joined by hyphens (ASCII
@@ -88,11 +88,12 @@ def stem(word: str) -> str:
 def _undoubled(word: str, stemmed: str) -> str:
     """Porter's rule that whoosh's stemmer misses: a consonant doubled before -ed or -ing is
     single in the stem ('mapping' and 'planned' stem as 'map' and 'plan'), unless the doubled
-    form is itself a word ('staffing' stays with 'staff', 'adding' with 'add')."""
+    form is the more usual word ('staffing' stays with 'staff', 'adding' with 'add'; 'lotting'
+    goes to 'lot', not the rare 'lott')."""
     if len(stemmed) < 3 or stemmed[-1] != stemmed[-2] or stemmed[-1] in "aeiouylsz" or \
             word.removesuffix("s") not in (stemmed + "ed", stemmed + "ing"):
         return stemmed
-    return stemmed if stemmed in english_words() else stemmed[:-1]
+    return stemmed if word_count(stemmed) >= word_count(stemmed[:-1]) else stemmed[:-1]
 
 
 def word_parts(word: str) -> tuple[list[str], str | None]:

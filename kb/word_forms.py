@@ -125,8 +125,19 @@ def english_words() -> frozenset[str]:
     """The English dictionary: the word list pyspellchecker ships with the package (read
     offline, once per process, on first use), plus kb/data/sector-words.txt, the correct
     words of the sector that it lacks (funders, reablement, coproduction)."""
-    from spellchecker import SpellChecker
-
     sector = [line.strip() for line in SECTOR_WORDS.read_text(encoding="utf-8").splitlines()
               if line.strip() and not line.startswith("#")]
-    return frozenset(SpellChecker(language="en", distance=1).word_frequency.keys()) | set(sector)
+    return frozenset(_frequencies().keys()) | set(sector)
+
+
+def word_count(word: str) -> int:
+    """How often a lowercase word occurs in the texts pyspellchecker's list was counted from
+    (0 for a word it does not have): which of two forms is the usual word."""
+    return _frequencies()[word]
+
+
+@lru_cache(maxsize=1)
+def _frequencies():
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en", distance=1).word_frequency

@@ -47,7 +47,8 @@ def test_irregular_past_forms_search_as_their_verb(past, verb):
 @pytest.mark.parametrize("doubled,word", [("mapping", "map"), ("planned", "plans"),
                                           ("cutting", "cuts"), ("bidding", "bid"),
                                           ("transferred", "transfer"), ("committed", "commit"),
-                                          ("staffing", "staff"), ("added", "add")])
+                                          ("staffing", "staff"), ("added", "add"),
+                                          ("lotting", "lots")])
 def test_a_consonant_doubled_before_ed_or_ing_searches_as_its_word(doubled, word):
     assert analyse(doubled) == analyse(word)
 
