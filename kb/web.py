@@ -62,15 +62,16 @@ def wants_json() -> bool:
 
 
 def alternates(searched: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
-    """The page's other forms: its .json twin, and for searches the Atom feed and CSV, which
-    are of the whole search: a feed subscribed to from page 3 still follows the newest. With
+    """The page's other forms: its .json twin (an embed's is its full page's), and for searches
+    the Atom feed and CSV, which are of the whole search: a feed subscribed to from page 3
+    still follows the newest. With
     `searched` (the parameters a page whose address it could not all read searched: a long
     text cut, a misspelt filter value left out), of that search."""
     given = request_params() if searched is None else searched  # decoded as UTF-8
     qs = bottle.request.environ.get("QUERY_STRING", "") if searched is None else \
         urlencode(given)
     whole = urlencode([(k, v) for k, v in given if k != "page"])
-    here = bottle.request.path.rstrip("/") or "/index"
+    here = (bottle.request.path.rstrip("/") or "/index").removeprefix("/embed")
     kinds = [(".json", "application/json", qs)]
     if here == "/search":
         kinds += [(".atom", "application/atom+xml", whole), (".csv", "text/csv", whole)]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
+
 from kb.web import create_app
 from tests.conftest import WsgiClient
 from tests.htmlcheck import Page
@@ -73,3 +75,12 @@ def test_an_embeds_error_is_a_compact_page_whose_links_leave_the_frame(client):
     assert resp.status == 400 and 'class="embed"' in resp.body
     assert "site-header" not in resp.body  # not the whole site inside another site's page
     assert re.search(r'<a href="http[^"]+/" target="_top">Compact Practice</a>', resp.body)
+
+
+@pytest.mark.parametrize("path", ["/embed/search?q=hospice", "/embed/entries/pct-hospice-grants"])
+def test_an_embeds_data_links_lead_to_its_full_pages_data(client, path):
+    """An embed has no JSON of its own: the alternates it names are its full page's, and
+    each of them answers."""
+    links = re.findall(r"<([^>]+)>", client.get(path).headers["link"])
+    assert links and all(not link.startswith("/embed") for link in links), links
+    assert all(client.get(link).status == 200 for link in links)
