@@ -26,6 +26,7 @@ from kb.taxonomy import FACETS, FIELD, load_taxonomy
 from kb.vocabulary import compile_vocabulary
 
 CARRY_UP_TO = 1000  # documents gone or added beyond which tables are built anew, not carried
+LONGEST_WORD = 45  # pneumonoultramicroscopicsilicovolcanoconiosis: no English word is longer
 
 
 class Snapshot:
@@ -154,7 +155,10 @@ class Snapshot:
         words) or a stop word when that is closer: see kb.spelling.nearest ('wich' is 'which',
         not 'wish'). Failing those, an English word one edit away that entries use in another
         form ('safegaurding' -> safeguarding, where entries say 'safeguard'). None when
-        nothing is that close."""
+        nothing is that close, and for a word longer than any English word (LONGEST_WORD),
+        whose edits alone would take a second to look up."""
+        if len(word) > LONGEST_WORD:
+            return None
         with self.whoosh() as searcher:  # how often a word is used: asked of the closest only
             reader = searcher.reader()
             near = reader.terms_within("spell", word, 2, prefix=1)

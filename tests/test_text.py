@@ -899,3 +899,15 @@ def test_a_word_and_its_synonyms_weigh_as_one_word(tmp_path):
     for text in ("disagree", "dispute"):
         scores = {h.slug: h.score for h in library.search(Query(text=text), snippets=False).hits}
         assert scores["rare"] == pytest.approx(scores["common"]), text
+
+
+def test_a_word_longer_than_any_english_word_is_not_corrected(tmp_path):
+    """No English word has more than 45 letters, so a longer one is no misspelling to look
+    up (its edits alone would take a second): it finds nothing, as nonsense does."""
+    longest = "pneumonoultramicroscopicsilicovolcanoconiosis"
+    library = library_of(tmp_path, {"long": f"A grant for {longest} research.",
+                                    "other": "A grant for a hall."})
+    near = library.search(Query(text=longest[:-1] + "z"))
+    assert near.corrections and near.hits[0].slug == "long"
+    typed = library.search(Query(text=longest + "s"))
+    assert typed.total == 0 and not typed.corrections and typed.suggestion is None
