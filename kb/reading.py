@@ -31,6 +31,9 @@ _FRAMING = re.compile(r"\b(?:case[ -]stud(?:y|ies)|(?<!code of )(?<!codes of )"
                       r"(?:best|good)[ -]practices?)\b", re.IGNORECASE)
 # Quotation marks a word processor or mail program puts in a pasted phrase: a phrase's quotes.
 _CURLY_QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033", '"'))
+# A dash a word processor puts for a typed minus ('–grants' pasted from Word), or the
+# minus sign itself, before a word: the '-' that leaves it out ('2007–08' is a range).
+_PASTED_MINUS = re.compile(r"(?<!\S)[\u2013\u2212](?=[\w\"(])")
 
 
 @dataclass
@@ -84,6 +87,7 @@ def read_tokens(text: str, lexicon) -> list[tuple[str, object]]:
     ('case studies', 'best practice') are left out, and hyphenated words no entry writes come
     apart."""
     text = _FIELD_NAME.sub("", unicodedata.normalize("NFKC", text)).translate(_CURLY_QUOTES)
+    text = _PASTED_MINUS.sub("-", text)
     tokens = _amounts(_tokens(_paired_quotes(_LIST_MARKER.sub(" ", _without_framing(text)))))
     if not any(kind == "op" or (kind in "()" and sign) for kind, sign in tokens):
         tokens = [t for t in tokens if t[0] not in "()"]

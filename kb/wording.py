@@ -22,12 +22,13 @@ def _quoted(words, joiner: str = "and") -> str:
 def _as_typed(words: str, text: str) -> str:
     """Words of the query as the search box had them ('pbr' -> 'PbR', 'king lynn' ->
     "King's Lynn", 'kpi' -> 'KPIs', 'office third sector' -> 'Office of the Third Sector',
-    with the small words between); as they are when they cannot be found there."""
+    with the small words between, without the brackets and quotes around them: '(Social
+    Value) Act' -> 'Social Value Act'); as they are when they cannot be found there."""
     parts = re.findall(r"\w+", words)
     between = r"(?:'s)?\W+(?:\w+\W+){0,2}?"  # up to two small words: 'of the'
     found = re.search(r"(?<!\w)" + between.join(map(re.escape, parts)) + r"s?(?!\w)",
                       text, re.IGNORECASE) if parts else None
-    return found.group(0) if found else words
+    return " ".join(re.sub(r"[()\[\]{}\"]", " ", found.group(0)).split()) if found else words
 
 
 def _typed_phrases(phrases: str, text: str) -> str:

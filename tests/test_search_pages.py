@@ -423,10 +423,13 @@ def test_a_filter_value_that_is_one_of_a_terms_words_offers_the_term(client):
 @pytest.mark.parametrize("q,note", [
     ("PCT+hospices", "Includes examples tagged Health (for ‘PCT’ and ‘hospices’)."),
     ("Hopsices", "No example uses ‘Hopsices’, so the search includes ‘Hospices’."),
-    ("KPIs", "No example mentions ‘KPIs’; examples tagged Review are included instead.")])
+    ("KPIs", "No example mentions ‘KPIs’; examples tagged Review are included instead."),
+    ("(full+cost)+recovery",
+     "Includes examples tagged Full cost recovery (for ‘full cost recovery’).")])
 def test_notes_quote_each_word_as_typed(client, q, note):
     """Two words that name one term are two quotes, not one phrase; a correction keeps the
-    capitals typed; an acronym's plural is quoted with its 's'. (A note on tags goes on to
+    capitals typed; an acronym's plural is quoted with its 's'; brackets typed inside a
+    phrase are left out of its quote. (A note on tags goes on to
     count the results there for the tag alone.)"""
     assert any(n == note or n.startswith(note + " ")
                for n in client.get(f"/search.json?q={q}").json()["notes"])
