@@ -95,20 +95,27 @@ class Query:
 
 
 def _parse_date(name: str, value: str, end: bool) -> dt.date | None:
-    """A From or To date: a year (its first or last day) or a date written 2010-04-01. The
-    messages name the field as the page labels it."""
+    """A From or To date: a year or a month (its first or last day), or a day written
+    2010-04-01 or, as in Britain, day first: 1/4/2010. The messages name the field as the
+    page labels it."""
     value = value.strip()
     if not value:
         return None
     field_ = f"the {name.capitalize()} date"
-    parts = re.fullmatch(r"(\d{4})(?:-(\d{2})-(\d{2}))?", value)
-    if not parts:
-        raise QueryError(f"{field_} must be a year, like 2010, or a date, like 2010-04-01; "
-                         f"got '{value[:40]}'", name)
-    year, month, day = (int(p) if p else None for p in parts.groups())
+    iso = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value)
+    british = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
+    if not iso and not british:
+        raise QueryError(f"{field_} must be a year, like 2010, a month, like 2010-04, or a "
+                         f"date, like 2010-04-01 or 1/4/2010; got '{value[:40]}'", name)
+    year, month, day = (int(p) if p else None for p in (
+        iso.groups() if iso else british.groups()[::-1]))
     try:
         if month is None:
             return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+        if day is None:
+            last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day \
+                if 1 <= month <= 12 else 1
+            return dt.date(year, month, last if end else 1)
         return dt.date(year, month, day)
     except ValueError:
         why = why_no_such_date(year, month or 1, day or 1)

@@ -37,3 +37,16 @@ def test_a_submitted_forms_leftovers_are_not_canonical(params, canonical):
     so the address a commissioner shares is as short as the search allows."""
     taxonomy = load_taxonomy(FIXTURES / "taxonomy.yaml")
     assert query_from_params(lambda n: params.get(n, []), taxonomy)[1] is canonical
+
+
+@pytest.mark.parametrize("typed,start,end", [
+    ("2010", "2010-01-01", "2010-12-31"), ("2010-02", "2010-02-01", "2010-02-28"),
+    ("2010-04-01", "2010-04-01", "2010-04-01"), ("01/04/2010", "2010-04-01", "2010-04-01"),
+    ("1.4.2010", "2010-04-01", "2010-04-01")])
+def test_dates_are_read_as_written_in_britain(typed, start, end):
+    """A year or a month means its first day as From and its last as To; a day may be written
+    day first, as in Britain (1/4/2010 is 1 April)."""
+    taxonomy = load_taxonomy(FIXTURES / "taxonomy.yaml")
+    params = {"from": [typed], "to": [typed]}
+    query, _ = query_from_params(lambda n: params.get(n, []), taxonomy)
+    assert (query.date_from.isoformat(), query.date_to.isoformat()) == (start, end)
