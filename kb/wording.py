@@ -88,7 +88,9 @@ def result_notes(results: Results) -> list[str]:
 
 def _tag_only(results: Results, tags: int) -> str:
     """' 55 of the 56 results are here for that tag alone, without ‘TUPE’.', or, when a
-    filter leaves only those, ' All 5 are here for that tag alone, …' ('' when none are)."""
+    filter leaves only those, ' All 5 are here for that tag alone, …' ('' when none are).
+    When some of the others have only a synonym of the word, the note says so: 'without
+    ‘PCT’ or a synonym of it', for most of the rest say CCG or ICB, not PCT."""
     n, total = results.tag_only, results.total
     if not n:
         return ""
@@ -98,7 +100,8 @@ def _tag_only(results: Results, tags: int) -> str:
         results.words[0], "").endswith("*")
     if one and results.words[0] in fixes:  # 'procurment': say the word searched for
         typed = in_case_of(typed, results.suggestion or fixes[results.words[0]])
-    words = f"without ‘{typed}’" if one else "using none of your words"
+    words = "using none of your words" if not one else f"without ‘{typed}’" + (
+        " or a synonym of it" if results.complete_words < total - n else "")  # 'PCT': CCGs
     tag = "that tag" if tags == 1 else "those tags"
     if n == total:
         return (f" The one result is here for {tag} alone, {words}." if n == 1 else

@@ -560,3 +560,14 @@ def test_words_typed_on_a_browsing_page_are_searched_by_relevance(client):
     form = page[page.index('<select id="sort"'):page.index("</select>")]
     assert re.search(r'<option value="relevance" selected>Relevance \(newest first', form), form
     assert 'value="newest" selected' not in form
+
+
+@pytest.mark.parametrize("words,said", [("ICB", "without ‘ICB’ or a synonym of it."),
+                                        ("hospice", "without ‘hospice’.")])
+def test_the_tag_note_says_when_the_other_results_have_only_a_synonym(client, words, said):
+    """The examples there for more than the tag say CCG or PCT, not ICB: the note does not
+    let the reader think they all say ICB."""
+    data = client.get(f"/search.json?q={words}").json()
+    assert data["tag_only"] >= 1
+    assert any(note.endswith(said) for note in data["notes"]), data["notes"]
+    assert (data["matched_all_words"] < data["total"] - data["tag_only"]) == ("synonym" in said)
