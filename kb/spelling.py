@@ -46,13 +46,20 @@ _RULES = tuple((re.compile(p), r) for p, r in (
 ))
 
 
+SPELT_FROM = 5  # letters a word needs before British spelling rules apply to it
+
+
 def american_forms(word: str) -> set[str]:
-    """The American spellings a British word may have (empty when none differs)."""
+    """The American spellings a British word may have (empty when none differs). The spelling
+    rules need a word of SPELT_FROM letters or more: 'yaer' is a typo of 'year', not a British
+    spelling of 'yer'."""
     forms = set()
     if word in _BRITISH_WORDS:
         forms.add(_BRITISH_WORDS[word])
     if word.endswith("s") and word[:-1] in _BRITISH_WORDS:
         forms.add(_BRITISH_WORDS[word[:-1]] + "s")
+    if len(word) < SPELT_FROM:
+        return forms
     together = word
     for pattern, repl in _RULES:
         changed = pattern.sub(repl, word)

@@ -41,6 +41,13 @@ def test_a_prefix_written_onto_an_english_word_is_english(word, english):
     assert is_english(word) is english
 
 
+@pytest.mark.parametrize("word,english", [("paediatric", True), ("foetus", True),
+                                          ("colour", True), ("tyre", True), ("yaer", False)])
+def test_a_british_spelling_is_english_but_a_short_typo_is_not(word, english):
+    """'yaer' looks like 'yer' with a British 'ae', but is 'year' mistyped."""
+    assert is_english(word) is english
+
+
 @pytest.mark.parametrize("a,b,edits", [("grnat", "grant", 1), ("hospcie", "hospice", 1),
                                        ("overheds", "overheads", 1), ("brexit", "brent", 2),
                                        ("grant", "grant", 0), ("ca", "abc", 3)])
