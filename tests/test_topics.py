@@ -37,12 +37,10 @@ def _entry(folder, slug, title, summary, sectors, published, text="Something use
         """, BODY.format(text=text))
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    """Twelve housing entries about keyworker rotas, forty plainer health entries, a plainer
-    housing entry, and two entries alike but for their sector, each mentioning a keyworker
-    rota once in its body."""
-    folder = tmp_path_factory.mktemp("topics") / "entries"
+def _pilots_and_clinics(root):
+    """An entries folder with twelve housing entries about keyworker rotas and forty plainer
+    health entries."""
+    folder = root / "entries"
     folder.mkdir()
     shutil.copy(FIXTURES / "taxonomy.yaml", folder / "taxonomy.yaml")
     for n in range(12):
@@ -52,6 +50,15 @@ def index(tmp_path_factory):
     for n in range(40):
         _entry(folder, f"clinic-review-{n}", f"Clinic review {n}",
                "An annual report on a clinic's grant.", "health", f"2011-02-{n % 28 + 1:02}")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    """Twelve housing entries about keyworker rotas, forty plainer health entries, a plainer
+    housing entry, and two entries alike but for their sector, each mentioning a keyworker
+    rota once in its body."""
+    folder = _pilots_and_clinics(tmp_path_factory.mktemp("topics"))
     _entry(folder, "hostel-plain", "A hostel refit", "An annual report on a refit.", "housing",
            "2012-03-01")
     twin = "The team kept a keyworker rota for the Saturday sessions."
@@ -85,18 +92,10 @@ def test_a_suggestion_lifts_an_entry_by_as_much_of_the_words_as_it_has(tmp_path)
     """'keyworker clipboard' suggests Housing, whose pilots say 'keyworker' and whose checks
     say 'clipboard': the health entry with both words ranks above all of them, each of which
     has half the words and gains half the lift."""
-    folder = tmp_path / "entries"
-    folder.mkdir()
-    shutil.copy(FIXTURES / "taxonomy.yaml", folder / "taxonomy.yaml")
+    folder = _pilots_and_clinics(tmp_path)
     for n in range(12):
-        _entry(folder, f"keyworker-rota-{n}", f"Keyworker rota pilot {n}",
-               "A keyworker rota gave each tenant one named contact.", "housing",
-               f"2010-01-{n + 1:02}")
         _entry(folder, f"clipboard-{n}", f"Clipboard check {n}", "A clipboard check.",
                "housing", f"2010-02-{n + 1:02}")
-    for n in range(40):
-        _entry(folder, f"clinic-{n}", f"Clinic review {n}", "An annual report on a clinic.",
-               "health", f"2011-02-{n % 28 + 1:02}")
     _entry(folder, "both", "Clinic outreach",
            "A clinic keyworker kept a clipboard for the visits to each ward.", "health",
            "2013-01-01")
