@@ -31,9 +31,10 @@ _FRAMING = re.compile(r"\b(?:case[ -]stud(?:y|ies)|(?<!code of )(?<!codes of )"
                       r"(?:best|good)[ -]practices?)\b", re.IGNORECASE)
 # Quotation marks a word processor or mail program puts in a pasted phrase: a phrase's quotes.
 _CURLY_QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033", '"'))
-# A dash a word processor puts for a typed minus ('–grants' pasted from Word), or the
-# minus sign itself, before a word: the '-' that leaves it out ('2007–08' is a range).
-_PASTED_MINUS = re.compile(r"(?<!\S)[\u2013\u2212](?=[\w\"(])")
+# A dash a word processor puts for one or two typed minuses (an en or em dash: '–grants'
+# pasted from Word), or the minus sign, before a word: the '-' that leaves it out ('2007–08'
+# is a range).
+_PASTED_MINUS = re.compile(r"(?<!\S)[\u2013\u2014\u2212](?=[\w\"(])")
 
 
 @dataclass

@@ -913,7 +913,7 @@ def test_a_word_longer_than_any_english_word_is_not_corrected(tmp_path):
     assert typed.total == 0 and not typed.corrections and typed.suggestion is None
 
 
-@pytest.mark.parametrize("dash", ["\u2013", "\u2212"])
+@pytest.mark.parametrize("dash", ["\u2013", "\u2014", "\u2212"])
 def test_a_dash_pasted_for_a_minus_leaves_the_word_out(library, dash):
     """Word turns a typed '-grants' into '\u2013grants'; a range ('2007\u201308') keeps its dash."""
     minus = library.search(Query(text="hospices -grants"), snippets=False)
