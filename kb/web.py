@@ -267,8 +267,10 @@ def search_feed(library: Library, site: Site) -> str:
     if isinstance(ctx, Redirect):
         bottle.redirect(ctx.url, 301)
     worded = [r for r in ctx["results"] if r["matched"]["words"]]
+    title = ctx["sentence"] + (f": the {len(worded)} that use your words" if worded and
+                               len(worded) < len(ctx["results"]) else "")
     bottle.response.content_type = "application/atom+xml; charset=utf-8"
-    return atom_feed(ctx["sentence"], (worded or ctx["results"])[:contexts.FEED_SIZE],
+    return atom_feed(title, (worded or ctx["results"])[:contexts.FEED_SIZE],
                      site.base, bottle.request.url,
                      library.taxonomy, site.base + ctx["first_url"], library.built_on())
 

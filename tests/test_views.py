@@ -145,6 +145,7 @@ def test_a_search_feed_lists_its_newest_examples_that_use_the_words(client, word
     worded = [r["url"] for r in data["results"] if r["matched"]["words"]]
     assert [e.link for e in feed.entries] == (worded or [r["url"] for r in data["results"]])
     assert data["tag_only"] >= 1 and len(feed.entries) >= 1
+    assert feed.feed.title.endswith(f": the {len(worded)} that use your words") == bool(worded)
     ranked = client.get("/search.json?q=funding").json()
     assert [r["url"] for r in ranked["results"]] != [e.link for e in feed.entries]
 
