@@ -64,9 +64,9 @@ def wants_json() -> bool:
 def alternates(searched: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
     """The page's other forms: its .json twin (an embed's is its full page's), and for searches
     the Atom feed and CSV, which are of the whole search: a feed subscribed to from page 3
-    still follows the newest. With
-    `searched` (the parameters a page whose address it could not all read searched: a long
-    text cut, a misspelt filter value left out), of that search."""
+    still follows the newest. With `searched` (the parameters a page whose address it could
+    not all read searched: a long text cut, a misspelt filter value left out), of that
+    search."""
     given = request_params() if searched is None else searched  # decoded as UTF-8
     qs = bottle.request.environ.get("QUERY_STRING", "") if searched is None else \
         urlencode(given)
@@ -262,13 +262,16 @@ def search_feed(library: Library, site: Site) -> str:
     synonym or spelling of them), not those there only through a topic the words name,
     unless none use them: subscribed to 'hospice', a reader hears of new hospice examples,
     not of every new Health example."""
-    ctx = contexts.search(library, site, request_params(), "/search.atom", snippets=False,
-                          sort="newest", page_size=contexts.MAX_CSV_ROWS)
-    if isinstance(ctx, Redirect):
-        bottle.redirect(ctx.url, 301)
-    worded = [r for r in ctx["results"] if r["matched"]["words"]]
-    title = ctx["sentence"] + (f": the {len(worded)} that use your words" if worded and
-                               len(worded) < len(ctx["results"]) else "")
+    for size in (contexts.FEED_SIZE * 5, contexts.MAX_CSV_ROWS):  # the newest 100 are enough
+        ctx = contexts.search(library, site, request_params(), "/search.atom", snippets=False,
+                              sort="newest", page_size=size)
+        if isinstance(ctx, Redirect):
+            bottle.redirect(ctx.url, 301)
+        worded = [r for r in ctx["results"] if r["matched"]["words"]]
+        if len(worded) >= contexts.FEED_SIZE or len(ctx["results"]) < size:
+            break  # for most feeds; a word used rarely among many topic-only results reads on
+    title = ctx["sentence"] + (f": the {ctx['total'] - ctx['tag_only']} that use your words"
+                               if worded and ctx["tag_only"] else "")
     bottle.response.content_type = "application/atom+xml; charset=utf-8"
     return atom_feed(title, (worded or ctx["results"])[:contexts.FEED_SIZE],
                      site.base, bottle.request.url,
