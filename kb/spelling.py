@@ -2,9 +2,9 @@
 
 The dictionary (kb.word_forms.english_words) is the English word list that pyspellchecker
 ships with the package, plus `kb/data/sector-words.txt`, the correct words of the sector that
-it lacks (funders, reablement, coproduction). It is American; a British
-spelling counts as English when one of its American forms is in it (organisation ->
-organization, centre -> center, programme -> program, travelling -> traveling).
+it lacks (funders, reablement, coproduction). It is American; a British spelling counts as
+English when one of its American forms is in it (organisation -> organization, centre ->
+center, programme -> program, travelling -> traveling).
 """
 
 from __future__ import annotations
