@@ -24,6 +24,7 @@ from kb.facets import FacetValue, count_facets, coverage, tagged
 from kb.generations import CURRENT
 from kb.near_phrases import near_phrase
 from kb.query import Query
+from kb.reading import MINUS_DASHES
 from kb.related import most_alike
 from kb.scoring import Match, complete, match, rank
 from kb.snapshot import Snapshot
@@ -354,7 +355,7 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
 
 
 # What a search leaves out: '-word', '-"a phrase"', 'NOT word', 'NOT (a OR b)'
-EXCLUSION = re.compile(r'(?:(?<!\S)-|\bNOT\s+)(?:\([^()]*\)|"[^"]*"?|[^\s()"]+)')
+EXCLUSION = re.compile(rf'(?:(?<!\S)[-{MINUS_DASHES}]|\bNOT\s+)(?:\([^()]*\)|"[^"]*"?|[^\s()"]+)')
 
 
 def _worth_saying(suggested: list[tuple[Concept, float]], query: Query):

@@ -34,7 +34,8 @@ _CURLY_QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00b
 # A dash a word processor puts for one or two typed minuses (an en or em dash: '–grants'
 # pasted from Word), or the minus sign, before a word: the '-' that leaves it out ('2007–08'
 # is a range).
-_PASTED_MINUS = re.compile(r"(?<!\S)[\u2013\u2014\u2212](?=[\w\"(])")
+MINUS_DASHES = "\u2013\u2014\u2212"
+_PASTED_MINUS = re.compile(rf"(?<!\S)[{MINUS_DASHES}](?=[\w\"(])")
 
 
 @dataclass

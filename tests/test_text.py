@@ -920,3 +920,4 @@ def test_a_dash_pasted_for_a_minus_leaves_the_word_out(library, dash):
     pasted = library.search(Query(text=f"hospices {dash}grants"), snippets=False)
     assert [h.slug for h in pasted.hits] == [h.slug for h in minus.hits]
     assert pasted.total < library.search(Query(text="hospices grants"), snippets=False).total
+    assert pasted.left_out == minus.left_out > 0  # and the page says how many it left out
