@@ -8,12 +8,13 @@ from urllib.parse import urlencode
 
 import yaml
 
-from kb.contexts import PageError, Redirect, Site, find_entry, human_date
+from kb.contexts import PageError, Redirect, Site, find_entry
 from kb.entry import Problems
 from kb.front_matter import split_front_matter
 from kb.library import Library
 from kb.render import render_markdown
 from kb.urls import entry_url, revision_url
+from kb.wording import human_date
 
 CONTEXT_LINES = 3  # unchanged lines shown around each change
 

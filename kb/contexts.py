@@ -16,7 +16,7 @@ from kb.query import Query, QueryError, query_from_params
 from kb.taxonomy import FACETS, FIELD
 from kb.urls import entry_url, revision_url, search_url, term_page_url
 from kb.vocabulary import initials
-from kb.wording import date_phrase, result_notes, result_sentence
+from kb.wording import date_phrase, human_date, result_notes, result_sentence
 
 FEED_SIZE = 20
 EMBED_SIZE = 5  # results an embedded search shows
@@ -50,14 +50,9 @@ class Site:
     today: dt.date = field(default_factory=dt.date.today)
 
 
-def human_date(iso: str) -> str:
-    """'2008-12-02' -> '2 December 2008', as GOV.UK writes dates."""
-    return f"{dt.date.fromisoformat(iso):%-d %B %Y}"
-
-
 def card(record: dict, base: str) -> dict:
     """An entry as lists and feeds show it: title, summary, tags, date, address."""
-    keys = ("slug", "title", "summary", *FIELD.values(), "published")
+    keys = ("slug", "title", "summary", *FIELD.values(), "published", "published_precision")
     return {**{k: record[k] for k in keys}, "url": base + entry_url(record["slug"])}
 
 
@@ -247,7 +242,8 @@ def hit_context(h, base: str) -> dict:
         "slug": h.slug, "title": h.title, "summary": h.summary,
         "url": base + entry_url(h.slug), "score": h.score,
         "principles": h.principles, "sectors": h.sectors, "stages": h.stages,
-        "regions": h.regions, "published": h.published, "highlights": h.highlights,
+        "regions": h.regions, "published": h.published,
+        "published_precision": h.published_precision, "highlights": h.highlights,
         "matched": {"words": h.matched_words,
                     "tags": [concept_context(c) for c in h.matched_tags],
                     "suggested": [concept_context(c) for c in h.suggested_tags]},
@@ -284,7 +280,7 @@ def _citation(record: dict, changed: str | None, url: str, today: dt.date) -> st
     Git says; the date `published` holds is its source's, not the page's."""
     who = ", ".join(record["organisations"])
     when = (f"last changed {dt.date.fromisoformat(changed):%-d %B %Y}" if changed else
-            f"source dated {dt.date.fromisoformat(record['published']):%-d %B %Y}")
+            f"source dated {human_date(record['published'], record['published_precision'])}")
     return (f"{record['title']}. " + (f"{who}. " if who else "")
             + f"Compact Practice, {when}. {url} (accessed {today:%-d %B %Y}).")
 

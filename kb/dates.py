@@ -1,6 +1,8 @@
 """An entry's dates (published, updated, review_by): read as year-month-day, with the date
 meant when they are written another common way ('2 Dec 2008', '02/12/2008', '1st February
-2019'), and checked against each other and today."""
+2019'), and checked against each other and today. `published` may be a year or a year and
+month (2017, 2017-03) when the source gives no more: it then stands for the first day of that
+period, and pages show no more than the source gives."""
 
 from __future__ import annotations
 
@@ -9,10 +11,14 @@ import re
 
 from kb.entry import Problems, why_no_such_date
 
+PRECISION = {4: "year", 7: "month", 10: "day"}  # by the length of the date as written
+PARTIAL = re.compile(r"\d{4}(?:-\d{2})?")
 
-def read_dates(r: Problems, fields) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
-    """(published, updated, review_by), each checked, and checked against each other."""
-    published = _date(r, fields, "published")
+
+def read_dates(r: Problems, fields) -> tuple[dt.date | None, str, dt.date | None, dt.date | None]:
+    """(published, its precision, updated, review_by), each checked, and checked against each
+    other."""
+    published, precision = _partial(r, fields) or (_date(r, fields, "published"), "day")
     updated = _date(r, fields, "updated")
     review_by = _date(r, fields, "review_by")
     for key, value in (("updated", updated), ("review_by", review_by)):
@@ -22,7 +28,21 @@ def read_dates(r: Problems, fields) -> tuple[dt.date | None, dt.date | None, dt.
         if value and value > dt.date.today():
             r.error(fields[key][0], f"'{key}' ({value}) is after today: it is the date the "
                                    "source was published or changed; check the year")
-    return published, updated, review_by
+    return published, precision, updated, review_by
+
+
+def _partial(r: Problems, fields) -> tuple[dt.date | None, str] | None:
+    """`published` written as a year or a year and month: its first day and its precision."""
+    line, _, value = fields.get("published", (0, None, None))
+    text = str(value).strip() if isinstance(value, (int, str)) else ""
+    if not PARTIAL.fullmatch(text):
+        return None
+    year, month = int(text[:4]), int(text[5:] or 1)
+    if not 1 <= month <= 12:
+        r.error(line, f"'published': '{text}' is not a real month (months run 01 to 12): "
+                      "write the date the source gives")
+        return None, "day"
+    return dt.date(max(year, 1), month, 1), PRECISION[len(text)]
 
 
 def _date(r: Problems, fields, key: str) -> dt.date | None:
@@ -48,8 +68,9 @@ def _date(r: Problems, fields, key: str) -> dt.date | None:
         return None
     meant = _as_date(value)
     hint = f": write {key}: {meant.isoformat()}" if meant else ""
-    r.error(line, f"'{key}' must be a date written year-month-day (YYYY-MM-DD); got "
-                  f"'{value}'{hint}")
+    partial = ", or YYYY-MM or YYYY when the source gives no more" if key == "published" else ""
+    r.error(line, f"'{key}' must be a date written year-month-day (YYYY-MM-DD"
+                  f"{'' if meant else partial}); got '{value}'{hint}")
     return None
 
 
@@ -67,3 +88,19 @@ def _as_date(value) -> dt.date | None:
         except ValueError:
             continue
     return None
+
+
+def check_precision(r: Problems, fields, published: dt.date | None, precision: str,
+                    sources) -> None:
+    """A warning when `published` gives a day that its sources do not: it is the first day of
+    a year or month that a source gives alone, and no source gives the day itself."""
+    if not published or precision != "day" or published.day != 1:
+        return
+    day = published.isoformat()
+    dates = [s.date for s in sources if s.date]
+    periods = [d for d in dates if d in (day[:4] if published.month == 1 else "", day[:7])]
+    if periods and day not in dates:
+        period = max(periods, key=len)
+        r.warning(fields["published"][0], f"'published' is {day}, but its source gives only "
+                                          f"'{period}': write published: {period}, so pages do "
+                                          "not show a day the source does not give")

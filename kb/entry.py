@@ -49,7 +49,7 @@ FIELDS = {
     "stages": "optional list of commissioning stage slugs",
     "regions": "optional list of region slugs",
     "organisations": "optional list of organisation names",
-    "published": "required date, YYYY-MM-DD",
+    "published": "required date, YYYY-MM-DD (or YYYY-MM or YYYY if the source gives no more)",
     "updated": "optional date, YYYY-MM-DD",
     "review_by": "optional date, YYYY-MM-DD",
     "aliases": "optional list of old slugs that redirect here",
@@ -110,6 +110,7 @@ class Entry:
     body: str
     text: str  # the whole file as written, for the .md view
     body_line: int = 1  # file line on which the body starts
+    published_precision: str = "day"  # "month" or "year" when the source gives no more
     key_lines: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property

@@ -14,7 +14,7 @@ from kb.taxonomy import Taxonomy
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 CSV_COLUMNS = ("slug", "title", "summary", "url", "principles", "sectors", "stages", "regions",
-               "published")
+               "published", "published_precision")
 
 
 def to_json(ctx: dict) -> str:

@@ -53,6 +53,7 @@ class Hit:
     stages: list[str]
     regions: list[str]
     published: str
+    published_precision: str  # "day", or "month" or "year" when the source gives no more
     highlights: str  # HTML: escaped text with <mark> around matched words
     matched_words: list[str] = field(default_factory=list)  # the query's words it contains
     matched_tags: list[Concept] = field(default_factory=list)  # concepts it is tagged with
@@ -228,6 +229,7 @@ class Library:
             score=round(score, 4) if score else None,
             principles=rec["principles"], sectors=rec["sectors"], stages=rec["stages"],
             regions=rec["regions"], published=rec["published"],
+            published_precision=rec["published_precision"],
             highlights=snippet(body, *marks) if body else "",
             matched_words=words, matched_tags=tags, suggested_tags=suggested,
         )

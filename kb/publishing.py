@@ -302,8 +302,10 @@ def entry_schema(taxonomy: Taxonomy) -> dict:
             **{FIELD[f]: terms(f, FIELD[f] in REQUIRED) for f in FACETS},
             "organisations": {"type": "array", "items": {"type": "string", "minLength": 1},
                               "description": FIELDS["organisations"]},
-            **{key: {**date, "description": FIELDS[key]}
-               for key in ("published", "updated", "review_by")},
+            "published": {"description": FIELDS["published"], "anyOf": [
+                date, {"type": "string", "pattern": r"^\d{4}(-\d{2})?$"},
+                {"type": "integer", "minimum": 1000, "maximum": 9999}]},
+            **{key: {**date, "description": FIELDS[key]} for key in ("updated", "review_by")},
             "aliases": {"type": "array", "uniqueItems": True, "description": FIELDS["aliases"],
                         "items": {"type": "string", "pattern": SLUG_RE.pattern}},
             "sources": {

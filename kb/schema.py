@@ -16,10 +16,10 @@ from kb.entry import Entry
 from kb.render import render_markdown
 from kb.taxonomy import FACETS, FIELD
 
-SCHEMA_VERSION = 21  # raise it when the fields or what they hold change: forces a full build
+SCHEMA_VERSION = 22  # raise it when the fields or what they hold change: forces a full build
 # The metadata kept in memory for every entry (results, facets, feeds); the rest stays on disk.
 LIGHT_KEYS = ("slug", "path", "title", "summary", *FIELD.values(), "organisations", "published",
-              "updated", "review_by", "aliases")
+              "published_precision", "updated", "review_by", "aliases")
 
 
 def make_schema() -> Schema:
@@ -57,6 +57,7 @@ def entry_record(entry: Entry) -> dict:
         **{FIELD[f]: list(getattr(entry, FIELD[f])) for f in FACETS},
         "organisations": list(entry.organisations),
         "published": entry.published.isoformat(),
+        "published_precision": entry.published_precision,
         "updated": entry.updated.isoformat() if entry.updated else None,
         "review_by": entry.review_by.isoformat() if entry.review_by else None,
         "aliases": list(entry.aliases),

@@ -16,7 +16,7 @@ import yaml
 
 from kb.across_files import address_problems, title_problems
 from kb.body_checks import check_body, merge_conflicts
-from kb.dates import read_dates
+from kb.dates import check_precision, read_dates
 from kb.entry import (
     FIELDS,
     FM_OFFSET,
@@ -253,14 +253,15 @@ def read_draft(path: Path | str, rel: str,
     tags = {facet: _terms(r, fields, facet, taxonomy) for facet in FACETS}
     organisations = tuple(v for _, v in _string_list(r, fields, "organisations"))
     aliases = _aliases(r, fields, stem)
-    published, updated, review_by = read_dates(r, fields)
+    published, precision, updated, review_by = read_dates(r, fields)
     sources = read_sources(r, fields)
+    check_precision(r, fields, published, precision, sources)
     entry = Entry(
         slug=stem, path=rel, title=title, summary=summary,
         principles=tags["principle"], sectors=tags["sector"], stages=tags["stage"],
         regions=tags["region"], organisations=organisations, published=published,
         updated=updated, review_by=review_by, aliases=tuple(aliases), sources=sources,
-        body=body, text=text, body_line=body_line,
+        body=body, text=text, body_line=body_line, published_precision=precision,
         key_lines={key: line for key, (line, _, _) in fields.items()},
     )
     return entry, r.problems

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import bottle
 
-from kb import changes, contexts, redirects
+from kb import changes, contexts, redirects, wording
 from kb.contexts import PageError, Redirect, Site
 from kb.formats import atom_feed, results_csv, to_json
 from kb.library import IndexMissing, Library
@@ -121,7 +121,8 @@ class Responder:
             search_url=search_url, entry_url=entry_url, term_url=term_url, FACETS=FACETS,
             linked_paths=linked_paths, request_path=bottle.request.path,
             site_base=self.site().base,
-            FIELD=FIELD, SORTS=SORTS, alternates=links, human_date=contexts.human_date,
+            FIELD=FIELD, SORTS=SORTS, alternates=links, human_date=wording.human_date,
+            machine_date=wording.machine_date,
             build_problems=self.app.config.get("kb.build_problems") or [])
 
     def answer(self, template: str, ctx) -> str:

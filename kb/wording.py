@@ -1,9 +1,11 @@
 """What a search's page says about its results, in plain sentences: how many there are and
 for what ('12 results for ‘funding’ in Health'), and how the words matched (which words no
-example uses, the spellings searched too, the terms that brought results in)."""
+example uses, the spellings searched too, the terms that brought results in); and dates as
+people write them, no more precise than they are known."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from kb.analysis import is_stop_word
@@ -163,3 +165,17 @@ def date_phrase(q: Query) -> str:
     if q.date_from:
         return f"published since {q.date_from:%-d %B %Y}"
     return f"published up to {q.date_to:%-d %B %Y}"
+
+
+DATE_FORMATS = {"day": "%-d %B %Y", "month": "%B %Y", "year": "%Y"}
+
+
+def human_date(iso: str, precision: str = "day") -> str:
+    """'2008-12-02' -> '2 December 2008', as GOV.UK writes dates; with a precision of "month"
+    or "year" (a source that gives no more), 'December 2008' or '2008'."""
+    return f"{dt.date.fromisoformat(iso):{DATE_FORMATS[precision]}}"
+
+
+def machine_date(iso: str, precision: str = "day") -> str:
+    """A date as precise as it is known, for <time datetime>: '2008-12-02', '2008-12', '2008'."""
+    return iso[:{"day": 10, "month": 7, "year": 4}[precision]]

@@ -22,6 +22,6 @@
     <dt>Sectors</dt>
     <dd>{{', '.join(taxonomy['sector'].label_of(s) for s in hit['sectors'])}}</dd>
     <dt>Published</dt>
-    <dd><time datetime="{{hit['published']}}">{{human_date(hit['published'])}}</time></dd>
+    <dd><time datetime="{{machine_date(hit['published'], hit['published_precision'])}}">{{human_date(hit['published'], hit['published_precision'])}}</time></dd>
   </dl>
 </li>

@@ -5,7 +5,7 @@
 %   for hit in ctx['results']:
   <li>
     <a href="{{hit['url']}}" target="_top">{{hit['title']}}</a>
-    <span class="meta">published <time datetime="{{hit['published']}}">{{human_date(hit['published'])}}</time></span>
+    <span class="meta">published <time datetime="{{machine_date(hit['published'], hit['published_precision'])}}">{{human_date(hit['published'], hit['published_precision'])}}</time></span>
   </li>
 %   end
 </ol>

@@ -19,7 +19,7 @@
   <dd>{{', '.join(ctx['organisations'])}}</dd>
 % end
   <dt>Published</dt>
-  <dd><time datetime="{{ctx['published']}}">{{human_date(ctx['published'])}}</time> (the date of its source)</dd>
+  <dd><time datetime="{{machine_date(ctx['published'], ctx['published_precision'])}}">{{human_date(ctx['published'], ctx['published_precision'])}}</time> (the date of its source)</dd>
 % if ctx['added']:
   <dt>Added here</dt>
   <dd><time datetime="{{ctx['added']}}">{{human_date(ctx['added'])}}</time></dd>

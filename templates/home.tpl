@@ -28,6 +28,6 @@
 <h2>Newest examples</h2>
 <ul class="newest">
 % for e in ctx['newest']:
-  <li><a href="{{entry_url(e['slug'])}}">{{e['title']}}</a> <span class="print-url">({{site_base}}{{entry_url(e['slug'])}})</span> <span class="meta">published <time datetime="{{e['published']}}">{{human_date(e['published'])}}</time></span></li>
+  <li><a href="{{entry_url(e['slug'])}}">{{e['title']}}</a> <span class="print-url">({{site_base}}{{entry_url(e['slug'])}})</span> <span class="meta">published <time datetime="{{machine_date(e['published'], e['published_precision'])}}">{{human_date(e['published'], e['published_precision'])}}</time></span></li>
 % end
 </ul>

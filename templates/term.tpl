@@ -11,7 +11,7 @@
 <h2>{{'Examples, newest first' if shown == ctx['total'] else 'The {} newest examples of {}'.format(shown, ctx['total'])}}</h2>
 <ul class="newest">
 %   for r in ctx['results']:
-  <li><a href="{{entry_url(r['slug'])}}">{{r['title']}}</a> <span class="print-url">({{site_base}}{{entry_url(r['slug'])}})</span> <span class="meta">published <time datetime="{{r['published']}}">{{human_date(r['published'])}}</time></span><br>{{r['summary']}}</li>
+  <li><a href="{{entry_url(r['slug'])}}">{{r['title']}}</a> <span class="print-url">({{site_base}}{{entry_url(r['slug'])}})</span> <span class="meta">published <time datetime="{{machine_date(r['published'], r['published_precision'])}}">{{human_date(r['published'], r['published_precision'])}}</time></span><br>{{r['summary']}}</li>
 %   end
 </ul>
 %   if shown < ctx['total']:

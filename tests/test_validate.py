@@ -1,3 +1,4 @@
+import datetime as dt
 import textwrap
 from pathlib import Path
 
@@ -559,8 +560,8 @@ def test_the_templates_sample_values_cannot_be_published(entries_dir, taxonomy, 
                    "as published: YYYY-MM-DD"),
     ("published: 2 Dec 2008", "'published' must be a date written year-month-day "
                               "(YYYY-MM-DD); got '2 Dec 2008': write published: 2008-12-02"),
-    ("published: next year", "'published' must be a date written year-month-day "
-                             "(YYYY-MM-DD); got 'next year'"),
+    ("published: next year", "'published' must be a date written year-month-day (YYYY-MM-DD, "
+                             "or YYYY-MM or YYYY when the source gives no more); got 'next year'"),
     ("published: 1st February 2019", "'published' must be a date written year-month-day "
                                      "(YYYY-MM-DD); got '1st February 2019': write published: "
                                      "2019-02-01"),
@@ -696,3 +697,49 @@ def test_every_html_tag_on_a_line_is_named_at_once(entries_dir, taxonomy):
     _, problems = read_entry(path, "tags.md", taxonomy)
     [warning] = [p for p in problems if "shown as text" in p.message]
     assert all(tag in warning.message for tag in ("'<b>'", "'<img src=", "'<a href="))
+
+
+@pytest.mark.parametrize("written, day, precision", [
+    ("published: 2017", dt.date(2017, 1, 1), "year"),
+    ("published: '2017'", dt.date(2017, 1, 1), "year"),
+    ("published: 2017-03", dt.date(2017, 3, 1), "month"),
+    ("published: 2017-03-05", dt.date(2017, 3, 5), "day"),
+])
+def test_a_source_that_gives_only_a_year_or_month_is_published_as_that(
+        entries_dir, taxonomy, written, day, precision):
+    """Staff need not invent a day the source does not give: the entry stands for the first
+    day of the period, and knows how precise its date is."""
+    path = write_entry(entries_dir, "dated", VALID.replace("published: 2009-01-05", written))
+    entry, problems = read_entry(path, "dated.md", taxonomy)
+    assert [p for p in problems if p.severity == "error"] == []
+    assert (entry.published, entry.published_precision) == (day, precision)
+
+
+@pytest.mark.parametrize("written, said", [
+    ("published: 2017-13", "'published': '2017-13' is not a real month (months run 01 to 12): "
+                           "write the date the source gives"),
+    ("published: 2999", "'published' (2999-01-01) is after today"),
+])
+def test_a_year_or_month_that_cannot_be_is_named(entries_dir, taxonomy, written, said):
+    path = write_entry(entries_dir, "dated", VALID.replace("published: 2009-01-05", written))
+    _, problems = read_entry(path, "dated.md", taxonomy)
+    assert any(p.message.startswith(said) for p in problems), [p.message for p in problems]
+
+
+@pytest.mark.parametrize("published, source_date, warned", [
+    ("2017-01-01", "2017", "write published: 2017,"),
+    ("2017-03-01", "2017-03", "write published: 2017-03,"),
+    ("2017-03-01", "2017", None),  # the month came from somewhere: not the first day of 2017
+    ("2017-01-01", "2017-01-01", None),
+])
+def test_a_first_day_the_source_does_not_give_is_a_warning(entries_dir, taxonomy, published,
+                                                          source_date, warned):
+    text = VALID.replace("published: 2009-01-05", f"published: {published}")
+    text = text.replace("date: 2009-01-05", f"date: {source_date}")
+    path = write_entry(entries_dir, "dated", text)
+    _, problems = read_entry(path, "dated.md", taxonomy)
+    said = [p for p in problems if "gives only" in p.message]
+    if warned:
+        assert len(said) == 1 and said[0].severity == "warning" and warned in said[0].message
+    else:
+        assert said == []

@@ -261,3 +261,27 @@ def test_an_entry_address_one_slip_away_is_offered_on_its_404(client):
     assert 'Did you mean <a href="/entries/pct-hospice-grants">/entries/pct-hospice-grants</a>' \
         in page.body
     assert "Did you mean" not in client.get("/entries/nothing-like-any-of-them").body
+
+
+def test_a_date_known_only_to_the_year_is_shown_as_the_year(entries_dir, tmp_path):
+    """Pages, data and the citation say '2017', never a day or month the source did not give."""
+    from kb.build import build
+    from kb.web import create_app
+    from tests.conftest import VALID, WsgiClient, write_entry
+
+    write_entry(entries_dir, "yearly", VALID.replace("published: 2009-01-05", "published: 2017"))
+    write_entry(entries_dir, "monthly",
+                VALID.replace("published: 2009-01-05", "published: 2017-03"))
+    build(entries_dir, tmp_path / "ix")
+    client = WsgiClient(create_app(tmp_path / "ix"))
+    page = client.get("/entries/yearly").body
+    assert '<time datetime="2017">2017</time> (the date of its source)' in page
+    assert "source dated 2017." in page and "January" not in page
+    assert '<time datetime="2017-03">March 2017</time>' in client.get("/entries/monthly").body
+    found = {r["slug"]: r for r in client.get("/search.json?q=valid").json()["results"]}
+    assert (found["yearly"]["published"], found["yearly"]["published_precision"]) == \
+        ("2017-01-01", "year")
+    table = client.get("/search.csv?q=valid").body.lstrip("\ufeff")
+    rows = {r["slug"]: r for r in csv.DictReader(io.StringIO(table))}
+    assert rows["monthly"]["published_precision"] == "month"
+    assert ">2017<" in client.get("/search?q=valid").body
