@@ -96,19 +96,18 @@ class Query:
 
 def _parse_date(name: str, value: str, end: bool) -> dt.date | None:
     """A From or To date: a year or a month (its first or last day), or a day written
-    2010-04-01 or, as in Britain, day first: 1/4/2010. The messages name the field as the
-    page labels it."""
+    2010-04-01 or, as in Britain, day first: 1/4/2010, 1 April 2010 (or April 2010, Apr 2010).
+    The messages name the field as the page labels it."""
     value = value.strip()
     if not value:
         return None
     field_ = f"the {name.capitalize()} date"
-    iso = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value)
-    british = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
-    if not iso and not british:
-        raise QueryError(f"{field_} must be a year, like 2010, a month, like 2010-04, or a "
-                         f"date, like 2010-04-01 or 1/4/2010; got '{value[:40]}'", name)
-    year, month, day = (int(p) if p else None for p in (
-        iso.groups() if iso else british.groups()[::-1]))
+    parts = _date_parts(value)
+    if parts is None:
+        raise QueryError(f"{field_} must be a year, like 2010, a month, like 2010-04 or April "
+                         f"2010, or a date, like 2010-04-01 or 1/4/2010; got '{value[:40]}'",
+                         name)
+    year, month, day = parts
     try:
         if month is None:
             return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
@@ -120,6 +119,24 @@ def _parse_date(name: str, value: str, end: bool) -> dt.date | None:
     except ValueError:
         why = why_no_such_date(year, month or 1, day or 1)
         raise QueryError(f"{field_} {value} is not a real date: {why}", name) from None
+
+
+MONTHS = {name: n for n in range(1, 13)
+          for name in (f"{dt.date(2000, n, 1):%B}".lower(), f"{dt.date(2000, n, 1):%b}".lower())}
+MONTHS["sept"] = 9
+
+
+def _date_parts(value: str) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) of a date as typed, the month and day None when not given."""
+    iso = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value)
+    british = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
+    named = re.fullmatch(r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([A-Za-z]+)\.?,?\s+(\d{4})", value)
+    if named and named[2].lower() in MONTHS:
+        return int(named[3]), MONTHS[named[2].lower()], int(named[1]) if named[1] else None
+    if iso or british:
+        return tuple(int(p) if p else None for p in (
+            iso.groups() if iso else british.groups()[::-1]))
+    return None
 
 
 def condensed(text: str) -> str:

@@ -42,11 +42,23 @@ def test_a_submitted_forms_leftovers_are_not_canonical(params, canonical):
 @pytest.mark.parametrize("typed,start,end", [
     ("2010", "2010-01-01", "2010-12-31"), ("2010-02", "2010-02-01", "2010-02-28"),
     ("2010-04-01", "2010-04-01", "2010-04-01"), ("01/04/2010", "2010-04-01", "2010-04-01"),
-    ("1.4.2010", "2010-04-01", "2010-04-01")])
+    ("1.4.2010", "2010-04-01", "2010-04-01"), ("April 2010", "2010-04-01", "2010-04-30"),
+    ("sept 2011", "2011-09-01", "2011-09-30"), ("1st April 2010", "2010-04-01", "2010-04-01"),
+    ("29 Feb. 2012", "2012-02-29", "2012-02-29")])
 def test_dates_are_read_as_written_in_britain(typed, start, end):
     """A year or a month means its first day as From and its last as To; a day may be written
-    day first, as in Britain (1/4/2010 is 1 April)."""
+    day first, as in Britain (1/4/2010 is 1 April), and a month by its name."""
     taxonomy = load_taxonomy(FIXTURES / "taxonomy.yaml")
     params = {"from": [typed], "to": [typed]}
     query, _ = query_from_params(lambda n: params.get(n, []), taxonomy)
     assert (query.date_from.isoformat(), query.date_to.isoformat()) == (start, end)
+
+
+@pytest.mark.parametrize("typed, said", [
+    ("Foo 2010", "must be a year, like 2010, a month, like 2010-04 or April 2010"),
+    ("31 April 2010", "is not a real date: April 2010 has 30 days")])
+def test_a_date_with_a_name_that_is_not_a_month_or_day_says_so(typed, said):
+    taxonomy = load_taxonomy(FIXTURES / "taxonomy.yaml")
+    with pytest.raises(QueryError) as error:
+        query_from_params(lambda n: {"from": [typed]}.get(n, []), taxonomy)
+    assert said in str(error.value)
