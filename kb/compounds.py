@@ -31,15 +31,18 @@ def join_spaced_compounds(runs, clauses: list[Clause], lexicon) -> None:
     one word left ('well being', 'in house'), the compound is what that word means: its clause
     matches the compound instead ('well being' is not every 'as well as'). With more
     ('face to face'), or two words side by side that entries also write closed ('grass
-    roots', 'child care'), the compound is one more way to match, shared between them."""
+    roots', 'child care'), the compound is one more way to match, shared between them. A
+    misspelt word counts as corrected ('multi yaer' is multiyear)."""
     for run, clause_of in runs:
+        said = [clauses[clause_of[j]].meant if j in clause_of else w.text
+                for j, w in enumerate(run)]
         for i in range(len(run) - 1):
             for end in range(i + 2, min(i + 4, len(run) + 1)):
                 span = run[i:end]
                 owners = sorted({clause_of[j] for j in range(i, end) if j in clause_of})
                 if not owners or (all(w.index_terms for w in span) and end - i > 2):
                     continue
-                term = index_term("".join(w.text for w in span))
+                term = index_term("".join(said[i:end]))
                 if not lexicon.indexes(term):
                     continue
                 whole = len(owners) == 1 and not all(w.index_terms for w in span)

@@ -324,6 +324,17 @@ def test_two_words_typed_apart_find_the_closed_word_entries_write(tmp_path):
         assert slugs(library, spaced) == slugs(library, closed) == {closed}, spaced
 
 
+@pytest.mark.parametrize("typed", ["multi yaer", "multi-yaer"])
+def test_a_misspelt_word_joins_its_neighbour_as_corrected(tmp_path, typed):
+    """'multi-yaer' names Multi-year funding as 'multi-year' does: words typed apart are
+    joined into the word entries write after correction, not as typed."""
+    texts = {"multiyear": "A multiyear grant was agreed.", "yearly": "Every year a report."}
+    snap = library_of(tmp_path, texts).snapshot()
+    right = {(c.facet, c.slug) for c in parse_query("multi-year", snap.vocabulary, snap).concepts}
+    wrong = {(c.facet, c.slug) for c in parse_query(typed, snap.vocabulary, snap).concepts}
+    assert ("principle", "multi-year-funding") in right and wrong == right
+
+
 @pytest.mark.parametrize("typed,meant", [
     ("grants AND NOT health", "grants NOT health"), ("grants AND -health", "grants NOT health"),
     ("grants -(health OR housing)", "grants NOT (health OR housing)"),
