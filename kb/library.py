@@ -26,7 +26,7 @@ from kb.near_phrases import near_phrase
 from kb.query import Query
 from kb.reading import MINUS_DASHES
 from kb.related import most_alike
-from kb.scoring import Match, complete, match, rank
+from kb.scoring import Match, complete, match, rank, said_apart
 from kb.snapshot import Snapshot
 from kb.snippets import snippet
 from kb.taxonomy import Taxonomy
@@ -78,6 +78,7 @@ class Results:
     sort: str = "relevance"  # the order the hits are in: newest when nothing can be scored
     concepts: list[Concept] = field(default_factory=list)  # terms named, with tagged results
     unsaid: list[Concept] = field(default_factory=list)  # those named by words no entry uses
+    apart: list[Concept] = field(default_factory=list)  # named by a phrase entries have apart
     suggested: list[Concept] = field(default_factory=list)  # terms suggested, ranking first
     either: bool = False  # the search joins words with OR: each result has one of them
     left_out: int = 0  # results the search would have without its '-word' and NOT exclusions
@@ -348,6 +349,7 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
                         if snap.masks[c.facet].get(c.slug, 0) & final]
     results.unsaid = [c for c in results.concepts
                       if not any(found.own[i] & snap.live for i in c.clauses)]
+    results.apart = [c for c in query.concepts if said_apart(snap, query, c)]
     said = 0
     for i in query.positive:
         said |= found.own[i]

@@ -164,7 +164,7 @@ def test_a_search_of_filters_alone_is_not_told_to_check_its_spelling(client):
     assert "Check the spelling" in page.text
 
 
-@pytest.mark.parametrize("params,field", [("from=April+2010", "from"),
+@pytest.mark.parametrize("params,field", [("from=Spring+2010", "from"),
                                           ("from=2010-02-30", "from"),
                                           ("from=2012&to=2010", "to")])
 def test_a_date_that_cannot_be_read_is_shown_beside_its_field_with_the_search_kept(
@@ -571,3 +571,21 @@ def test_the_tag_note_says_when_the_other_results_have_only_a_synonym(client, wo
     assert data["tag_only"] >= 1
     assert any(note.endswith(said) for note in data["notes"]), data["notes"]
     assert (data["matched_all_words"] < data["total"] - data["tag_only"]) == ("synonym" in said)
+
+
+@pytest.mark.parametrize("texts, said", [
+    ({"apart": "Payment came late and the results were poor.", "other": "Grants for groups."},
+     True),
+    ({"together": "Contracts paid by payment by results.", "apart": "Results and payment."},
+     False),
+])
+def test_a_terms_phrase_no_example_uses_is_said_to_be_found_only_apart(tmp_path, texts, said):
+    """'payment by results' names a term; when entries have its words but none the phrase,
+    the page says so, so 'every word itself' is not read as the phrase."""
+    from kb.query import Query
+    from kb.wording import result_notes
+    from tests.test_text import library_of
+
+    results = library_of(tmp_path, texts).search(Query(text="payment by results"))
+    note = "No example uses the phrase ‘payment by results’, only its words apart."
+    assert results.total and (note in result_notes(results)) is said
