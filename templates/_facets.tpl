@@ -1,6 +1,9 @@
 % for facet in FACETS:
 <fieldset class="facet" id="{{facet}}" tabindex="-1">
   <legend>{{taxonomy[facet].label}}</legend>
+  % if any(v['selected'] for v in ctx['facets'][facet]):
+  <p class="hint facet-hint">Each count is for that value alone; with several ticked, the results have any of them.</p>
+  % end
   <ul class="checkboxes">
   % for v in ctx['facets'][facet]:
     <li class="{{'empty' if v['count'] == 0 and not v['selected'] else ''}}">

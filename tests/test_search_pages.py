@@ -589,3 +589,12 @@ def test_a_terms_phrase_no_example_uses_is_said_to_be_found_only_apart(tmp_path,
     results = library_of(tmp_path, texts).search(Query(text="payment by results"))
     note = "No example uses the phrase ‘payment by results’, only its words apart."
     assert results.total and (note in result_notes(results)) is said
+
+
+def test_a_group_with_a_ticked_value_says_how_its_counts_and_ticks_combine(client):
+    """A commissioner with Health ticked sees 'Social care (8)': the page says that is Social
+    care alone, and that ticking it too shows examples with either."""
+    body = client.get("/search?q=funding&sector=health").body
+    groups = dict(re.findall(r'<fieldset class="facet" id="(\w+)"(.*?)</fieldset>', body, re.S))
+    assert "with several ticked, the results have any of them" in groups["sector"]
+    assert all("any of them" not in groups[g] for g in ("principle", "stage", "region"))
