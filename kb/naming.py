@@ -27,8 +27,17 @@ def excluded_phrase_concepts(clauses: list[Clause], negated: set[int], vocab: Vo
     return out
 
 
-def corrected_run_concepts(runs, clauses: list[Clause], vocab: Vocabulary,
-                           known) -> list[Concept]:
+def as_corrected(concepts: list[Concept], runs, clauses: list[Clause], vocab: Vocabulary,
+                 known) -> list[Concept]:
+    """The concepts once misspelt words are corrected: those a misspelt word named as typed
+    go ('tendr' is tender, not the Tendring its letters share a stem with), and those the
+    corrected words name come in."""
+    kept = [c for c in concepts if all(clauses[i].meant == clauses[i].text for i in c.clauses)]
+    return kept + _corrected_run_concepts(runs, clauses, vocab, known)
+
+
+def _corrected_run_concepts(runs, clauses: list[Clause], vocab: Vocabulary,
+                            known) -> list[Concept]:
     """Concepts a run of words names once its misspelt words are corrected ('rough sleepng'
     names Housing as 'rough sleeping' does)."""
     out = []
@@ -92,7 +101,8 @@ def alternative_concepts(clauses: list[Clause], positive: list[int], vocab: Voca
     """Concepts named by another way a clause matches: a synonym (BAME names the term whose
     words list BME), a closed compound split, or a corrected spelling. A word inside a longer
     phrase that names a term (`named`) names nothing alone: 'judicial review' is Dispute
-    resolution, not also the Review stage."""
+    resolution, not also the Review stage. A misspelt word names what its correction does, not
+    what its letters share a stem with ('tendr' is tender, not Tendring)."""
     within = {i for c in named if len(c.clauses) > 1 for i in c.clauses}
     found: dict[tuple, list[int]] = {}  # (term, way of matching) -> the clauses it came from
     for i in positive:
@@ -100,7 +110,8 @@ def alternative_concepts(clauses: list[Clause], positive: list[int], vocab: Voca
         if clause.exact:
             continue
         for alt in clause.alternatives:
-            if i in within and alt.why in ("word", "spelling"):
+            if alt.why == "word" and clause.meant != clause.text or \
+                    i in within and alt.why in ("word", "spelling"):
                 continue
             said = {"word": clause.text, "spelling": clause.correction}.get(alt.why)
             for c in vocab.concepts_by_terms.get(alt.terms, ()):

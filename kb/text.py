@@ -25,8 +25,8 @@ from kb.clauses import Alternative, Clause, ParsedQuery, dedupe
 from kb.compounds import exact, join_spaced_compounds, searchable
 from kb.naming import (
     alternative_concepts,
+    as_corrected,
     corrected_run,
-    corrected_run_concepts,
     excluded_phrase_concepts,
     knower,
     longest,
@@ -125,7 +125,7 @@ def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:
     if lexicon is not None:
         _correct(clauses, positive, vocab, lexicon, _after_prefix(runs))
         join_spaced_compounds(runs, clauses, lexicon)
-        concepts += corrected_run_concepts(runs, clauses, vocab, known)
+        concepts = as_corrected(concepts, runs, clauses, vocab, known)
         _drop_fruitless_corrections(clauses, concepts, vocab, lexicon)
         _late_synonyms(runs, clauses, vocab)
     tree, positive = searchable(runs, clauses, tree, positive)

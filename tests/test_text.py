@@ -335,6 +335,26 @@ def test_a_misspelt_word_joins_its_neighbour_as_corrected(tmp_path, typed):
     assert ("principle", "multi-year-funding") in right and wrong == right
 
 
+def test_a_misspelt_word_names_what_its_correction_names_not_what_its_stem_shares(
+        entries_dir, tmp_path):
+    """'tendr' is corrected to 'tender': it names what 'tender' names, not East of England,
+    whose place 'Tendring' has the stem 'tendr'; 'tendring' typed right still names it."""
+    from kb.build import build
+    from tests.conftest import VALID, write_entry
+
+    taxonomy = entries_dir / "taxonomy.yaml"
+    taxonomy.write_text(taxonomy.read_text().replace("words: [bedfordshire,",
+                                                     "words: [tendring, bedfordshire,"))
+    write_entry(entries_dir, "tender", VALID, body="## What they did\n\nThe tender was let.\n")
+    build(entries_dir, tmp_path / "ix")
+    snap = Library(tmp_path / "ix").snapshot()
+    typo = parse_query("tendr", snap.vocabulary, snap)
+    assert [c.correction for c in typo.clauses] == ["tender"]
+    assert ("region", "east-of-england") not in {(c.facet, c.slug) for c in typo.concepts}
+    right = parse_query("tendring", snap.vocabulary, snap)
+    assert ("region", "east-of-england") in {(c.facet, c.slug) for c in right.concepts}
+
+
 @pytest.mark.parametrize("typed,meant", [
     ("grants AND NOT health", "grants NOT health"), ("grants AND -health", "grants NOT health"),
     ("grants -(health OR housing)", "grants NOT (health OR housing)"),
