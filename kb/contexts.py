@@ -384,8 +384,9 @@ def about(library: Library, site: Site) -> dict:
                            for t in library.taxonomy["principle"].terms.values()]}
 
 
-def newest(library: Library, site: Site) -> list[dict]:
-    return [card(r, site.base) for r in library.newest(FEED_SIZE)]
+def recently_added(library: Library, site: Site) -> list[dict]:
+    """The examples added here most recently, for the site's feed."""
+    return [card(r, site.base) for r in library.newest(FEED_SIZE, added=True)]
 
 
 def health(library: Library, now: dt.datetime) -> dict:

@@ -4,6 +4,7 @@ and Atom (a search's results, the newest entries)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import bottle
 
 from kb.taxonomy import Taxonomy
+from kb.wording import human_date
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 CSV_COLUMNS = ("slug", "title", "summary", "url", "principles", "sectors", "stages", "regions",
@@ -35,9 +37,27 @@ def results_csv(results: list[dict]) -> str:
 
 def atom_feed(title: str, items: list[dict], base_url: str, self_url: str,
               taxonomy: Taxonomy, page_url: str, built_on: str) -> str:
-    """An Atom feed of entries (as summary cards), updated when its newest entry was (or,
-    with none, when the index was built); `page_url` is the web page it follows."""
-    dates = [i.get("updated") or i["published"] for i in items] or [built_on]
+    """An Atom feed of entries (as summary cards), updated when its latest entry was (or,
+    with none, when the index was built); `page_url` is the web page it follows. An item
+    with `here` (Git's dates: added, last changed) is published when it was added here, so a
+    reader hears of an example of an old source when it arrives; without, on its source's
+    date."""
+    for item in items:
+        here = item.get("here")
+        item["atom_published"] = _stamp(here[0] if here else item["published"])
+        item["atom_updated"] = _stamp(here[1] if here else item.get("updated") or
+                                      item["published"])
+    stamps = [i["atom_updated"] for i in items] or [_stamp(built_on)]
     return bottle.template("feed.atom.tpl", template_lookup=[str(TEMPLATES)], title=title,
                            items=items, base_url=base_url, self_url=self_url,
-                           page_url=page_url, updated=max(dates), taxonomy=taxonomy)
+                           page_url=page_url, updated=max(stamps, key=_instant),
+                           taxonomy=taxonomy, human_date=human_date)
+
+
+def _stamp(when: str) -> str:
+    """A day or a Git timestamp as Atom writes dates (RFC 3339)."""
+    return when if "T" in when else f"{when}T00:00:00Z"
+
+
+def _instant(stamp: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))

@@ -204,7 +204,8 @@ class Library:
             ranked_scores = dict(best)
         else:  # walk a precomputed order, keeping the matching documents
             member = final.to_bytes((snap.size >> 3) + 1, "little")
-            order = snap.order["title" if sort == "title" else "newest"]
+            order = snap.added_order if sort == "added" else \
+                snap.order["title" if sort == "title" else "newest"]
             if sort == "oldest":
                 order = reversed(order)
             ranked = list(itertools.islice(
@@ -280,10 +281,18 @@ class Library:
     def resolve_alias(self, slug: str) -> str | None:
         return self.snapshot().alias.get(slug)
 
-    def newest(self, limit: int) -> list[dict]:
-        """Light metadata of the `limit` most recently published entries."""
+    def newest(self, limit: int, added: bool = False) -> list[dict]:
+        """Light metadata of the `limit` most recently published entries (by their sources'
+        dates), or with `added`, of those most recently added here."""
         snap = self.snapshot()
-        return [snap.records[snap.slug_of[d]] for d in snap.order["newest"][:limit]]
+        order = snap.added_order if added else snap.order["newest"]
+        return [snap.records[snap.slug_of[d]] for d in order[:limit]]
+
+    def dates_here(self, slug: str) -> tuple[str, str] | None:
+        """When Git says the entry was added here and last changed (ISO 8601), or None
+        without history (or before its first commit)."""
+        revs = self.revisions(slug)
+        return (revs[-1]["date"], revs[0]["date"]) if revs else None
 
     def records(self) -> list[dict]:
         """Light metadata of every entry, newest first."""

@@ -20,7 +20,7 @@ from kb.taxonomy import FACETS, Taxonomy
 
 PAGE_SIZE = 10
 SORTS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest",
-         "title": "Title A to Z"}
+         "added": "Recently added here", "title": "Title A to Z"}
 MAX_QUERY_CHARS = 500
 MAX_PAGE = 500
 MAX_VALUES_PER_FACET = 20

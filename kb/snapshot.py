@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 import threading
 from contextlib import contextmanager
 from functools import cached_property, lru_cache
@@ -93,6 +94,18 @@ class Snapshot:
         """The generation's recorded history of the entries (see kb.history), or None when
         the entries were not in Git. Read at first use: most pages never need it."""
         return history.read_index(self.generation)
+
+    @cached_property
+    def added_order(self) -> list[int]:
+        """The live documents, those added here most recently first: by the first commit of
+        the entry's file (one not yet committed counts as newest), then as `order["newest"]`
+        (the source's date) without history or among entries added together."""
+        first = {path: dt.datetime.fromisoformat(revs[-1]["date"]).timestamp()
+                 for path, revs in (self.history or {}).get("entries", {}).items() if revs}
+        rank = {d: i for i, d in enumerate(self.order["newest"])}
+        added = {d: first.get(self.records[s]["path"], math.inf) if first else 0.0
+                 for d, s in self.slug_of.items()}
+        return sorted(rank, key=lambda d: (-added[d], rank[d]))
 
     def stored(self, docnum: int) -> dict:
         with self.whoosh() as searcher:

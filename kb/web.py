@@ -258,14 +258,15 @@ def add_routes(app, library: Library, page, answer, site) -> None:
 
 
 def search_feed(library: Library, site: Site) -> str:
-    """A search's newest matching examples, whatever order its page shows: a new example
-    that matches reaches the feed's readers. It lists those that use the words (or a
+    """A search's examples most recently added here, whatever order its page shows: a new
+    example that matches reaches the feed's readers, whatever its source's date. It lists
+    those that use the words (or a
     synonym or spelling of them), not those there only through a topic the words name,
     unless none use them: subscribed to 'hospice', a reader hears of new hospice examples,
     not of every new Health example."""
     for size in (contexts.FEED_SIZE * 5, contexts.MAX_CSV_ROWS):  # the newest 100 are enough
         ctx = contexts.search(library, site, request_params(), "/search.atom", snippets=False,
-                              sort="newest", page_size=size)
+                              sort="added", page_size=size)
         if isinstance(ctx, Redirect):
             bottle.redirect(ctx.url, 301)
         worded = [r for r in ctx["results"] if r["matched"]["words"]]
@@ -273,10 +274,8 @@ def search_feed(library: Library, site: Site) -> str:
             break  # for most feeds; a word used rarely among many topic-only results reads on
     title = ctx["sentence"] + (f": the {ctx['total'] - ctx['tag_only']} that use your words"
                                if worded and ctx["tag_only"] else "")
-    bottle.response.content_type = "application/atom+xml; charset=utf-8"
-    return atom_feed(title, (worded or ctx["results"])[:contexts.FEED_SIZE],
-                     site.base, bottle.request.url,
-                     library.taxonomy, site.base + ctx["first_url"], library.built_on())
+    return _atom(library, site, title, (worded or ctx["results"])[:contexts.FEED_SIZE],
+                 bottle.request.url, site.base + ctx["first_url"])
 
 
 def search_csv(library: Library, site: Site) -> str:
@@ -291,9 +290,17 @@ def search_csv(library: Library, site: Site) -> str:
 
 
 def newest_feed(library: Library, site: Site) -> str:
+    return _atom(library, site, "Examples added most recently",
+                 contexts.recently_added(library, site), site.base + "/feed.atom",
+                 site.base + "/")
+
+
+def _atom(library: Library, site: Site, title: str, items: list[dict], self_url: str,
+          page_url: str) -> str:
+    """An Atom feed of examples, each dated by when it was added here and last changed."""
     bottle.response.content_type = "application/atom+xml; charset=utf-8"
-    return atom_feed("Newest examples", contexts.newest(library, site), site.base,
-                     site.base + "/feed.atom", library.taxonomy, site.base + "/",
+    dated = [{**item, "here": library.dates_here(item["slug"])} for item in items]
+    return atom_feed(title, dated, site.base, self_url, library.taxonomy, page_url,
                      library.built_on())
 
 

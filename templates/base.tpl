@@ -48,7 +48,7 @@
 <footer class="site-footer">
   <div class="wrap">
     <p>Examples of commissioning that keeps to the Compact between government and the voluntary and community sector in England.</p>
-    <p><a href="/about">About and how to contribute</a> · <a href="/feed.atom">Newest examples (Atom feed)</a> · <a href="/search.json">Data as JSON</a></p>
+    <p><a href="/about">About and how to contribute</a> · <a href="/feed.atom">Examples added most recently (Atom feed)</a> · <a href="/search.json">Data as JSON</a></p>
   </div>
 </footer>
 <script src="/static/enhance.js" defer></script>

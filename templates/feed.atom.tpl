@@ -4,16 +4,16 @@
   <id>{{self_url}}</id>
   <link rel="self" type="application/atom+xml" href="{{self_url}}"/>
   <link rel="alternate" type="text/html" href="{{page_url}}"/>
-  <updated>{{updated}}T00:00:00Z</updated>
+  <updated>{{updated}}</updated>
   <author><name>Compact Practice</name></author>
 % for item in items:
   <entry>
     <title>{{item['title']}}</title>
     <id>{{base_url}}/entries/{{item['slug']}}</id>
     <link rel="alternate" type="text/html" href="{{base_url}}/entries/{{item['slug']}}"/>
-    <published>{{item['published']}}T00:00:00Z</published>
-    <updated>{{item.get('updated') or item['published']}}T00:00:00Z</updated>
-    <summary>{{item['summary']}}</summary>
+    <published>{{item['atom_published']}}</published>
+    <updated>{{item['atom_updated']}}</updated>
+    <summary>{{item['summary']}} (Source dated {{human_date(item['published'], item['published_precision'])}}.)</summary>
 %   for facet, field in (('principle', 'principles'), ('sector', 'sectors')):
 %     for slug in item[field]:
     <category term="{{slug}}" label="{{taxonomy[facet].label_of(slug)}}" scheme="{{base_url}}/{{field}}"/>

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 
+import feedparser
 import pytest
 
 from kb.build import build
@@ -145,3 +146,26 @@ def test_no_history_outside_git(entries_dir, tmp_path):
     page = client.get("/entries/plain/history")
     assert page.status == 200 and "No history is recorded" in Page(page.body).text
     assert client.get("/entries/plain/history.json").json()["recorded"] is False
+
+
+def test_an_example_of_an_old_source_reaches_feed_readers_when_it_is_added(entries_dir,
+                                                                           tmp_path):
+    """Feeds list examples in the order they were added here, dated so: an example of a 2004
+    source added today comes first, not after every example of a newer source."""
+    git(entries_dir.parent, "init", "-q", "-b", "main")
+    write_entry(entries_dir, "recent-source", VALID.replace("2009-01-05", "2020-06-01"))
+    commit(entries_dir, "Add an example of a 2020 source", 1)
+    write_entry(entries_dir, "old-source", VALID.replace("2009-01-05", "2004-03-02"))
+    commit(entries_dir, "Add an example of a 2004 source", 2)
+    build(entries_dir, tmp_path / "ix")
+    client = WsgiClient(create_app(tmp_path / "ix"))
+    for path in ("/feed.atom", "/search.atom?q=valid"):
+        feed = feedparser.parse(client.get(path).body)
+        assert [e.link.rsplit("/", 1)[1] for e in feed.entries] == ["old-source",
+                                                                   "recent-source"], path
+        assert feed.entries[0].published == "2024-03-02T10:00:00+00:00"
+        assert "Source dated 2 March 2004" in feed.entries[0].summary
+    order = client.get("/search.json?q=valid&sort=added").json()["results"]
+    assert [r["slug"] for r in order] == ["old-source", "recent-source"]
+    newest = client.get("/search.json?q=valid&sort=newest").json()["results"]
+    assert [r["slug"] for r in newest] == ["recent-source", "old-source"]
