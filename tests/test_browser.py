@@ -27,7 +27,7 @@ PAGE_TYPES = {
     "search-filtered": "/search?q=funding&sector=health&principle=funding-and-procurement",
     "zero-results": "/search?q=potholes&sector=housing",
     "tagged-apart": "/search?q=reporting+burden",  # results there for a tag alone, set apart
-    "date-error": "/search?q=grants&sector=health&from=April+2010",
+    "date-error": "/search?q=grants&sector=health&from=Spring+2010",
     "filter-errors": "/search?q=grants&sector=helth&sector=housng&principle=volunteerin",
     "phrase-zero": "/search?q=%22hospices+grant%22",
     "long-words": "/search?q=https%3A%2F%2Fwww.gov.uk%2Fgovernment%2Fpublications%2Fthe-compact"
