@@ -12,7 +12,7 @@ import re
 from kb.entry import Problems, why_no_such_date
 
 PRECISION = {4: "year", 7: "month", 10: "day"}  # by the length of the date as written
-PARTIAL = re.compile(r"\d{4}(?:-\d{2})?")
+PARTIAL = re.compile(r"\d{4}(?:-\d{1,2})?")
 
 
 def read_dates(r: Problems, fields) -> tuple[dt.date | None, str, dt.date | None, dt.date | None]:
@@ -41,6 +41,10 @@ def _partial(r: Problems, fields) -> tuple[dt.date | None, str] | None:
     if not 1 <= month <= 12:
         r.error(line, f"'published': '{text}' is not a real month (months run 01 to 12): "
                       "write the date the source gives")
+        return None, "day"
+    if len(text) == 6:  # '2017-3'
+        r.error(line, f"'published': write the month with two digits: published: "
+                      f"{year:04d}-{month:02d}")
         return None, "day"
     return dt.date(max(year, 1), month, 1), PRECISION[len(text)]
 

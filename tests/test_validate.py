@@ -719,6 +719,7 @@ def test_a_source_that_gives_only_a_year_or_month_is_published_as_that(
     ("published: 2017-13", "'published': '2017-13' is not a real month (months run 01 to 12): "
                            "write the date the source gives"),
     ("published: 2999", "'published' (2999-01-01) is after today"),
+    ("published: 2017-3", "'published': write the month with two digits: published: 2017-03"),
 ])
 def test_a_year_or_month_that_cannot_be_is_named(entries_dir, taxonomy, written, said):
     path = write_entry(entries_dir, "dated", VALID.replace("published: 2009-01-05", written))
