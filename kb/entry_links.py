@@ -45,7 +45,7 @@ def entry_link_problems(entries_dir: Path, entries: list[Entry],
         entry = entry_of(slug)
         if entry is None:  # a file that could not be read: its own errors say why
             return None
-        ids = [h.id for h in render_markdown(entry.body).headings]
+        ids = [i for h in render_markdown(entry.body).headings for i in (h.id, *h.kept)]
         return ids + ["sources"] if entry.sources and "sources" not in ids else ids
 
     known = Known(files.keys(), _Aliases(files, entry_of), taxonomy, anchors)

@@ -222,9 +222,9 @@ def static_file(name: str) -> bool:
 
 
 def heading_ids(record: dict) -> list[str]:
-    """The ids an entry's page gives its headings: the body's (kb.render), and 'sources'
-    when it lists sources."""
-    ids = [h["id"] for h in record.get("headings", ())]
+    """The ids an entry's page gives its headings: the body's (kb.render) and the old anchors
+    they keep, and 'sources' when it lists sources."""
+    ids = [i for h in record.get("headings", ()) for i in (h["id"], *h.get("kept", ()))]
     return ids + ["sources"] if record.get("sources") and "sources" not in ids else ids
 
 

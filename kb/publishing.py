@@ -14,6 +14,7 @@ from pathlib import Path
 import frontmatter
 import yaml
 
+from kb.anchors import lost_anchors
 from kb.entry import (
     FIELDS,
     MAX_SUMMARY,
@@ -150,7 +151,8 @@ class UnknownRef(ValueError):
 def check_against(entries_dir: Path, ref: str, taxonomy: Taxonomy) -> list[Problem]:
     """Problems for every address published at `ref` that no longer resolves: an entry slug or
     alias that no file claims now (named on the file that seems to replace it, with the line to
-    add), or a vocabulary term dropped without an alias."""
+    add), a heading's anchor no heading has now (kb.anchors), or a vocabulary term dropped
+    without an alias."""
     try:
         published, old_taxonomy = files_at(entries_dir, ref)
     except (ValueError, OSError, subprocess.SubprocessError) as exc:
@@ -158,7 +160,7 @@ def check_against(entries_dir: Path, ref: str, taxonomy: Taxonomy) -> list[Probl
                          "that branch or commit first, or pass another --against") from exc
     now = {rel: Path(path).read_text(encoding="utf-8", errors="replace")
            for path, rel in entry_files(entries_dir)}
-    claimed = {a for rel, text in now.items() for a in addresses_of(rel, text)}
+    claimed = {a: rel for rel, text in now.items() for a in addresses_of(rel, text)}
     was_there = {f.path for f in published}
     new_files = {rel: text for rel, text in now.items() if rel not in was_there}
     problems = []
@@ -171,7 +173,8 @@ def check_against(entries_dir: Path, ref: str, taxonomy: Taxonomy) -> list[Probl
                 f"alias of this entry but no longer resolves: put it back; {fix}")))
         elif lost:
             problems.append(_lost_addresses(entries_dir, ref, old, lost, new_files))
-    return problems + _lost_terms(ref, old_taxonomy, taxonomy, entries_dir / "taxonomy.yaml")
+    return problems + lost_anchors(ref, published, now, claimed) + \
+        _lost_terms(ref, old_taxonomy, taxonomy, entries_dir / "taxonomy.yaml")
 
 
 def _lost_addresses(entries_dir: Path, ref: str, old: Published, lost: list[str],

@@ -1,6 +1,7 @@
 """Markdown -> safe HTML. Raw HTML is disabled, unsafe link schemes are refused by markdown-it,
 and every heading gets a stable id derived from its text so that `#learning-points` deep links
-keep working."""
+keep working. A heading renamed keeps its old anchor when it ends with it in braces
+(`## Results {#outcomes}`): links to #outcomes still land on it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 MARKDOWN.enable("table")
@@ -19,6 +21,12 @@ class Heading:
     level: int
     id: str
     text: str
+    kept: tuple[str, ...] = ()  # old anchors it keeps: '## Results {#outcomes}'
+    line: int = 0  # line in the body, from 1
+
+
+# A heading's old anchors, at its end: '{#outcomes}', '{#outcomes #results-2}'
+KEPT_ANCHORS = re.compile(r"\s*\{\s*((?:#[a-z0-9]+(?:-[a-z0-9]+)*\s*)+)\}\s*$")
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,22 @@ def _inline_text(token) -> str:
     )
 
 
+def _kept_anchors(inline) -> tuple[str, ...]:
+    """The old anchors written at the end of a heading, taken out of its text."""
+    last = inline.children[-1] if inline.children else None
+    found = KEPT_ANCHORS.search(last.content) if last is not None and last.type == "text" \
+        else None
+    if found is None:
+        return ()
+    last.content = last.content[:found.start()]
+    return tuple(dict.fromkeys(a.lstrip("#") for a in found[1].split()))
+
+
+def _anchor(anchor: str) -> Token:
+    """An empty element with an old anchor's id (the anchor is letters, digits and hyphens)."""
+    return Token("html_inline", "", 0, content=f'<span id="{anchor}"></span>')
+
+
 def render_markdown(source: str) -> Rendered:
     """Render an entry body. Headings get unique ids (a repeated heading gets -2, -3 ..., and
     one that would then clash with another heading's id gets the next number free)."""
@@ -60,6 +84,7 @@ def render_markdown(source: str) -> Rendered:
             text_parts.append(token.content)
         if token.type != "heading_open":
             continue
+        kept = _kept_anchors(tokens[i + 1]) if i + 1 < len(tokens) else ()
         title = _inline_text(tokens[i + 1]) if i + 1 < len(tokens) else ""
         if token.tag == "h2":
             searched = title.strip().lower() not in UNSEARCHED_SECTIONS
@@ -70,6 +95,9 @@ def render_markdown(source: str) -> Rendered:
             hid = f"{base}-{n}"
         taken.add(hid)
         token.attrSet("id", hid)
-        headings.append(Heading(int(token.tag[1]), hid, title))
+        kept = tuple(k for k in kept if k not in taken)
+        taken.update(kept)
+        tokens[i + 1].children[:0] = [_anchor(k) for k in kept]
+        headings.append(Heading(int(token.tag[1]), hid, title, kept, token.map[0] + 1))
     html = MARKDOWN.renderer.render(tokens, MARKDOWN.options, {})
     return Rendered(html=html, headings=tuple(headings), text="\n".join(text_parts))

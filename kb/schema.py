@@ -16,7 +16,7 @@ from kb.entry import Entry
 from kb.render import render_markdown
 from kb.taxonomy import FACETS, FIELD
 
-SCHEMA_VERSION = 22  # raise it when the fields or what they hold change: forces a full build
+SCHEMA_VERSION = 23  # raise it when the fields or what they hold change: forces a full build
 # The metadata kept in memory for every entry (results, facets, feeds); the rest stays on disk.
 LIGHT_KEYS = ("slug", "path", "title", "summary", *FIELD.values(), "organisations", "published",
               "published_precision", "updated", "review_by", "aliases")
@@ -63,7 +63,8 @@ def entry_record(entry: Entry) -> dict:
         "aliases": list(entry.aliases),
         "sources": [{"title": s.title, "url": s.url, "publisher": s.publisher, "date": s.date}
                     for s in entry.sources],
-        "headings": [{"level": h.level, "id": h.id, "text": h.text} for h in rendered.headings],
+        "headings": [{"level": h.level, "id": h.id, "text": h.text, "kept": list(h.kept)}
+                     for h in rendered.headings],
         "html": rendered.html,
         "text": rendered.text,
         "source": entry.text,

@@ -14,7 +14,15 @@ import yaml
 
 from kb.build import build
 from kb.web import create_app
-from tests.conftest import ROOT, VALID, Client, free_port, serve_in_thread, write_entry
+from tests.conftest import (
+    ROOT,
+    VALID,
+    Client,
+    WsgiClient,
+    free_port,
+    serve_in_thread,
+    write_entry,
+)
 from tests.htmlcheck import Page
 from tests.test_cli import kb
 
@@ -287,3 +295,41 @@ def test_the_template_to_paste_in_contributing_is_the_one_kb_new_writes():
     block = re.search(r"```yaml\n(.*?)```", guide, re.DOTALL).group(1)
     body = textwrap.dedent(block).split("---\n", 2)[2]
     assert body.strip() == (ROOT / "templates" / "new-entry.md").read_text("utf-8").strip()
+
+
+def test_a_renamed_heading_must_keep_its_published_anchor(repo, tmp_path):
+    """A guidance document links to /entries/old-name#learning-points: renaming the heading
+    fails the check, on the new heading with the line to write, until the heading keeps the
+    old anchor; then the page still has it, and kb links accepts a link to it."""
+    text = (repo / "old-name.md").read_text()
+    (repo / "old-name.md").write_text(text.replace("## Learning points", "## Lessons"))
+    out = kb("check", "--entries", str(repo), "--against", "HEAD")
+    assert out.returncode == 1
+    lessons = text.split("\n").index("## Learning points") + 1
+    assert f"old-name.md:{lessons}: error: /entries/old-name#learning-points (the heading " \
+           "'Learning points') was published at HEAD but no heading has that anchor now, so " \
+           "a link to it would open the top of the page: end the heading that covers it with " \
+           "{#learning-points}, e.g. '## Lessons {#learning-points}'" in out.stdout, out.stdout
+    assert kb("check", "--entries", str(repo)).returncode == 0  # fine without --against
+    (repo / "old-name.md").write_text(text.replace("## Learning points",
+                                                   "## Lessons {#learning-points}"))
+    assert kb("check", "--entries", str(repo), "--against", "HEAD").returncode == 0
+    build(repo, tmp_path / "ix")
+    page = WsgiClient(create_app(tmp_path / "ix")).get("/entries/old-name").body
+    assert '<h2 id="lessons"><span id="learning-points"></span>Lessons</h2>' in page
+    guide = tmp_path / "guide.md"
+    guide.write_text("See [the lessons](https://site.example/entries/old-name#learning-points).")
+    out = kb("links", str(guide), "--index", str(tmp_path / "ix"), "--base",
+             "https://site.example")
+    assert out.returncode == 0, out.stdout
+    guide.write_text("See [them](https://site.example/entries/old-name#lessons-learnt).")
+    assert kb("links", str(guide), "--index", str(tmp_path / "ix"), "--base",
+              "https://site.example").returncode == 1
+
+
+def test_a_heading_anchor_follows_its_entry_to_a_new_address(repo):
+    rename(repo, alias=True)
+    new = repo / "new-name.md"
+    new.write_text(new.read_text().replace("## What they did", "## What was done"))
+    out = kb("check", "--entries", str(repo), "--against", "HEAD")
+    assert "new-name.md:" in out.stdout and "/entries/old-name#what-they-did" in out.stdout
