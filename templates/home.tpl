@@ -26,6 +26,7 @@
 </ul>
 <p>Or browse every <a href="/sectors">sector</a>, <a href="/stages">commissioning stage</a> and <a href="/regions">region</a>.</p>
 <h2>Newest examples</h2>
+<p>By the date of their sources. See also <a href="/search?sort=added">the examples added here most recently</a>.</p>
 <ul class="newest">
 % for e in ctx['newest']:
   <li><a href="{{entry_url(e['slug'])}}">{{e['title']}}</a> <span class="print-url">({{site_base}}{{entry_url(e['slug'])}})</span> <span class="meta">published <time datetime="{{machine_date(e['published'], e['published_precision'])}}">{{human_date(e['published'], e['published_precision'])}}</time></span></li>
