@@ -347,8 +347,8 @@ def acronyms_in_capitals(library: Library, words) -> list[str]:
     """A term's words with its acronyms in capitals: a word that is the initials of a phrase
     in its synonym group ('ccg', clinical commissioning group; 'psed', public sector
     equality duty) is written CCG, PSED."""
-    acronyms = {w for group in library.snapshot().vocabulary.groups for w in group
-                if " " not in w and any(w in initials(p) for p in group)}
+    acronyms = {w.lower() for group in library.snapshot().vocabulary.groups for w in group
+                if " " not in w and any(w.lower() in initials(p) for p in group)}
     return [w.upper() if w.lower() in acronyms else w for w in words]
 
 

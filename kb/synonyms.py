@@ -3,6 +3,7 @@ black and minority ethnic...), read for the search and checked for `kb check`.""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -12,7 +13,8 @@ from kb.taxonomy import PHRASE_RE, as_written, compose_vocabulary
 
 
 def load_synonyms(path: Path) -> list[tuple[str, ...]]:
-    """Groups of equivalent words and phrases from synonyms.yaml, lowercased; [] if absent.
+    """Groups of equivalent words and phrases from synonyms.yaml, lowercased but for an
+    acronym written in capitals ('SEND': see kb.vocabulary.capitals_only); [] if absent.
     `kb check` reports problems in the file; here a malformed group is skipped."""
     try:
         data = yaml.load(Path(path).read_text(encoding="utf-8-sig"),  # libyaml's, if there
@@ -22,11 +24,16 @@ def load_synonyms(path: Path) -> list[tuple[str, ...]]:
     groups = []
     for group in data if isinstance(data, list) else []:
         if isinstance(group, list):
-            phrases = tuple(dict.fromkeys(" ".join(str(p).lower().split()) for p in group
+            phrases = tuple(dict.fromkeys(_as_kept(str(p)) for p in group
                                           if isinstance(p, str | int) and str(p).strip()))
             if len(phrases) > 1:
                 groups.append(phrases)
     return groups
+
+
+def _as_kept(phrase: str) -> str:
+    words = " ".join(phrase.split())
+    return words if re.fullmatch(r"[A-Z]{2,6}", words) else words.lower()
 
 
 def synonym_problems(path: Path, rel: str = "synonyms.yaml") -> list[Problem]:

@@ -61,6 +61,8 @@ def _run_clauses(run: list[Word], vocab: Vocabulary):
     while at < len(seq):
         terms, group = longest(vocab.synonym_starts, seq, at)
         end = at + len(terms) if terms else at
+        if terms in vocab.capitals_only and not all(run[w].acronym for w in owner[at:end]):
+            terms = None  # 'sent' is not SEND
         if terms and (at == 0 or owner[at - 1] != owner[at]) and \
                 (end == len(seq) or owner[end] != owner[end - 1]):
             words = sorted({first[run[w].index_terms] for w in owner[at:end]})
@@ -68,7 +70,8 @@ def _run_clauses(run: list[Word], vocab: Vocabulary):
             for i in words:
                 clauses[i].alternatives = dedupe(clauses[i].alternatives + [
                     Alternative(terms, share, "synonym")
-                    for p in vocab.groups[group] for terms in phrase_forms(p)])
+                    for p in vocab.groups[group] for terms in phrase_forms(p)
+                    if terms not in vocab.capitals_only])
             at = end
         else:
             at += 1

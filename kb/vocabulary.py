@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from kb.analysis import STOP_WORDS, WORD, analyse, compound_terms, is_stop_word, light_key
+from kb.spelling import is_english
 from kb.taxonomy import FACETS, Taxonomy
 
 
@@ -68,6 +69,15 @@ class Vocabulary:
     # phrases of small words and one other ('below the radar', 'have your say'), as typed,
     # lowercase: named only by all their words ('say' alone is not 'have your say')
     small_word_phrases: dict[str, list[Concept]] = field(default_factory=dict)
+    # a synonym that is an acronym spelling an everyday word ('SEND', 'CAT'): it stands for
+    # its group only when typed in capitals, and is no way for the group's phrases to match
+    # ('sent' is not special educational needs)
+    capitals_only: frozenset[tuple[str, ...]] = frozenset()
+
+
+def capitals_only(phrase: str) -> bool:
+    """Whether a synonym is an acronym of three or more letters that is also an English word."""
+    return bool(re.fullmatch(r"[A-Z]{3,6}", phrase)) and is_english(phrase.lower())
 
 
 def _add(starts: dict, terms: tuple[str, ...], value) -> None:
@@ -112,7 +122,7 @@ def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> V
     small_word_phrases: dict = {}
     by_terms: dict = {}
     term_text: dict = {}
-    words: set[str] = {w for group in synonyms for p in group for w in WORD.findall(p)}
+    words: set[str] = {w.lower() for group in synonyms for p in group for w in WORD.findall(p)}
     phrases_used = [p for group in synonyms for p in group]
     labels: set[tuple[str, str, str]] = set()
     for facet in FACETS:
@@ -143,9 +153,11 @@ def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> V
         for options in starts.values():
             options.sort(key=lambda o: -len(o[0]))
     names = frozenset(p.lower() for p in phrases_used if len(WORD.findall(p)) == 1)
+    capitals = frozenset(t for group in synonyms for p in group if capitals_only(p)
+                         for t in phrase_forms(p))
     return Vocabulary(list(synonyms), synonym_starts, concept_starts, by_terms,
                       frozenset(w for w in words if w), names, frozenset(labels), term_text,
-                      small_word_phrases)
+                      small_word_phrases, capitals)
 
 
 def merge_concepts(concepts: list[Concept], negated: set[int]) -> list[Concept]:

@@ -952,3 +952,23 @@ def test_a_dash_pasted_for_a_minus_leaves_the_word_out(library, dash):
     assert [h.slug for h in pasted.hits] == [h.slug for h in minus.hits]
     assert pasted.total < library.search(Query(text="hospices grants"), snippets=False).total
     assert pasted.left_out == minus.left_out > 0  # and the page says how many it left out
+
+
+def test_an_acronym_that_spells_an_everyday_word_needs_its_capitals(tmp_path):
+    """SEND stands for special educational needs, but 'send', 'sent' and 'sending' are the
+    verb: only 'SEND' brings in the group, and the group's phrases never match 'send'."""
+    (tmp_path / "synonyms.yaml").write_text("- [SEND, special educational needs]\n"
+                                            "- [CCG, clinical commissioning group]\n")
+    groups = load_synonyms(tmp_path / "synonyms.yaml")
+    assert groups == [("SEND", "special educational needs"),
+                      ("CCG", "clinical commissioning group")]
+    vocab = compile_vocabulary(load_taxonomy(FIXTURES / "taxonomy.yaml"), groups)
+
+    def ways(text):
+        return {a.terms for c in parse_query(text, vocab).clauses for a in c.alternatives}
+
+    assert ("special", "educ", "need") in ways("SEND")
+    for verb in ("send", "sent", "sending"):
+        assert ways(verb) == {("send",)}, verb
+    assert ("send",) not in ways("special educational needs")
+    assert ("clinic", "commiss", "group") in ways("ccg")  # not an English word: any case
