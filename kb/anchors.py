@@ -1,22 +1,57 @@
 """Headings' anchors that links rely on: a guidance document that links to
 /entries/x#outcomes must still land on that section after the entry is edited. Each anchor
 an entry's headings had at a git revision (kb check --against) must be on one of its headings
-now, as its id or as an old anchor it keeps (`## Results {#outcomes}`: see kb.render)."""
+now, as its id or as an old anchor it keeps (`## Results {#outcomes}`: see kb.render); and
+an anchor kept must be written so that it is read, and be no other heading's or the page's."""
 
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
+from kb.body_checks import RESERVED_IDS
 from kb.entry import Problem, Problems
 from kb.front_matter import split_front_matter
-from kb.render import Heading, render_markdown
+from kb.render import MARKDOWN, Heading, render_markdown, split_kept
+
+WRITTEN_AS_ANCHOR = re.compile(r"\{[^{}]*\}\s*$")  # '{#Outcomes}', '{outcomes}': not read
+
+
+def kept_anchor_problems(r: Problems, body: str, body_line: int) -> None:
+    """Warnings for anchors a heading means to keep but does not: braces not read as one (an
+    anchor is '#' then lowercase letters, digits and hyphens), an anchor that is another
+    heading's own or the page's, one kept twice, and a heading that is only an anchor."""
+    own = {h.id: h.text for h in render_markdown(body).headings}
+    seen: set[str] = set()
+    for token, inline in zip(tokens := MARKDOWN.parse(body), tokens[1:], strict=False):
+        if token.type != "heading_open":
+            continue
+        line, (text, kept) = body_line + token.map[0], split_kept(inline.content)
+        if (stray := WRITTEN_AS_ANCHOR.search(text)) and "#" in stray[0]:
+            r.warning(line, f"the heading ends with '{stray[0].strip()}', which is not read as "
+                            "an anchor to keep: write '{#' then lowercase letters, digits and "
+                            "hyphens, e.g. {#outcomes}")
+        if kept and not text.strip():
+            r.warning(line, "this heading is only an anchor: write its text before the braces")
+        for anchor in kept:
+            if anchor in own:
+                r.warning(line, f"#{anchor}, kept by this heading, is the link of the heading "
+                                f"'{own[anchor]}': links to it land there; keep only anchors "
+                                "no heading has")
+            elif anchor in RESERVED_IDS:
+                r.warning(line, f"#{anchor}, kept by this heading, is {RESERVED_IDS[anchor]}: "
+                                "links to it land there; keep another anchor")
+            elif anchor in seen:
+                r.warning(line, f"#{anchor} is kept by an earlier heading too: keep each "
+                                "anchor once")
+            seen.add(anchor)
 
 
 def lost_anchors(ref: str, published, now: dict[str, str],
                  claimed_by: dict[str, str]) -> list[Problem]:
     """An error for each heading anchor an entry had at `ref` that no heading of the file now
-    claiming its address has, on the heading most like the old one. `published` are the
+    claiming its address has, on the heading now in the old one's place. `published` are the
     files at `ref`, `now` {path: text} the files now, `claimed_by` {slug or alias: path}."""
     problems = []
     for old in published:
@@ -26,24 +61,37 @@ def lost_anchors(ref: str, published, now: dict[str, str],
             continue
         headings, body_line = _headings(now[rel])
         have = {anchor for h in headings for anchor in (h.id, *h.kept)}
-        for h in _headings(old.text)[0]:
+        before = _headings(old.text)[0]
+        heirs = _in_place_of(before, headings)
+        for n, h in enumerate(before):
             for anchor in (h.id, *h.kept):
                 if anchor not in have:
-                    problems.append(_lost(ref, slug, rel, anchor, h.text, headings, body_line))
+                    problems.append(_lost(ref, slug, rel, anchor, h.text, heirs.get(n),
+                                          body_line))
     return problems
 
 
-def _lost(ref: str, slug: str, rel: str, anchor: str, text: str, headings: list[Heading],
+def _in_place_of(before: list[Heading], after: list[Heading]) -> dict[int, Heading]:
+    """{number of an old heading: the heading now in its place}, by aligning the two lists of
+    headings: one renamed between two kept is in the same place; where several went and as
+    many came, each takes the place of the one at its position; otherwise, none."""
+    match = difflib.SequenceMatcher(a=[h.text.lower() for h in before],
+                                    b=[h.text.lower() for h in after], autojunk=False)
+    heirs = {}
+    for tag, i1, i2, j1, j2 in match.get_opcodes():
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+            heirs.update({i1 + k: after[j1 + k] for k in range(i2 - i1)})
+    return heirs
+
+
+def _lost(ref: str, slug: str, rel: str, anchor: str, text: str, heir: Heading | None,
           body_line: int) -> Problem:
-    like = difflib.get_close_matches(text, [h.text for h in headings], n=1, cutoff=0.0)
-    heir = next((h for h in headings if like and h.text == like[0]), None)
-    example = f"'{'#' * heir.level} {heir.text} {{#{anchor}}}'" if heir else \
-        f"'## {text} {{#{anchor}}}'"
+    where = f"e.g. '{'#' * heir.level} {heir.text} {{#{anchor}}}'" if heir else \
+        "as '## Its heading {#" + anchor + "}'"
     return Problem(rel, body_line + heir.line - 1 if heir else body_line, "error",
                    f"/entries/{slug}#{anchor} (the heading '{text}') was published at {ref} "
                    "but no heading has that anchor now, so a link to it would open the top of "
-                   f"the page: end the heading that covers it with {{#{anchor}}}, e.g. "
-                   f"{example}")
+                   f"the page: end the heading that covers it with {{#{anchor}}}, {where}")
 
 
 def _headings(text: str) -> tuple[list[Heading], int]:

@@ -21,7 +21,7 @@ from kb.entry import (
     Problems,
     invisible_character,
 )
-from kb.render import MARKDOWN, heading_id
+from kb.render import MARKDOWN, heading_id, split_kept
 
 RAW_HTML = re.compile(r"<!--.*?(?:-->|$)|</?[A-Za-z][\w-]*(\s[^<>]*)?/?>")
 MAX_BODY = 100_000  # characters: a page read on phones, a summary of its sources
@@ -172,12 +172,12 @@ def _empty_sections(r: Problems, lines: list[str], body_line: int) -> None:
 
 
 def _each_heading(lines: list[str]):
-    """(line index, level, text) of each heading: '## Text', or text underlined with '==='
-    or '---'."""
+    """(line index, level, text) of each heading, without the anchors it keeps: '## Text', or
+    text underlined with '===' or '---'."""
     for n, line in enumerate(lines):
         heading = HEADING.match(line)
         if heading:
-            yield n, len(heading.group(1)), heading.group(2)
+            yield n, len(heading.group(1)), split_kept(heading.group(2))[0]
         elif n + 1 < len(lines) and line.strip() and not line.startswith((" " * 4, "-", "*")) \
                 and (m := SETEXT.match(lines[n + 1])):
             yield n, 1 if m.group(1)[0] == "=" else 2, line.strip()

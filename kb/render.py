@@ -6,7 +6,7 @@ keep working. A heading renamed keeps its old anchor when it ends with it in bra
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -23,6 +23,7 @@ class Heading:
     text: str
     kept: tuple[str, ...] = ()  # old anchors it keeps: '## Results {#outcomes}'
     line: int = 0  # line in the body, from 1
+    token: int = field(default=0, compare=False, repr=False)  # where it is among the tokens
 
 
 # A heading's old anchors, at its end: '{#outcomes}', '{#outcomes #results-2}'
@@ -56,15 +57,22 @@ def _inline_text(token) -> str:
     )
 
 
+def split_kept(text: str) -> tuple[str, tuple[str, ...]]:
+    """A heading's text and the old anchors it ends with: 'Results {#outcomes}' -> ('Results',
+    ('outcomes',))."""
+    found = KEPT_ANCHORS.search(text)
+    if found is None:
+        return text, ()
+    return text[:found.start()], tuple(dict.fromkeys(a.lstrip("#") for a in found[1].split()))
+
+
 def _kept_anchors(inline) -> tuple[str, ...]:
     """The old anchors written at the end of a heading, taken out of its text."""
     last = inline.children[-1] if inline.children else None
-    found = KEPT_ANCHORS.search(last.content) if last is not None and last.type == "text" \
-        else None
-    if found is None:
+    if last is None or last.type != "text":
         return ()
-    last.content = last.content[:found.start()]
-    return tuple(dict.fromkeys(a.lstrip("#") for a in found[1].split()))
+    last.content, kept = split_kept(last.content)
+    return kept
 
 
 def _anchor(anchor: str) -> Token:
@@ -74,7 +82,9 @@ def _anchor(anchor: str) -> Token:
 
 def render_markdown(source: str) -> Rendered:
     """Render an entry body. Headings get unique ids (a repeated heading gets -2, -3 ..., and
-    one that would then clash with another heading's id gets the next number free)."""
+    one that would then clash with another heading's id gets the next number free); the old
+    anchors a heading keeps come after every heading's own (one that is another heading's id,
+    or kept twice, is left out)."""
     tokens = MARKDOWN.parse(source)
     headings, taken, text_parts, searched = [], set(), [], True
     for i, token in enumerate(tokens):
@@ -87,7 +97,7 @@ def render_markdown(source: str) -> Rendered:
         kept = _kept_anchors(tokens[i + 1]) if i + 1 < len(tokens) else ()
         title = _inline_text(tokens[i + 1]) if i + 1 < len(tokens) else ""
         if token.tag == "h2":
-            searched = title.strip().lower() not in UNSEARCHED_SECTIONS
+            searched = not {title.strip().lower(), *kept} & UNSEARCHED_SECTIONS
         base = hid = heading_id(title)
         n = 1
         while hid in taken:
@@ -95,9 +105,11 @@ def render_markdown(source: str) -> Rendered:
             hid = f"{base}-{n}"
         taken.add(hid)
         token.attrSet("id", hid)
-        kept = tuple(k for k in kept if k not in taken)
+        headings.append(Heading(int(token.tag[1]), hid, title, kept, token.map[0] + 1, i))
+    for n, h in enumerate(headings):
+        kept = tuple(k for k in h.kept if k not in taken)
         taken.update(kept)
-        tokens[i + 1].children[:0] = [_anchor(k) for k in kept]
-        headings.append(Heading(int(token.tag[1]), hid, title, kept, token.map[0] + 1))
+        tokens[h.token + 1].children[:0] = [_anchor(k) for k in kept]
+        headings[n] = Heading(h.level, h.id, h.text, kept, h.line)
     html = MARKDOWN.renderer.render(tokens, MARKDOWN.options, {})
     return Rendered(html=html, headings=tuple(headings), text="\n".join(text_parts))

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from kb.across_files import address_problems, title_problems
+from kb.anchors import kept_anchor_problems
 from kb.body_checks import check_body, merge_conflicts
 from kb.dates import check_precision, read_dates
 from kb.entry import (
@@ -239,6 +240,7 @@ def read_draft(path: Path | str, rel: str,
     if parts:  # the text is checked even when the fields cannot be read
         _placeholders(r, *parts)
         check_body(r, *parts[1:])
+        kept_anchor_problems(r, *parts[1:])
     if fields is None:
         return None, r.problems
     _, body, body_line = parts

@@ -59,7 +59,7 @@ def test_whoosh_internals_are_used_in_one_module_only(path):
 # The data flow, top to bottom: each module imports only from modules before it in this list
 # (README.md's table of modules is in the same order).
 FLOW = ("entry entry_files yaml_errors front_matter taxonomy synonyms dates sources render "
-        "body_checks across_files validate anchors publishing history numbers word_forms analysis "
+        "body_checks across_files anchors validate publishing history numbers word_forms analysis "
         "spelling schema whoosh_internals generations workers build query vocabulary syntax "
         "clauses compounds reading naming text facets topics postings scoring related near_phrases "
         "snippets snapshot library urls wording contexts changes formats redirects web documents "

@@ -333,3 +333,22 @@ def test_a_heading_anchor_follows_its_entry_to_a_new_address(repo):
     new.write_text(new.read_text().replace("## What they did", "## What was done"))
     out = kb("check", "--entries", str(repo), "--against", "HEAD")
     assert "new-name.md:" in out.stdout and "/entries/old-name#what-they-did" in out.stdout
+
+
+def test_each_lost_anchor_is_named_on_the_heading_now_in_its_place(repo):
+    """Three headings renamed at once: each anchor is to go on the heading that took its
+    heading's place, not on whichever heading's text is closest."""
+    body = ("## What they did\n\nDone.\n\n## Outcomes\n\nFound.\n\n## Learning points\n\n"
+            "- Learnt.\n\n## Contact\n\nNone given.\n")
+    write_entry(repo, "old-name", VALID, body)
+    git(repo.parent, "commit", "-qam", "sections")
+    renamed = body.replace("## What they did", "## Background").replace(
+        "## Learning points", "## Lessons").replace("## Contact", "## Get in touch")
+    path = write_entry(repo, "old-name", VALID, renamed)
+    out = kb("check", "--entries", str(repo), "--against", "HEAD").stdout
+    lines = path.read_text().split("\n")
+    for anchor, heading in (("what-they-did", "Background"), ("learning-points", "Lessons"),
+                            ("contact", "Get in touch")):
+        at = lines.index(f"## {heading}") + 1
+        assert f"old-name.md:{at}: error: /entries/old-name#{anchor} " in out, out
+        assert f"e.g. '## {heading} {{#{anchor}}}'" in out

@@ -44,3 +44,17 @@ def test_the_contact_section_is_shown_but_not_searched():
                           "details.\n\n## Notes\n\nA later note.\n")
     assert out.text == "Grants kept.\nA later note."
     assert "The sources give no details." in out.html
+
+
+def test_a_heading_keeps_old_anchors_after_every_headings_own():
+    """'## Results {#outcomes}' shows 'Results', links as #results and #outcomes; an anchor
+    that is a later heading's own stays that heading's; a kept #contact is still unsearched."""
+    out = render_markdown("## Results {#outcomes}\n\nFound.\n\n## Early {#learning-points}\n\n"
+                          "Said.\n\n## Learning points\n\nLearnt.\n\n## Get in touch {#contact}"
+                          "\n\nzebra@example.org\n")
+    assert '<h2 id="results"><span id="outcomes"></span>Results</h2>' in out.html
+    assert '<h2 id="learning-points">Learning points</h2>' in out.html
+    assert [(h.id, h.text, h.kept) for h in out.headings] == [
+        ("results", "Results", ("outcomes",)), ("early", "Early", ()),
+        ("learning-points", "Learning points", ()), ("get-in-touch", "Get in touch", ("contact",))]
+    assert "zebra" not in out.text and "Found." in out.text

@@ -744,3 +744,31 @@ def test_a_first_day_the_source_does_not_give_is_a_warning(entries_dir, taxonomy
         assert len(said) == 1 and said[0].severity == "warning" and warned in said[0].message
     else:
         assert said == []
+
+
+@pytest.mark.parametrize("heading, said", [
+    ("## Results {#Outcomes}", "the heading ends with '{#Outcomes}', which is not read as an "
+                               "anchor to keep"),
+    ("## Results {#out comes}", "which is not read as an anchor to keep"),
+    ("## {#outcomes}", "this heading is only an anchor"),
+    ("## Results {#learning-points}", "#learning-points, kept by this heading, is the link of "
+                                      "the heading 'Learning points'"),
+    ("## Results {#main}", "#main, kept by this heading, is the page's own main content"),
+    ("## Results {#what-they-did}", "#what-they-did, kept by this heading, is the link of"),
+])
+def test_an_anchor_a_heading_means_to_keep_but_does_not_is_named(entries_dir, taxonomy,
+                                                                  heading, said):
+    body = f"## What they did\n\nDone.\n\n{heading}\n\nFound.\n\n## Learning points\n\n- Learnt.\n"
+    path = write_entry(entries_dir, "kept", VALID, body=body)
+    _, problems = read_entry(path, "kept.md", taxonomy)
+    found = [p for p in problems if said in p.message]
+    assert found and found[0].severity == "warning", [p.message for p in problems]
+    assert found[0].line == path.read_text().split("\n").index(heading) + 1
+
+
+def test_a_renamed_section_that_keeps_its_anchor_is_still_that_section(entries_dir, taxonomy):
+    """'## Learning points {#lessons}' is the Learning points section commissioners look for."""
+    body = "## What they did\n\nDone.\n\n## Learning points {#lessons}\n\n- Learnt.\n"
+    path = write_entry(entries_dir, "kept", VALID, body=body)
+    _, problems = read_entry(path, "kept.md", taxonomy)
+    assert [p.message for p in problems] == []
