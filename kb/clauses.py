@@ -27,6 +27,7 @@ class Clause:
     correction: str | None = None  # the index's word for a misspelt one
     acronym: bool = False  # typed in capitals ('ESFA'): a name, never corrected
     offer: str | None = None  # a spelling offered as 'Did you mean', not searched ('VSCE')
+    name: bool = False  # a place's name: matched as written, never by its stem ('Worthing')
 
     @property
     def meant(self) -> str:

@@ -49,7 +49,7 @@ import numpy as np
 from kb import topics
 from kb.analysis import index_term, light_key
 from kb.clauses import ParsedQuery
-from kb.facets import as_vector
+from kb.facets import as_vector, bitset
 from kb.postings import bm25_idf
 from kb.vocabulary import Concept, label_phrases, phrase_forms
 
@@ -100,13 +100,17 @@ def _clause(snap, clause) -> tuple[np.ndarray, int, int]:
     rarities = _as_one_word(snap, clause, scored)
     for alt, (docs, scores, alt_mask), rarity in zip(clause.alternatives, scored, rarities,
                                                      strict=True):
+        own_word = typed is not None and len(alt.terms) == 1 and (alt.why == "word" or (
+            alt.why == "spelling" and alt.terms[0] == index_term(meant)))
+        if own_word and clause.name:  # a place's name: as written only
+            docs, scores = docs[typed[docs]], scores[typed[docs]]
+            alt_mask = bitset(docs, snap.size)
         mask |= alt_mask
         if alt.why != "synonym":
             written |= alt_mask
         if alt.weight * rarity != 1.0:
             scores = scores * (alt.weight * rarity)
-        if typed is not None and len(alt.terms) == 1 and (alt.why == "word" or (
-                alt.why == "spelling" and alt.terms[0] == index_term(meant))):
+        if own_word:
             scores = np.where(typed[docs], scores, scores * STEM_ONLY)
         best[docs] = np.maximum(best[docs], scores)
     return best, mask, written

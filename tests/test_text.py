@@ -972,3 +972,14 @@ def test_an_acronym_that_spells_an_everyday_word_needs_its_capitals(tmp_path):
         assert ways(verb) == {("send",)}, verb
     assert ("send",) not in ways("special educational needs")
     assert ("clinic", "commiss", "group") in ways("ccg")  # not an English word: any case
+
+
+def test_a_places_one_word_name_is_matched_as_written_not_by_its_stem(tmp_path):
+    """'Kettering' (Porter: 'ketter') finds the entry that names the town and the East
+    Midlands examples, not an entry that says 'better' or 'ketter' by its stem."""
+    texts = {"town": "A charity in Kettering won the contract.",
+             "stem": "Grants for ketters and kettered groups."}
+    library = library_of(tmp_path, texts)
+    found = [h.slug for h in library.search(Query(text="kettering")).hits]
+    assert "town" in found and "stem" not in found, found
+    assert "stem" in [h.slug for h in library.search(Query(text="kettered")).hits]
