@@ -54,6 +54,7 @@ class Hit:
     regions: list[str]
     published: str
     published_precision: str  # "day", or "month" or "year" when the source gives no more
+    added: str | None  # the day it was added here (Git's first commit), when known
     highlights: str  # HTML: escaped text with <mark> around matched words
     matched_words: list[str] = field(default_factory=list)  # the query's words it contains
     matched_tags: list[Concept] = field(default_factory=list)  # concepts it is tagged with
@@ -232,6 +233,7 @@ class Library:
             principles=rec["principles"], sectors=rec["sectors"], stages=rec["stages"],
             regions=rec["regions"], published=rec["published"],
             published_precision=rec["published_precision"],
+            added=snap.added_on(rec["path"]),
             highlights=snippet(body, *marks) if body else "",
             matched_words=words, matched_tags=tags, suggested_tags=suggested,
         )

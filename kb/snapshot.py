@@ -95,6 +95,11 @@ class Snapshot:
         the entries were not in Git. Read at first use: most pages never need it."""
         return history.read_index(self.generation)
 
+    def added_on(self, path: str) -> str | None:
+        """The day (YYYY-MM-DD) an entry file was first committed, or None without history."""
+        revs = (self.history or {}).get("entries", {}).get(path)
+        return revs[-1]["date"][:10] if revs else None
+
     @cached_property
     def added_order(self) -> list[int]:
         """The live documents, those added here most recently first: by the first commit of

@@ -23,5 +23,9 @@
     <dd>{{', '.join(taxonomy['sector'].label_of(s) for s in hit['sectors'])}}</dd>
     <dt>Published</dt>
     <dd><time datetime="{{machine_date(hit['published'], hit['published_precision'])}}">{{human_date(hit['published'], hit['published_precision'])}}</time></dd>
+%   if ctx['sort'] == 'added' and hit['added']:
+    <dt>Added here</dt>
+    <dd><time datetime="{{hit['added']}}">{{human_date(hit['added'])}}</time></dd>
+%   end
   </dl>
 </li>

@@ -166,6 +166,10 @@ def test_an_example_of_an_old_source_reaches_feed_readers_when_it_is_added(entri
         assert feed.entries[0].published == "2024-03-02T10:00:00+00:00"
         assert "Source dated 2 March 2004" in feed.entries[0].summary
     order = client.get("/search.json?q=valid&sort=added").json()["results"]
-    assert [r["slug"] for r in order] == ["old-source", "recent-source"]
+    assert [(r["slug"], r["added"]) for r in order] == [("old-source", "2024-03-02"),
+                                                        ("recent-source", "2024-03-01")]
+    page = client.get("/search?q=valid&sort=added").body
+    assert '<dt>Added here</dt>\n    <dd><time datetime="2024-03-02">2 March 2024</time>' in page
+    assert "Added here" not in client.get("/search?q=valid").body  # by relevance: not said
     newest = client.get("/search.json?q=valid&sort=newest").json()["results"]
     assert [r["slug"] for r in newest] == ["recent-source", "old-source"]
