@@ -272,10 +272,14 @@ def search_feed(library: Library, site: Site) -> str:
         worded = [r for r in ctx["results"] if r["matched"]["words"]]
         if len(worded) >= contexts.FEED_SIZE or len(ctx["results"]) < size:
             break  # for most feeds; a word used rarely among many topic-only results reads on
-    title = ctx["sentence"] + (f": the {ctx['total'] - ctx['tag_only']} that use your words"
-                               if worded and ctx["tag_only"] else "")
-    return _atom(library, site, title, (worded or ctx["results"])[:contexts.FEED_SIZE],
-                 bottle.request.url, site.base + ctx["first_url"])
+    items = (worded or ctx["results"])[:contexts.FEED_SIZE]
+    using = ctx["total"] - ctx["tag_only"] if worded and ctx["tag_only"] else ctx["total"]
+    of = f" of the {using} that use your words" if using < ctx["total"] else ""
+    title = ctx["sentence"] + (f": the {len(items)} added most recently{of}"
+                               if len(items) < using else f": the {using} that use your words"
+                               if of else "")
+    return _atom(library, site, title, items, bottle.request.url,
+                 site.base + ctx["first_url"])
 
 
 def search_csv(library: Library, site: Site) -> str:

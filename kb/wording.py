@@ -65,7 +65,8 @@ def result_notes(results: Results) -> list[str]:
     if missing:
         notes.append(f"No example mentions {_quoted(missing, 'or')}.")
     for phrase in dict.fromkeys(_typed_phrases(c.phrase, typed) for c in results.apart):
-        notes.append(f"No example uses the phrase {phrase}, only its words apart.")
+        notes.append(f"No example uses the phrase {phrase}" + (
+            ", only its words apart." if results.complete_words else "."))
     said = [c for c in results.concepts if c not in results.unsaid]
     if said:
         tags = "; ".join(f"{c.label} (for {_typed_phrases(c.phrase, typed)})" for c in said)

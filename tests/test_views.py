@@ -285,3 +285,18 @@ def test_a_date_known_only_to_the_year_is_shown_as_the_year(entries_dir, tmp_pat
     rows = {r["slug"]: r for r in csv.DictReader(io.StringIO(table))}
     assert rows["monthly"]["published_precision"] == "month"
     assert ">2017<" in client.get("/search?q=valid").body
+
+
+def test_a_search_feed_title_says_how_many_of_the_results_it_holds(client, monkeypatch):
+    """A feed holds the most recently added few: its title does not promise all of them."""
+    monkeypatch.setattr(contexts, "FEED_SIZE", 1)
+    data = client.get("/search.json?q=hospice").json()
+    using = data["total"] - data["tag_only"]
+    feed = feedparser.parse(client.get("/search.atom?q=hospice").body)
+    assert len(feed.entries) == 1 and using > 1
+    assert feed.feed.title.endswith(f": the 1 added most recently of the {using} that use your "
+                                    "words")
+    plain = client.get("/search.json?q=council").json()
+    assert plain["tag_only"] == 0 and plain["total"] > 1
+    feed = feedparser.parse(client.get("/search.atom?q=council").body)
+    assert feed.feed.title.endswith(": the 1 added most recently")
