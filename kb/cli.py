@@ -184,9 +184,9 @@ def _facet_options(fn):
 @main.command("search", context_settings={"ignore_unknown_options": True})
 @click.argument("text", required=False, default="")
 @_facet_options
-@click.option("--from", "date_from", default="", help="Published on or after YYYY-MM-DD.")
-@click.option("--to", "date_to", default="", help="Published on or before YYYY-MM-DD.")
-@click.option("--sort", default="relevance", help="relevance, newest, oldest or title.")
+@click.option("--from", "date_from", default="", help="On or after: 2010, April 2010, 1/4/2010.")
+@click.option("--to", "date_to", default="", help="On or before (a year or month: to its end).")
+@click.option("--sort", default="relevance", help="relevance, newest, oldest, added or title.")
 @click.option("--page", default="1", help="Page of results.")
 @click.option("--json", "as_json", is_flag=True, help="Print the /search.json document.")
 @INDEX

@@ -205,4 +205,6 @@ def why_no_such_date(year: int, month: int, day: int) -> str:
         return "there is no year 0"
     if not 1 <= month <= 12:
         return f"there is no month {month}"
+    if day < 1:
+        return f"there is no day {day}"
     return f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"

@@ -128,9 +128,9 @@
 % include('_facets.tpl')
     <fieldset class="facet dates">
       <legend>Published</legend>
-% for name, label, year, day in (('from', 'From', '2010', '2010-04-01'), ('to', 'To', '2015', '2015-03-31')):
+% for name, label, year, month in (('from', 'From', '2010', 'April 2010'), ('to', 'To', '2015', 'March 2015')):
       <div class="field">
-        <label for="{{name}}">{{label}} <span class="hint">(a year, {{year}}, or a date, <span class="nowrap">{{day}}</span>)</span></label>
+        <label for="{{name}}">{{label}} <span class="hint">(a year, {{year}}, a month, <span class="nowrap">{{month}}</span>, or a date)</span></label>
 %   if name in errors:
         <p class="field-error" id="{{name}}-error"><span class="visually-hidden">Error:</span> {{errors[name]['message']}}</p>
 %   end
