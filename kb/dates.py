@@ -34,10 +34,15 @@ def read_dates(r: Problems, fields) -> tuple[dt.date | None, str, dt.date | None
 def _partial(r: Problems, fields) -> tuple[dt.date | None, str] | None:
     """`published` written as a year or a year and month: its first day and its precision."""
     line, _, value = fields.get("published", (0, None, None))
-    text = str(value).strip() if isinstance(value, (int, str)) else ""
+    text = f"{value:04d}" if isinstance(value, int) and not isinstance(value, bool) and \
+        0 <= value < 1000 else str(value).strip() if isinstance(value, (int, str)) else ""
     if not PARTIAL.fullmatch(text):
         return None
     year, month = int(text[:4]), int(text[5:] or 1)
+    if year < 1000:
+        r.error(line, f"'published': '{text}' is no year a source was published in: write the "
+                      "year the source gives, four digits")
+        return None, "day"
     if not 1 <= month <= 12:
         r.error(line, f"'published': '{text}' is not a real month (months run 01 to 12): "
                       "write the date the source gives")
@@ -70,8 +75,9 @@ def _date(r: Problems, fields, key: str) -> dt.date | None:
         r.error(line, f"'{key}' is empty: write the date the source gives, year-month-day, as "
                       f"{key}: YYYY-MM-DD")
         return None
-    meant = _as_date(value)
-    hint = f": write {key}: {meant.isoformat()}" if meant else ""
+    meant = meant_date(value) if key == "published" else _as_date(value)
+    meant = meant.isoformat() if isinstance(meant, dt.date) else meant
+    hint = f": write {key}: {meant}" if meant else ""
     partial = ", or YYYY-MM or YYYY when the source gives no more" if key == "published" else ""
     r.error(line, f"'{key}' must be a date written year-month-day (YYYY-MM-DD"
                   f"{'' if meant else partial}); got '{value}'{hint}")
@@ -80,6 +86,23 @@ def _date(r: Problems, fields, key: str) -> dt.date | None:
 
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d",
                  "%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
+
+
+def meant_date(value) -> str | None:
+    """What a date written another common way means, as precise as written: '2 Dec 2008' ->
+    '2008-12-02'; 'March 2017', 'Mar 2017' and '2017-3' -> '2017-03'; or None."""
+    day = _as_date(value)
+    if day:
+        return day.isoformat()
+    text = " ".join(str(value).split())
+    if found := re.fullmatch(r"(\d{4})-(\d)", text):
+        return f"{found[1]}-0{found[2]}"
+    if found := re.fullmatch(r"([A-Za-z]{3,})\.?,?\s+(\d{4})", text):
+        try:
+            return dt.datetime.strptime(f"{found[1][:3]} {found[2]}", "%b %Y").strftime("%Y-%m")
+        except ValueError:
+            return None
+    return None
 
 
 def _as_date(value) -> dt.date | None:

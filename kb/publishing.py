@@ -38,10 +38,12 @@ NEW_ENTRY_NOTES = {
     "stages: []": "optional: analyse, plan, source, review",
     "regions: []": "optional: the English region, or national",
     "organisations: []": "optional: the bodies involved, as the source names them",
-    "published:": "[Replace this: the date of the source, YYYY-MM-DD]",
+    "published:": "[Replace this: the date of the source, YYYY-MM-DD, or YYYY-MM or YYYY if it "
+                  "gives no more]",
     "    url:": "[Replace this: the source's web address, or delete this line]",
     "    publisher:": "[Replace this: who published it]",
-    "    date:": "[Replace this: the date the source was published, YYYY-MM-DD]",
+    "    date:": "[Replace this: the date the source was published, YYYY-MM-DD, or YYYY-MM or "
+                "YYYY if it gives no more]",
 }
 NEW_ENTRY_SOURCES = f"""sources:
   - title: "{PLACEHOLDER} the title of the report or page the facts come from]"

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from urllib.parse import urlsplit
 
+from kb.dates import meant_date
 from kb.entry import (
     SOURCE_KEYS,
     Problems,
@@ -60,8 +61,10 @@ def _date(r: Problems, line: int, value) -> str | None:
         return None
     text = value.isoformat() if isinstance(value, dt.date) else str(value).strip()
     if not SOURCE_DATE.match(text):
+        meant = meant_date(value)
         r.error(line, f"source date '{plain(value)}' must be YYYY-MM-DD (or YYYY-MM, or YYYY "
-                      "when the source gives only that)")
+                      "when the source gives only that)" + (f": write date: {meant}" if meant
+                                                            else ""))
         return None
     try:
         day = dt.date.fromisoformat((text + "-01-01")[:10] if len(text) < 10 else text)
@@ -204,5 +207,5 @@ def read_sources(r: Problems, fields) -> tuple[Source, ...]:
                              "add the web address, or for a printed document the publisher")
         if not source.date and item.get("date") is None:  # a malformed one is an error
             r.warning(where, f"source '{source.title}' has no 'date': add the date it was "
-                             "published, YYYY-MM-DD")
+                             "published, YYYY-MM-DD (or YYYY-MM or YYYY if it gives no more)")
     return tuple(out)

@@ -720,6 +720,10 @@ def test_a_source_that_gives_only_a_year_or_month_is_published_as_that(
                            "write the date the source gives"),
     ("published: 2999", "'published' (2999-01-01) is after today"),
     ("published: 2017-3", "'published': write the month with two digits: published: 2017-03"),
+    ("published: 0999", "'published': '0999' is no year a source was published in"),
+    ("published: 0000", "'published': '0000' is no year a source was published in"),
+    ("published: March 2017", "'published' must be a date written year-month-day (YYYY-MM-DD); "
+                              "got 'March 2017': write published: 2017-03"),
 ])
 def test_a_year_or_month_that_cannot_be_is_named(entries_dir, taxonomy, written, said):
     path = write_entry(entries_dir, "dated", VALID.replace("published: 2009-01-05", written))
@@ -772,3 +776,14 @@ def test_a_renamed_section_that_keeps_its_anchor_is_still_that_section(entries_d
     path = write_entry(entries_dir, "kept", VALID, body=body)
     _, problems = read_entry(path, "kept.md", taxonomy)
     assert [p.message for p in problems] == []
+
+
+@pytest.mark.parametrize("written, fix", [("March 2017", "2017-03"), ("2017-3", "2017-03"),
+                                          ("2 Dec 2008", "2008-12-02")])
+def test_a_source_date_written_another_way_names_the_date_to_write(entries_dir, taxonomy,
+                                                                    written, fix):
+    path = write_entry(entries_dir, "dated", VALID.replace("    date: 2009-01-05",
+                                                           f"    date: {written}"))
+    _, problems = read_entry(path, "dated.md", taxonomy)
+    assert any(p.message.endswith(f": write date: {fix}") for p in problems), \
+        [p.message for p in problems]
