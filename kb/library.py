@@ -291,10 +291,13 @@ class Library:
         return [snap.records[snap.slug_of[d]] for d in order[:limit]]
 
     def dates_here(self, slug: str) -> tuple[str, str] | None:
-        """When Git says the entry was added here and last changed (ISO 8601), or None
-        without history (or before its first commit)."""
+        """When Git says the entry was added here and last changed (ISO 8601): for a file not
+        yet committed, when the index was built; None without history."""
         revs = self.revisions(slug)
-        return (revs[-1]["date"], revs[0]["date"]) if revs else None
+        if revs is None:
+            return None
+        built = self.snapshot().meta["built_at"]
+        return (revs[-1]["date"], revs[0]["date"]) if revs else (built, built)
 
     def records(self) -> list[dict]:
         """Light metadata of every entry, newest first."""

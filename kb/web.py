@@ -294,7 +294,9 @@ def search_csv(library: Library, site: Site) -> str:
 
 
 def newest_feed(library: Library, site: Site) -> str:
-    return _atom(library, site, "Examples added most recently",
+    """The examples added most recently (without Git's history: the newest sources)."""
+    known = library.snapshot().history is not None
+    return _atom(library, site, "Examples added most recently" if known else "Newest examples",
                  contexts.recently_added(library, site), site.base + "/feed.atom",
                  site.base + "/")
 

@@ -173,3 +173,10 @@ def test_an_example_of_an_old_source_reaches_feed_readers_when_it_is_added(entri
     assert "Added here" not in client.get("/search?q=valid").body  # by relevance: not said
     newest = client.get("/search.json?q=valid&sort=newest").json()["results"]
     assert [r["slug"] for r in newest] == ["recent-source", "old-source"]
+    write_entry(entries_dir, "not-committed", VALID.replace("2009-01-05", "2001-05-01"))
+    build(entries_dir, tmp_path / "ix")
+    client = WsgiClient(create_app(tmp_path / "ix"))
+    feed = feedparser.parse(client.get("/feed.atom").body)
+    assert feed.feed.title == "Compact Practice: Examples added most recently"
+    first = feed.entries[0]
+    assert first.link.endswith("/not-committed") and not first.published.startswith("2001")
