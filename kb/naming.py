@@ -5,7 +5,7 @@ kb.text reads the clauses; this names the concepts they carry."""
 
 from __future__ import annotations
 
-from kb.analysis import WORD, light_key
+from kb.analysis import WORD, index_term, light_key
 from kb.clauses import Clause
 from kb.reading import Word, read_word
 from kb.vocabulary import Concept, Vocabulary
@@ -114,6 +114,8 @@ def alternative_concepts(clauses: list[Clause], positive: list[int], vocab: Voca
                     i in within and alt.why in ("word", "spelling"):
                 continue
             said = {"word": clause.text, "spelling": clause.correction}.get(alt.why)
+            if alt.why == "spelling" and alt.terms != (index_term(clause.meant),):
+                said = None  # the correction joined to a prefix: 'multi yaer' is multiyear
             for c in vocab.concepts_by_terms.get(alt.terms, ()):
                 if said is None or _names(said, c.phrase, known):
                     at = found.setdefault((c.facet, c.slug, c.label, alt.terms), [])
