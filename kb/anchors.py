@@ -22,6 +22,8 @@ def kept_anchor_problems(r: Problems, body: str, body_line: int) -> None:
     """Warnings for anchors a heading means to keep but does not: braces not read as one (an
     anchor is '#' then lowercase letters, digits and hyphens), an anchor that is another
     heading's own or the page's, one kept twice, and a heading that is only an anchor."""
+    if "{" not in body:  # no heading keeps anything: nothing to read again
+        return
     own = {h.id: h.text for h in render_markdown(body).headings}
     seen: set[str] = set()
     for token, inline in zip(tokens := MARKDOWN.parse(body), tokens[1:], strict=False):
