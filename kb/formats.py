@@ -42,11 +42,11 @@ def atom_feed(title: str, items: list[dict], base_url: str, self_url: str,
     with `here` (Git's dates: added, last changed) is published when it was added here, so a
     reader hears of an example of an old source when it arrives; without, on its source's
     date."""
-    for item in items:
-        here = item.get("here")
-        item["atom_published"] = _stamp(here[0] if here else item["published"])
-        item["atom_updated"] = _stamp(here[1] if here else item.get("updated") or
-                                      item["published"])
+    items = [{**item, "atom_published": _stamp(item["here"][0] if item.get("here") else
+                                               item["published"]),
+              "atom_updated": _stamp(item["here"][1] if item.get("here") else
+                                     item.get("updated") or item["published"])}
+             for item in items]
     stamps = [i["atom_updated"] for i in items] or [_stamp(built_on)]
     return bottle.template("feed.atom.tpl", template_lookup=[str(TEMPLATES)], title=title,
                            items=items, base_url=base_url, self_url=self_url,

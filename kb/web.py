@@ -260,10 +260,9 @@ def add_routes(app, library: Library, page, answer, site) -> None:
 def search_feed(library: Library, site: Site) -> str:
     """A search's examples most recently added here, whatever order its page shows: a new
     example that matches reaches the feed's readers, whatever its source's date. It lists
-    those that use the words (or a
-    synonym or spelling of them), not those there only through a topic the words name,
-    unless none use them: subscribed to 'hospice', a reader hears of new hospice examples,
-    not of every new Health example."""
+    those that use the words (or a synonym or spelling of them), not those there only
+    through a topic the words name, unless none use them: subscribed to 'hospice', a reader
+    hears of new hospice examples, not of every new Health example."""
     for size in (contexts.FEED_SIZE * 5, contexts.MAX_CSV_ROWS):  # the newest 100 are enough
         ctx = contexts.search(library, site, request_params(), "/search.atom", snippets=False,
                               sort="added", page_size=size)
@@ -275,9 +274,11 @@ def search_feed(library: Library, site: Site) -> str:
     items = (worded or ctx["results"])[:contexts.FEED_SIZE]
     using = ctx["total"] - ctx["tag_only"] if worded and ctx["tag_only"] else ctx["total"]
     of = f" of the {using} that use your words" if using < ctx["total"] else ""
-    title = ctx["sentence"] + (f": the {len(items)} added most recently{of}"
-                               if len(items) < using else f": the {using} that use your words"
-                               if of else "")
+    title = ctx["sentence"]
+    if len(items) < using:
+        title += f": the {len(items)} added most recently{of}"
+    elif of:
+        title += f": the {using} that use your words"
     return _atom(library, site, title, items, bottle.request.url,
                  site.base + ctx["first_url"])
 
