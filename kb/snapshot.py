@@ -21,10 +21,17 @@ from kb.analysis import STOP_WORDS, index_term, pair_term
 from kb.facets import bitset, members
 from kb.generations import apply_delta, paused_gc, read_base_records, read_delta, read_meta
 from kb.postings import Postings
+from kb.schema import SCHEMA_VERSION
 from kb.spelling import english_neighbours, is_english, nearest
 from kb.synonyms import load_synonyms
 from kb.taxonomy import FACETS, FIELD, load_taxonomy
 from kb.vocabulary import compile_vocabulary
+
+
+class OutOfDate(RuntimeError):
+    """An index generation written by another version of kb: its records lack what this one
+    reads, so it is not served."""
+
 
 CARRY_UP_TO = 1000  # documents gone or added beyond which tables are built anew, not carried
 LONGEST_WORD = 45  # pneumonoultramicroscopicsilicovolcanoconiosis: no English word is longer
@@ -42,6 +49,9 @@ class Snapshot:
     def _open(self, generation: Path, warm: bool, previous: Snapshot | None) -> None:
         self.generation = generation
         self.meta = read_meta(generation)
+        if self.meta.get("schema") != SCHEMA_VERSION:
+            raise OutOfDate(f"it was built by another version of kb (schema "
+                            f"{self.meta.get('schema')}; this one reads {SCHEMA_VERSION})")
         self.vocabulary_files = tuple(_read_or_none(generation / name)
                                       for name in ("taxonomy.yaml", "synonyms.yaml"))
         if previous is not None and previous.vocabulary_files == self.vocabulary_files:

@@ -251,3 +251,23 @@ def test_a_generation_that_fails_to_open_is_logged_reported_and_retried(
     assert library.snapshot().generation == broken and library.failure is None
     assert health(library, __import__("datetime").datetime.now(
         __import__("datetime").UTC))["status"] == "ok"
+
+
+def test_an_index_built_by_another_version_is_not_served_but_named(tmp_path, corpus):
+    """After an upgrade, the old index's records lack fields the new code reads: rather than
+    fail on every search, the server refuses it at start, saying to build again."""
+    import json
+
+    from kb.generations import META
+
+    _, index = corpus
+    old = tmp_path / "old"
+    shutil.copytree(index, old, symlinks=True)
+    meta = current_generation(old) / META
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "schema": 1}))
+    out = subprocess.run([sys.executable, "-m", "kb", "serve", "--index", str(old),
+                          "--port", str(free_port())], cwd=ROOT, capture_output=True, text=True,
+                         timeout=30)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "built by another version of kb (schema 1; this one reads" in out.stderr
+    assert "run `kb build` again" in out.stderr
