@@ -95,7 +95,18 @@ def read_tokens(text: str, lexicon) -> list[tuple[str, object]]:
         tokens = [t for t in tokens if t[0] not in "()"]
     if lexicon is not None:
         tokens = [t for token in tokens for t in _apart_if_unused(token, lexicon)]
-    return tokens
+    return _unshouted(tokens)
+
+
+def _unshouted(tokens: list[tuple[str, object]]) -> list[tuple[str, object]]:
+    """A search typed all in capitals, with a word too long to be an acronym ('WHEN TO SEND
+    MONITORING RETURNS'), is shouted: its capitals make no word an acronym. ('SEND CAMHS CCG'
+    keeps its acronyms.)"""
+    words = [w for kind, w in tokens if kind == "word"]
+    if not words or not all(w.typed.isupper() for w in words) or \
+            not any(len(w.typed) > 6 for w in words):
+        return tokens
+    return [(kind, replace(w, acronym=False) if kind == "word" else w) for kind, w in tokens]
 
 
 def _amounts(tokens: list[tuple[str, object]]) -> list[tuple[str, object]]:

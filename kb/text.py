@@ -146,8 +146,8 @@ def _places_whole(clauses: list[Clause], concepts: list[Concept], lexicon) -> No
     not every 'St', 'King's Lynn' not 'The King's Fund'): only the name, which they share. A
     place's one-word name matches as written, not by its stem ('Worthing' is not 'worth')."""
     for c in concepts:
-        if c.facet == "region" and len(c.clauses) == 1:
-            clauses[c.clauses[0]].name = True
+        if c.facet == "region" and len(c.clauses) == 1 and c.phrase.lower() != c.label.lower():
+            clauses[c.clauses[0]].name = True  # a place, not the label (National)
         name = phrase_terms(c.phrase)
         if c.facet == "region" and len(c.clauses) > 1 and lexicon is not None and \
                 len(name) > 1 and not lexicon.side_by_side(name):

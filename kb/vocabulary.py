@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass, field
 
 from kb.analysis import STOP_WORDS, WORD, analyse, compound_terms, is_stop_word, light_key
-from kb.spelling import is_english
 from kb.taxonomy import FACETS, Taxonomy
+from kb.word_forms import word_count
 
 
 @dataclass(frozen=True)
@@ -75,9 +75,13 @@ class Vocabulary:
     capitals_only: frozenset[tuple[str, ...]] = frozenset()
 
 
+EVERYDAY = 10_000  # uses in pyspellchecker's counts that make a word an everyday one
+
+
 def capitals_only(phrase: str) -> bool:
-    """Whether a synonym is an acronym of three or more letters that is also an English word."""
-    return bool(re.fullmatch(r"[A-Z]{3,6}", phrase)) and is_english(phrase.lower())
+    """Whether a synonym is an acronym of three or more letters that is also an everyday
+    English word ('SEND', 'CAT'; not 'SEN' or 'SIB', which are rare words)."""
+    return bool(re.fullmatch(r"[A-Z]{3,6}", phrase)) and word_count(phrase.lower()) >= EVERYDAY
 
 
 def _add(starts: dict, terms: tuple[str, ...], value) -> None:

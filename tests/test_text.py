@@ -961,10 +961,11 @@ def test_an_acronym_that_spells_an_everyday_word_needs_its_capitals(tmp_path):
     """SEND stands for special educational needs, but 'send', 'sent' and 'sending' are the
     verb: only 'SEND' brings in the group, and the group's phrases never match 'send'."""
     (tmp_path / "synonyms.yaml").write_text("- [SEND, special educational needs]\n"
-                                            "- [CCG, clinical commissioning group]\n")
+                                            "- [CCG, clinical commissioning group]\n"
+                                            "- [SIB, social impact bond]\n")
     groups = load_synonyms(tmp_path / "synonyms.yaml")
-    assert groups == [("SEND", "special educational needs"),
-                      ("CCG", "clinical commissioning group")]
+    assert groups[:2] == [("SEND", "special educational needs"),
+                          ("CCG", "clinical commissioning group")]
     vocab = compile_vocabulary(load_taxonomy(FIXTURES / "taxonomy.yaml"), groups)
 
     def ways(text):
@@ -975,6 +976,10 @@ def test_an_acronym_that_spells_an_everyday_word_needs_its_capitals(tmp_path):
         assert ways(verb) == {("send",)}, verb
     assert ("send",) not in ways("special educational needs")
     assert ("clinic", "commiss", "group") in ways("ccg")  # not an English word: any case
+    assert ("social", "impact", "bond") in ways("sib")  # a rare word: any case
+    # typed all in capitals with a word too long for an acronym: shouted, not acronyms
+    assert ("special", "educ", "need") not in ways("WHEN TO SEND MONITORING RETURNS")
+    assert ("special", "educ", "need") in ways("SEND CAMHS CCG")
 
 
 def test_a_places_one_word_name_is_matched_as_written_not_by_its_stem(tmp_path):
