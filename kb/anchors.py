@@ -15,7 +15,9 @@ from kb.entry import Problem, Problems
 from kb.front_matter import split_front_matter
 from kb.render import MARKDOWN, Heading, render_markdown, split_kept
 
-WRITTEN_AS_ANCHOR = re.compile(r"\{[^{}]*\}\s*$")  # '{#Outcomes}', '{outcomes}': not read
+# braces at a heading's end that are not read as anchors: '{#Outcomes}', '{outcomes}',
+# '{#outcomes}.' (with a stop after), or a second group: '{#outcomes} {#results}'
+WRITTEN_AS_ANCHOR = re.compile(r"\{#?[\w\s#.-]*\}[\s.]*$")
 
 
 def kept_anchor_problems(r: Problems, body: str, body_line: int) -> None:
@@ -30,10 +32,11 @@ def kept_anchor_problems(r: Problems, body: str, body_line: int) -> None:
         if token.type != "heading_open":
             continue
         line, (text, kept) = body_line + token.map[0], split_kept(inline.content)
-        if (stray := WRITTEN_AS_ANCHOR.search(text)) and "#" in stray[0]:
+        if stray := WRITTEN_AS_ANCHOR.search(text):
             r.warning(line, f"the heading ends with '{stray[0].strip()}', which is not read as "
-                            "an anchor to keep: write '{#' then lowercase letters, digits and "
-                            "hyphens, e.g. {#outcomes}")
+                            "an anchor to keep: write them all in one pair of braces at the "
+                            "end, each '#' then lowercase letters, digits and hyphens, e.g. "
+                            "{#outcomes #results}")
         if kept and not text.strip():
             r.warning(line, "this heading is only an anchor: write its text before the braces")
         for anchor in kept:
@@ -88,7 +91,8 @@ def _in_place_of(before: list[Heading], after: list[Heading]) -> dict[int, Headi
 
 def _lost(ref: str, slug: str, rel: str, anchor: str, text: str, heir: Heading | None,
           body_line: int) -> Problem:
-    where = f"e.g. '{'#' * heir.level} {heir.text} {{#{anchor}}}'" if heir else \
+    shown = WRITTEN_AS_ANCHOR.sub("", heir.text).rstrip() if heir else ""
+    where = f"e.g. '{'#' * heir.level} {shown} {{#{anchor}}}'" if heir else \
         "as '## Its heading {#" + anchor + "}'"
     return Problem(rel, body_line + heir.line - 1 if heir else body_line, "error",
                    f"/entries/{slug}#{anchor} (the heading '{text}') was published at {ref} "

@@ -40,7 +40,7 @@ def _partial(r: Problems, fields) -> tuple[dt.date | None, str] | None:
         return None
     year, month = int(text[:4]), int(text[5:] or 1)
     if year < 1000:
-        r.error(line, f"'published': '{text}' is no year a source was published in: write the "
+        r.error(line, f"'published': {year} is no year a source was published in: write the "
                       "year the source gives, four digits")
         return None, "day"
     if not 1 <= month <= 12:
@@ -62,10 +62,10 @@ def _date(r: Problems, fields, key: str) -> dt.date | None:
         r.error(line, f"'{key}' must be a date without a time: write {key}: {value.date()}")
         return None
     if isinstance(value, dt.date):
-        return value
+        return _a_year_of_sources(r, line, key, value)
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         try:
-            return dt.date.fromisoformat(value.strip())
+            return _a_year_of_sources(r, line, key, dt.date.fromisoformat(value.strip()))
         except ValueError:
             why = why_no_such_date(*map(int, value.strip().split("-")))
             r.error(line, f"'{key}': '{value}' is not a real date ({why}): write the date the "
@@ -86,6 +86,14 @@ def _date(r: Problems, fields, key: str) -> dt.date | None:
 
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d",
                  "%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
+
+
+def _a_year_of_sources(r: Problems, line: int, key: str, day: dt.date) -> dt.date | None:
+    if day.year >= 1000:
+        return day
+    r.error(line, f"'{key}': {day.year} is no year a source was published in: write the year "
+                  "the source gives, four digits")
+    return None
 
 
 def meant_date(value) -> str | None:

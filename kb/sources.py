@@ -72,6 +72,10 @@ def _date(r: Problems, line: int, value) -> str | None:
         r.error(line, f"source date '{text}' is not a real date ({exc}): check it against "
                       "the source")
         return None
+    if day.year < 1000:
+        r.error(line, f"source date '{text}' is no year a source was published in: write the "
+                      "year it gives, four digits")
+        return None
     if day > dt.date.today():
         r.error(line, f"source date '{text}' is after today: it is the date the source was "
                       "published; check it against the source")

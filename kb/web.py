@@ -273,12 +273,13 @@ def search_feed(library: Library, site: Site) -> str:
             break  # for most feeds; a word used rarely among many topic-only results reads on
     items = (worded or ctx["results"])[:contexts.FEED_SIZE]
     using = ctx["total"] - ctx["tag_only"] if worded and ctx["tag_only"] else ctx["total"]
-    of = f" of the {using} that use your words" if using < ctx["total"] else ""
+    using_words = f"the {using} that use{'s' if using == 1 else ''} your words"
     title = ctx["sentence"]
     if len(items) < using:
-        title += f": the {len(items)} added most recently{of}"
-    elif of:
-        title += f": the {using} that use your words"
+        title += f": the {len(items)} added most recently" + (
+            f" of {using_words}" if using < ctx["total"] else "")
+    elif using < ctx["total"]:
+        title += f": {using_words}"
     return _atom(library, site, title, items, bottle.request.url,
                  site.base + ctx["first_url"])
 
@@ -296,10 +297,9 @@ def search_csv(library: Library, site: Site) -> str:
 
 def newest_feed(library: Library, site: Site) -> str:
     """The examples added most recently (without Git's history: the newest sources)."""
-    known = library.snapshot().history is not None
-    return _atom(library, site, "Examples added most recently" if known else "Newest examples",
-                 contexts.recently_added(library, site), site.base + "/feed.atom",
-                 site.base + "/")
+    title = "Examples added most recently" if library.snapshot().history else "Newest examples"
+    return _atom(library, site, title, contexts.recently_added(library, site),
+                 site.base + "/feed.atom", site.base + "/")
 
 
 def _atom(library: Library, site: Site, title: str, items: list[dict], self_url: str,

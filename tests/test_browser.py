@@ -33,6 +33,7 @@ PAGE_TYPES = {
     "long-words": "/search?q=https%3A%2F%2Fwww.gov.uk%2Fgovernment%2Fpublications%2Fthe-compact"
                   "-and-its-codes-of-good-practice-for-funding-and-procurement",
     "one-long-word": "/search?q=grants+" + "commissioningvoluntarysector" * 5,  # unbroken
+    "long-suggestion": "/search?q=grantss+" + "comissioningvolunterysector" * 5,  # did you mean
     "not-found": "/entries/a-three-year-voluntary-sector-commissioning-cycle-that-is-not-there",
     "entry": ENTRY,
     "term": "/principles/full-cost-recovery",

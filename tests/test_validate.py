@@ -720,8 +720,9 @@ def test_a_source_that_gives_only_a_year_or_month_is_published_as_that(
                            "write the date the source gives"),
     ("published: 2999", "'published' (2999-01-01) is after today"),
     ("published: 2017-3", "'published': write the month with two digits: published: 2017-03"),
-    ("published: 0999", "'published': '0999' is no year a source was published in"),
-    ("published: 0000", "'published': '0000' is no year a source was published in"),
+    ("published: 0999", "'published': 999 is no year a source was published in"),
+    ("published: 0000", "'published': 0 is no year a source was published in"),
+    ("published: 0999-12-01", "'published': 999 is no year a source was published in"),
     ("published: March 2017", "'published' must be a date written year-month-day (YYYY-MM-DD); "
                               "got 'March 2017': write published: 2017-03"),
 ])
@@ -754,6 +755,10 @@ def test_a_first_day_the_source_does_not_give_is_a_warning(entries_dir, taxonomy
     ("## Results {#Outcomes}", "the heading ends with '{#Outcomes}', which is not read as an "
                                "anchor to keep"),
     ("## Results {#out comes}", "which is not read as an anchor to keep"),
+    ("## Results {outcomes}", "the heading ends with '{outcomes}', which is not read"),
+    ("## Results {#outcomes}.", "the heading ends with '{#outcomes}.', which is not read"),
+    ("## Results {#outcomes} {#results}", "ends with '{#outcomes}', which is not read as an "
+                                          "anchor to keep: write them all in one pair"),
     ("## {#outcomes}", "this heading is only an anchor"),
     ("## Results {#learning-points}", "#learning-points, kept by this heading, is the link of "
                                       "the heading 'Learning points'"),
