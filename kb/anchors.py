@@ -17,6 +17,7 @@ from kb.render import MARKDOWN, Heading, render_markdown, split_kept
 
 # braces at a heading's end that are not read as anchors: '{#Outcomes}', '{outcomes}',
 # '{#outcomes}.' (with a stop after), or a second group: '{#outcomes} {#results}'
+SAME_TEXT = 0.6  # share of words in common that makes a section the same one, renamed
 WRITTEN_AS_ANCHOR = re.compile(r"\{#?[\w\s#.-]*\}[\s.]*$")
 
 
@@ -64,10 +65,11 @@ def lost_anchors(ref: str, published, now: dict[str, str],
         rel = claimed_by.get(slug)
         if rel is None:  # the address itself is gone: kb.publishing says so, once
             continue
-        headings, body_line = _headings(now[rel])
+        headings, body_line, under = _headings(now[rel])
         have = {anchor for h in headings for anchor in (h.id, *h.kept)}
-        before = _headings(old.text)[0]
+        before, _, was_under = _headings(old.text)
         heirs = _in_place_of(before, headings)
+        heirs.update(_same_text_under(was_under, headings, under))
         for n, h in enumerate(before):
             for anchor in (h.id, *h.kept):
                 if anchor not in have:
@@ -89,6 +91,20 @@ def _in_place_of(before: list[Heading], after: list[Heading]) -> dict[int, Headi
     return heirs
 
 
+def _same_text_under(was_under: list[str], after: list[Heading],
+                     under: list[str]) -> dict[int, Heading]:
+    """{number of an old heading: the heading now over mostly the same text}: a section moved
+    and renamed is found by what it says, wherever it is now."""
+    heirs = {}
+    for n, text in enumerate(was_under):
+        words = text.lower().split()
+        ratios = [difflib.SequenceMatcher(a=words, b=now.lower().split(),
+                                          autojunk=False).ratio() for now in under]
+        if words and ratios and max(ratios) >= SAME_TEXT:
+            heirs[n] = after[ratios.index(max(ratios))]
+    return heirs
+
+
 def _lost(ref: str, slug: str, rel: str, anchor: str, text: str, heir: Heading | None,
           body_line: int) -> Problem:
     shown = WRITTEN_AS_ANCHOR.sub("", heir.text).rstrip() if heir else ""
@@ -100,11 +116,15 @@ def _lost(ref: str, slug: str, rel: str, anchor: str, text: str, heir: Heading |
                    f"the page: end the heading that covers it with {{#{anchor}}}, {where}")
 
 
-def _headings(text: str) -> tuple[list[Heading], int]:
-    """An entry file's headings and the line its body starts on ([] when it cannot be read:
-    its own errors say why)."""
+def _headings(text: str) -> tuple[list[Heading], int, list[str]]:
+    """An entry file's headings, the line its body starts on, and the text under each heading
+    (nothing when the file cannot be read: its own errors say why)."""
     parts = split_front_matter(text.removeprefix("\ufeff").replace("\r\n", "\n"),
                                Problems(""))
     if parts is None:
-        return [], 1
-    return list(render_markdown(parts[1]).headings), parts[2]
+        return [], 1, []
+    headings = list(render_markdown(parts[1]).headings)
+    lines = parts[1].split("\n")
+    ends = [h.line for h in headings[1:]] + [len(lines) + 1]
+    under = ["\n".join(lines[h.line:end - 1]) for h, end in zip(headings, ends, strict=True)]
+    return headings, parts[2], under

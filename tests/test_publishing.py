@@ -352,3 +352,22 @@ def test_each_lost_anchor_is_named_on_the_heading_now_in_its_place(repo):
         at = lines.index(f"## {heading}") + 1
         assert f"old-name.md:{at}: error: /entries/old-name#{anchor} " in out, out
         assert f"e.g. '## {heading} {{#{anchor}}}'" in out
+
+
+def test_a_section_moved_and_renamed_is_found_by_what_it_says(repo):
+    """Outcomes and Learning points swapped and renamed: each anchor is to go on the heading
+    now over the same text, not on the heading now in its old place."""
+    body = ("## What they did\n\nDone.\n\n## Outcomes\n\nThe grants reached forty groups in "
+            "the first year.\n\n## Learning points\n\n- Pay core costs so that small groups "
+            "can plan ahead.\n")
+    write_entry(repo, "old-name", VALID, body)
+    git(repo.parent, "commit", "-qam", "sections")
+    moved = ("## What they did\n\nDone.\n\n## Lessons learned\n\n- Pay core costs so that small "
+             "groups can plan ahead.\n\n## Results\n\nThe grants reached forty groups in the "
+             "first year.\n")
+    path = write_entry(repo, "old-name", VALID, moved)
+    out = kb("check", "--entries", str(repo), "--against", "HEAD").stdout
+    lines = path.read_text().split("\n")
+    for anchor, heading in (("outcomes", "Results"), ("learning-points", "Lessons learned")):
+        at = lines.index(f"## {heading}") + 1
+        assert f"old-name.md:{at}: error: /entries/old-name#{anchor} " in out, out
