@@ -106,9 +106,12 @@ class Snapshot:
         return history.read_index(self.generation)
 
     def added_on(self, path: str) -> str | None:
-        """The day (YYYY-MM-DD) an entry file was first committed, or None without history."""
-        revs = (self.history or {}).get("entries", {}).get(path)
-        return revs[-1]["date"][:10] if revs else None
+        """The day (YYYY-MM-DD) an entry file was first committed (one not yet committed: the
+        day the index was built, as the feeds date it), or None without history."""
+        if self.history is None:
+            return None
+        revs = self.history.get("entries", {}).get(path)
+        return revs[-1]["date"][:10] if revs else self.meta["built_at"][:10]
 
     @cached_property
     def added_order(self) -> list[int]:

@@ -180,3 +180,5 @@ def test_an_example_of_an_old_source_reaches_feed_readers_when_it_is_added(entri
     assert feed.feed.title == "Compact Practice: Examples added most recently"
     first = feed.entries[0]
     assert first.link.endswith("/not-committed") and not first.published.startswith("2001")
+    found = client.get("/search.json?q=valid&sort=added").json()["results"][0]
+    assert found["slug"] == "not-committed" and found["added"] == first.published[:10]
