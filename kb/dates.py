@@ -2,7 +2,9 @@
 meant when they are written another common way ('2 Dec 2008', '02/12/2008', '1st February
 2019'), and checked against each other and today. `published` may be a year or a year and
 month (2017, 2017-03) when the source gives no more: it then stands for the first day of that
-period, and pages show no more than the source gives."""
+period, and pages show no more than the source gives. date_parts reads a date as people type
+it ('April 2010', '1-Apr-2010', '04/2010'), for the fixes kb check names and the search's
+From and To."""
 
 from __future__ import annotations
 
@@ -51,7 +53,7 @@ def _partial(r: Problems, fields) -> tuple[dt.date | None, str] | None:
         r.error(line, f"'published': write the month with two digits: published: "
                       f"{year:04d}-{month:02d}")
         return None, "day"
-    return dt.date(max(year, 1), month, 1), PRECISION[len(text)]
+    return dt.date(year, month, 1), PRECISION[len(text)]
 
 
 def _date(r: Problems, fields, key: str) -> dt.date | None:
@@ -102,14 +104,35 @@ def meant_date(value) -> str | None:
     day = _as_date(value)
     if day:
         return day.isoformat()
-    text = " ".join(str(value).split())
-    if found := re.fullmatch(r"(\d{4})-(\d)", text):
-        return f"{found[1]}-0{found[2]}"
-    if found := re.fullmatch(r"([A-Za-z]{3,})\.?,?\s+(\d{4})", text):
-        try:
-            return dt.datetime.strptime(f"{found[1][:3]} {found[2]}", "%b %Y").strftime("%Y-%m")
-        except ValueError:
-            return None
+    parts = date_parts(" ".join(str(value).split()))
+    if parts is None or parts[1] is None or parts[2] is not None or not 1 <= parts[1] <= 12:
+        return None
+    return f"{parts[0]:04d}-{parts[1]:02d}"
+
+
+MONTHS = {name: n for n in range(1, 13)
+          for name in (f"{dt.date(2000, n, 1):%B}".lower(), f"{dt.date(2000, n, 1):%b}".lower())}
+MONTHS["sept"] = 9
+
+
+_ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?"
+_DAY_MONTH_YEAR = re.compile(rf"(?:{_ORDINAL}[\s-]+)?([a-z]+)\.?,?[\s-]+(\d{{4}})", re.I)
+_MONTH_DAY_YEAR = re.compile(rf"([a-z]+)\.?\s+{_ORDINAL},?\s+(\d{{4}})", re.I)  # 'Apr 1, 2010'
+
+
+def date_parts(value: str) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) of a date as typed, the month and day None when not given: 2010,
+    2010-04, 2010-04-01, 1/4/2010, 04/2010, 1 April 2010, 1st Apr 2010, 1-Apr-2010, Apr 1,
+    2010."""
+    value = value.rstrip(".")
+    if found := re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value):
+        return tuple(int(p) if p else None for p in found.groups())
+    if found := re.fullmatch(r"(?:(\d{1,2})[/.-])?(\d{1,2})[/.-](\d{4})", value):
+        return tuple(int(p) if p else None for p in found.groups()[::-1])
+    if (found := _DAY_MONTH_YEAR.fullmatch(value)) and found[2].lower() in MONTHS:
+        return int(found[3]), MONTHS[found[2].lower()], int(found[1]) if found[1] else None
+    if (found := _MONTH_DAY_YEAR.fullmatch(value)) and found[1].lower() in MONTHS:
+        return int(found[3]), MONTHS[found[1].lower()], int(found[2])
     return None
 
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from kb.analysis import analyse
+from kb.dates import date_parts
 from kb.entry import (
     CONTROL_CHARACTERS,
     ZERO_WIDTH,
@@ -102,7 +103,7 @@ def _parse_date(name: str, value: str, end: bool) -> dt.date | None:
     if not value:
         return None
     field_ = f"the {name.capitalize()} date"
-    parts = _date_parts(value)
+    parts = date_parts(value)
     if parts is None:
         raise QueryError(f"{field_} must be a year, like 2010, a month, like 2010-04 or April "
                          f"2010, or a date, like 2010-04-01 or 1/4/2010; got '{value[:40]}'",
@@ -119,32 +120,6 @@ def _parse_date(name: str, value: str, end: bool) -> dt.date | None:
     except ValueError:
         why = why_no_such_date(year, 1 if month is None else month, 1 if day is None else day)
         raise QueryError(f"{field_} {value} is not a real date: {why}", name) from None
-
-
-MONTHS = {name: n for n in range(1, 13)
-          for name in (f"{dt.date(2000, n, 1):%B}".lower(), f"{dt.date(2000, n, 1):%b}".lower())}
-MONTHS["sept"] = 9
-
-
-_ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?"
-_DAY_MONTH_YEAR = re.compile(rf"(?:{_ORDINAL}[\s-]+)?([a-z]+)\.?,?[\s-]+(\d{{4}})", re.I)
-_MONTH_DAY_YEAR = re.compile(rf"([a-z]+)\.?\s+{_ORDINAL},?\s+(\d{{4}})", re.I)  # 'Apr 1, 2010'
-
-
-def _date_parts(value: str) -> tuple[int, int | None, int | None] | None:
-    """(year, month, day) of a date as typed, the month and day None when not given: 2010,
-    2010-04, 2010-04-01, 1/4/2010, 04/2010, 1 April 2010, 1st Apr 2010, 1-Apr-2010, Apr 1,
-    2010."""
-    value = value.rstrip(".")
-    if found := re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value):
-        return tuple(int(p) if p else None for p in found.groups())
-    if found := re.fullmatch(r"(?:(\d{1,2})[/.-])?(\d{1,2})[/.-](\d{4})", value):
-        return tuple(int(p) if p else None for p in found.groups()[::-1])
-    if (found := _DAY_MONTH_YEAR.fullmatch(value)) and found[2].lower() in MONTHS:
-        return int(found[3]), MONTHS[found[2].lower()], int(found[1]) if found[1] else None
-    if (found := _MONTH_DAY_YEAR.fullmatch(value)) and found[1].lower() in MONTHS:
-        return int(found[3]), MONTHS[found[1].lower()], int(found[2])
-    return None
 
 
 def condensed(text: str) -> str:
