@@ -280,7 +280,7 @@ def _citation(record: dict, changed: str | None, url: str, today: dt.date) -> st
     """The line to cite an entry by: its page's date is the day it last changed here, when
     Git says; the date `published` holds is its source's, not the page's."""
     who = ", ".join(record["organisations"])
-    when = (f"last changed {dt.date.fromisoformat(changed):%-d %B %Y}" if changed else
+    when = (f"last changed {human_date(changed)}" if changed else
             f"source dated {human_date(record['published'], record['published_precision'])}")
     return (f"{record['title']}. " + (f"{who}. " if who else "")
             + f"Compact Practice, {when}. {url} (accessed {today:%-d %B %Y}).")
@@ -302,7 +302,7 @@ def entry(library: Library, site: Site, slug: str, suffix: str = "",
     revs = library.revisions(record["slug"]) or []
     ctx["updates"] = len(revs) - 1 if revs else None  # the first revision published it
     ctx["last_change"] = revs[0]["date"][:10] if revs else None  # of the file, in Git
-    ctx["added"] = revs[-1]["date"][:10] if revs else None
+    ctx["added"] = library.snapshot().added_on(record["path"])
     ctx["citation"] = _citation(record, ctx["last_change"], ctx["url"], site.today)
     ctx["review_overdue"] = (record.get("review_by") or "9999") < site.today.isoformat()
     ctx["history_url"] = entry_url(record["slug"]) + "/history" if revs else None

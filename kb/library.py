@@ -363,7 +363,7 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
                         if snap.masks[c.facet].get(c.slug, 0) & final]
     results.unsaid = [c for c in results.concepts
                       if not any(found.own[i] & snap.live for i in c.clauses)]
-    results.apart = [c for c in query.concepts if said_apart(snap, query, c)]
+    results.apart = [c for c in query.concepts if said_apart(snap, found, c)]
     said = 0
     for i in query.positive:
         said |= found.own[i]

@@ -331,16 +331,13 @@ def _like_the_best(snap, score: np.ndarray, candidates: np.ndarray,
     return FEEDBACK * top * bonus * said
 
 
-def said_apart(snap, query: ParsedQuery, concept: Concept) -> bool:
+def said_apart(snap, m: Match, concept: Concept) -> bool:
     """Whether the phrase of several words that named a term ('payment by results') is used
-    by no entry, nor any synonym of it, although its words are: entries have them apart."""
-    if len(concept.clauses) < 2 or not all(query.clauses[i].alternatives and
-                                           snap.postings.scored(query.clauses[i].alternatives[
-                                               0].terms)[2] & snap.live
-                                           for i in concept.clauses):
+    by no entry, nor any synonym of it, although entries have each of its words."""
+    if len(concept.clauses) < 2 or not all(m.own[i] & snap.live for i in concept.clauses):
         return False
     forms = phrase_forms(concept.phrase) + [
-        alt.terms for i in concept.clauses for alt in query.clauses[i].alternatives
+        alt.terms for i in concept.clauses for alt in m.query.clauses[i].alternatives
         if alt.why in ("synonym", "compound")]
     return not any(snap.postings.scored(terms)[2] & snap.live for terms in forms)
 
