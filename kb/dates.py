@@ -82,7 +82,7 @@ def _date(r: Problems, fields, key: str) -> dt.date | None:
     hint = f": write {key}: {meant}" if meant else ""
     partial = ", or YYYY-MM or YYYY when the source gives no more" if key == "published" else ""
     r.error(line, f"'{key}' must be a date written year-month-day (YYYY-MM-DD"
-                  f"{'' if meant else partial}); got '{value}'{hint}")
+                  f"{'' if meant and len(meant) == 10 else partial}); got '{value}'{hint}")
     return None
 
 

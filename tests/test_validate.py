@@ -723,8 +723,9 @@ def test_a_source_that_gives_only_a_year_or_month_is_published_as_that(
     ("published: 0999", "'published': 999 is no year a source was published in"),
     ("published: 0000", "'published': 0 is no year a source was published in"),
     ("published: 0999-12-01", "'published': 999 is no year a source was published in"),
-    ("published: March 2017", "'published' must be a date written year-month-day (YYYY-MM-DD); "
-                              "got 'March 2017': write published: 2017-03"),
+    ("published: March 2017", "'published' must be a date written year-month-day (YYYY-MM-DD, "
+                              "or YYYY-MM or YYYY when the source gives no more); got 'March "
+                              "2017': write published: 2017-03"),
 ])
 def test_a_year_or_month_that_cannot_be_is_named(entries_dir, taxonomy, written, said):
     path = write_entry(entries_dir, "dated", VALID.replace("published: 2009-01-05", written))
