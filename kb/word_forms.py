@@ -83,8 +83,9 @@ IRREGULAR_VERBS = {
 
 # Words Porter's stemmer cuts down to another word's stem, though they mean something else: each
 # keeps a stem of its own ('housing' is not 'house' or 'in-house', 'community' not
-# 'communication', 'authority' not 'author'); and 'generate', 'generation', which Porter cuts
-# to 'gener' ('generic', 'generous') but 'generated' to 'generat', keep theirs together.
+# 'communication', 'authority' not 'author', 'localism' not 'local'); 'generate', 'generation',
+# which Porter cuts to 'gener' ('generic', 'generous') but 'generated' to 'generat', keep theirs
+# together; and 'specification' joins 'specify' ('specifi'), not 'specific'.
 OWN_STEMS = {word: own for own, words in (
     ("housing", "housing"), ("communiti", "community communities"),
     ("authoriti", "authority authorities"), ("experiment", "experiment experiments experimental"),
@@ -94,7 +95,8 @@ OWN_STEMS = {word: own for own, words in (
     ("generat", "generate generates generation generations"), ("generic", "generic"),
     ("generous", "generous generously"), ("news", "news"), ("publiciti", "publicity"),
     ("localiti", "locality localities"), ("informal", "informal informally"),
-    ("officer", "officer officers")) for word in words.split()}
+    ("officer", "officer officers"), ("localism", "localism"),
+    ("specifi", "specification specifications")) for word in words.split()}
 
 
 # Shortened words people type for the full one (govt, dept, orgs, spec, 3 yrs), as the full

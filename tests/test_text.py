@@ -546,7 +546,8 @@ def test_a_misspelling_sharing_the_words_stem_is_still_offered_corrected(tmp_pat
                                          ("business", "busy"), ("generation", "generic"),
                                          ("news", "new"), ("locality", "local"),
                                          ("publicity", "public"), ("informal", "information"),
-                                         ("officers", "office")])
+                                         ("officers", "office"), ("localism", "local"),
+                                         ("specification", "specific")])
 def test_words_porter_would_merge_with_another_word_find_only_their_own(tmp_path, word, other):
     """Porter's stemmer cuts 'community' and 'communications' to one stem, 'housing' and
     'house' (so 'in-house') to another: each finds the entries that use it, not the other."""
