@@ -120,6 +120,16 @@ _DAY_MONTH_YEAR = re.compile(rf"(?:{_ORDINAL}[\s-]+)?([a-z]+)\.?,?[\s-]+(\d{{4}}
 _MONTH_DAY_YEAR = re.compile(rf"([a-z]+)\.?\s+{_ORDINAL},?\s+(\d{{4}})", re.I)  # 'Apr 1, 2010'
 
 
+def period_end(first: dt.date, precision: str) -> dt.date:
+    """The last day of the year or month (PRECISION's words) a date stands for; a day's is
+    itself."""
+    if precision == "year":
+        return first.replace(month=12, day=31)
+    if precision == "month":
+        return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(1)
+    return first
+
+
 def date_parts(value: str) -> tuple[int, int | None, int | None] | None:
     """(year, month, day) of a date as typed, the month and day None when not given: 2010,
     2010-04, 2010-04-01, 1/4/2010, 04/2010, 1 April 2010, 1st Apr 2010, 1-Apr-2010, Apr 1,

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from kb.analysis import analyse
-from kb.dates import date_parts
+from kb.dates import date_parts, period_end
 from kb.entry import (
     CONTROL_CHARACTERS,
     ZERO_WIDTH,
@@ -110,12 +110,9 @@ def _parse_date(name: str, value: str, end: bool) -> dt.date | None:
                          name)
     year, month, day = parts
     try:
-        if month is None:
-            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
         if day is None:
-            last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day \
-                if 1 <= month <= 12 else 1
-            return dt.date(year, month, last if end else 1)
+            first = dt.date(year, 1 if month is None else month, 1)
+            return period_end(first, "year" if month is None else "month") if end else first
         return dt.date(year, month, day)
     except ValueError:
         why = why_no_such_date(year, 1 if month is None else month, 1 if day is None else day)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from kb import history, whoosh_internals
 from kb.analysis import STOP_WORDS, index_term, pair_term
+from kb.dates import period_end
 from kb.facets import bitset, members
 from kb.generations import apply_delta, paused_gc, read_base_records, read_delta, read_meta
 from kb.postings import Postings
@@ -203,11 +204,20 @@ class Snapshot:
             return fix
 
     def date_mask(self, date_from: dt.date | None, date_to: dt.date | None) -> int:
+        """The entries published between the dates. An entry dated only by its month or year
+        is in when any of its month or year is: 'from June 2017' keeps an entry of '2017'."""
         if not date_from and not date_to:
             return self.live
         lo = date_from.toordinal() if date_from else 0
         hi = date_to.toordinal() if date_to else 10**9
-        return bitset((d for d in self.slug_of if lo <= self.published[d] <= hi), self.size)
+        return bitset((d for d in self.slug_of if self.published[d] <= hi and (
+            lo <= self.published[d] or lo <= self._period_end(d))), self.size)
+
+    def _period_end(self, d: int) -> int:
+        """The last day an entry's published date may stand for: its day, month or year's."""
+        record = self.records[self.slug_of[d]]
+        return period_end(dt.date.fromordinal(self.published[d]),
+                          record["published_precision"]).toordinal()
 
 
 def _read_or_none(path: Path) -> bytes | None:

@@ -1,3 +1,4 @@
+import datetime as dt
 import random
 import re
 
@@ -8,7 +9,7 @@ from kb.build import build
 from kb.library import Library
 from kb.query import Query
 from kb.taxonomy import FACETS, FIELD, load_taxonomy
-from tests.conftest import FIXTURES, write_entry
+from tests.conftest import FIXTURES, VALID, write_entry
 
 WORDS = ("grant contract tender volunteer hospice council partnership funding notice "
          "monitoring consultation housing youth carers advocacy outreach").split()
@@ -148,6 +149,23 @@ def test_date_range_filters_published(random_corpus):
                                    page_size=100))
     assert results.total == sum(1 for t in truth.values() if t["year"] in (2007, 2008))
     assert all("2007" <= h.published[:4] <= "2008" for h in results.hits)
+
+
+@pytest.mark.parametrize("published, date_from, date_to, found", [
+    ("2017", "2017-06-01", None, True), ("2017", None, "2017-03-31", True),
+    ("2017", "2018-01-01", None, False), ("2017-03", "2017-03-31", None, True),
+    ("2017-03", "2017-04-01", None, False), ("2017-03", None, "2017-02-28", False),
+    ("2017-03-01", "2017-03-02", None, False)])
+def test_a_month_or_year_is_in_a_range_that_overlaps_it(entries_dir, tmp_path, published,
+                                                        date_from, date_to, found):
+    """An entry dated only '2017' may be from June: a search from June 2017 keeps it, as it
+    keeps an entry of 'March 2017' for a range ending on 31 March; a day is only its day."""
+    write_entry(entries_dir, "vague", VALID.replace("published: 2009-01-05",
+                                                    f"published: '{published}'"))
+    build(entries_dir, tmp_path / "ix")
+    dates = [dt.date.fromisoformat(d) if d else None for d in (date_from, date_to)]
+    results = Library(tmp_path / "ix").search(Query(date_from=dates[0], date_to=dates[1]))
+    assert ([h.slug for h in results.hits] == ["vague"]) is found
 
 
 def test_a_query_finds_and_highlights(index_dir):
