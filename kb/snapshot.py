@@ -211,7 +211,8 @@ class Snapshot:
         lo = date_from.toordinal() if date_from else 0
         hi = date_to.toordinal() if date_to else 10**9
         return bitset((d for d in self.slug_of if self.published[d] <= hi and (
-            lo <= self.published[d] or lo <= self._period_end(d))), self.size)
+            lo <= self.published[d] or lo - 366 < self.published[d] and lo <= self._period_end(d)
+        )), self.size)
 
     def _period_end(self, d: int) -> int:
         """The last day an entry's published date may stand for: its day, month or year's."""
