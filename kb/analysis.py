@@ -139,7 +139,22 @@ def word_terms(token: str) -> tuple[tuple[str, bool, bool], ...]:
         text = british(text)
         stop = text in STOP_WORDS
         out.append((text if stop else stem(text), is_joined, stop))
+    if acronym_term(token):
+        out.append((token, True, False))  # beside the word's own term, as a joined form is
     return tuple(out)
+
+
+EVERYDAY = 10_000  # uses in pyspellchecker's counts that make a word an everyday one
+
+
+def acronym_term(word: str) -> str | None:
+    """The term an acronym in capitals that is also an everyday word ('SEND', 'CAT') is
+    indexed by besides the word's own: itself, in capitals. A search for SEND (special
+    educational needs) then need not find every entry that says 'send'."""
+    if 3 <= len(word) <= 6 and word.isascii() and word.isalpha() and word.isupper() and \
+            word_count(word.lower()) >= EVERYDAY:
+        return word
+    return None
 
 
 class TermsAnalyzer(Tokenizer):

@@ -16,7 +16,7 @@ from kb.entry import Entry
 from kb.render import render_markdown
 from kb.taxonomy import FACETS, FIELD
 
-SCHEMA_VERSION = 24  # raise it when the fields or what they hold change: forces a full build
+SCHEMA_VERSION = 25  # raise it when the fields or what they hold change: forces a full build
 # The metadata kept in memory for every entry (results, facets, feeds); the rest stays on disk.
 LIGHT_KEYS = ("slug", "path", "title", "summary", *FIELD.values(), "organisations", "published",
               "published_precision", "updated", "review_by", "aliases")

@@ -17,6 +17,7 @@ from __future__ import annotations
 from kb.analysis import (
     HYPHENS,
     PREFIXES,
+    acronym_term,
     index_term,
     is_stop_word,
     light_key,
@@ -54,7 +55,8 @@ def _run_clauses(run: list[Word], vocab: Vocabulary):
     for i, w in enumerate(run):
         if w.index_terms and w.index_terms not in first:
             first[w.index_terms] = i
-            alts = [Alternative(w.index_terms)] + ([Alternative((w.joined,))] if w.joined else [])
+            alts = [Alternative(_own_terms(w, vocab))] + (
+                [Alternative((w.joined,))] if w.joined else [])
             clauses[i] = Clause(w.text, alts, acronym=w.acronym)
     seq, owner = terms_of(run)
     at = 0
@@ -77,6 +79,15 @@ def _run_clauses(run: list[Word], vocab: Vocabulary):
             at += 1
     return sorted(clauses.items()), {i: first[w.index_terms] for i, w in enumerate(run)
                                      if w.index_terms}
+
+
+def _own_terms(w: Word, vocab: Vocabulary) -> tuple[str, ...]:
+    """A word's own index terms; for an acronym typed in capitals that spells an everyday word
+    ('SEND'), the capitals the index keeps it by, so that entries which only say 'send' are
+    not found by it."""
+    if w.acronym and w.index_terms in vocab.capitals_only and (term := acronym_term(w.typed)):
+        return (term,)
+    return w.index_terms
 
 
 def parse_query(text: str, vocab: Vocabulary, lexicon=None) -> ParsedQuery:

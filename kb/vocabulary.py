@@ -8,9 +8,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kb.analysis import STOP_WORDS, WORD, analyse, compound_terms, is_stop_word, light_key
+from kb.analysis import (
+    STOP_WORDS,
+    WORD,
+    acronym_term,
+    analyse,
+    compound_terms,
+    is_stop_word,
+    light_key,
+)
 from kb.taxonomy import FACETS, Taxonomy
-from kb.word_forms import word_count
 
 
 @dataclass(frozen=True)
@@ -75,13 +82,10 @@ class Vocabulary:
     capitals_only: frozenset[tuple[str, ...]] = frozenset()
 
 
-EVERYDAY = 10_000  # uses in pyspellchecker's counts that make a word an everyday one
-
-
 def capitals_only(phrase: str) -> bool:
     """Whether a synonym is an acronym of three or more letters that is also an everyday
     English word ('SEND', 'CAT'; not 'SEN' or 'SIB', which are rare words)."""
-    return bool(re.fullmatch(r"[A-Z]{3,6}", phrase)) and word_count(phrase.lower()) >= EVERYDAY
+    return acronym_term(phrase) is not None
 
 
 def _add(starts: dict, terms: tuple[str, ...], value) -> None:

@@ -983,6 +983,37 @@ def test_an_acronym_that_spells_an_everyday_word_needs_its_capitals(tmp_path):
     assert ("special", "educ", "need") in ways("SEND CAMHS CCG")
 
 
+def test_an_acronym_in_capitals_finds_the_acronym_not_the_everyday_word(tmp_path):
+    """'SEND' typed in capitals finds the entry about children with SEND and the one that
+    spells it out, not those that 'send' reports; 'send' in lowercase still finds both
+    uses of the word (the index keeps the acronym beside the word, never instead of it)."""
+    from kb.build import build
+    from tests.conftest import VALID, write_entry
+
+    folder = tmp_path / "entries"
+    (folder / "synonyms.yaml").parent.mkdir()
+    (folder / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
+    (folder / "synonyms.yaml").write_text("- [SEND, special educational needs]\n")
+    texts = {"acronym": "Short breaks for children with SEND and their families.",
+             "spelt": "Short breaks for children with special educational needs.",
+             "verb": "Groups send their short monitoring returns each quarter."}
+    for n, (slug, text) in enumerate(texts.items()):
+        write_entry(folder, slug, VALID.replace("A valid entry", f"Example {n}"),
+                    body=f"## What they did\n\n{text}\n")
+    build(folder, tmp_path / "ix")
+    library = Library(tmp_path / "ix")
+
+    def found(text):
+        return {h.slug for h in library.search(Query(text=text)).hits}
+
+    assert found("SEND") == {"acronym", "spelt"}
+    ranked = [h.slug for h in library.search(Query(text="SEND short breaks")).hits]
+    assert ranked[-1] == "verb", ranked
+    assert found("send") == {"acronym", "verb"}
+    hit = library.search(Query(text="SEND")).hits[0]
+    assert hit.slug == "acronym" and "<mark>SEND</mark>" in hit.highlights
+
+
 def test_a_places_one_word_name_is_matched_as_written_not_by_its_stem(tmp_path):
     """'Kettering' (Porter: 'ketter') finds the entry that names the town and the East
     Midlands examples, not an entry that says 'better' or 'ketter' by its stem."""
