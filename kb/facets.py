@@ -36,6 +36,13 @@ def members(mask: int) -> list[int]:
     return [(i << 3) + b for i, byte in enumerate(raw) if byte for b in _BITS[byte]]
 
 
+def in_order(order: list[int], mask: int, size: int, backwards: bool = False):
+    """The document numbers in a bitset, in a precomputed order (or its reverse)."""
+    member = mask.to_bytes((size >> 3) + 1, "little")
+    return (d for d in (reversed(order) if backwards else order)
+            if member[d >> 3] >> (d & 7) & 1)
+
+
 def union(masks) -> int:
     out = 0
     for m in masks:

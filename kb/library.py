@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kb import history
 from kb.clauses import ParsedQuery
-from kb.facets import FacetValue, count_facets, coverage, tagged
+from kb.facets import FacetValue, count_facets, coverage, in_order, tagged
 from kb.generations import CURRENT
 from kb.near_phrases import near_phrase
 from kb.query import Query
@@ -203,14 +203,15 @@ class Library:
             best, apart = rank(snap, found, final, limit)
             ranked = [d for d, _ in best]
             ranked_scores = dict(best)
-        else:  # walk a precomputed order, keeping the matching documents
-            member = final.to_bytes((snap.size >> 3) + 1, "little")
+        else:  # walk a precomputed order: those that use the words, then those by a tag alone
             order = snap.added_order if sort == "added" else \
                 snap.order["title" if sort == "title" else "newest"]
-            if sort == "oldest":
-                order = reversed(order)
-            ranked = list(itertools.islice(
-                (d for d in order if member[d >> 3] >> (d & 7) & 1), limit))
+            worded = final & found.through_words() if found is not None else final
+            groups = [worded, final & ~worded] if worded and worded != final else [final]
+            ranked = list(itertools.islice(itertools.chain.from_iterable(
+                in_order(order, group, snap.size, sort == "oldest") for group in groups),
+                limit))
+            apart = len(groups) == 2
         marks = found.query.highlights() if found is not None and snippets else (set(), set())
         return [self._hit(snap, d, found, ranked_scores.get(d), marks)
                 for d in ranked[start:limit]], apart

@@ -49,7 +49,7 @@ import numpy as np
 from kb import topics
 from kb.analysis import index_term, light_key
 from kb.clauses import ParsedQuery
-from kb.facets import as_vector, bitset
+from kb.facets import as_vector, bitset, union
 from kb.postings import bm25_idf
 from kb.vocabulary import Concept, label_phrases, phrase_forms
 
@@ -87,6 +87,10 @@ class Match:
     def words_matched(self, d: int) -> list[int]:
         """The clauses an entry matches directly, through its own words."""
         return [i for i in self.query.positive if self.own[i] >> d & 1]
+
+    def through_words(self) -> int:
+        """The entries some scoring clause matches through their own words, not a tag alone."""
+        return union(self.own[i] for i in self.query.positive)
 
 
 def _clause(snap, clause) -> tuple[np.ndarray, int, int]:

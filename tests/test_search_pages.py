@@ -492,11 +492,26 @@ def test_each_result_is_a_heading_inside_the_section_that_lists_it(client):
     assert any(n < hits[0] for n in sections) and hits[0] < tagged < hits[-1]
 
 
-def test_no_heading_sets_results_apart_unless_ranking_puts_them_last(client):
-    """Sorted by date, results found through a tag are mixed with the others: no heading.
-    Filtered to leave only those, the note says all are there for the tag alone."""
-    assert "Found through their tags alone" not in client.get(
-        "/search?q=reporting+burden&sort=newest").body
+@pytest.mark.parametrize("sort", ["newest", "oldest", "title", "added"])
+def test_in_any_order_the_results_that_use_the_words_come_first(client, sort):
+    """Sorted by date or title, the results that use the words come first, in that order,
+    then those found through a tag alone, in that order too, under their own heading: a
+    narrow word that names a broad term never buries the one example that uses it."""
+    data = client.get(f"/search.json?q=reporting+burden&sort={sort}&page_size=100").json()
+    alone = [not r["matched"]["words"] for r in data["results"]]
+    assert 0 < alone.count(True) < len(alone) and alone == sorted(alone)
+    for part in (False, True):
+        keys = [(r["published"] if sort in ("newest", "oldest") else r["added"]
+                 if sort == "added" else r["title"].lower())
+                for r, a in zip(data["results"], alone, strict=True) if a is part]
+        assert keys == sorted(keys, reverse=sort in ("newest", "added")), (sort, part)
+    html = client.get(f"/search?q=reporting+burden&sort={sort}").body
+    assert "Found through their tags alone" in html
+
+
+def test_filtered_to_tag_only_results_no_heading_sets_them_apart(client):
+    """Filtered to leave only results found through a tag, the note says all are there for
+    the tag alone, and no heading sets them apart from nothing."""
     page, data = page_and_json(client, "q=reporting+burden&sector=community-development")
     assert data["total"] == data["tag_only"] == 1
     assert "The one result is here for that tag alone, using none of your words." in \
