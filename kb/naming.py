@@ -6,7 +6,7 @@ kb.text reads the clauses; this names the concepts they carry."""
 from __future__ import annotations
 
 from kb.analysis import WORD, index_term, light_key
-from kb.clauses import Clause
+from kb.clauses import Clause, in_case_of
 from kb.reading import Word, read_word
 from kb.vocabulary import Concept, Vocabulary
 
@@ -43,9 +43,11 @@ def _corrected_run_concepts(runs, clauses: list[Clause], vocab: Vocabulary,
     out = []
     for run, clause_of in runs:
         fixed = corrected_run(run, clause_of, clauses)
-        for c in run_concepts(fixed, clause_of, vocab, known) if fixed else ():  # said as typed
-            typed = " ".join(run[i].text for i in sorted(clause_of) if clause_of[i] in c.clauses)
-            out.append(Concept(c.facet, c.slug, c.label, typed, c.clauses))
+        for c in run_concepts(fixed, clause_of, vocab, known) if fixed else ():
+            span = [i for i in sorted(clause_of) if clause_of[i] in c.clauses]
+            meant = " ".join(in_case_of(run[i].typed, fixed[i].text)  # small words too
+                             for i in range(span[0], span[-1] + 1))
+            out.append(Concept(c.facet, c.slug, c.label, meant, c.clauses))
     return out
 
 
@@ -122,7 +124,8 @@ def alternative_concepts(clauses: list[Clause], positive: list[int], vocab: Voca
                     at += [i] if i not in at else []  # a term listing two forms: once
     # a synonym of a phrase is one name, for the phrase's words together ('Office of the
     # Third Sector': Office for Civil Society), not one for each word
-    return [Concept(facet, slug, label, " ".join(clauses[i].text for i in at), tuple(at))
+    return [Concept(facet, slug, label, " ".join(
+        in_case_of(clauses[i].text, clauses[i].meant) for i in at), tuple(at))  # as corrected
             for (facet, slug, label, _), at in found.items()]
 
 

@@ -609,6 +609,24 @@ def test_a_terms_phrase_no_example_uses_is_said_to_be_found_only_apart(tmp_path,
                                        None: [note + "."]}[said]
 
 
+def test_a_terms_phrase_misspelt_is_judged_and_named_as_corrected(tmp_path):
+    """'paymnet by results' is searched as 'payment by results': an entry that uses the
+    phrase means no note that none does, and the tag says it is for the corrected phrase."""
+    from kb.query import Query
+    from kb.text import parse_query
+    from kb.wording import result_notes
+    from tests.test_text import library_of
+
+    library = library_of(tmp_path, {"together": "Contracts paid by payment by results.",
+                                    "other": "Results and payment of grants."})
+    results = library.search(Query(text="paymnet by results"))
+    assert results.corrections == [("paymnet", "payment")]
+    assert not any("No example uses the phrase" in n for n in result_notes(results))
+    snap = library.snapshot()
+    parsed = parse_query("Paymnet by results", snap.vocabulary, lexicon=snap)
+    assert [c.phrase for c in parsed.concepts] == ["Payment by results"]
+
+
 def test_a_group_with_a_ticked_value_says_how_its_counts_and_ticks_combine(client):
     """A commissioner with Health ticked sees 'Social care (8)': the page says that is Social
     care alone, and that ticking it too shows examples with either."""

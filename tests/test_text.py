@@ -334,7 +334,7 @@ def test_a_misspelt_word_joins_its_neighbour_as_corrected(tmp_path, typed):
     named = parse_query(typed, snap.vocabulary, snap).concepts
     assert ("principle", "multi-year-funding") in right
     assert {(c.facet, c.slug) for c in named} == right
-    assert [c.phrase for c in named] == ["multi yaer"]  # both words named it, not 'multi'
+    assert [c.phrase for c in named] == ["multi year"]  # both words, as corrected
 
 
 
