@@ -79,7 +79,7 @@ class Results:
     sort: str = "relevance"  # the order the hits are in: newest when nothing can be scored
     concepts: list[Concept] = field(default_factory=list)  # terms named, with tagged results
     unsaid: list[Concept] = field(default_factory=list)  # those named by words no entry uses
-    apart: list[Concept] = field(default_factory=list)  # named by a phrase entries have apart
+    apart: list[str] = field(default_factory=list)  # phrases naming terms entries have apart
     suggested: list[Concept] = field(default_factory=list)  # terms suggested, ranking first
     either: bool = False  # the search joins words with OR: each result has one of them
     left_out: int = 0  # results the search would have without its '-word' and NOT exclusions
@@ -364,7 +364,7 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
                         if snap.masks[c.facet].get(c.slug, 0) & final]
     results.unsaid = [c for c in results.concepts
                       if not any(found.own[i] & snap.live for i in c.clauses)]
-    results.apart = [c for c in query.concepts if said_apart(snap, found, c)]
+    results.apart = [p for c in query.concepts for p in said_apart(snap, found, c)]
     said = 0
     for i in query.positive:
         said |= found.own[i]

@@ -118,15 +118,19 @@ def alternative_concepts(clauses: list[Clause], positive: list[int], vocab: Voca
             said = {"word": clause.text, "spelling": clause.correction}.get(alt.why)
             if alt.why == "spelling" and alt.terms != (index_term(clause.meant),):
                 said = None  # the correction joined to a prefix: 'multi yaer' is multiyear
+            # a word matching the whole of it names it alone ('CCG OR ICB': two names); the
+            # words of a phrase or a compound name it together
+            alone = alt.weight == 1 and alt.why != "compound" and (said or alt.why == "synonym")
             for c in vocab.concepts_by_terms.get(alt.terms, ()):
                 if said is None or _names(said, c.phrase, known):
-                    at = found.setdefault((c.facet, c.slug, c.label, alt.terms), [])
+                    at = found.setdefault((c.facet, c.slug, c.label, alt.terms,
+                                           i if alone else None), [])
                     at += [i] if i not in at else []  # a term listing two forms: once
     # a synonym of a phrase is one name, for the phrase's words together ('Office of the
     # Third Sector': Office for Civil Society), not one for each word
     return [Concept(facet, slug, label, " ".join(
         in_case_of(clauses[i].text, clauses[i].meant) for i in at), tuple(at))  # as corrected
-            for (facet, slug, label, _), at in found.items()]
+            for (facet, slug, label, _, _), at in found.items()]
 
 
 def _names(typed: str, phrase: str, known) -> bool:

@@ -335,15 +335,26 @@ def _like_the_best(snap, score: np.ndarray, candidates: np.ndarray,
     return FEEDBACK * top * bonus * said
 
 
-def said_apart(snap, m: Match, concept: Concept) -> bool:
-    """Whether the phrase of several words that named a term ('payment by results') is used
-    by no entry, nor any synonym of it, although entries have each of its words."""
-    if len(concept.clauses) < 2 or not all(m.own[i] & snap.live for i in concept.clauses):
+def said_apart(snap, m: Match, concept: Concept) -> list[str]:
+    """The phrases of several words that named a term ('payment by results') that no entry
+    uses, nor any synonym of them, although entries have each of their words. Words that
+    each name the term ('youth OR children') are no phrase."""
+    if len(concept.clauses) < 2:
+        return []
+    synonyms = [alt.terms for i in concept.clauses for alt in m.query.clauses[i].alternatives
+                if alt.why in ("synonym", "compound")]
+    return [phrase for phrase in concept.phrase.split(", ")
+            if _apart(snap, phrase_forms(phrase), synonyms)]
+
+
+def _apart(snap, forms: list[tuple[str, ...]], synonyms: list[tuple[str, ...]]) -> bool:
+    """Whether a term's phrase of several words is in no entry (nor any synonym of it), though
+    each of its words is in some."""
+    if not forms or len(forms[0]) < 2 or forms[0] not in snap.vocabulary.concepts_by_terms:
         return False
-    forms = phrase_forms(concept.phrase) + [
-        alt.terms for i in concept.clauses for alt in m.query.clauses[i].alternatives
-        if alt.why in ("synonym", "compound")]
-    return not any(snap.postings.scored(terms)[2] & snap.live for terms in forms)
+    if not all(snap.postings.scored((t,))[2] & snap.live for t in forms[0]):
+        return False
+    return not any(snap.postings.scored(terms)[2] & snap.live for terms in forms + synonyms)
 
 
 def _tagged_entries(snap, facet: str, slug: str) -> np.ndarray:

@@ -186,14 +186,16 @@ def merge_concepts(concepts: list[Concept], negated: set[int]) -> list[Concept]:
     return list(merged.values())
 
 
-def _joined(phrases: str, phrase: str) -> str:
+def _joined(phrases: str, more: str) -> str:
     """The phrases that named a term, ', '-separated, none inside another: 'youth' and
     'youth servces' are 'youth servces'."""
-    words = _content(phrase)
-    kept = [p for p in phrases.split(", ")
-            if not (_within(_content(p), words) and len(_content(p)) < len(words))]
-    if not any(_within(words, _content(p)) for p in kept):
-        kept.append(phrase)
+    kept = phrases.split(", ")
+    for phrase in more.split(", "):
+        words = _content(phrase)
+        kept = [p for p in kept
+                if not (_within(_content(p), words) and len(_content(p)) < len(words))]
+        if not any(_within(words, _content(p)) for p in kept):
+            kept.append(phrase)
     return ", ".join(kept)
 
 

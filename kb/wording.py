@@ -35,7 +35,7 @@ def _as_typed(words: str, text: str) -> str:
 
 def _typed_phrases(phrases: str, text: str) -> str:
     """A concept's phrases (', '-separated) quoted as typed: ‘PCT’ and ‘hospices’."""
-    return _quoted(_as_typed(p, text) for p in phrases.split(", "))
+    return _quoted(dict.fromkeys(_as_typed(p, text) for p in phrases.split(", ")))
 
 
 def result_notes(results: Results) -> list[str]:
@@ -64,7 +64,7 @@ def result_notes(results: Results) -> list[str]:
                      f"‘{in_case_of(word, searched)}’.")
     if missing:
         notes.append(f"No example mentions {_quoted(missing, 'or')}.")
-    for phrase in dict.fromkeys(_typed_phrases(c.phrase, typed) for c in results.apart):
+    for phrase in dict.fromkeys(_typed_phrases(p, typed) for p in results.apart):
         notes.append(f"No example uses the phrase {phrase}" + (
             ", only its words apart." if results.complete_words else "."))
     said = [c for c in results.concepts if c not in results.unsaid]
@@ -129,9 +129,8 @@ def _partial_note(results: Results) -> str:
                 "the others match some of them.")
     itself = f"{words} of them" if words else "none of them"
     if whole == total and results.either:  # one word is all 'a OR b' asks for
-        return ("The one result matches one of your words or the topics they name."
-                if total == 1 else
-                f"All {total} match one of your words or the topics they name.")
+        return ("The one result matches" if total == 1 else f"All {total} match") + \
+            " your search or the topics its words name; with OR, either side is enough."
     if whole == total:
         yours = "your words"
         if total == 1:

@@ -381,10 +381,11 @@ def test_one_result_is_not_all_one_and_an_or_asks_for_one_of_the_words():
     either = Results(Query(text="kent OR grants"), 5, [], {}, words=["kent", "grants"],
                      complete=5, complete_words=2, either=True)
     # one word is all an OR asks for: how many have every word is beside the point
-    assert result_notes(either)[0] == "All 5 match one of your words or the topics they name."
+    assert result_notes(either)[0] == ("All 5 match your search or the topics its words name; "
+                                       "with OR, either side is enough.")
     either.total, either.complete, either.complete_words = 1, 1, 0
-    assert result_notes(either)[0] == ("The one result matches one of your words or the "
-                                       "topics they name.")
+    assert result_notes(either)[0] == ("The one result matches your search or the topics its "
+                                       "words name; with OR, either side is enough.")
 
 
 def test_a_quoted_label_left_out_leaves_out_its_examples_and_says_how_to_undo_it(client):
@@ -625,6 +626,29 @@ def test_a_terms_phrase_misspelt_is_judged_and_named_as_corrected(tmp_path):
     snap = library.snapshot()
     parsed = parse_query("Paymnet by results", snap.vocabulary, lexicon=snap)
     assert [c.phrase for c in parsed.concepts] == ["Payment by results"]
+
+
+def test_words_that_each_name_a_term_are_no_phrase_and_or_is_said_plainly(tmp_path):
+    """'youth clubs OR early years grants': each side names Children and young people on its
+    own, so no note says no example uses a phrase of them; every result has 'grants' and one
+    side, and the note says so, not that one word is enough. 'CCG OR ICB' each name Health:
+    the tag is for ‘CCG’ and ‘ICB’, not for the words with OR between."""
+    from kb.query import Query
+    from kb.wording import result_notes
+    from tests.test_text import library_of
+
+    library = library_of(tmp_path, {
+        "clubs": "Grants for youth clubs.", "years": "Grants for early years settings.",
+        "apart": "Youth grants and clubs in the early years.", "other": "Grants for parks.",
+        "ccg": "The CCG funded it.", "icb": "The ICB funded it."}, synonyms=True)
+    results = library.search(Query(text="youth clubs OR early years grants"))
+    notes = result_notes(results)
+    assert {h.slug for h in library.search(Query(text="youth clubs OR early years grants"))
+            .hits} >= {"clubs", "years"}
+    assert not any("phrase" in n for n in notes), notes
+    assert notes[0].endswith("with OR, either side is enough."), notes
+    notes = " ".join(result_notes(library.search(Query(text="CCG OR ICB"))))
+    assert "(for ‘CCG’ and ‘ICB’)" in notes, notes
 
 
 def test_a_group_with_a_ticked_value_says_how_its_counts_and_ticks_combine(client):
