@@ -25,6 +25,12 @@ def search_url(query: Query, path: str = "/search") -> str:
         else path
 
 
+def json_twin(url: str) -> str:
+    """A page's address as its .json twin's: '/search?q=x&page=2' -> '/search.json?q=x&page=2'."""
+    path, mark, query = url.partition("?")
+    return f"{path.rstrip('/') or '/index'}.json{mark}{query}"
+
+
 def entry_url(slug: str) -> str:
     return f"/entries/{slug}"
 

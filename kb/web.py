@@ -18,10 +18,11 @@ import bottle
 from kb import changes, contexts, redirects, wording
 from kb.contexts import PageError, Redirect, Site
 from kb.formats import atom_feed, results_csv, to_json
+from kb.headers import not_modified, response_headers
 from kb.library import IndexMissing, Library
 from kb.query import SORTS, QueryError
 from kb.taxonomy import FACET_OF, FACETS, FIELD
-from kb.urls import entry_url, linked_paths, search_url, term_url
+from kb.urls import entry_url, json_twin, linked_paths, search_url, term_url
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -30,17 +31,6 @@ MAX_QUERY_STRING = 8192
 MAX_PARAMS = 100
 SLUG = "re:[a-z0-9-]+"
 FACET_PATHS = "|".join(FIELD.values())  # /principles/<slug>, /sectors ...
-
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
-}
-
 
 def request_params() -> list[tuple[str, str]]:
     """The query string's parameters, within the documented limits."""
@@ -93,7 +83,7 @@ def create_app(index_dir: Path | str, base_url: str | None = None, edit_url: str
     app.config["kb.library"] = responder.library
     add_routes(app, responder.library, responder.page, responder.answer, responder.site)
     add_error_pages(app, responder.problem)
-    app.add_hook("after_request", security_headers(
+    app.add_hook("after_request", response_headers(
         (embed_origins or os.environ.get("KB_EMBED_ORIGINS") or "").strip() or "*"))
     return app
 
@@ -131,6 +121,10 @@ class Responder:
             bottle.redirect(ctx.url, 301)
         if wants_json():
             bottle.response.content_type = "application/json; charset=utf-8"
+            paging = [(rel, ctx.get(f"{rel}_url")) for rel in ("first", "prev", "next", "last")]
+            if any(isinstance(url, str) for _, url in paging):  # to page through the JSON
+                bottle.response.set_header("Link", ", ".join(
+                    f'<{json_twin(url)}>; rel="{rel}"' for rel, url in paging if url))
             return to_json(ctx)
         searched = ctx.get("searched_params")  # only a page that could not read it all
         return self.render(template, ctx, 400 if searched is not None else 200,
@@ -190,22 +184,6 @@ class Responder:
         etag = '"' + hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()[:20] + '"'
         built = dt.datetime.fromisoformat(snap.meta["built_at"]).astimezone(dt.UTC)
         return etag, email.utils.format_datetime(max(built, today), usegmt=True)
-
-
-def not_modified(headers, etag: str, modified: str) -> bool:
-    """Whether a conditional request may get a 304 (RFC 9110): If-None-Match, when sent,
-    decides (a list of tags, weak ones as a proxy that compresses makes them, or *); else
-    If-Modified-Since, against the page's Last-Modified."""
-    match = headers.get("If-None-Match")
-    if match is not None:
-        tags = {tag.strip().removeprefix("W/") for tag in match.split(",")}
-        return "*" in tags or etag in tags
-    since = headers.get("If-Modified-Since")
-    try:
-        return bool(since) and email.utils.parsedate_to_datetime(since) >= \
-            email.utils.parsedate_to_datetime(modified)
-    except (TypeError, ValueError):  # an unreadable date: send the page
-        return False
 
 
 def add_routes(app, library: Library, page, answer, site) -> None:
@@ -330,24 +308,6 @@ def static_file(filename: str):
         raise PageError(404, "Page not found", "There is no file at this address.")
     resp.set_header("Cache-Control", "public, max-age=3600")
     return resp
-
-
-def security_headers(embed_origins: str):
-    """The after-request hook that sets the security headers. Every page refuses to be framed
-    except the embeds (/embed/...), which the origins in `embed_origins` may frame."""
-    embed_policy = SECURITY_HEADERS["Content-Security-Policy"].replace(
-        "frame-ancestors 'none'", f"frame-ancestors {embed_origins}")
-
-    def hook() -> None:
-        embed = bottle.request.path.startswith("/embed/")
-        for name, value in SECURITY_HEADERS.items():
-            if name == "Content-Security-Policy" and embed:
-                value = embed_policy
-            elif name == "X-Frame-Options" and embed:
-                continue
-            bottle.response.set_header(name, value)
-
-    return hook
 
 
 def add_error_pages(app, problem) -> None:

@@ -62,8 +62,8 @@ FLOW = ("entry entry_files yaml_errors front_matter taxonomy synonyms dates sour
         "body_checks across_files anchors validate publishing history numbers word_forms analysis "
         "spelling schema whoosh_internals generations workers build query vocabulary syntax "
         "clauses compounds reading naming text facets topics postings scoring related near_phrases "
-        "snippets snapshot library urls wording contexts changes formats redirects web documents "
-        "links entry_links cli").split()
+        "snippets snapshot library urls wording contexts changes formats redirects headers web "
+        "documents links entry_links cli").split()
 
 
 def kb_imports(path: Path) -> set[str]:

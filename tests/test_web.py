@@ -1,4 +1,5 @@
 import html
+import re
 
 import pytest
 
@@ -120,6 +121,31 @@ def test_security_headers_on_every_response(http_client):
         assert "script-src 'self'" in headers["content-security-policy"]
         assert "unsafe-inline" not in headers["content-security-policy"]
         assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_data_views_may_be_read_by_scripts_on_other_sites_and_pages_may_not(http_client):
+    """A guidance site's script can fetch the JSON, Atom and CSV of a search, and an entry's
+    JSON and Markdown; the HTML pages are not shared that way."""
+    slug = http_client.get("/search.json").json()["results"][0]["slug"]
+    for path in ("/search.json?q=grants", "/search.atom?q=grants", "/search.csv?q=grants",
+                 f"/entries/{slug}.json", f"/entries/{slug}.md", "/index.json"):
+        response = http_client.get(path)
+        assert response.status == 200, path
+        assert response.headers.get("access-control-allow-origin") == "*", path
+    for path in ("/", "/search?q=grants", f"/entries/{slug}"):
+        assert "access-control-allow-origin" not in http_client.get(path).headers, path
+
+
+def test_a_search_json_links_its_pages_as_json(http_client):
+    """A reuser paging through /search.json follows the Link header's next, which is the
+    next page's JSON (the fields in the body stay the HTML pages' addresses)."""
+    first = http_client.get("/search.json")
+    links = dict((rel, url) for url, rel in re.findall(r'<([^>]+)>; rel="(\w+)"',
+                                                       first.headers["link"]))
+    assert links["next"] == "/search.json?page=2" and links["first"] == "/search.json"
+    assert "prev" not in links and first.json()["next_url"] == "/search?page=2"
+    second = http_client.get(links["next"])
+    assert second.json()["page"] == 2 and "prev" in second.headers["link"]
 
 
 def test_static_files_are_cached_and_cannot_escape(http_client):
