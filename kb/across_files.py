@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from kb.entry import Address, Entry, Problem
+from kb.entry import Address, Problem
 
 
 def address_problems(addresses: list[Address]) -> list[Problem]:
@@ -56,19 +56,41 @@ def address_problems_among(moved: list[Address], rels: list[str],
     return address_problems(sorted(found, key=lambda a: a.path))
 
 
-def title_problems(entries: list[Entry]) -> list[Problem]:
-    """A warning on every entry whose title another has (case, spacing, punctuation and
-    quote marks aside), naming the others: in a list of results they cannot be told apart,
-    and the one just added is warned whichever file comes first."""
-    same: dict[str, list[Entry]] = {}
-    for entry in entries:
-        key = " ".join(re.sub(r"[^\w\s]", "", entry.title.casefold()).split())
-        same.setdefault(key, []).append(entry)
+def title_problems(titles: list[tuple[str, int, str]],
+                   only: set[str] | None = None) -> list[Problem]:
+    """A warning on every entry (or those in `only`) whose title another has (case, spacing,
+    punctuation and quote marks aside), naming the others: in a list of results they cannot
+    be told apart, and the one just added is warned whichever file comes first. `titles`:
+    each entry's (path, line of its title, title)."""
+    same: dict[str, list[tuple[str, int]]] = {}
+    for path, line, title in titles:
+        key = " ".join(re.sub(r"[^\w\s]", "", title.casefold()).split())
+        same.setdefault(key, []).append((path, line))
     problems = []
     for group in (g for g in same.values() if len(g) > 1):
-        for entry in group:
-            others = ", ".join(e.path for e in group if e is not entry)
-            problems.append(Problem(entry.path, entry.key_lines.get("title", 1), "warning",
-                                    f"{others} has this title too: make the titles differ, "
-                                    "so commissioners can tell the two apart"))
+        for path, line in group:
+            if only is not None and path not in only:
+                continue
+            others = [p for p, _ in group if p != path]
+            named = ", ".join(others[:-1]) + " and " + others[-1] if len(others) > 1 \
+                else others[0]
+            problems.append(Problem(path, line, "warning",
+                                    f"{named} {'have' if len(others) > 1 else 'has'} this "
+                                    "title too: make the titles differ, so commissioners can "
+                                    "tell them apart"))
     return problems
+
+
+def listed_title(path: Path) -> str | None:
+    """An entry file's title as its front matter's one-line 'title:' gives it, without
+    reading the rest: to compare the files being checked with every other's."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    for line in lines[1:60] if lines and lines[0].strip() == "---" else ():
+        if line.strip() == "---":
+            break
+        if line.startswith("title:"):
+            return line[6:].strip().strip("'\"") or None
+    return None

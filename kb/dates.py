@@ -23,14 +23,26 @@ def read_dates(r: Problems, fields) -> tuple[dt.date | None, str, dt.date | None
     published, precision = _partial(r, fields) or (_date(r, fields, "published"), "day")
     updated = _date(r, fields, "updated")
     review_by = _date(r, fields, "review_by")
-    for key, value in (("updated", updated), ("review_by", review_by)):
-        if value and published and value < published:
-            r.error(fields[key][0], f"'{key}' ({value}) is before 'published' ({published})")
-    for key, value in (("published", published), ("updated", updated)):
-        if value and value > dt.date.today():
+    # a date written another way is compared as meant: every mistake is told at once
+    seen = {key: value or _meant(fields, key) for key, value in (
+        ("published", published), ("updated", updated), ("review_by", review_by))}
+    for key in ("updated", "review_by"):
+        if seen[key] and seen["published"] and seen[key] < seen["published"]:
+            r.error(fields[key][0], f"'{key}' ({seen[key]}) is before 'published' "
+                                    f"({seen['published']})")
+    for key in ("published", "updated"):
+        if (value := seen[key]) and value > dt.date.today():
             r.error(fields[key][0], f"'{key}' ({value}) is after today: it is the date the "
                                    "source was published or changed; check the year")
     return published, precision, updated, review_by
+
+
+def _meant(fields, key: str) -> dt.date | None:
+    """The date a field written another way means ('31/12/2010'), for comparing it."""
+    if key not in fields or not isinstance(fields[key][2], str):
+        return None
+    meant = _as_date(fields[key][2])
+    return meant if isinstance(meant, dt.date) else None
 
 
 def _partial(r: Problems, fields) -> tuple[dt.date | None, str] | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from kb.across_files import address_problems, title_problems
+from kb.across_files import address_problems, listed_title, title_problems
 from kb.anchors import kept_anchor_problems
 from kb.body_checks import check_body, merge_conflicts
 from kb.dates import check_precision, read_dates
@@ -343,11 +343,16 @@ def load_entries(entries_dir: Path, taxonomy: Taxonomy,
             addresses.append(address_of(entry))
         else:  # a broken file still claims its slug
             addresses.append(Address(rel, Path(rel).stem, ()))
-    problems += address_problems(addresses) + stray_files(entries_dir) + title_problems(entries)
+    problems += address_problems(addresses) + stray_files(entries_dir) + title_problems(
+        [_titled(e) for e in readable if e.title])  # a file with an error is told too
     problems += synonym_problems(Path(entries_dir) / "synonyms.yaml")
     problems += taxonomy_problems(Path(entries_dir) / "taxonomy.yaml")
     bad = {p.path for p in problems if p.severity == "error"}
     return readable if drafts else [e for e in entries if e.path not in bad], sorted(problems)
+
+
+def _titled(entry: Entry) -> tuple[str, int, str]:
+    return entry.path, entry.key_lines.get("title", 1), entry.title
 
 
 def check_files(entries_dir: Path, files, taxonomy: Taxonomy,
@@ -358,15 +363,19 @@ def check_files(entries_dir: Path, files, taxonomy: Taxonomy,
     file's, and `check_links` (kb.entry_links.link_problems_in) judges the files' links to
     the site. A path that is not an entry file is a problem, not a silent all-clear."""
     wanted, problems = chosen_files(entries_dir, files)
-    addresses = []
+    addresses, titles = [], []
     for path, rel in entry_files(entries_dir):
         if rel not in wanted:
             addresses.append(Address(rel, Path(rel).stem, ()))
+            titles += [(rel, 1, title)] if (title := listed_title(path)) else []
             continue
-        entry, found = read_entry(path, rel, taxonomy)
+        entry, found = read_draft(path, rel, taxonomy)
         problems += found
-        addresses.append(address_of(entry) if entry else Address(rel, Path(rel).stem, ()))
+        sound = entry if not any(p.severity == "error" for p in found) else None
+        addresses.append(address_of(sound) if sound else Address(rel, Path(rel).stem, ()))
+        titles += [_titled(entry)] if entry and entry.title else []
     problems += [p for p in address_problems(addresses) if p.path in wanted]
+    problems += title_problems(titles, only=wanted)
     problems += check_links(entries_dir, sorted(wanted), taxonomy) if check_links else []
     if "synonyms.yaml" in wanted:
         problems += synonym_problems(Path(entries_dir) / "synonyms.yaml")

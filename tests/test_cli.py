@@ -18,7 +18,8 @@ def test_check_is_silent_on_the_test_entries():
 
 def test_check_names_file_line_field_and_value(entries_dir):
     write_entry(entries_dir, "good", VALID)
-    write_entry(entries_dir, "bad", VALID.replace("[partnership-working]", "[full-cost-recovry]"))
+    write_entry(entries_dir, "bad", VALID.replace("[partnership-working]", "[full-cost-recovry]")
+                .replace("A valid entry", "A broken entry"))
     out = kb("check", "--entries", str(entries_dir))
     assert out.returncode == 1
     line = f"{entries_dir.as_posix()}/bad.md:4: error: 'principles': unknown value"
@@ -94,7 +95,8 @@ GITHUB_COMMAND = re.compile(  # GitHub's documented workflow command: ::level fi
 
 
 def test_check_prints_github_annotations_on_the_lines_of_the_files(entries_dir):
-    write_entry(entries_dir, "bad", VALID.replace("[partnership-working]", "[full-cost-recovry]"))
+    write_entry(entries_dir, "bad", VALID.replace("[partnership-working]", "[full-cost-recovry]")
+                .replace("A valid entry", "A broken entry"))
     write_entry(entries_dir, "warned", VALID, body="## What they did\n\nText, 100% done.\n")
     out = kb("check", "--format", "github", "--entries", str(entries_dir))
     assert out.returncode == 1

@@ -347,6 +347,35 @@ def test_two_entries_with_one_title_are_a_warning_on_each(entries_dir, taxonomy)
     assert "first.md has this title too" in problems[1].message
 
 
+def test_a_title_another_entry_has_is_told_when_checking_one_file_and_despite_errors(
+        entries_dir, taxonomy):
+    """The pre-commit hook checks only the files being committed: a new entry with another
+    entry's title is still told, naming the other; so is a file that has errors too."""
+    write_entry(entries_dir, "old", VALID.replace("A valid entry", "Kent grants review"))
+    write_entry(entries_dir, "older", VALID.replace("A valid entry", "'Kent Grants review'"))
+    new = write_entry(entries_dir, "new", VALID.replace("A valid entry", "Kent grants review")
+                      .replace("sectors: [health]", "sectors: [helth]"))
+    problems = check_files(entries_dir, [new], taxonomy)
+    said = [p.message for p in problems if "title too" in p.message]
+    assert [p.path for p in problems if "title too" in p.message] == ["new.md"]
+    assert said == ["old.md and older.md have this title too: make the titles differ, so "
+                    "commissioners can tell them apart"]
+    assert any(p.severity == "error" and "helth" in p.message for p in problems)
+    _, everything = load_entries(entries_dir, taxonomy)
+    assert {p.path for p in everything if "title too" in p.message} == {
+        "new.md", "old.md", "older.md"}
+
+
+def test_a_date_written_another_way_is_still_compared_with_the_others(entries_dir, taxonomy):
+    """'published: 31/12/2010' is told how to write it, and 'updated: 2009-01-01' is told at
+    the same time that it is before the date meant: every mistake at once."""
+    path = write_entry(entries_dir, "dates", VALID.replace(
+        "published: 2009-01-05", "published: 31/12/2010\nupdated: 2009-01-01"))
+    messages = [p.message for p in read_entry(path, "dates.md", taxonomy)[1]]
+    assert any("write published: 2010-12-31" in m for m in messages), messages
+    assert "'updated' (2009-01-01) is before 'published' (2010-12-31)" in messages
+
+
 @pytest.mark.parametrize("closing", ["----", " --- ", "--- ", "\u2014", "\u2013-",
                                      "\u2013\u2013\u2013"])  # dashes a word processor made
 def test_a_closing_line_not_quite_written_is_named_at_its_line(entries_dir, taxonomy, closing):
