@@ -81,8 +81,7 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
     `page_size` and `sort`, when given, override the page's: for feeds and downloads).
     On the HTML page a parameter that cannot be read (a date, a filter value, the order, the
     page) is named in a summary (a date beside its field too, with what was typed), over the
-    results of the search without it (`errors`): an old link keeps its words. Elsewhere it
-    is a 400."""
+    results of the search without it (`errors`; From after To: swapped). Elsewhere a 400."""
     errors: list[dict] = []
     while True:
         try:
@@ -98,6 +97,7 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
             typed = " ".join(v for k, v in params if k == exc.field)
             message = exc.sentence() if bad is None or exc.field == "q" else \
                 f"No {exc.field} is called ‘{bad[:60]}’: choose one under Filter results."
+            message += " The results are for the dates the other way round." if exc.swap else ""
             errors.append({"field": exc.field, "value": typed, "bad": bad,
                            "message": message, "instead": exc.instead,
                            "anchor": "result-count" if exc.field == "page" else exc.field})
@@ -126,6 +126,8 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
 def _without(params: list[tuple[str, str]], exc: QueryError) -> list[tuple[str, str]]:
     """The search without what could not be read: only the bad value of a filter (its other
     values kept), a long text as its words (kb.query.condensed), else the whole parameter."""
+    if exc.swap:  # From after To: the range they make the other way round
+        return [({"from": "to", "to": "from"}.get(k, k), v) for k, v in params]
     if exc.field == "q" and exc.instead:
         return [(k, v) for k, v in params if k != "q"] + [("q", exc.instead[1])]
     if exc.instead:

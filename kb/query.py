@@ -36,9 +36,9 @@ class QueryError(ValueError):
     value typed, the value it most likely meant, or None when none is near), when known."""
 
     def __init__(self, message: str, field: str | None = None,
-                 instead: tuple[str, str | None] | None = None):
+                 instead: tuple[str, str | None] | None = None, swap: bool = False):
         super().__init__(message)
-        self.field, self.instead = field, instead
+        self.field, self.instead, self.swap = field, instead, swap  # swap: From after To
 
     def sentence(self) -> str:
         """The message as a sentence, for a page."""
@@ -95,19 +95,26 @@ class Query:
         }
 
 
+FINANCIAL_YEAR = re.compile(r"(\d{4})\s*[/\u2013]\s*(\d{2}|\d{4})")  # 2019/20, 2019–2020
+
+
 def _parse_date(name: str, value: str, end: bool) -> dt.date | None:
-    """A From or To date: a year or a month (its first or last day), or a day written
-    2010-04-01 or, as in Britain, day first: 1/4/2010, 1 April 2010 (or April 2010, Apr 2010).
-    The messages name the field as the page labels it."""
+    """A From or To date: a year, a month or a financial year (its first or last day: 2019/20
+    runs from 1 April 2019 to 31 March 2020), or a day written 2010-04-01 or, as in Britain,
+    day first: 1/4/2010, 1 April 2010 (or April 2010, Apr 2010). The messages name the field
+    as the page labels it."""
     value = value.strip()
     if not value:
         return None
     field_ = f"the {name.capitalize()} date"
+    if (found := FINANCIAL_YEAR.fullmatch(value)) and \
+            int(found[2]) % 100 == (int(found[1]) + 1) % 100:  # 1 April to 31 March
+        return dt.date(int(found[1]) + 1, 3, 31) if end else dt.date(int(found[1]), 4, 1)
     parts = date_parts(value)
     if parts is None:
         raise QueryError(f"{field_} must be a year, like 2010, a month, like 2010-04 or April "
-                         f"2010, or a date, like 2010-04-01 or 1/4/2010; got '{value[:40]}'",
-                         name)
+                         f"2010, a date, like 2010-04-01 or 1/4/2010, or a financial year, "
+                         f"like 2010/11; got '{value[:40]}'", name)
     year, month, day = parts
     try:
         if day is None:
@@ -116,6 +123,8 @@ def _parse_date(name: str, value: str, end: bool) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         why = why_no_such_date(year, 1 if month is None else month, 1 if day is None else day)
+        if day is None and month == (year + 1) % 100:  # '2019-20'
+            why += f"; for the financial year write {year}/{month:02d}"
         raise QueryError(f"{field_} {value} is not a real date: {why}", name) from None
 
 
@@ -196,7 +205,7 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
     date_from = _parse_date("from", (dates["from"] or [""])[-1], end=False)
     date_to = _parse_date("to", (dates["to"] or [""])[-1], end=True)
     if date_from and date_to and date_from > date_to:
-        raise QueryError("the From date is after the To date; swap them", "to")
+        raise QueryError("the From date is after the To date; swap them", "to", swap=True)
     sort = (get_all("sort") or ["relevance"])[-1] or "relevance"
     if sort not in SORTS:
         raise QueryError(f"unknown sort '{sort[:40]}'; use one of: {', '.join(SORTS)}", "sort")
