@@ -13,6 +13,7 @@ import click
 from kb.build import BuildError, build
 from kb.entry import Problem, github_annotation, near_miss
 from kb.entry_links import entry_link_problems, link_problems_in
+from kb.history import last_commits
 from kb.publishing import (
     PLACEHOLDER,
     check_against,
@@ -388,10 +389,10 @@ def report() -> None:
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Pretend today is this date (YYYY-MM-DD).")
 def stale(entries_dir: Path, today) -> None:
-    """List entries past their review_by date, or over two years old with none."""
+    """List entries past review_by, or with none and not committed for two years."""
     entries, _ = load_entries(entries_dir, _taxonomy(entries_dir))
-    day = today.date() if today else dt.date.today()
-    for entry, reason in stale_entries(entries, day):
+    for entry, reason in stale_entries(entries, today.date() if today else dt.date.today(),
+                                       last_commits(entries_dir, [e.path for e in entries])):
         click.echo(f"{(entries_dir / entry.path).as_posix()}: {reason}")
 
 

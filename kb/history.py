@@ -9,6 +9,7 @@ previous generation; a build at a new HEAD copies the previous pack and adds onl
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -65,6 +66,15 @@ def revisions(entries_dir: Path, current: list[str]) -> dict[str, list[dict]]:
             elif status in "AC":  # the file began here
                 del following[path]
     return {rel: revs for rel, revs in out.items() if revs}
+
+
+def last_commits(entries_dir: Path, current: list[str]) -> dict[str, dt.date] | None:
+    """The day each entry file was last committed (those never committed left out); None when
+    the folder is not in Git."""
+    if head(entries_dir) is None:
+        return None
+    return {rel: dt.date.fromisoformat(revs[0]["date"][:10])
+            for rel, revs in revisions(entries_dir, current).items()}
 
 
 def head(entries_dir: Path) -> str | None:

@@ -329,15 +329,23 @@ def entry_schema(taxonomy: Taxonomy) -> dict:
     }
 
 
-def stale_entries(entries: list[Entry], today: dt.date, max_age_days: int = 730) -> list[tuple]:
-    """(entry, reason) for entries past review_by, or older than two years with no review_by."""
+def stale_entries(entries: list[Entry], today: dt.date, changed_here: dict | None = None,
+                  max_age_days: int = 730) -> list[tuple]:
+    """(entry, reason) for entries past review_by, or with none and not changed for two
+    years: by their last commit (`changed_here`: path -> date; an entry in none is not
+    committed yet, so new); outside Git, by their source's date."""
     out = []
     for e in entries:
-        due = e.review_by or e.last_changed + dt.timedelta(days=max_age_days)
+        if changed_here is None:
+            last, said = e.last_changed, f"its source is dated {e.last_changed}"
+        else:
+            last = changed_here.get(e.path, today)
+            said = f"last changed here {last}"
+        due = e.review_by or last + dt.timedelta(days=max_age_days)
         if due >= today:
             continue
         reason = (f"review was due {e.review_by}" if e.review_by else
-                  f"last changed {e.last_changed}, over two years ago, and no review_by date")
+                  f"{said}, over two years ago, and no review_by date")
         out.append((due, e.slug, e, reason))
     return [(e, reason) for *_, e, reason in sorted(out)]
 

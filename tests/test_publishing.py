@@ -3,6 +3,7 @@ report and live preview. Uses real git repositories and real server processes.""
 
 import html
 import json
+import os
 import re
 import subprocess
 import sys
@@ -224,7 +225,30 @@ def test_stale_report(entries_dir):
     lines = out.stdout.splitlines()
     assert len(lines) == 2
     assert "due.md: review was due 2010-01-01" in lines[0]
-    assert "old.md: last changed 2009-01-05" in lines[1]
+    assert "old.md: its source is dated 2009-01-05" in lines[1]
+
+
+def test_stale_report_goes_by_when_an_entry_was_last_committed(entries_dir):
+    """In Git, an entry of a 2009 source committed this year is not stale; one committed in
+    2020 and not since is, and the report says when it last changed here."""
+    write_entry(entries_dir, "kept", VALID)
+    git = ["git", "-C", str(entries_dir)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    old = {**os.environ, "GIT_AUTHOR_DATE": "2020-03-01T12:00:00", "GIT_COMMITTER_DATE":
+           "2020-03-01T12:00:00", "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    subprocess.run([*git, "add", "-A"], check=True, env=old)
+    subprocess.run([*git, "commit", "-qm", "old"], check=True, env=old)
+    write_entry(entries_dir, "recent", VALID.replace("A valid entry", "A recent entry"))
+    new = {**old, "GIT_AUTHOR_DATE": "2026-05-01T12:00:00",
+           "GIT_COMMITTER_DATE": "2026-05-01T12:00:00"}
+    subprocess.run([*git, "add", "-A"], check=True, env=new)
+    subprocess.run([*git, "commit", "-qm", "new"], check=True, env=new)
+    write_entry(entries_dir, "draft", VALID.replace("A valid entry", "A draft entry"))
+    out = kb("report", "stale", "--today", "2026-06-01", "--entries", str(entries_dir))
+    assert out.stdout.splitlines() == [
+        f"{entries_dir.as_posix()}/kept.md: last changed here 2020-03-01, over two years ago, "
+        "and no review_by date"]
 
 
 def test_live_preview_rebuilds_on_save_and_keeps_last_good(entries_dir, tmp_path):
