@@ -65,7 +65,8 @@ def alternates(searched: list[tuple[str, str]] | None = None) -> list[tuple[str,
     kinds = [(".json", "application/json", qs)]
     if here == "/search":
         kinds += [(".atom", "application/atom+xml", whole), (".csv", "text/csv", whole)]
-    return [(f"{here}{suffix}" + (f"?{q}" if q else ""), kind) for suffix, kind, q in kinds]
+    feed = [("/feed.atom", "application/atom+xml")] if here == "/index" else []  # newest
+    return [(f"{here}{suffix}" + (f"?{q}" if q else ""), kind) for suffix, kind, q in kinds] + feed
 
 
 def create_app(index_dir: Path | str, base_url: str | None = None, edit_url: str | None = None,

@@ -120,6 +120,9 @@ def test_alternate_links_in_header_and_head(client):
     assert kinds == {"application/json": "/search.json?q=funding",
                      "application/atom+xml": "/search.atom?q=funding",
                      "text/csv": "/search.csv?q=funding"}
+    home = Page(client.get("/").body)  # a feed reader given the site finds its feed
+    assert {a["type"]: a["href"] for a in home.find("link", rel="alternate")} == {
+        "application/json": "/index.json", "application/atom+xml": "/feed.atom"}
 
 
 @pytest.mark.parametrize("path", ["/feed.atom", "/search.atom?q=funding",
