@@ -583,7 +583,7 @@ def test_one_word_over_the_limit_finds_nothing_rather_than_everything(client):
     start, which no example uses, not an empty search that lists every example."""
     page = Page(client.get("/search?q=" + "a" * 600).body)
     assert "results below are for 1 of its words" in page.text
-    assert "Search 0 results for" in page.text
+    assert "How to search 0 results for" in page.text
 
 
 def test_words_typed_on_a_browsing_page_are_searched_by_relevance(client):

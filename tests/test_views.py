@@ -125,6 +125,18 @@ def test_alternate_links_in_header_and_head(client):
         "application/json": "/index.json", "application/atom+xml": "/feed.atom"}
 
 
+def test_every_search_box_links_to_how_to_search(client):
+    """The search syntax, topics, spelling, filters and dates are explained on the site, not
+    only in the README: every search box links there, and the link lands on its heading."""
+    for path in ("/", "/search?q=grants"):
+        assert '<a href="/about#searching">How to search</a>' in client.get(path).body
+    about = Page(client.get("/about").body)
+    heading = about.find("h2", id="searching")
+    assert heading and "How to search" in about.text
+    for said in ("quotation marks", "financial year", "OR", "Did you mean"):
+        assert said in about.text, said
+
+
 @pytest.mark.parametrize("path", ["/feed.atom", "/search.atom?q=funding",
                                   "/search.atom?q=%3Cscript%3E%26"])
 def test_atom_feeds_are_valid(client, path):
