@@ -57,16 +57,24 @@ class ParsedQuery:
         """The query as typed with each misspelt word replaced by its correction, or None. A
         word cut short ('hous': hous*) is no search to offer instead, nor are small words
         alone ('wiht': with)."""
-        out = text
-        for clause in self.clauses:
-            fix = clause.correction or clause.offer or ""
-            if fix and not fix.endswith("*"):  # 'Helth' as typed (the clause 'helth') is 'Health'
-                out = re.sub(rf"(?<!\w){re.escape(clause.text)}(?!\w)",
-                             lambda m, fix=fix: in_case_of(m.group(0), fix), out,
-                             flags=re.IGNORECASE)
-        if all(is_stop_word(w) for w in re.findall(r"\w+", out)):
+        # 'Helth' as typed (the clause 'helth') is 'Health'
+        out = respelt_text(text, [(c.text, c.correction or c.offer) for c in self.clauses
+                                  if c.correction or c.offer])
+        if out is None or all(is_stop_word(w) for w in re.findall(r"\w+", out)):
             return None
-        return out if out != text else None
+        return out
+
+
+def respelt_text(text: str, corrections: list[tuple[str, str]]) -> str | None:
+    """The text with each misspelt word (typed, meant) replaced as typed ('Servises' ->
+    'Services'), quotation marks and all; None when nothing changes."""
+    out = text
+    for typed, meant in corrections:
+        if not meant.endswith("*"):
+            out = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)",
+                         lambda m, meant=meant: in_case_of(m.group(0), meant), out,
+                         flags=re.IGNORECASE)
+    return out if out != text else None
 
 
 def dedupe(alts: list[Alternative]) -> list[Alternative]:

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb import history
-from kb.clauses import ParsedQuery
-from kb.facets import FacetValue, count_facets, coverage, in_order, tagged
+from kb.clauses import ParsedQuery, respelt_text
+from kb.facets import FacetValue, count_facets, coverage, in_order, tagged, union
 from kb.generations import CURRENT
 from kb.near_phrases import near_phrase
 from kb.query import Query
@@ -170,8 +170,9 @@ class Library:
             relaxations.append(("published", "", _undated(snap, found, query).bit_count()))
         words = " ".join(query.text.replace('"', " ").split())
         kept = EXCLUSION.sub(" ", query.text).strip()
+        respelt = None
         if not total and '"' in kept and words:  # a phrase no entry has: its words may
-            unquoted = self.search(query.replace(text=words), snippets=False).total
+            unquoted, respelt = self._without_quotes(query, words)
             relaxations += [("quotes", words, unquoted)] if unquoted else []
         left_out = 0
         if kept != query.text.strip():  # '-word': how many it left out
@@ -184,11 +185,21 @@ class Library:
                           left_out=left_out)
         if found is not None:
             _describe(results, snap, found, final, query.text)
+        results.suggestion = results.suggestion or respelt
         scored = found is not None and bool(found.query.positive)
         results.sort = query.sort if scored or query.sort != "relevance" else "newest"
         results.hits, results.tags_apart = self._hits(snap, found, final, query, results.sort,
                                                       snippets)
         return results
+
+    def _without_quotes(self, query: Query, words: str) -> tuple[int, str | None]:
+        """How many a phrase's words find without its quotation marks; and the phrase with its
+        misspelt words corrected ('"youth servises"'), when that finds examples."""
+        unquoted = self.search(query.replace(text=words), snippets=False)
+        respelt = respelt_text(query.text, unquoted.corrections)
+        if respelt and self.search(query.replace(text=respelt), snippets=False).total:
+            return unquoted.total, respelt
+        return unquoted.total, None
 
     def _hits(self, snap: Snapshot, found: Match | None, final: int, query: Query,
               sort: str, snippets: bool) -> tuple[list[Hit], bool]:
@@ -331,10 +342,7 @@ def _scorable(found: Match) -> int:
     when no word scores ('-covid' alone lists the rest, newest first)."""
     if not found.query.positive:
         return -1  # every bit set
-    out = 0
-    for i in found.query.positive:
-        out |= found.clause_masks[i]
-    return out
+    return union(found.clause_masks[i] for i in found.query.positive)
 
 
 def _undated(snap: Snapshot, found: Match | None, query: Query) -> int:
@@ -365,10 +373,7 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
     results.unsaid = [c for c in results.concepts
                       if not any(found.own[i] & snap.live for i in c.clauses)]
     results.apart = [p for c in query.concepts for p in said_apart(snap, found, c)]
-    said = 0
-    for i in query.positive:
-        said |= found.own[i]
-    results.tag_only = (final & ~said).bit_count() if results.concepts else 0
+    results.tag_only = (final & ~found.through_words()).bit_count() if results.concepts else 0
     results.suggested = [c for c in _only_suggested(found)
                          if snap.masks[c.facet].get(c.slug, 0) & final]
 

@@ -346,6 +346,20 @@ def test_a_quoted_phrase_no_example_has_offers_its_words_without_the_quotes(clie
     assert "Search for the words without quotation marks" in page.text
 
 
+def test_a_misspelt_quoted_phrase_gets_did_you_mean_with_its_quotes(tmp_path):
+    """'"youth servises"' finds nothing as typed: the page offers '"youth services"', quotes
+    kept, because that finds the example; a phrase of nonsense is offered nothing."""
+    from kb.query import Query
+    from tests.test_text import library_of
+
+    library = library_of(tmp_path, {"youth": "The council cut its youth services budget.",
+                                    "other": "Services for youth clubs."})
+    results = library.search(Query(text='"Youth Servises" budget'))
+    assert results.total == 0 and results.suggestion == '"Youth Services" budget'
+    assert [h.slug for h in library.search(Query(text=results.suggestion)).hits] == ["youth"]
+    assert library.search(Query(text='"qxzvjk wplmnt"')).suggestion is None
+
+
 def test_a_quote_left_open_searches_the_words(client):
     """A quote mark pasted without its pair makes no phrase of the rest of the text."""
     words = client.get("/search.json?q=hospices+grant").json()["total"]
