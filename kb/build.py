@@ -156,7 +156,9 @@ def _build(plan: Plan, workers: int, started: float) -> BuildResult:
             prepared, segments = reading.index_in_parallel(gen, plan.changed, plan.taxonomy,
                                                            workers)
         problems = _check(plan, prepared)
-        if plan.incremental and not plan.changed and not plan.removed:  # nothing to do
+        if plan.incremental and not plan.changed and not plan.removed and \
+                read_meta(plan.previous).get("commit") == history.short_head(plan.entries_dir):
+            # nothing to do (a commit of files already built still needs their history)
             shutil.rmtree(gen, ignore_errors=True)
             return BuildResult(plan.previous, len(plan.table.rels), time.monotonic() - started,
                                [], reindexed=0, incremental=True)

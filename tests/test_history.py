@@ -138,6 +138,19 @@ def test_a_build_at_the_same_commit_reuses_the_recorded_history(edited, entries_
         assert os.stat(after / name).st_ino == os.stat(before / name).st_ino
 
 
+def test_a_build_before_a_commit_is_brought_up_to_date_by_the_next_build(edited, entries_dir):
+    """An editor previews a change (a build), then commits it: the next build reads no file
+    but records the new commit, so the history shows it without a full build."""
+    _, _, index = edited
+    write_entry(entries_dir, "new-name", VALID + "aliases: [old-name]", BODY.format("two"))
+    build(entries_dir, index)
+    latest = commit(entries_dir, "Say two weeks", 4)
+    build(entries_dir, index)
+    revisions = WsgiClient(create_app(index)).get("/entries/new-name/history.json").json()
+    assert latest.startswith(revisions["revisions"][0]["commit"][:7])
+    assert revisions["revisions"][0]["subject"] == "Say two weeks"
+
+
 def test_no_history_outside_git(entries_dir, tmp_path):
     write_entry(entries_dir, "plain", VALID)
     build(entries_dir, tmp_path / "ix")
