@@ -92,10 +92,9 @@ def check(files: tuple[Path, ...], entries_dir: Path, strict: bool, fmt: str,
     """Validate the entries; print `path:line: error|warning: message` for each problem.
 
     With FILES, only those entries are validated (the rules across files still see every
-    entry): what a pre-commit hook needs. Exits 1 when there is an error (or, with --strict,
-    a warning), 0 otherwise; warnings are printed but never stop publication. Prints nothing
-    when all is well.
-    """
+    entry): what a pre-commit hook needs. With --against, warnings only on the files changed
+    since. Exits 1 on an error (or, with --strict, a warning), else 0: warnings never stop
+    publication. Prints nothing when all is well."""
     if not entries_dir.is_dir():
         raise click.ClickException(f"{entries_dir}: " + (
             "a file, not the entries folder: pass the folder as --entries DIR and the file "
@@ -109,7 +108,8 @@ def check(files: tuple[Path, ...], entries_dir: Path, strict: bool, fmt: str,
         problems += entry_link_problems(entries_dir, drafts, taxonomy)
     problems += [] if unread else schema_problems(entries_dir, taxonomy)
     try:
-        problems += check_against(entries_dir, ref, taxonomy) if ref and not unread else []
+        problems = check_against(entries_dir, ref, taxonomy, problems) if ref and not unread \
+            else problems
     except ValueError as exc:  # the revision cannot be read (publishing.UnknownRef)
         raise click.ClickException(str(exc)) from None
     # the vocabularies' problems first: an entry's unknown value may only follow from them

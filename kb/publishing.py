@@ -150,11 +150,14 @@ class UnknownRef(ValueError):
     """The Git revision to compare with cannot be read."""
 
 
-def check_against(entries_dir: Path, ref: str, taxonomy: Taxonomy) -> list[Problem]:
-    """Problems for every address published at `ref` that no longer resolves: an entry slug or
-    alias that no file claims now (named on the file that seems to replace it, with the line to
-    add), a heading's anchor no heading has now (kb.anchors), or a vocabulary term dropped
-    without an alias."""
+def check_against(entries_dir: Path, ref: str, taxonomy: Taxonomy,
+                  found: list[Problem] = ()) -> list[Problem]:
+    """The problems a change since `ref` answers for: of those `found`, every error but only
+    the warnings of the files it changed (others' would hide its own); and one for every
+    address published at `ref` that no longer resolves: an entry slug or alias that no file
+    claims now (named on the file that seems to replace it, with the line to add), a
+    heading's anchor no heading has now (kb.anchors), or a vocabulary term dropped without
+    an alias."""
     try:
         published, old_taxonomy = files_at(entries_dir, ref)
     except (ValueError, OSError, subprocess.SubprocessError) as exc:
@@ -165,7 +168,8 @@ def check_against(entries_dir: Path, ref: str, taxonomy: Taxonomy) -> list[Probl
     claimed = {a: rel for rel, text in now.items() for a in addresses_of(rel, text)}
     was_there = {f.path for f in published}
     new_files = {rel: text for rel, text in now.items() if rel not in was_there}
-    problems = []
+    same = {f.path for f in published if now.get(f.path) == f.text}
+    problems = [p for p in found if p.severity == "error" or p.path not in same]
     for old in published:
         lost = [a for a in addresses_of(old.path, old.text) if a not in claimed]
         if lost and old.path in now:  # the file is still there: its aliases were dropped

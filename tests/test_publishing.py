@@ -53,6 +53,25 @@ def rename(entries_dir, alias: bool):
     (entries_dir / "old-name.md").unlink()
 
 
+def test_against_a_branch_only_the_changed_files_warnings_are_told(repo):
+    """A pull request is told the warnings of the files it changes, not the ones already on
+    the base branch, which would hide its own; errors are told wherever they are."""
+    (repo / "old-name.md").write_text((repo / "old-name.md").read_text().replace(
+        "## Learning points\n\n- A lesson.\n", ""))  # a warning now on the base branch
+    git(repo.parent, "add", "-A")
+    git(repo.parent, "commit", "-qm", "no lessons")
+    write_entry(repo, "added", VALID.replace("A valid entry", "An added entry"),
+                body="## What they did\n\nText.\n")
+    everything = kb("check", "--entries", str(repo)).stdout
+    assert "old-name.md" in everything and "added.md" in everything
+    out = kb("check", "--against", "HEAD", "--entries", str(repo))
+    assert out.returncode == 0 and "added.md" in out.stdout
+    assert "old-name.md" not in out.stdout, out.stdout
+    write_entry(repo, "old-name", VALID.replace("[health]", "[helth]"))  # an error: told
+    out = kb("check", "--against", "HEAD", "--entries", str(repo))
+    assert out.returncode == 1 and "old-name.md" in out.stdout
+
+
 def test_rename_with_alias_keeps_old_address_working(repo, tmp_path):
     rename(repo, alias=True)
     git(repo.parent, "add", "-A")
