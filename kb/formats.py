@@ -16,7 +16,7 @@ from kb.wording import human_date
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 CSV_COLUMNS = ("slug", "title", "summary", "url", "principles", "sectors", "stages", "regions",
-               "published", "published_precision")
+               "published", "published_precision", "added")
 
 
 def to_json(ctx: dict) -> str:
@@ -31,7 +31,8 @@ def results_csv(results: list[dict]) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for r in results:
-        writer.writerow([";".join(r[c]) if isinstance(r[c], list) else r[c] for c in CSV_COLUMNS])
+        writer.writerow([";".join(r[c]) if isinstance(r[c], list) else r.get(c) or ""
+                         for c in CSV_COLUMNS])
     return out.getvalue()
 
 

@@ -312,10 +312,10 @@ class Library:
         return (revs[-1]["date"], revs[0]["date"]) if revs else (built, built)
 
     def records(self) -> list[dict]:
-        """Light metadata of every entry, newest first."""
+        """Light metadata of every entry, with the day it was added here, newest first."""
         snap = self.snapshot()
-        return sorted(snap.records.values(), key=lambda r: (r["published"], r["slug"]),
-                      reverse=True)
+        return sorted(({**r, "added": snap.added_on(r["path"])} for r in snap.records.values()),
+                      key=lambda r: (r["published"], r["slug"]), reverse=True)
 
     @property
     def taxonomy(self) -> Taxonomy:

@@ -80,6 +80,7 @@ def test_export_lists_every_published_entry(index_dir):
     assert len(data) == len(rows) == len(list(FIXTURES.glob("*.md")))
     assert [d["slug"] for d in data] == [r["slug"] for r in rows]
     assert data[0]["published"] >= data[-1]["published"]
+    assert [d["added"] or "" for d in data] == [r["added"] for r in rows]
 
 
 def test_version_and_help_for_repeatable_options():

@@ -299,6 +299,7 @@ def test_a_date_known_only_to_the_year_is_shown_as_the_year(entries_dir, tmp_pat
     table = client.get("/search.csv?q=valid").body.lstrip("\ufeff")
     rows = {r["slug"]: r for r in csv.DictReader(io.StringIO(table))}
     assert rows["monthly"]["published_precision"] == "month"
+    assert rows["monthly"]["added"] == (found["monthly"]["added"] or "")  # as sort=added uses
     assert ">2017<" in client.get("/search?q=valid").body
 
 
