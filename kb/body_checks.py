@@ -296,22 +296,22 @@ def _alone(lines: list[str], n: int) -> bool:
     return bool(lines[n].strip() and before and after)
 
 
-LOCAL_ADDRESS = r"(?:file:|\\\\|[A-Za-z]:[\\/])"
+LOCAL_ADDRESS = (r"(?:file:|\\\\|[A-Za-z]:[\\/]|"  # or a web host with no dot (a site preview
+                 r"https?://(?!localhost\b)[A-Za-z0-9-]+(?=[:/)>\s]|$))")  # is kb.entry_links')
 LOCAL_LINK = re.compile(rf"\]\(\s*<?({LOCAL_ADDRESS}[^)>]*)|(?<![\w/])(file:/[^\s)>\]]*)",
                         re.IGNORECASE)
 
 
 def _local_file_links(r: Problems, lines: list[str], body_line: int) -> None:
     """An error for each link to a file on the writer's computer or office network
-    ('file:///C:/Users/jo/report.pdf', '\\\\server\\share\\x.docx', 'C:\\Reports\\x.pdf'):
+    ('file:///C:/x.pdf', '\\\\server\\share\\x.docx', 'C:\\x.pdf', 'http://intranet/x'):
     it works for them alone, and may publish their user name."""
     for n, line in enumerate(lines):
         for m in LOCAL_LINK.finditer(line):
             address = m.group(1).strip() if m.group(1) else m.group(2).rstrip(".,;:!?'\"")
             r.error(body_line + n, f"the link '{address[:80]}' only works on your computer or "
                                    "your network: link to the published copy of the document "
-                                   "instead (its web address), or if it was never online, "
-                                   "name it under 'sources'")
+                                   "instead, or if it was never online, name it in 'sources'")
 
 
 def _markdown_parser() -> MarkdownIt:

@@ -73,6 +73,8 @@ def test_links_that_work_code_escapes_and_prose_in_brackets_are_not_reported(ent
     ("[the plan](\\\\server\\share\\plan.docx)", "\\\\server\\share\\plan.docx"),
     ("[the plan](C:\\Users\\Jo Bloggs\\plan.docx)", "C:\\Users\\Jo Bloggs\\plan.docx"),
     ("file:///H:/minutes.pdf", "file:///H:/minutes.pdf"),
+    ("[the plan](http://intranet/grants/plan.docx)", "http://intranet/grants/plan.docx"),
+    ("[draft](https://sharepoint:8080/draft)", "https://sharepoint:8080/draft"),
 ])
 def test_a_link_to_a_file_on_the_writers_computer_says_to_link_the_published_copy(
         entries_dir, taxonomy, link, address):
@@ -80,8 +82,15 @@ def test_a_link_to_a_file_on_the_writers_computer_says_to_link_the_published_cop
     [(line, message)] = said_at(lines, problems).items()
     assert line == f"Read {link}."
     assert message == (f"the link '{address}' only works on your computer or your network: "
-                       "link to the published copy of the document instead (its web "
-                       "address), or if it was never online, name it under 'sources'")
+                       "link to the published copy of the document instead, or if it was "
+                       "never online, name it in 'sources'")
+
+
+@pytest.mark.parametrize("link", ["[the report](https://www.gov.uk/x)", "[site](http://nhs.uk)",
+                                  "[page](https://intranet.example.org/x)"])
+def test_a_link_to_a_site_with_a_full_name_is_no_local_address(entries_dir, taxonomy, link):
+    _, problems = problems_of(entries_dir, taxonomy, START + f"Read {link}." + END)
+    assert not any("only works on your computer" in str(p) for p in problems)
 
 
 def test_a_heading_with_an_invisible_character_says_which_and_where(entries_dir, taxonomy):
