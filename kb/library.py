@@ -26,7 +26,7 @@ from kb.near_phrases import near_phrase
 from kb.query import Query
 from kb.reading import MINUS_DASHES
 from kb.related import most_alike
-from kb.scoring import Match, complete, match, rank, said_apart
+from kb.scoring import Match, complete, complete_mask, match, rank, said_apart
 from kb.snapshot import Snapshot
 from kb.snippets import snippet
 from kb.taxonomy import Taxonomy
@@ -218,11 +218,12 @@ class Library:
             order = snap.added_order if sort == "added" else \
                 snap.order["title" if sort == "title" else "newest"]
             worded = final & found.through_words() if found is not None else final
-            groups = [worded, final & ~worded] if worded and worded != final else [final]
-            ranked = list(itertools.islice(itertools.chain.from_iterable(
+            whole = complete_mask(found, worded) if found is not None else worded
+            groups = [g for g in (whole, worded & ~whole, final & ~worded) if g]  # all words,
+            ranked = list(itertools.islice(itertools.chain.from_iterable(  # some, tags alone
                 in_order(order, group, snap.size, sort == "oldest") for group in groups),
                 limit))
-            apart = len(groups) == 2
+            apart = bool(worded) and worded != final
         marks = found.query.highlights() if found is not None and snippets else (set(), set())
         return [self._hit(snap, d, found, ranked_scores.get(d), marks)
                 for d in ranked[start:limit]], apart

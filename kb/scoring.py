@@ -253,18 +253,20 @@ def complete(m: Match, final: int, itself: bool = False) -> int:
     `itself`, each by the word itself: not a synonym, not a tag). With an OR typed as such,
     one of them is all the query asks, but an entry uses every word itself only by having
     them all: 'grants OR contracts' finds 79, 5 of which say both."""
+    return complete_mask(m, final, itself).bit_count()
+
+
+def complete_mask(m: Match, final: int, itself: bool = False) -> int:
+    """The entries of `final` that `complete` counts."""
     if not m.query.positive:
         return 0
     masks = [m.written[i] if itself else m.clause_masks[i] for i in m.query.positive]
     if m.query.either and not itself:
-        some = 0
-        for mask in masks:
-            some |= mask
-        return (final & some).bit_count()
+        return final & union(masks)
     every = final
     for mask in masks:
         every &= mask
-    return every.bit_count()
+    return every
 
 
 def rank(snap, m: Match, final: int, limit: int) -> tuple[list[tuple[int, float]], bool]:

@@ -120,13 +120,15 @@ def _partial_note(results: Results) -> str:
     examples). 'Best matches first' only when they are so sorted."""
     whole, total, words = results.complete, results.total, results.complete_words
     ranked = results.sort == "relevance"
+    others = "the others match some of them" if ranked else \
+        "they come first, then those that match some of them"
     if not whole:
         return ("No example matches all your words (or the topics they name): these match "
                 "some of them" + (", best matches first." if ranked else "."))
     lead = "Best matches first: " if ranked else ""
     if words == whole:
         return (f"{lead}{whole} of {total} match all your words (or the topics they name); "
-                "the others match some of them.")
+                f"{others}.")
     itself = f"{words} of them" if words else "none of them"
     if whole == total and results.either:  # one word is all 'a OR b' asks for
         return ("The one result matches" if total == 1 else f"All {total} match") + \
@@ -139,7 +141,7 @@ def _partial_note(results: Results) -> str:
         return (f"All {total} match {yours} or the topics they name, {itself} with every "
                 "word itself.")
     return (f"{lead}{whole} of {total} match all your words or the topics they name, "
-            f"{itself} with every word itself; the others match some of them.")
+            f"{itself} with every word itself; {others}.")
 
 
 def result_sentence(results: Results, labels: dict) -> str:

@@ -541,6 +541,29 @@ def test_in_any_order_the_results_that_use_the_words_come_first(client, sort):
     assert "Found through their tags alone" in html
 
 
+@pytest.mark.parametrize("sort", ["newest", "oldest", "title"])
+def test_in_any_order_the_results_with_all_the_words_come_before_those_with_some(
+        tmp_path, sort):
+    """Sorted by date or title, 'respite care grants' lists the examples with all three words
+    first, each part in the order asked for: a newer example that only says 'grants' does not
+    bury the older one that has them all, on the page or in the embed's first five."""
+    from kb.query import Query
+    from tests.conftest import VALID
+    from tests.test_text import library_of_fronts
+
+    fronts = {slug: (VALID.replace("A valid entry", title).replace("2009-01-05", day), text)
+              for slug, title, day, text in (
+                  ("all-old", "Zeta", "2001-05-05", "Respite care grants for carers."),
+                  ("all-new", "Alpha", "2012-05-05", "Grants for respite care at home."),
+                  ("some-new", "Beta", "2020-05-05", "Small grants for clubs."),
+                  ("some-old", "Gamma", "2003-05-05", "Care homes inspected."))}
+    library = library_of_fronts(tmp_path, fronts)
+    ranked = [h.slug for h in library.search(Query(text="respite care grants", sort=sort)).hits]
+    assert set(ranked[:2]) == {"all-old", "all-new"} and set(ranked[2:]) == {"some-new",
+                                                                             "some-old"}
+    assert ranked[0] == {"newest": "all-new", "oldest": "all-old", "title": "all-new"}[sort]
+
+
 def test_filtered_to_tag_only_results_no_heading_sets_them_apart(client):
     """Filtered to leave only results found through a tag, the note says all are there for
     the tag alone, and no heading sets them apart from nothing."""
