@@ -98,7 +98,7 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
             message = exc.sentence() if bad is None or exc.field == "q" else \
                 f"No {exc.field} is called ‘{bad[:60]}’: choose one under Filter results."
             message += " The results are for the dates the other way round." if exc.swap else ""
-            errors.append({"field": exc.field, "value": typed, "bad": bad,
+            errors.append({"field": exc.field, "value": typed, "bad": bad, "swap": exc.swap,
                            "message": message, "instead": exc.instead,
                            "anchor": "result-count" if exc.field == "page" else exc.field})
             params = _without(params, exc)
@@ -118,8 +118,8 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
     if errors:  # only the HTML page has them: elsewhere a bad date is a 400
         ctx["errors"], ctx["searched_params"] = errors, params
         for error in errors:
-            if error["field"] in ("from", "to"):  # shown in its field as typed
-                ctx["query"][error["field"]] = error["value"]
+            if error["field"] in ("from", "to") and not error["swap"]:  # shown as typed; a
+                ctx["query"][error["field"]] = error["value"]  # swapped range as searched
     return ctx
 
 

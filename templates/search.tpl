@@ -16,11 +16,11 @@
     </li>
 %   end
   </ul>
-%   others = [e for e in errors.values() if e['field'] != 'q']
+%   others = [e for e in errors.values() if e['field'] != 'q' and not e['swap']]
 %   if 'q' in errors:
   <p>The results below are for {{len(errors['q']['searched'].split())}} of its words: each once, without the small words{{', and without the rest' if others else ''}}.</p>
-%   else:
-  <p>The results below are for the search without {{'it' if len(ctx['errors']) == 1 else 'them'}}.</p>
+%   elif others:
+  <p>The results below are for the search without {{'it' if len(others) == 1 else 'them'}}.</p>
 %   end
 </div>
 % end

@@ -204,6 +204,9 @@ def test_from_after_to_shows_the_range_the_other_way_round(client):
              and "?" in a["href"]]
     assert reuse and all("from=2010" in href and "to=2012" in href for href in reuse), reuse
     assert client.get("/search.json?q=hospices&from=2012&to=2010").status == 400
+    assert "for the search without it" not in page.text  # the dates were swapped, not dropped
+    fields = {i["name"]: i["value"] for i in page.find("input") if i.get("name") in ("from", "to")}
+    assert fields["from"].startswith("2010") and fields["to"].startswith("2012"), fields
 
 
 def test_an_impossible_date_is_called_so_not_misformatted(client):
