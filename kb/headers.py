@@ -18,6 +18,13 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 DATA_VIEWS = (".json", ".atom", ".csv", ".md")  # read-only data other sites may reuse
+SHARING = {  # what scripts on other sites may read of a data view, and send to revalidate it
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "Link, ETag, Last-Modified",
+}
+PREFLIGHT = {**SHARING, "Access-Control-Allow-Methods": "GET, HEAD",
+             "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since",
+             "Access-Control-Max-Age": "86400"}
 
 
 def not_modified(headers, etag: str, modified: str) -> bool:
@@ -52,6 +59,13 @@ def response_headers(embed_origins: str):
                 continue
             bottle.response.set_header(name, value)
         if bottle.request.path.endswith(DATA_VIEWS):
-            bottle.response.set_header("Access-Control-Allow-Origin", "*")
+            for name, value in SHARING.items():
+                bottle.response.set_header(name, value)
 
     return hook
+
+
+def preflight():
+    """The answer to a browser asking whether another site's script may send a conditional
+    request (If-None-Match) for a data view: yes, for GET."""
+    return bottle.HTTPResponse(status=204, headers=PREFLIGHT)

@@ -18,7 +18,7 @@ import bottle
 from kb import changes, contexts, redirects, wording
 from kb.contexts import PageError, Redirect, Site
 from kb.formats import atom_feed, results_csv, to_json
-from kb.headers import not_modified, response_headers
+from kb.headers import DATA_VIEWS, not_modified, preflight, response_headers
 from kb.library import IndexMissing, Library
 from kb.query import SORTS, QueryError
 from kb.taxonomy import FACET_OF, FACETS, FIELD
@@ -192,6 +192,8 @@ def add_routes(app, library: Library, page, answer, site) -> None:
 
     def route(path: str, fn) -> None:
         app.route(path, "GET", page(fn))
+        if path.endswith(DATA_VIEWS):  # other sites' scripts, asking to revalidate
+            app.route(path, "OPTIONS", lambda **_: preflight())
 
     for path in ("/", "/index.json"):
         route(path, lambda: answer("home.tpl", contexts.home(library, site())))

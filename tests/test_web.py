@@ -136,6 +136,38 @@ def test_the_data_views_may_be_read_by_scripts_on_other_sites_and_pages_may_not(
         assert "access-control-allow-origin" not in http_client.get(path).headers, path
 
 
+def test_another_sites_script_may_revalidate_and_page_through_the_data(live_server):
+    """A script on a guidance site reads a search's Link and ETag, and may send If-None-Match:
+    the browser's preflight for that is answered; an HTML page's is not."""
+    import http.client
+
+    host, port = live_server.removeprefix("http://").split(":")
+
+    def ask(method, path, headers):
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        try:
+            conn.request(method, path, headers=headers)
+            resp = conn.getresponse()
+            resp.read()
+            return resp.status, {k.lower(): v for k, v in resp.getheaders()}
+        finally:
+            conn.close()
+
+    origin = {"Origin": "https://guidance.example.org"}
+    status, headers = ask("OPTIONS", "/search.json?q=grants", {
+        **origin, "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "if-none-match"})
+    assert status == 204 and headers["access-control-allow-origin"] == "*"
+    assert "If-None-Match" in headers["access-control-allow-headers"]
+    status, headers = ask("GET", "/search.json?q=grants", origin)
+    assert status == 200 and "Link" in headers["access-control-expose-headers"]
+    assert "ETag" in headers["access-control-expose-headers"]
+    status, headers = ask("GET", "/search.json?q=grants", {**origin,
+                                                           "If-None-Match": headers["etag"]})
+    assert status == 304 and headers["access-control-allow-origin"] == "*"
+    assert ask("OPTIONS", "/search?q=grants", origin)[0] == 405
+
+
 def test_a_search_json_links_its_pages_as_json(http_client):
     """A reuser paging through /search.json follows the Link header's next, which is the
     next page's JSON (the fields in the body stay the HTML pages' addresses)."""
