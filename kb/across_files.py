@@ -82,15 +82,22 @@ def title_problems(titles: list[tuple[str, int, str]],
 
 
 def listed_title(path: Path) -> str | None:
-    """An entry file's title as its front matter's one-line 'title:' gives it, without
-    reading the rest: to compare the files being checked with every other's."""
+    """An entry file's title as its front matter's 'title:' gives it (lines that continue it,
+    indented, included; a '# comment' after it left out), without reading the rest: to compare
+    the files being checked with every other's."""
     try:
         lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    for line in lines[1:60] if lines and lines[0].strip() == "---" else ():
-        if line.strip() == "---":
+    found = None
+    for line in lines[1:80] if lines and lines[0].strip() == "---" else ():
+        if found is not None and line[:1].isspace() and line.strip():
+            found += " " + line.strip()  # a long title wrapped over lines, as kb new writes it
+        elif found is not None or line.strip() == "---":
             break
-        if line.startswith("title:"):
-            return line[6:].strip().strip("'\"") or None
-    return None
+        elif line.startswith("title:"):
+            found = line[6:]
+    if found is None:
+        return None
+    found = re.sub(r"\s+#.*$", "", found) if not found.strip().startswith(("'", '"')) else found
+    return found.strip().strip("'\"").replace("''", "'") or None

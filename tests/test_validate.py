@@ -353,17 +353,19 @@ def test_a_title_another_entry_has_is_told_when_checking_one_file_and_despite_er
     entry's title is still told, naming the other; so is a file that has errors too."""
     write_entry(entries_dir, "old", VALID.replace("A valid entry", "Kent grants review"))
     write_entry(entries_dir, "older", VALID.replace("A valid entry", "'Kent Grants review'"))
+    write_entry(entries_dir, "wrapped", VALID.replace("A valid entry", "Kent grants\n  review"
+                                                      "  # as kb new wraps a long one"))
     new = write_entry(entries_dir, "new", VALID.replace("A valid entry", "Kent grants review")
                       .replace("sectors: [health]", "sectors: [helth]"))
     problems = check_files(entries_dir, [new], taxonomy)
     said = [p.message for p in problems if "title too" in p.message]
     assert [p.path for p in problems if "title too" in p.message] == ["new.md"]
-    assert said == ["old.md and older.md have this title too: make the titles differ, so "
-                    "commissioners can tell them apart"]
+    assert said == ["old.md, older.md and wrapped.md have this title too: make the titles "
+                    "differ, so commissioners can tell them apart"]
     assert any(p.severity == "error" and "helth" in p.message for p in problems)
     _, everything = load_entries(entries_dir, taxonomy)
     assert {p.path for p in everything if "title too" in p.message} == {
-        "new.md", "old.md", "older.md"}
+        "new.md", "old.md", "older.md", "wrapped.md"}
 
 
 def test_a_date_written_another_way_is_still_compared_with_the_others(entries_dir, taxonomy):
