@@ -16,7 +16,8 @@ from kb.numbers import NUMBER, SIZES
 
 # up to six capitals, and a plural's 's' ('ESFA', 'NAVCA', 'CICs'): a name, kept as typed
 ACRONYM = re.compile(r"[A-Z]{2,6}s?")
-_PREFIX = re.compile(r"([-+]?)(\w{2,})\*+")  # 'volunt*', '-volunt*', 'vo*'
+# 'volunt*', '-volunt*', 'co-prod*'
+_PREFIX = re.compile(r"([-+]?)(\w{2,}(?:[-\u2010\u2011]\w+)*)\*+")
 # a field named before a word, as other search boxes allow: every field is searched anyway
 _FIELD_NAME = re.compile(r"(?<![\w:])(?:title|summary|body|text|organi[sz]ations?|sector|"
                          r"principle|stage|region):[ \t]*(?=[\w\"(-])", re.IGNORECASE)

@@ -17,7 +17,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from kb import history, whoosh_internals
-from kb.analysis import STOP_WORDS, index_term, pair_term
+from kb.analysis import HYPHENS, STOP_WORDS, index_term, pair_term
 from kb.dates import period_end
 from kb.facets import bitset, members
 from kb.generations import apply_delta, paused_gc, read_base_records, read_delta, read_meta
@@ -157,15 +157,18 @@ class Snapshot:
 
     def starting(self, prefix: str, most: int) -> list[str]:
         """The index terms of the words entries write starting with `prefix` ('volunt*':
-        voluntary, volunteers -> voluntari, volunt), those of the `most` used words."""
+        voluntary, volunteers -> voluntari, volunt), those of the `most` used words; and of
+        the compounds they write ('co-prod*' and 'coprod*': co-production -> coproduct)."""
+        prefix = HYPHENS.sub("", prefix.lower())
+        used: dict[str, int] = {}
         with self.whoosh() as searcher:
             reader = searcher.reader()
-            used = {}
-            for word in reader.expand_prefix("spell", prefix):
-                text = word.decode("utf-8") if isinstance(word, bytes) else word
-                used[text] = reader.doc_frequency("spell", word)
-        words = sorted(used, key=lambda w: -used[w])[:most]
-        return list(dict.fromkeys(index_term(w) for w in words))
+            for field, as_term in (("spell", index_term), ("body", str)):
+                for word in reader.expand_prefix(field, prefix):
+                    text = word.decode("utf-8") if isinstance(word, bytes) else word
+                    term = as_term(text)
+                    used[term] = max(used.get(term, 0), reader.doc_frequency(field, word))
+        return sorted(used, key=lambda t: -used[t])[:most]
 
     def split(self, word: str) -> tuple[str, str] | None:
         """Two words entries use side by side that make up a closed compound ('multiyear' ->

@@ -652,6 +652,17 @@ def test_a_word_ending_in_a_star_finds_every_word_starting_so(tmp_path):
     assert results.total == 0 and results.unmatched == ["zzqq*"]
 
 
+def test_a_star_after_a_compound_finds_the_compound_written_either_way(tmp_path):
+    """'coprod*' and 'co-prod*' find co-production, written with its hyphen or closed, which
+    the words entries write hold only in parts ('co', 'production')."""
+    library = library_of(tmp_path, {"hyphen": "Services designed by co-production.",
+                                    "closed": "Coproduced with residents.",
+                                    "other": "Production of a leaflet."})
+    for typed in ("coprod*", "co-prod*", "Co\u2011prod*"):
+        assert slugs(library, typed) == {"hyphen", "closed"}, typed
+    assert slugs(library, "production -co-prod*") == {"other"}
+
+
 def test_a_field_named_before_a_word_searches_the_word(tmp_path):
     """'title:youth', as other search boxes allow, is 'youth': every field is searched."""
     library = library_of(tmp_path, {"youth": "A youth club.",
