@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 
-from kb.clauses import ParsedQuery
+from kb.clauses import ParsedQuery, in_case_of
 from kb.vocabulary import Concept
 
 _NUMBER = re.compile(r"[\d.]+")  # '7', '2010', 'six', '2.4': how many, not what
@@ -80,7 +80,7 @@ def _query_words(snap, query: ParsedQuery) -> list[Word]:
             alternatives.append(
                 (term, described, (described.bit_count() + 0.5) / (snap.live_count + 1)))
         if alternatives:
-            out.append((clause.text, alternatives))
+            out.append((in_case_of(clause.text, clause.meant), alternatives))  # as corrected
     return out
 
 

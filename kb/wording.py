@@ -110,7 +110,7 @@ def _tag_only(results: Results, tags: int) -> str:
     tag = "that tag" if tags == 1 else "those tags"
     if n == total:
         return (f" The one result is here for {tag} alone, {words}." if n == 1 else
-                f" All {n} are here for {tag} alone, {words}.")
+                f" {'Both' if n == 2 else f'All {n}'} are here for {tag} alone, {words}.")
     return f" {n} of the {total} results {'is' if n == 1 else 'are'} here for {tag} alone, {words}."
 
 

@@ -422,6 +422,35 @@ def test_one_result_is_not_all_one_and_an_or_asks_for_one_of_the_words():
                                        "words name; with OR, either side is enough.")
 
 
+def test_two_results_there_for_a_tag_alone_are_both():
+    from kb.library import Results
+    from kb.query import Query
+    from kb.vocabulary import Concept
+    from kb.wording import result_notes
+
+    named = Concept("principle", "full-cost-recovery", "Full cost recovery", "core costs", (0, 1))
+    results = Results(Query(text="core costs"), 2, [], {}, words=["core", "costs"], complete=2,
+                      concepts=[named], tag_only=2)
+    assert "Both are here for that tag alone, using none of your words." in \
+        " ".join(result_notes(results))
+
+
+def test_the_words_a_topic_is_typical_of_are_named_as_corrected(tmp_path):
+    """'warnng before ending a grant' is searched with 'warning': the note on the topic its
+    words are typical of names 'warning', not the misspelling."""
+    from kb.query import Query
+    from kb.text import parse_query
+    from kb.topics import _query_words
+    from tests.test_text import library_of
+
+    library = library_of(tmp_path, {"notice": "Three months' warning before ending a grant.",
+                                    "other": "A grant for a hall."})
+    snap = library.snapshot()
+    query = parse_query("warnng before ending", snap.vocabulary, lexicon=snap)
+    assert [text for text, _ in _query_words(snap, query)] == ["warning", "ending"]
+    assert library.search(Query(text="warnng")).corrections == [("warnng", "warning")]
+
+
 def test_a_quoted_label_left_out_leaves_out_its_examples_and_says_how_to_undo_it(client):
     """'-"full cost recovery"' excludes the examples tagged Full cost recovery, as
     '-full-cost-recovery' does; a search it empties offers the search without it."""
