@@ -362,7 +362,7 @@ def _merge_generation(index_root: Path, source: Path, meta: dict) -> Path:
 
 
 def _fingerprint(entries_dir: Path) -> tuple:
-    out = []
+    out = [history.short_head(entries_dir)]  # a commit changes the history pages
     for path in sorted(Path(entries_dir).rglob("*")):
         try:
             st = path.stat()

@@ -151,6 +151,39 @@ def test_a_build_before_a_commit_is_brought_up_to_date_by_the_next_build(edited,
     assert revisions["revisions"][0]["subject"] == "Say two weeks"
 
 
+def test_the_live_preview_records_a_commit_of_what_it_already_shows(entries_dir, tmp_path):
+    """kb serve --reload rebuilds on each save; a commit of the saved file changes no file,
+    but the preview's history then shows it, as after a build."""
+    import threading
+    import time
+
+    from kb.build import watch
+
+    write_entry(entries_dir, "live", VALID, BODY.format("three months'"))
+    git(entries_dir.parent, "init", "-q", "-b", "main")
+    commit(entries_dir, "Publish", 1)
+    index, builds, stop = tmp_path / "ix", [], threading.Event()
+    threading.Thread(target=watch, args=(entries_dir, index, builds.append, stop),
+                     kwargs={"interval": 0.05}, daemon=True).start()
+
+    def after(count):
+        deadline = time.monotonic() + 20
+        while len(builds) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(builds) >= count
+
+    try:
+        after(1)
+        write_entry(entries_dir, "live", VALID, BODY.format("six months'"))  # a save
+        after(2)
+        latest = commit(entries_dir, "Say six months", 2)
+        after(3)
+    finally:
+        stop.set()
+    data = WsgiClient(create_app(index)).get("/entries/live/history.json").json()
+    assert latest.startswith(data["revisions"][0]["commit"][:7])
+
+
 def test_no_history_outside_git(entries_dir, tmp_path):
     write_entry(entries_dir, "plain", VALID)
     build(entries_dir, tmp_path / "ix")
