@@ -95,7 +95,8 @@ class Query:
         }
 
 
-FINANCIAL_YEAR = re.compile(r"(\d{4})\s*[/\u2013]\s*(\d{2}|\d{4})")  # 2019/20, 2019–2020
+# a financial year: 2019/20, 2019/2020, 2019–20, 2019-2020 (but 2011-12 is December 2011)
+FINANCIAL_YEAR = re.compile(r"(\d{4})\s*(?:[/\u2013]\s*|-(?=\d{4}))(\d{2}|\d{4})")
 
 
 def _parse_date(name: str, value: str, end: bool) -> dt.date | None:

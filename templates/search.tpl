@@ -128,9 +128,9 @@
 % include('_facets.tpl')
     <fieldset class="facet dates">
       <legend>Published</legend>
-% for name, label, year, month in (('from', 'From', '2010', 'April 2010'), ('to', 'To', '2015', 'March 2015')):
+% for name, label, year, month, fy in (('from', 'From', '2010', 'April 2010', '2010/11'), ('to', 'To', '2015', 'March 2015', '2014/15')):
       <div class="field">
-        <label for="{{name}}">{{label}} <span class="hint">(a year, {{year}}, a month, <span class="nowrap">{{month}}</span>, or a date)</span></label>
+        <label for="{{name}}">{{label}} <span class="hint">(a year, {{year}}, a month, <span class="nowrap">{{month}}</span>, a date or a financial year, <span class="nowrap">{{fy}}</span>)</span></label>
 %   if name in errors:
         <p class="field-error" id="{{name}}-error"><span class="visually-hidden">Error:</span> {{errors[name]['message']}}</p>
 %   end
