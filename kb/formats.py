@@ -31,8 +31,9 @@ def results_csv(results: list[dict]) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for r in results:
-        writer.writerow([";".join(r[c]) if isinstance(r[c], list) else r.get(c) or ""
-                         for c in CSV_COLUMNS])
+        values = [r.get(c) for c in CSV_COLUMNS]  # 'added' is None outside Git
+        writer.writerow([";".join(v) if isinstance(v, list) else "" if v is None else v
+                         for v in values])
     return out.getvalue()
 
 
