@@ -256,9 +256,10 @@ def search_feed(library: Library, site: Site) -> str:
     using = ctx["total"] - ctx["tag_only"] if worded and ctx["tag_only"] else ctx["total"]
     using_words = f"the {using} that use{'s' if using == 1 else ''} your words"
     title = ctx["sentence"]
-    if len(items) < using:
+    if len(items) < using:  # as every order lists them: those with all the words first
         title += f": the {len(items)} added most recently" + (
-            f" of {using_words}" if using < ctx["total"] else "")
+            f" of {using_words}" if using < ctx["total"] else "") + (
+            ", those with all of them first" if 0 < ctx["matched_all"] < using else "")
     elif using < ctx["total"]:
         title += f": {using_words}"
     return _atom(library, site, title, items, bottle.request.url,

@@ -316,3 +316,7 @@ def test_a_search_feed_title_says_how_many_of_the_results_it_holds(client, monke
     assert plain["tag_only"] == 0 and plain["total"] > 1
     feed = feedparser.parse(client.get("/search.atom?q=council").body)
     assert feed.feed.title.endswith(": the 1 added most recently")
+    several = client.get("/search.json?q=hospice+grants").json()
+    assert 0 < several["matched_all"] < several["total"] - several["tag_only"]
+    feed = feedparser.parse(client.get("/search.atom?q=hospice+grants").body)
+    assert feed.feed.title.endswith("that use your words, those with all of them first")
