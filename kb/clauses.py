@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from kb.analysis import is_stop_word
+from kb.syntax import clauses_in
 from kb.vocabulary import Concept
 
 
@@ -45,6 +46,13 @@ class ParsedQuery:
     concepts: list[Concept] = field(default_factory=list)
     excluded: list[Concept] = field(default_factory=list)  # named under NOT: excluded too
     either: bool = False  # an OR typed as such joins two or more parts
+
+    @property
+    def ranking_only(self) -> list[int]:
+        """The scoring clauses no result needs: plain words typed beside a phrase, a +word or
+        an OR ('youth OR children grants': grants), which only rank the results having them."""
+        needed = clauses_in(self.tree)
+        return [i for i in self.positive if i not in needed]
 
     def highlights(self) -> tuple[set[str], set[tuple[str, ...]]]:
         """What the scoring clauses can match, for highlighting: (single index terms, phrases

@@ -1,10 +1,8 @@
 """The library: the live index generation, followed as builds swap in new ones, and every
-question the site asks of it: a search (matching, facet counts, ranking, hits with
-highlights and why they matched), an entry, related entries, coverage, the newest entries.
-
-`Library` notices when a build swaps in a new generation and opens it in the background, so
-a running server serves the new index without a restart and without a request waiting.
-"""
+question the site asks of it (a search with facet counts, ranking, highlights and why each
+hit matched; an entry, related entries, coverage, the newest entries). A running server
+serves a new generation without a restart: `Library` opens it in the background, so no
+request waits."""
 
 from __future__ import annotations
 
@@ -82,6 +80,7 @@ class Results:
     apart: list[str] = field(default_factory=list)  # phrases naming terms entries have apart
     suggested: list[Concept] = field(default_factory=list)  # terms suggested, ranking first
     either: bool = False  # the search joins words with OR: each result has one of them
+    ranking_only: list[str] = field(default_factory=list)  # words no result needs, as typed
     left_out: int = 0  # results the search would have without its '-word' and NOT exclusions
     tag_only: int = 0  # results there only through a topic the words name, using no word
     tags_apart: bool = False  # ranked so, and every result using some word comes before them
@@ -360,17 +359,18 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
     spelling corrections searched too, and the concepts that brought in tagged results."""
     query: ParsedQuery = found.query
     results.words = [query.clauses[i].text for i in query.positive]
-    # With an explicit OR, "all your words" is one of them: every result matches as written.
     results.complete = complete(found, final)
     results.complete_words = complete(found, final, itself=True)
     results.either = query.either
+    results.ranking_only = [query.clauses[i].text for i in query.ranking_only]
     results.unmatched = list(dict.fromkeys(query.clauses[i].text for i in query.positive
                                            if not found.own[i] and not found.tagged[i]))
     results.corrections = [(c.text, c.correction) for c in query.clauses if c.correction]
     corrected = query.corrected_text(text)  # 'mentall heath': mental health
     results.suggestion = near_phrase(snap, query, corrected or text) or corrected
-    results.concepts = [c for c in query.concepts
-                        if snap.masks[c.facet].get(c.slug, 0) & final]
+    results.concepts = [c for c in query.concepts  # a word no result needs brings none in
+                        if snap.masks[c.facet].get(c.slug, 0) & final
+                        and not set(c.clauses) & set(query.positive) <= set(query.ranking_only)]
     results.unsaid = [c for c in results.concepts
                       if not any(found.own[i] & snap.live for i in c.clauses)]
     results.apart = [p for c in query.concepts for p in said_apart(snap, found, c)]

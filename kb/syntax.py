@@ -88,6 +88,16 @@ def negated_clauses(tree: tuple, under_not: bool = False) -> set[int]:
     return set()
 
 
+def clauses_in(tree: tuple) -> set[int]:
+    """Every clause the tree holds, excluded or not."""
+    kind = tree[0]
+    if kind == "clause":
+        return {tree[1]}
+    if kind == "not":
+        return clauses_in(tree[1])
+    return set().union(*map(clauses_in, tree[1])) if kind in ("and", "or") else set()
+
+
 def without_clauses(tree: tuple, dropped: set[int]) -> tuple:
     """The tree with the `dropped` clauses taken out (a misspelt small word: 'wich'), as if
     they had never been typed: with nothing left, a tree that matches nothing."""

@@ -54,6 +54,11 @@ def result_notes(results: Results) -> list[str]:
     if results.total and len(results.words) > 1 and results.complete_words < results.total \
             and not all(w in named_only for w in results.words):  # said once, below
         notes.append(_partial_note(results))
+    if results.ranking_only and results.total:
+        words = [_as_typed(w, typed) for w in results.ranking_only]
+        notes.append(f"{_quoted(words)} {'is' if len(words) == 1 else 'are'} not needed, only "
+                     f"preferred: results with {'it' if len(words) == 1 else 'them'} rank "
+                     f"higher. Put + before a word to need it (+{words[0]}).")
     for word, searched in results.corrections:
         word = _as_typed(word, typed)
         notes.append(f"‘{word}’ is read as ‘{searched}’, a word too common to search for."

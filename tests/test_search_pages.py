@@ -744,3 +744,33 @@ def test_a_group_with_a_ticked_value_says_how_its_counts_and_ticks_combine(clien
     groups = dict(re.findall(r'<fieldset class="facet" id="(\w+)"(.*?)</fieldset>', body, re.S))
     assert "with several ticked, the results have any of them" in groups["sector"]
     assert all("any of them" not in groups[g] for g in ("principle", "stage", "region"))
+
+
+def test_words_beside_an_or_a_phrase_or_a_plus_word_are_said_to_only_rank(tmp_path):
+    from kb.query import Query
+    from kb.wording import result_notes
+    from tests.test_text import library_of
+
+    library = library_of(tmp_path, {
+        "both": "Youth clubs got grants.", "youth": "Youth clubs closed.",
+        "kids": "Children's centres got grants.", "parks": "Grants for parks."})
+    results = library.search(Query(text="youth OR children grants"))
+    # grants needs no result: the park grant is not found, the youth closure is
+    assert {h.slug for h in results.hits} == {"both", "youth", "kids"}
+    assert results.ranking_only == ["grants"]
+    assert ("‘grants’ is not needed, only preferred: results with it rank higher. Put + "
+            "before a word to need it (+grants).") in result_notes(results)
+    results = library.search(Query(text='"youth clubs" Grants parks'))
+    assert results.ranking_only == ["grants", "parks"]  # the note writes them as typed
+    assert any(n.startswith("‘Grants’ and ‘parks’ are not needed") for n in
+               result_notes(results))
+    for plain in ("youth grants", "grants -parks", "youth AND grants"):
+        results = library.search(Query(text=plain))
+        assert not results.ranking_only, plain
+        assert not any("not needed" in n for n in result_notes(results)), plain
+    # a word no result needs brings no tagged example in, so the page names no topic for it
+    results = library.search(Query(text="+youth co-production"))
+    assert {h.slug for h in results.hits} == {"both", "youth"}
+    assert not results.concepts
+    assert not any("Includes examples tagged" in n for n in result_notes(results))
+    assert library.search(Query(text="youth co-production")).concepts
