@@ -64,8 +64,7 @@ def title_problems(titles: list[tuple[str, int, str]],
     each entry's (path, line of its title, title)."""
     same: dict[str, list[tuple[str, int]]] = {}
     for path, line, title in titles:
-        key = " ".join(re.sub(r"[^\w\s]", "", title.casefold()).split())
-        same.setdefault(key, []).append((path, line))
+        same.setdefault(title_key(title), []).append((path, line))
     problems = []
     for group in (g for g in same.values() if len(g) > 1):
         for path, line in group:
@@ -79,6 +78,18 @@ def title_problems(titles: list[tuple[str, int, str]],
                                     "title too: make the titles differ, so commissioners can "
                                     "tell them apart"))
     return problems
+
+
+def title_key(title: str) -> str:
+    """A title as commissioners would tell it apart: case, spacing, punctuation and quote
+    marks aside."""
+    return " ".join(re.sub(r"[^\w\s]", "", title.casefold()).split())
+
+
+def titled(paths: list[str], title: str) -> list[str]:
+    """The entry files among `paths` whose title is `title`, as title_key compares them."""
+    key = title_key(title)
+    return [p for p in paths if (t := listed_title(p)) is not None and title_key(t) == key]
 
 
 def listed_title(path: Path) -> str | None:

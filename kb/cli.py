@@ -289,7 +289,7 @@ def new(title: str, entries_dir: Path, principles: tuple, sectors: tuple, slug: 
     """Start a new entry: writes entries/<slug>.md with the usual sections to fill in.
 
     Every '[Replace this: ...]' it writes must be replaced before kb check passes, so a draft
-    cannot be published by accident. Refuses to overwrite an existing file.
+    cannot be published by accident. Refuses to overwrite a file or repeat a title.
     """
     taxonomy = _taxonomy(entries_dir)
     for facet, values in (("principle", principles), ("sector", sectors)):

@@ -14,6 +14,7 @@ from pathlib import Path
 import frontmatter
 import yaml
 
+from kb.across_files import titled
 from kb.anchors import lost_anchors
 from kb.entry import (
     FIELDS,
@@ -369,6 +370,9 @@ def write_new_entry(entries_dir: Path, title: str, slug: str, today: dt.date,
     path = entries_dir / f"{slug}.md"
     if path.exists():
         raise ValueError(f"{path} already exists; choose another title or --slug")
+    for same in titled([full for full, _ in entry_files(entries_dir)], title):
+        raise ValueError(f"{same} already has this title: if it is the same example, edit "
+                         "that file; if not, give this one a title that tells them apart")
     path.write_text(new_entry_text(title, principles, sectors, today), encoding="utf-8")
     return path
 

@@ -203,6 +203,11 @@ def test_kb_new_writes_a_draft_that_check_rejects_until_its_placeholders_are_rep
     assert kb("check", "--entries", str(entries_dir)).returncode == 0
     again = kb("new", "Hospice funding: a county", "--entries", str(entries_dir))
     assert again.returncode == 1 and "already exists" in again.stderr
+    # the same title under another file name: the same example twice, or two no list tells apart
+    twice = kb("new", "hospice funding - a County", "--slug", "other-name", "--entries",
+               str(entries_dir))
+    assert twice.returncode == 1 and "already has this title" in twice.stderr
+    assert path.name in twice.stderr and not (entries_dir / "other-name.md").exists()
     bad = kb("new", "X", "--sector", "helth", "--entries", str(entries_dir))
     assert bad.returncode == 2 and "did you mean 'health'" in bad.stderr
     nameless = kb("new", "!!!", "--entries", str(entries_dir))
