@@ -91,11 +91,23 @@ def _date(r: Problems, fields, key: str) -> dt.date | None:
         return None
     meant = meant_date(value) if key == "published" else _as_date(value)
     meant = meant.isoformat() if isinstance(meant, dt.date) else meant
-    hint = f": write {key}: {meant}" if meant else ""
+    hint = f": write {key}: {meant}" if meant else _hint(key, str(value))
     partial = ", or YYYY-MM or YYYY when the source gives no more" if key == "published" else ""
     r.error(line, f"'{key}' must be a date written year-month-day (YYYY-MM-DD"
                   f"{'' if meant and len(meant) == 10 else partial}); got '{value}'{hint}")
     return None
+
+
+def _hint(key: str, value: str) -> str:
+    """What to write instead of a financial year or words ('next year')."""
+    if (first := financial_year(value)) is not None:
+        return (f": {value.strip()} is a financial year (1 April {first} to 31 March "
+                f"{first + 1}), not a date; write the date the source shows"
+                + (", or its year or month" if key == "published" else ""))
+    if key == "review_by":
+        a_year = dt.date.today() + dt.timedelta(days=365)
+        return f": write the day to look at it again, like review_by: {a_year} (a year from today)"
+    return ""
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d",
@@ -156,6 +168,17 @@ def date_parts(value: str) -> tuple[int, int | None, int | None] | None:
     if (found := _MONTH_DAY_YEAR.fullmatch(value)) and found[1].lower() in MONTHS:
         return int(found[3]), MONTHS[found[1].lower()], int(found[2])
     return None
+
+
+# a financial year: 2019/20, 2019/2020, 2019–20, 2019-2020 (but 2011-12 is December 2011)
+FINANCIAL_YEAR = re.compile(r"(\d{4})\s*(?:[/\u2013]\s*|-(?=\d{4}))(\d{2}|\d{4})")
+
+
+def financial_year(value: str) -> int | None:
+    """The year a financial year written so starts in (1 April): '2019/20' -> 2019."""
+    found = FINANCIAL_YEAR.fullmatch(value.strip())
+    first = int(found[1]) if found else None
+    return first if found and int(found[2]) % 100 == (first + 1) % 100 else None
 
 
 def _as_date(value) -> dt.date | None:

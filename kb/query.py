@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from kb.analysis import analyse
-from kb.dates import date_parts, period_end
+from kb.dates import date_parts, financial_year, period_end
 from kb.entry import (
     CONTROL_CHARACTERS,
     ZERO_WIDTH,
@@ -95,10 +95,6 @@ class Query:
         }
 
 
-# a financial year: 2019/20, 2019/2020, 2019–20, 2019-2020 (but 2011-12 is December 2011)
-FINANCIAL_YEAR = re.compile(r"(\d{4})\s*(?:[/\u2013]\s*|-(?=\d{4}))(\d{2}|\d{4})")
-
-
 def _parse_date(name: str, value: str, end: bool) -> dt.date | None:
     """A From or To date: a year, a month or a financial year (its first or last day: 2019/20
     runs from 1 April 2019 to 31 March 2020), or a day written 2010-04-01 or, as in Britain,
@@ -108,9 +104,8 @@ def _parse_date(name: str, value: str, end: bool) -> dt.date | None:
     if not value:
         return None
     field_ = f"the {name.capitalize()} date"
-    if (found := FINANCIAL_YEAR.fullmatch(value)) and \
-            int(found[2]) % 100 == (int(found[1]) + 1) % 100:  # 1 April to 31 March
-        return dt.date(int(found[1]) + 1, 3, 31) if end else dt.date(int(found[1]), 4, 1)
+    if first_year := financial_year(value):  # 1 April to 31 March
+        return dt.date(first_year + 1, 3, 31) if end else dt.date(first_year, 4, 1)
     parts = date_parts(value)
     if parts is None:
         raise QueryError(f"{field_} must be a year, like 2010, a month, like 2010-04 or April "
