@@ -280,12 +280,11 @@ def find_entry(library: Library, slug: str, suffix: str, prefix: str = "") -> di
 
 def _citation(record: dict, changed: str | None, url: str, today: dt.date) -> str:
     """The line to cite an entry by: its page's date is the day it last changed here, when
-    Git says; the date `published` holds is its source's, not the page's."""
-    who = ", ".join(record["organisations"])
+    Git says; the date `published` holds is its source's, not the page's. The organisations
+    are what the example is about, not its authors: the page is Compact Practice's."""
     when = (f"last changed {human_date(changed)}" if changed else
             f"source dated {human_date(record['published'], record['published_precision'])}")
-    return (f"{record['title']}. " + (f"{who}. " if who else "")
-            + f"Compact Practice, {when}. {url} (accessed {today:%-d %B %Y}).")
+    return f"{record['title']}. Compact Practice, {when}. {url} (accessed {today:%-d %B %Y})."
 
 
 def entry(library: Library, site: Site, slug: str, suffix: str = "",

@@ -42,6 +42,10 @@ def test_entry_context_cites_with_the_day_given_and_links_related(library):
     assert contexts.entry(library, edit, "pct-hospice-grants")["edit_url"] == \
         "https://git.example/edit/main/entries/pct-hospice-grants.md"
     assert "Compact Practice, source dated 1 July 2008." in ctx["citation"]  # no Git here
+    # the bodies the example is about are no authors of the page
+    assert ctx["organisations"] and ctx["citation"] == (
+        f"{ctx['title']}. Compact Practice, source dated 1 July 2008. {ctx['url']} "
+        "(accessed 1 December 2026).")
     assert ctx["added"] is None and ctx["review_overdue"] is False
     with pytest.raises(PageError) as missing:
         contexts.entry(library, SITE, "no-such-entry")
