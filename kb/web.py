@@ -288,9 +288,17 @@ def _atom(library: Library, site: Site, title: str, items: list[dict], self_url:
           page_url: str) -> str:
     """An Atom feed of examples, each dated by when it was added here and last changed."""
     bottle.response.content_type = "application/atom+xml; charset=utf-8"
-    dated = [{**item, "here": library.dates_here(item["slug"])} for item in items]
+    dated = [{**item, "here": library.dates_here(item["slug"]),
+              "first_slug": _first_slug(library, item["slug"])} for item in items]
     return atom_feed(title, dated, site.base, self_url, library.taxonomy, page_url,
                      library.built_on())
+
+
+def _first_slug(library: Library, slug: str) -> str:
+    """The entry's first address, from Git: a renamed entry keeps its feed id, so readers do
+    not see it again as a new item."""
+    revisions = library.revisions(slug)
+    return Path(revisions[-1]["path"]).stem if revisions else slug
 
 
 def entry_markdown(library: Library, slug: str) -> str:

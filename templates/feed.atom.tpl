@@ -9,7 +9,7 @@
 % for item in items:
   <entry>
     <title>{{item['title']}}</title>
-    <id>{{base_url}}/entries/{{item['slug']}}</id>
+    <id>{{base_url}}/entries/{{item.get('first_slug') or item['slug']}}</id>
     <link rel="alternate" type="text/html" href="{{base_url}}/entries/{{item['slug']}}"/>
     <published>{{item['atom_published']}}</published>
     <updated>{{item['atom_updated']}}</updated>

@@ -127,6 +127,14 @@ def test_old_addresses_keep_working_after_a_rename_and_later_edits(edited):
     assert client.get("/entries/new-name/diff?from=zzzzzzz").status == 404
 
 
+def test_a_renamed_entry_keeps_its_feed_id_so_readers_do_not_see_it_as_new(edited):
+    client, _, _ = edited
+    for path in ("/feed.atom", "/search.atom?q=valid"):
+        [item] = feedparser.parse(client.get(path).body).entries
+        assert item.link.endswith("/entries/new-name")
+        assert item.id.endswith("/entries/old-name"), path  # its first address, for ever
+
+
 def test_a_build_at_the_same_commit_reuses_the_recorded_history(edited, entries_dir):
     _, _, index = edited
     before = current_generation(index)
