@@ -267,6 +267,22 @@ def test_lists_of_examples_print_with_their_addresses(browser, live_server, path
         context.close()
 
 
+def test_the_coverage_table_prints_whole_on_a4(browser, live_server):
+    """On paper nothing scrolls: every column of the coverage table fits the page's width."""
+    context, page = new_page(browser)
+    try:
+        page.set_viewport_size({"width": 720, "height": 1000})  # A4's printable width
+        page.goto(live_server + "/coverage")
+        page.emulate_media(media="print")
+        sizes = page.evaluate("[document.querySelector('.coverage').scrollWidth,"
+                              " document.querySelector('main').clientWidth]")
+        assert 0 < sizes[0] <= sizes[1], sizes
+        columns = page.locator(".coverage thead th").count()
+        assert columns > 5 and page.locator(".coverage thead th").last.is_visible()
+    finally:
+        context.close()
+
+
 def test_entry_prints_with_link_addresses(browser, live_server):
     context, page = new_page(browser)
     try:
