@@ -340,9 +340,8 @@ def load_entries(entries_dir: Path, taxonomy: Taxonomy,
         readable += [entry] if entry else []
         if entry and not any(p.severity == "error" for p in found):
             entries.append(entry)
-            addresses.append(address_of(entry))
-        else:  # a broken file still claims its slug
-            addresses.append(Address(rel, Path(rel).stem, ()))
+        # a broken file still claims its slug, and the aliases it lists: told all at once
+        addresses.append(address_of(entry) if entry else Address(rel, Path(rel).stem, ()))
     problems += address_problems(addresses) + stray_files(entries_dir) + title_problems(
         [_titled(e) for e in readable if e.title])  # a file with an error is told too
     problems += synonym_problems(Path(entries_dir) / "synonyms.yaml")
@@ -371,8 +370,7 @@ def check_files(entries_dir: Path, files, taxonomy: Taxonomy,
             continue
         entry, found = read_draft(path, rel, taxonomy)
         problems += found
-        sound = entry if not any(p.severity == "error" for p in found) else None
-        addresses.append(address_of(sound) if sound else Address(rel, Path(rel).stem, ()))
+        addresses.append(address_of(entry) if entry else Address(rel, Path(rel).stem, ()))
         titles += [_titled(entry)] if entry and entry.title else []
     problems += [p for p in address_problems(addresses) if p.path in wanted]
     problems += title_problems(titles, only=wanted)

@@ -368,6 +368,20 @@ def test_a_title_another_entry_has_is_told_when_checking_one_file_and_despite_er
         "new.md", "old.md", "older.md", "wrapped.md"}
 
 
+def test_a_file_with_errors_still_has_its_aliases_checked_against_every_other(entries_dir,
+                                                                            taxonomy):
+    """Every mistake at once: an alias that is another entry's slug is told beside the
+    file's own errors, not only once they are fixed, in a whole check and a pre-commit one."""
+    write_entry(entries_dir, "taken", VALID)
+    broken = write_entry(entries_dir, "broken", VALID.replace("[health]", "[helth]")
+                         + "aliases: [taken, old-name]")
+    for problems in (load_entries(entries_dir, taxonomy)[1],
+                     check_files(entries_dir, [broken], taxonomy)):
+        said = {(p.path, p.message.split(";")[0]) for p in problems if p.severity == "error"}
+        assert ("broken.md", "alias 'taken' is the slug of taken.md") in said, said
+        assert any(path == "broken.md" and "helth" in message for path, message in said)
+
+
 def test_a_date_written_another_way_is_still_compared_with_the_others(entries_dir, taxonomy):
     """'published: 31/12/2010' is told how to write it, and 'updated: 2009-01-01' is told at
     the same time that it is before the date meant: every mistake at once."""
