@@ -142,11 +142,11 @@ def _partial_note(results: Results) -> str:
         yours = "your words"
         if total == 1:
             return (f"The one result matches {yours} or the topics they name, though not "
-                    "every word itself.")
+                    "every word itself (not a synonym).")
         return (f"All {total} match {yours} or the topics they name, {itself} with every "
-                "word itself.")
+                "word itself (not a synonym).")
     return (f"{lead}{whole} of {total} match all your words or the topics they name, "
-            f"{itself} with every word itself; {others}.")
+            f"{itself} with every word itself (not a synonym); {others}.")
 
 
 def result_sentence(results: Results, labels: dict) -> str:

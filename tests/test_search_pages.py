@@ -119,11 +119,13 @@ def test_the_note_tells_words_used_apart_from_topics_named(client):
     whole, words = data["matched_all"], data["matched_all_words"]
     assert 0 == words < whole < data["total"]
     assert f"Best matches first: {whole} of {data['total']} match all your words or the " \
-           "topics they name, none of them with every word itself" in " ".join(data["notes"])
+           "topics they name, none of them with every word itself (not a synonym)" in \
+        " ".join(data["notes"])
     data = client.get("/search.json?q=core+costs").json()
     assert data["matched_all_words"] < data["matched_all"] == data["total"]
     assert f"All {data['total']} match your words or the topics they name, " \
-           f"{data['matched_all_words']} of them with every word itself." in data["notes"]
+           f"{data['matched_all_words']} of them with every word itself (not a synonym)." \
+        in data["notes"]
 
 
 def test_a_word_matched_only_through_its_synonym_is_not_the_word_itself(client):
@@ -411,7 +413,7 @@ def test_one_result_is_not_all_one_and_an_or_asks_for_one_of_the_words():
 
     one = Results(Query(text="kent grants"), 1, [], {}, words=["kent", "grants"], complete=1)
     assert result_notes(one)[0] == ("The one result matches your words or the topics they "
-                                    "name, though not every word itself.")
+                                    "name, though not every word itself (not a synonym).")
     either = Results(Query(text="kent OR grants"), 5, [], {}, words=["kent", "grants"],
                      complete=5, complete_words=2, either=True)
     # one word is all an OR asks for: how many have every word is beside the point
