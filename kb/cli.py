@@ -310,7 +310,7 @@ def new(title: str, entries_dir: Path, principles: tuple, sectors: tuple, slug: 
                "set the tags and the source's date.\n"
                f"  2. kb check                lists anything left to do, with its line\n"
                f"  3. kb serve --reload       previews it at http://127.0.0.1:8080/entries/"
-               f"{path.stem}, updated on every save")
+               f"{path.stem} once step 2 finds no error (till then each page lists them)")
 
 
 @main.command()
