@@ -8,6 +8,9 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+import frontmatter
+import yaml
+
 from kb.entry import Address, Problem
 
 
@@ -90,6 +93,21 @@ def titled(paths: list[str], title: str) -> list[str]:
     """The entry files among `paths` whose title is `title`, as title_key compares them."""
     key = title_key(title)
     return [p for p in paths if (t := listed_title(p)) is not None and title_key(t) == key]
+
+
+def alias_owners(paths: list[str], slug: str) -> list[str]:
+    """The entry files among `paths` that list `slug` under 'aliases' (its text is searched
+    first, so only the few files that name it are read as YAML)."""
+    found = []
+    for path in paths:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+        if re.search(rf"(?<![\w-]){re.escape(slug)}(?![\w-])", text):
+            try:
+                aliases = frontmatter.loads(text).metadata.get("aliases") or []
+            except (yaml.YAMLError, ValueError):
+                continue
+            found += [path] if slug in (aliases if isinstance(aliases, list) else []) else []
+    return found
 
 
 def listed_title(path: Path) -> str | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import frontmatter
 import yaml
 
-from kb.across_files import titled
+from kb.across_files import alias_owners, titled
 from kb.anchors import lost_anchors
 from kb.entry import (
     FIELDS,
@@ -370,7 +370,11 @@ def write_new_entry(entries_dir: Path, title: str, slug: str, today: dt.date,
     path = entries_dir / f"{slug}.md"
     if path.exists():
         raise ValueError(f"{path} already exists; choose another title or --slug")
-    for same in titled([full for full, _ in entry_files(entries_dir)], title):
+    files = [full for full, _ in entry_files(entries_dir)]
+    for owner in alias_owners(files, slug):
+        raise ValueError(f"{owner} keeps '{slug}' as an old address (its aliases); choose "
+                         "another title or --slug")
+    for same in titled(files, title):
         raise ValueError(f"{same} already has this title: if it is the same example, edit "
                          "that file; if not, give this one a title that tells them apart")
     path.write_text(new_entry_text(title, principles, sectors, today), encoding="utf-8")

@@ -208,6 +208,12 @@ def test_kb_new_writes_a_draft_that_check_rejects_until_its_placeholders_are_rep
                str(entries_dir))
     assert twice.returncode == 1 and "already has this title" in twice.stderr
     assert path.name in twice.stderr and not (entries_dir / "other-name.md").exists()
+    # an old address another entry keeps (an alias) is no file name for a new one
+    (entries_dir / "moved.md").write_text("---\ntitle: Moved\naliases: [old-name, kept]\n---\n")
+    taken = kb("new", "Another example", "--slug", "old-name", "--entries", str(entries_dir))
+    assert taken.returncode == 1 and "moved.md keeps 'old-name' as an old address" in \
+        taken.stderr and not (entries_dir / "old-name.md").exists()
+    assert kb("new", "Old name two", "--entries", str(entries_dir)).returncode == 0
     bad = kb("new", "X", "--sector", "helth", "--entries", str(entries_dir))
     assert bad.returncode == 2 and "did you mean 'health'" in bad.stderr
     nameless = kb("new", "!!!", "--entries", str(entries_dir))
