@@ -136,7 +136,10 @@ def slugify(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower().replace("'", "").replace("\u2019", ""))
     text = "".join(c for c in text if not unicodedata.combining(c))
     slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return slug if len(slug) <= 80 else slug[:81].rsplit("-", 1)[0].strip("-")
+    if len(slug) <= 80:
+        return slug
+    cut = slug[:81].rsplit("-", 1)[0].strip("-")  # and not after a small word: '...-for'
+    return re.sub(r"(?:-(?:a|an|and|at|by|for|from|in|of|on|or|the|to|with))+$", "", cut)
 
 
 def closest(word: str, choices) -> str | None:

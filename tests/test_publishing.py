@@ -425,3 +425,16 @@ def test_a_section_moved_and_renamed_is_found_by_what_it_says(repo):
     for anchor, heading in (("outcomes", "Results"), ("learning-points", "Lessons learned")):
         at = lines.index(f"## {heading}") + 1
         assert f"old-name.md:{at}: error: /entries/old-name#{anchor} " in out, out
+
+
+@pytest.mark.parametrize("title,slug", [
+    ("Legal review of the Compact BME Code by Karon Monaghan QC for the Commission for the "
+     "Compact", "legal-review-of-the-compact-bme-code-by-karon-monaghan-qc-for-the-commission"),
+    ("A county council's grants review and what the voluntary sector said about it in the end "
+     "of the", "a-county-councils-grants-review-and-what-the-voluntary-sector-said-about-it"),
+    ("Café: a test #1", "cafe-a-test-1"),
+])
+def test_a_long_title_makes_a_file_name_cut_after_a_word_that_reads_well(title, slug):
+    from kb.entry import slugify
+
+    assert slugify(title) == slug and len(slug) <= 80
