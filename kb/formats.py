@@ -26,15 +26,25 @@ def to_json(ctx: dict) -> str:
 
 
 def results_csv(results: list[dict]) -> str:
-    """One row per result; tags joined with ';'."""
+    """One row per result; tags joined with ';'. It starts with the byte order mark
+    spreadsheets need to read UTF-8 (£, curly quotes), and a text a spreadsheet would run as a
+    formula ('=HYPERLINK(...') is written with a ' before it, as spreadsheets show text."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for r in results:
         values = [r.get(c) for c in CSV_COLUMNS]  # 'added' is None outside Git
-        writer.writerow([";".join(v) if isinstance(v, list) else "" if v is None else v
-                         for v in values])
-    return out.getvalue()
+        writer.writerow([_as_text(";".join(v) if isinstance(v, list) else "" if v is None
+                                  else v) for v in values])
+    return "\ufeff" + out.getvalue()
+
+
+def _as_text(value):
+    """A cell a spreadsheet reads as text, never as a formula to run."""
+    return "'" + value if isinstance(value, str) and value[:1] in FORMULA_STARTS else value
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def atom_feed(title: str, items: list[dict], base_url: str, self_url: str,

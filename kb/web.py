@@ -274,7 +274,7 @@ def search_csv(library: Library, site: Site) -> str:
     bottle.response.content_type = "text/csv; charset=utf-8"
     bottle.response.set_header("Content-Disposition",
                                'attachment; filename="compact-practice-search.csv"')
-    return "\ufeff" + results_csv(ctx["results"])  # the mark spreadsheets read UTF-8 by
+    return results_csv(ctx["results"])
 
 
 def newest_feed(library: Library, site: Site) -> str:

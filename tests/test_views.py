@@ -320,3 +320,15 @@ def test_a_search_feed_title_says_how_many_of_the_results_it_holds(client, monke
     assert 0 < several["matched_all"] < several["total"] - several["tag_only"]
     feed = feedparser.parse(client.get("/search.atom?q=hospice+grants").body)
     assert feed.feed.title.endswith("that use your words, those with all of them first")
+
+
+def test_a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text():
+    from kb.formats import results_csv
+
+    rows = [{"slug": "x", "title": '=HYPERLINK("http://evil.example","Click")',
+             "summary": "@SUM(A1)", "principles": ["-1+1"], "url": "/entries/x",
+             "published": "2009-01-05"}]
+    [row] = list(csv.DictReader(io.StringIO(results_csv(rows).removeprefix("\ufeff"))))
+    assert row["title"] == '\'=HYPERLINK("http://evil.example","Click")'
+    assert (row["summary"], row["principles"]) == ("'@SUM(A1)", "'-1+1")
+    assert (row["slug"], row["url"], row["published"]) == ("x", "/entries/x", "2009-01-05")
