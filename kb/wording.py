@@ -181,7 +181,10 @@ DATE_FORMATS = {"day": "%-d %B %Y", "month": "%B %Y", "year": "%Y"}
 
 def human_date(iso: str, precision: str = "day") -> str:
     """'2008-12-02' -> '2 December 2008', as GOV.UK writes dates; with a precision of "month"
-    or "year" (a source that gives no more), 'December 2008' or '2008'."""
+    or "year" (a source that gives no more), 'December 2008' or '2008'; so is a date written
+    no more precisely than that ('2008-12', '2008': a source's)."""
+    if len(iso) in (4, 7):
+        precision, iso = "year" if len(iso) == 4 else "month", (iso + "-01-01")[:10]
     return f"{dt.date.fromisoformat(iso):{DATE_FORMATS[precision]}}"
 
 

@@ -50,8 +50,10 @@
 %     else:
     {{s['title']}}
 %     end
-%     if s['publisher'] or s['date']:
-    <span class="source-meta">({{', '.join(x for x in (s['publisher'], s['date']) if x)}})</span>
+%     if s['date']:
+    <span class="source-meta">({{s['publisher'] + ', ' if s['publisher'] else ''}}<time datetime="{{s['date']}}">{{human_date(s['date'])}}</time>)</span>
+%     elif s['publisher']:
+    <span class="source-meta">({{s['publisher']}})</span>
 %     end
   </li>
 %   end

@@ -284,15 +284,17 @@ def test_a_date_known_only_to_the_year_is_shown_as_the_year(entries_dir, tmp_pat
     from kb.web import create_app
     from tests.conftest import VALID, WsgiClient, write_entry
 
-    write_entry(entries_dir, "yearly", VALID.replace("published: 2009-01-05", "published: 2017"))
-    write_entry(entries_dir, "monthly",
-                VALID.replace("published: 2009-01-05", "published: 2017-03"))
+    write_entry(entries_dir, "yearly", VALID.replace("2009-01-05", "2017"))  # source's too
+    write_entry(entries_dir, "monthly", VALID.replace("2009-01-05", "2017-03"))
     build(entries_dir, tmp_path / "ix")
     client = WsgiClient(create_app(tmp_path / "ix"))
     page = client.get("/entries/yearly").body
     assert '<time datetime="2017">2017</time> (the date of its source)' in page
     assert "source dated 2017." in page and "January" not in page
-    assert '<time datetime="2017-03">March 2017</time>' in client.get("/entries/monthly").body
+    assert '(Northfield District Council, <time datetime="2017">2017</time>)' in page
+    monthly = client.get("/entries/monthly").body
+    assert '<time datetime="2017-03">March 2017</time> (the date of its source)' in monthly
+    assert '(Northfield District Council, <time datetime="2017-03">March 2017</time>)' in monthly
     found = {r["slug"]: r for r in client.get("/search.json?q=valid").json()["results"]}
     assert (found["yearly"]["published"], found["yearly"]["published_precision"]) == \
         ("2017-01-01", "year")
