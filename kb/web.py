@@ -61,10 +61,11 @@ def alternates(searched: list[tuple[str, str]] | None = None) -> list[tuple[str,
     qs = bottle.request.environ.get("QUERY_STRING", "") if searched is None else \
         urlencode(given)
     whole = urlencode([(k, v) for k, v in given if k != "page"])
+    feed_q = urlencode([(k, v) for k, v in given if k not in ("page", "sort")])  # one order
     here = (bottle.request.path.rstrip("/") or "/index").removeprefix("/embed")
     kinds = [(".json", "application/json", qs)]
     if here == "/search":
-        kinds += [(".atom", "application/atom+xml", whole), (".csv", "text/csv", whole)]
+        kinds += [(".atom", "application/atom+xml", feed_q), (".csv", "text/csv", whole)]
     feed = [("/feed.atom", "application/atom+xml")] if here == "/index" else []  # newest
     return [(f"{here}{suffix}" + (f"?{q}" if q else ""), kind) for suffix, kind, q in kinds] + feed
 
@@ -244,8 +245,9 @@ def search_feed(library: Library, site: Site) -> str:
     those that use the words (or a synonym or spelling of them), not those there only
     through a topic the words name, unless none use them: subscribed to 'hospice', a reader
     hears of new hospice examples, not of every new Health example."""
+    params = _unused_dropped(("page", "sort"))  # a feed has one order and no pages
     for size in (contexts.FEED_SIZE * 5, contexts.MAX_CSV_ROWS):  # the newest 100 are enough
-        ctx = contexts.search(library, site, request_params(), "/search.atom", snippets=False,
+        ctx = contexts.search(library, site, params, "/search.atom", snippets=False,
                               sort="added", page_size=size)
         if isinstance(ctx, Redirect):
             bottle.redirect(ctx.url, 301)
@@ -266,9 +268,20 @@ def search_feed(library: Library, site: Site) -> str:
                  site.base + ctx["first_url"])
 
 
+def _unused_dropped(unused: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The request's parameters; with any a download or feed does not use (built from a
+    page's address: '&page=3'), a permanent redirect to its address without them, so a
+    feed has one address and one id."""
+    params = request_params()
+    if any(k in unused for k, _ in params):
+        kept = urlencode([(k, v) for k, v in params if k not in unused])
+        bottle.redirect(bottle.request.path + ("?" + kept if kept else ""), 301)
+    return params
+
+
 def search_csv(library: Library, site: Site) -> str:
-    ctx = contexts.search(library, site, request_params(), "/search.csv", snippets=False,
-                          page_size=contexts.MAX_CSV_ROWS)
+    ctx = contexts.search(library, site, _unused_dropped(("page",)), "/search.csv",
+                          snippets=False, page_size=contexts.MAX_CSV_ROWS)
     if isinstance(ctx, Redirect):
         bottle.redirect(ctx.url, 301)
     bottle.response.content_type = "text/csv; charset=utf-8"

@@ -227,6 +227,16 @@ def test_a_search_feed_follows_the_whole_search_and_links_its_page(client):
     feed = client.get("/search.atom?q=grants").body
     assert re.search(r'<link rel="alternate" type="text/html" href="[^"]*/search\?q=grants"/>',
                      feed)
+    # a feed has one order and no pages: it is offered, and kept, at one address and id
+    assert 'href="/search.atom?q=grants"' in client.get("/search?q=grants&sort=title").body
+    assert 'href="/search.csv?q=grants&amp;sort=title"' in \
+        client.get("/search?q=grants&sort=title&page=2").body
+    for asked, canonical in (("/search.atom?q=grants&page=99999&sort=title", "?q=grants"),
+                             ("/search.csv?page=7&q=grants&sort=title", "?q=grants&sort=title"),
+                             ("/search.atom?page=2", "")):
+        moved = client.get(asked)
+        assert moved.status == 301, asked
+        assert moved.headers["location"].endswith(asked.split("?")[0] + canonical), asked
 
 
 @pytest.mark.parametrize("path", ["/search.csv?principle=nope", "/search.atom?principle=nope"])
