@@ -110,6 +110,8 @@ def _tag_only(results: Results, tags: int) -> str:
         results.words[0], "").endswith("*")
     if one and results.words[0] in fixes:  # 'procurment': say the word searched for
         typed = in_case_of(typed, results.suggestion or fixes[results.words[0]])
+    elif one:  # as in the box, without a bracket or quote mark around it: '(grants'
+        typed = _as_typed(results.words[0], typed)
     words = "using none of your words" if not one else f"without ‘{typed}’" + (
         " or a synonym of it" if results.complete_words < total - n else "")  # 'PCT': CCGs
     tag = "that tag" if tags == 1 else "those tags"

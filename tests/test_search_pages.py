@@ -667,7 +667,9 @@ def test_words_typed_on_a_browsing_page_are_searched_by_relevance(client):
 
 
 @pytest.mark.parametrize("words,said", [("ICB", "without ‘ICB’ or a synonym of it."),
-                                        ("hospice", "without ‘hospice’.")])
+                                        ("hospice", "without ‘hospice’."),
+                                        ("(hospice", "without ‘hospice’."),  # a stray bracket
+                                        ("hospice)", "without ‘hospice’.")])
 def test_the_tag_note_says_when_the_other_results_have_only_a_synonym(client, words, said):
     """The examples there for more than the tag say CCG or PCT, not ICB: the note does not
     let the reader think they all say ICB."""
