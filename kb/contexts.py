@@ -391,9 +391,10 @@ def recently_added(library: Library, site: Site) -> list[dict]:
     return [card(r, site.base) for r in library.newest(FEED_SIZE, added=True)]
 
 
-def health(library: Library, now: dt.datetime) -> dict:
-    """Liveness: the generation served, its age, and any newer one that failed to open."""
+def health(library: Library, now: dt.datetime, edit_errors: int = 0) -> dict:
+    """Liveness: the generation served, its age, any newer one that failed to open, and the
+    errors keeping a live preview's last edit unpublished."""
     stats = library.stats()
     age = (now - dt.datetime.fromisoformat(stats["built_at"])).total_seconds()
-    status = "degraded" if stats["failed_generation"] else "ok"
-    return {"status": status, **stats, "index_age_seconds": int(age)}
+    return {"status": "degraded" if stats["failed_generation"] or edit_errors else "ok",
+            **stats, "index_age_seconds": int(age), "last_edit_errors": edit_errors}

@@ -232,7 +232,7 @@ def add_routes(app, library: Library, page, answer, site) -> None:
     route(f"/embed/entries/<slug:{SLUG}>", lambda slug: answer(
         "embed-entry.tpl", contexts.entry(library, site(), slug, prefix="/embed")))
     route("/entries", lambda: bottle.redirect("/search", 301))  # every example, listed
-    route("/healthz", lambda: health(library))
+    route("/healthz", lambda: health(library, app.config.get("kb.build_problems") or []))
     route("/static/<filename:path>", static_file)
     route("/<path:re:.+/>", redirects.without_trailing_slash)
     route(f"/<head:re:entries|{FACET_PATHS}>/<name:re:[^/]+>",
@@ -322,9 +322,10 @@ def entry_markdown(library: Library, slug: str) -> str:
     return source
 
 
-def health(library: Library) -> str:
+def health(library: Library, build_problems: list[dict]) -> str:
     bottle.response.content_type = "application/json; charset=utf-8"
-    return to_json(contexts.health(library, dt.datetime.now(dt.UTC)))
+    errors = sum(p["severity"] == "error" for p in build_problems)  # kb serve --reload's
+    return to_json(contexts.health(library, dt.datetime.now(dt.UTC), errors))
 
 
 def static_file(filename: str):

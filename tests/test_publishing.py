@@ -312,9 +312,13 @@ def test_live_preview_rebuilds_on_save_and_keeps_last_good(entries_dir, tmp_path
         resp = wait_for(lambda r: "not-a-sector" in r.body, 3)
         assert "An edited title" in resp.body  # the last good version is still served
         assert "was not published" in resp.body
+        health = client.get("/healthz").json()  # a script or monitor can tell too
+        assert (health["status"], health["last_edit_errors"]) == ("degraded", 1)
         write_entry(entries_dir, "live", VALID, body="## What they did\n\nText.\n")
         resp = wait_for(lambda r: "published, with warnings" in r.body, 3)
         assert "warning: no '## Learning points' section" in html.unescape(resp.body)
+        health = client.get("/healthz").json()
+        assert (health["status"], health["last_edit_errors"]) == ("ok", 0)
         assert "`" not in Page(resp.body).text
     finally:
         proc.terminate()
