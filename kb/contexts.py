@@ -220,8 +220,8 @@ def _tag_only_from(results: Results) -> int | None:
 def _relaxation(q: Query, labels: dict, facet: str, value: str, total: int) -> dict:
     """One filter of a search with no results, and how many removing it alone would give."""
     if facet == "published":
-        dates = _date_filter(q)[0]
-        return {**dates, "total": total, "url": dates["remove_url"]}
+        url = (dates := _date_filter(q)[0]).pop("remove_url")  # one 'url', as the others
+        return {**dates, "total": total, "url": url}
     if facet in ("quotes", "exclusions"):  # `value`: the words without them
         label = "quotation marks" if facet == "quotes" else "the words left out"
         return {"facet": facet, "value": value, "label": label, "total": total,
