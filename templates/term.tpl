@@ -2,6 +2,7 @@
 <p class="caption">{{ctx['facet_label']}}</p>
 <h1>{{ctx['label']}}</h1>
 <p class="lead">{{ctx['description']}}</p>
+% include('_browse.tpl')
 % if ctx['words']:
 <p class="term-words">Searches for these words also find its examples: {{', '.join(ctx['words'])}}.</p>
 % end

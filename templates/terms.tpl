@@ -1,5 +1,6 @@
 % rebase('base.tpl', title=ctx['label'] + 's')
 <h1>{{ctx['label']}}s</h1>
+% include('_browse.tpl')
 <ul class="principles">
 % for t in ctx['terms']:
   <li>

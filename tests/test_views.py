@@ -344,3 +344,17 @@ def test_a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text():
     assert row["title"] == '\'=HYPERLINK("http://evil.example","Click")'
     assert (row["summary"], row["principles"]) == ("'@SUM(A1)", "'-1+1")
     assert (row["slug"], row["url"], row["published"]) == ("x", "/entries/x", "2009-01-05")
+
+
+@pytest.mark.parametrize("path,current", [("/principles", "/principles"), ("/regions", "/regions"),
+                                          ("/sectors/health", None)])
+def test_browse_pages_link_to_each_other(client, path, current):
+    """Sectors, stages and regions are not in the site's menu: every browse and term page
+    links to all four lists, the one shown marked as such."""
+    body = client.get(path).body
+    nav = Page(body[body.index('<nav class="browse"'):body.index("</nav>", body.index(
+        '<nav class="browse"'))])
+    assert [a["href"] for a in nav.find("a")] == ["/principles", "/sectors", "/stages",
+                                                  "/regions"]
+    assert [a["href"] for a in nav.find("a") if a.get("aria-current") == "page"] == \
+        ([current] if current else [])
