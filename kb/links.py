@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from kb.documents import Link
 from kb.entry import near_miss
@@ -197,6 +197,10 @@ def search_page(known: Known, path: str, query: str, here: str) -> str:
     except ValueError:
         raise Broken(f"the search has more than {MAX_PARAMS} parameters: remove some "
                      "filters") from None
+    unused = {"/search.atom": ("page", "sort"), "/search.csv": ("page",)}.get(path, ())
+    if any(k in unused for k, _ in params):  # the site redirects to the address without
+        kept = urlencode([(k, v) for k, v in params if k not in unused])
+        return search_page(known, path, kept, path + (f"?{kept}" if kept else ""))
     wrong = [f"unknown search parameter '{name}'{near_miss(name, SEARCH_PARAMETERS)}: the "
              f"site ignores it; the parameters are {', '.join(SEARCH_PARAMETERS)}"
              for name in dict.fromkeys(k for k, _ in params if k not in SEARCH_PARAMETERS)]
@@ -230,10 +234,19 @@ def heading_ids(record: dict) -> list[str]:
 
 def check_anchor(known: Known, target: str, fragment: str) -> None:
     """A #fragment of an entry's page must be one of its headings' ids (an empty one, or
-    #top, is the top of the page)."""
+    #top, is the top of the page); so must one of the About page's."""
     match = ENTRY.fullmatch(target)
     if match and not match["tail"]:
         check_heading(known, match["slug"], fragment, target)
+    elif target == "/about" and unquote(fragment) not in ("", "top", *ABOUT_IDS):
+        raise Broken(f"no heading '{unquote(fragment)}' in /about"
+                     f"{near_miss(unquote(fragment), ABOUT_IDS)}; its headings are: "
+                     f"{', '.join(ABOUT_IDS)}")
+
+
+# The About page's headings' ids, as its template gives them
+ABOUT_IDS = re.findall(r'<h[1-6][^>]* id="([^"]+)"', (
+    Path(__file__).resolve().parent.parent / "templates" / "about.tpl").read_text("utf-8"))
 
 
 def check_heading(known: Known, slug: str, fragment: str, target: str = "") -> None:

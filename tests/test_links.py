@@ -287,6 +287,7 @@ ADDRESSES = [
     "/embed/search?q=grants", "/embed/search?sector=nhs-health", "/embed/search?sector=helth",
     "/embed/entries/co-design", "/embed/entries/old-framework", "/embed/entries/nope",
     "/embed/nowhere", "/entries/co-design/history", "/entries/old-framework/history.json",
+    "/search.atom?q=grants&page=2&sort=title", "/search.csv?q=grants&page=3",
 ]
 
 
@@ -314,6 +315,20 @@ def test_the_anchors_accepted_are_headings_of_the_entry_page(library, client):
     page = Page(client.get("/entries/joint-framework").body)
     on_page = {attrs.get("id") for tag, attrs in page.elements if re.fullmatch(r"h[1-6]", tag)}
     assert set(heading_ids(library.entry("joint-framework"))) <= on_page
+
+
+def test_a_link_into_the_about_page_names_one_of_its_headings(library, client, tmp_path):
+    from kb.links import ABOUT_IDS
+
+    page = Page(client.get("/about").body)
+    assert ABOUT_IDS == [attrs["id"] for tag, attrs in page.elements
+                         if re.fullmatch(r"h[1-6]", tag) and "id" in attrs]
+    guide = tmp_path / "guide.md"
+    guide.write_text("[a](/about#searching) [b](/about#how-to-search) [c](/about)\n",
+                     encoding="utf-8")
+    [finding], _ = check_documents(library, {guide: read_links(guide)}, BASE)
+    assert finding.severity == "error" and finding.message.startswith(
+        "no heading 'how-to-search' in /about") and "searching" in finding.message
 
 
 def test_every_wrong_parameter_of_a_search_link_is_named_at_once(library, tmp_path):
