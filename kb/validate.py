@@ -246,8 +246,9 @@ def read_draft(path: Path | str, rel: str,
     _, body, body_line = parts
 
     meant = _unknown_fields(r, fields)
+    told = _told_fields(r, parts[0])
     for key in REQUIRED:
-        if key not in r.present and key not in meant:
+        if key not in r.present and key not in meant and key not in told:
             r.error(body_line - 1, _missing(key, taxonomy))
 
     title = _text(r, fields, "title", MAX_TITLE)
@@ -314,6 +315,15 @@ def _aliases(r: Problems, fields, stem: str) -> list[str]:
 EXAMPLES = {"title": "title: Joint commissioning framework for health and social care",
             "summary": "summary: One or two sentences shown in the results list.",
             "published": "published: 2009-03-02"}
+
+
+def _told_fields(r: Problems, front_matter: str) -> set[str]:
+    """The fields written on a line already told as an error ('\tprinciples: [...]'
+    indented): they are not missing as well."""
+    lines = front_matter.split("\n")
+    at = {p.line - FM_OFFSET for p in r.problems if p.severity == "error"}
+    return {m[1] for i in at if 0 <= i < len(lines)
+            and (m := re.match(r"\s*([a-z_]+)\s*:", lines[i]))}
 
 
 def _missing(key: str, taxonomy: Taxonomy) -> str:

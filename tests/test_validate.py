@@ -851,3 +851,17 @@ def test_a_source_date_written_another_way_names_the_date_to_write(entries_dir, 
     _, problems = read_entry(path, "dated.md", taxonomy)
     assert any(p.message.endswith(f": write date: {fix}") for p in problems), \
         [p.message for p in problems]
+
+
+@pytest.mark.parametrize("line", ["\tprinciples: [partnership-working]",
+                                  "  principles: [partnership-working]"])
+def test_a_field_told_as_indented_is_not_also_said_to_be_missing(entries_dir, taxonomy, line):
+    """One mistake, one message: the line is told where it is, and 'missing required field'
+    would contradict it. A required field nobody wrote is still missing."""
+    path = write_entry(entries_dir, "indented", VALID.replace(
+        "principles: [partnership-working]", line).replace("sectors: [health]\n", ""))
+    _, problems = read_entry(path, "indented.md", taxonomy)
+    said = [(p.line, p.message) for p in problems if p.severity == "error"]
+    assert any(n == 4 and "indented" in message for n, message in said), said
+    assert not any("missing required field 'principles'" in m for _, m in said), said
+    assert any("missing required field 'sectors'" in m for _, m in said), said
