@@ -58,8 +58,8 @@ def _partial(r: Problems, fields) -> tuple[dt.date | None, str] | None:
                       "year the source gives, four digits")
         return None, "day"
     if not 1 <= month <= 12:
-        r.error(line, f"'published': '{text}' is not a real month (months run 01 to 12): "
-                      "write the date the source gives")
+        r.error(line, f"'published': '{text}' is not a real month (months run 01 to 12)"
+                      + (financial_year_hint(text) or ": write the date the source gives"))
         return None, "day"
     if len(text) == 6:  # '2017-3'
         r.error(line, f"'published': write the month with two digits: published: "
@@ -99,15 +99,25 @@ def _date(r: Problems, fields, key: str) -> dt.date | None:
 
 
 def _hint(key: str, value: str) -> str:
-    """What to write instead of a financial year or words ('next year')."""
-    if (first := financial_year(value)) is not None:
-        return (f": {value.strip()} is a financial year (1 April {first} to 31 March "
-                f"{first + 1}), not a date; write the date the source shows"
-                + (", or its year or month" if key == "published" else ""))
+    """What to write instead of a financial year or words ('next year'): review_by is the
+    editors' own choice of day; the others are a source's date, for the source to say."""
     if key == "review_by":
         a_year = dt.date.today() + dt.timedelta(days=365)
         return f": write the day to look at it again, like review_by: {a_year} (a year from today)"
-    return ""
+    return financial_year_hint(value) or (
+        ": write the date the source shows, or its year or month" if key == "published" else "")
+
+
+def financial_year_hint(value: str) -> str:
+    """': 2019/20 is a financial year (...), not a date; ...', or '' for anything else
+    ('2019-20' too: no month 20; '2011-12' is December 2011)."""
+    value = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}", value) and int(value[5:]) > 12:
+        value = value.replace("-", "/")
+    if (first := financial_year(value)) is None:
+        return ""
+    return (f": {value.strip()} is a financial year (1 April {first} to 31 March {first + 1}), "
+            "not a date; write the date the source shows, or its year or month")
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d",

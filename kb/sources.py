@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from urllib.parse import urlsplit
 
-from kb.dates import meant_date
+from kb.dates import financial_year_hint, meant_date
 from kb.entry import (
     SOURCE_KEYS,
     Problems,
@@ -19,6 +19,7 @@ from kb.entry import (
     closest,
     invisible_character,
     read_as,
+    why_no_such_date,
     yaml_line,
 )
 
@@ -64,13 +65,14 @@ def _date(r: Problems, line: int, value) -> str | None:
         meant = meant_date(value)
         r.error(line, f"source date '{plain(value)}' must be YYYY-MM-DD (or YYYY-MM, or YYYY "
                       "when the source gives only that)" + (f": write date: {meant}" if meant
-                                                            else ""))
+                                                            else financial_year_hint(text)))
         return None
     try:
         day = dt.date.fromisoformat((text + "-01-01")[:10] if len(text) < 10 else text)
-    except ValueError as exc:
-        r.error(line, f"source date '{text}' is not a real date ({exc}): check it against "
-                      "the source")
+    except ValueError:
+        parts = [int(n) for n in (text + "-01-01").split("-")[:3]]
+        r.error(line, f"source date '{text}' is not a real date ({why_no_such_date(*parts)})"
+                      + (financial_year_hint(text) or ": check it against the source"))
         return None
     if day.year < 1000:
         r.error(line, f"source date '{text}' is no year a source was published in: write the "

@@ -618,7 +618,21 @@ def test_the_templates_sample_values_cannot_be_published(entries_dir, taxonomy, 
     ("published: 2019-2020", "got '2019-2020': 2019-2020 is a financial year (1 April 2019 to "
                              "31 March 2020), not a date; write the date the source shows, or "
                              "its year or month"),
-    # review_by is the editors' choice: a day a year on is a fair example
+    ("published: 2019-20", "'published': '2019-20' is not a real month (months run 01 to 12): "
+                           "2019/20 is a financial year (1 April 2019 to 31 March 2020)"),
+    ("published: next year", "got 'next year': write the date the source shows, or its year "
+                             "or month"),
+    ("    date: 2009-01-05\n  - title: B\n    url: https://example.org/b\n    date: 2019-20",
+     "source date '2019-20' is not a real date (there is no month 20): 2019/20 is a financial "
+     "year"),
+    ("    date: 2009-01-05\n  - title: B\n    url: https://example.org/b\n    date: 2019/20",
+     "source date '2019/20' must be YYYY-MM-DD (or YYYY-MM, or YYYY when the source gives only "
+     "that): 2019/20 is a financial year"),
+    ("    date: 2009-01-05\n  - title: B\n    url: https://example.org/b\n    date: 2019-02-30",
+     "source date '2019-02-30' is not a real date (February 2019 has 28 days)"),
+    # review_by is the editors' choice: a day a year on is a fair example, financial year or no
+    ("published: 2009-01-05\nreview_by: 2019/20", "got '2019/20': write the day to look at it "
+                                                 "again, like review_by: "),
     ("published: 2009-01-05\nreview_by: next year",
      "'review_by' must be a date written year-month-day (YYYY-MM-DD); got 'next year': write "
      "the day to look at it again, like review_by: "
@@ -626,8 +640,9 @@ def test_the_templates_sample_values_cannot_be_published(entries_dir, taxonomy, 
 ])
 def test_a_date_that_is_not_one_says_why_in_words(entries_dir, taxonomy, written, said):
     """No Python in the message ('day is out of range for month', 'None'), and no example
-    date that could be taken for a suggestion."""
-    path = write_entry(entries_dir, "dated", VALID.replace("published: 2009-01-05", written))
+    date that could be taken for a suggestion. The same words for a source's date."""
+    field = "    date: 2009-01-05" if written.startswith("    date:") else "published: 2009-01-05"
+    path = write_entry(entries_dir, "dated", VALID.replace(field, written))
     _, problems = read_entry(path, "dated.md", taxonomy)
     assert any(said in p.message for p in problems), [p.message for p in problems]
 
