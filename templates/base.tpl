@@ -28,6 +28,9 @@
 <main id="main" class="wrap" tabindex="-1">
 % if build_problems:
 %   errors = [p for p in build_problems if p['severity'] == 'error']
+%   # with errors: those first, then only their own files' warnings (the blocking ones first)
+%   failing = {p['where'].rsplit(':', 1)[0] for p in errors}
+%   shown = errors + [p for p in build_problems if p['severity'] != 'error' and p['where'].rsplit(':', 1)[0] in failing] if errors else build_problems
 <div class="build-errors" role="alert">
 %   if errors:
   <h2>The last edit was not published</h2>
@@ -37,10 +40,13 @@
   <p>Warnings never stop publication, but readers will notice them:</p>
 %   end
   <ul>
-  % for p in build_problems:
+  % for p in shown:
     <li>{{p['where']}}: {{p['severity']}}: {{p['message']}}</li>
   % end
   </ul>
+%   if len(shown) < len(build_problems):
+  <p>{{len(build_problems) - len(shown)}} warnings in other files are not shown here: <code>kb check</code> lists them.</p>
+%   end
 </div>
 % end
 {{!base}}

@@ -358,3 +358,22 @@ def test_browse_pages_link_to_each_other(client, path, current):
                                                   "/regions"]
     assert [a["href"] for a in nav.find("a") if a.get("aria-current") == "page"] == \
         ([current] if current else [])
+
+
+def test_a_failed_edit_shows_its_errors_not_every_other_files_warnings(index_dir):
+    """Under kb serve --reload, a broken vocabulary fails a full build whose problems include
+    every entry's warnings: the page lists the error, and only its own file's warnings."""
+    from kb.web import create_app
+    from tests.conftest import WsgiClient
+
+    app = create_app(index_dir)
+    app.config["kb.build_problems"] = [
+        {"where": f"entries/e{n}.md:9", "severity": "warning", "message": f"w{n}"}
+        for n in range(40)] + [
+        {"where": "entries/synonyms.yaml:99", "severity": "error", "message": "not valid YAML"},
+        {"where": "entries/synonyms.yaml:3", "severity": "warning", "message": "a repeat"}]
+    body = WsgiClient(app).get("/").body
+    assert re.findall(r"<li>(entries/[^<]*)</li>", body) == [
+        "entries/synonyms.yaml:99: error: not valid YAML",
+        "entries/synonyms.yaml:3: warning: a repeat"]
+    assert "40 warnings in other files are not shown here" in Page(body).text
