@@ -5,7 +5,7 @@ terms its words name. kb.text reads them from the query text; kb.scoring matches
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kb.analysis import is_stop_word
 from kb.syntax import clauses_in
@@ -53,6 +53,20 @@ class ParsedQuery:
         an OR ('youth OR children grants': grants), which only rank the results having them."""
         needed = clauses_in(self.tree)
         return [i for i in self.positive if i not in needed]
+
+    def needed_concepts(self) -> list[Concept]:
+        """The terms the words a result needs name, each said to be for those words only:
+        'hospice OR palliative NHS ICB' names Health for hospice, not for NHS and ICB, which
+        only rank (a term only they name brings no result in)."""
+        only = set(self.ranking_only)
+        extra = {w for i in only for c in (self.clauses[i],)
+                 for w in re.findall(r"\w+", f"{c.text} {c.meant}".lower())}
+        out = []
+        for c in self.concepts:
+            if not set(c.clauses) & set(self.positive) <= only:
+                kept = [p for p in c.phrase.split(", ") if not set(re.findall(r"\w+", p)) <= extra]
+                out.append(replace(c, phrase=", ".join(kept)) if kept else c)
+        return out
 
     def highlights(self) -> tuple[set[str], set[tuple[str, ...]]]:
         """What the scoring clauses can match, for highlighting: (single index terms, phrases

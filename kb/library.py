@@ -368,9 +368,8 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
     results.corrections = [(c.text, c.correction) for c in query.clauses if c.correction]
     corrected = query.corrected_text(text)  # 'mentall heath': mental health
     results.suggestion = near_phrase(snap, query, corrected or text) or corrected
-    results.concepts = [c for c in query.concepts  # a word no result needs brings none in
-                        if snap.masks[c.facet].get(c.slug, 0) & final
-                        and not set(c.clauses) & set(query.positive) <= set(query.ranking_only)]
+    results.concepts = [c for c in query.needed_concepts()
+                        if snap.masks[c.facet].get(c.slug, 0) & final]
     results.unsaid = [c for c in results.concepts
                       if not any(found.own[i] & snap.live for i in c.clauses)]
     results.apart = [p for c in query.concepts for p in said_apart(snap, found, c)]

@@ -54,8 +54,10 @@ def result_notes(results: Results) -> list[str]:
     if results.total and len(results.words) > 1 and results.complete_words < results.total \
             and not all(w in named_only for w in results.words):  # said once, below
         notes.append(_partial_note(results))
-    if results.ranking_only and results.total:
-        words = [_as_typed(w, typed) for w in results.ranking_only]
+    if results.ranking_only and results.total:  # a misspelt one as it is searched
+        meant = {w: m for w, m in results.corrections if not m.endswith("*")}
+        words = [in_case_of(_as_typed(w, typed), meant[w]) if w in meant else _as_typed(w, typed)
+                 for w in results.ranking_only]
         notes.append(f"{_quoted(words)} {'is' if len(words) == 1 else 'are'} not needed, only "
                      f"preferred: results with {'it' if len(words) == 1 else 'them'} rank "
                      f"higher. Put + before a word to need it (+{words[0]}).")

@@ -778,3 +778,10 @@ def test_words_beside_an_or_a_phrase_or_a_plus_word_are_said_to_only_rank(tmp_pa
     assert not results.concepts
     assert not any("Includes examples tagged" in n for n in result_notes(results))
     assert library.search(Query(text="youth co-production")).concepts
+    # a term named both by a word results need and one that only ranks is said to be for the
+    # first alone; a misspelt ranking word is named, and offered with +, as it is searched
+    results = library.search(Query(text="youth OR hospice nhs"))
+    assert [(c.slug, c.phrase) for c in results.concepts] == [("health", "hospice")]
+    notes = result_notes(library.search(Query(text='"youth clubs" parcks')))
+    assert "‘parks’ is not needed, only preferred: results with it rank higher. Put + before a " \
+           "word to need it (+parks)." in notes, notes
