@@ -200,9 +200,9 @@ def _joined(phrases: str, more: str) -> str:
 
 
 def _content(phrase: str) -> list[str]:
-    """A phrase's words but the small ones: 'black and minority ethnic' is 'black minority
-    ethnic' named by a synonym of the whole."""
-    return [w for w in phrase.split() if not is_stop_word(w)]
+    """A phrase's words but the small ones, in lower case: 'black and minority ethnic' is
+    'black minority ethnic' named by a synonym of the whole; 'Plymouth' is 'plymouth'."""
+    return [w for w in phrase.lower().split() if not is_stop_word(w)]
 
 
 def _within(inner: list[str], outer: list[str]) -> bool:

@@ -1034,3 +1034,14 @@ def test_a_places_one_word_name_is_matched_as_written_not_by_its_stem(tmp_path):
     found = [h.slug for h in library.search(Query(text="kettering")).hits]
     assert "town" in found and "stem" not in found, found
     assert "stem" in [h.slug for h in library.search(Query(text="kettered")).hits]
+
+
+def test_a_term_named_by_a_word_and_its_corrected_spelling_is_named_once():
+    """'Plymoth' is read as Plymouth, which names South West; the corrected and the plain
+    reading are one word, whatever their case."""
+    from kb.vocabulary import Concept, merge_concepts
+
+    named = merge_concepts([Concept("region", "south-west", "South West", "Plymouth", (0,)),
+                            Concept("region", "south-west", "South West", "plymouth", (0,))],
+                           set())
+    assert [(c.phrase, c.clauses) for c in named] == [("Plymouth", (0,))]
