@@ -368,9 +368,9 @@ def write_new_entry(entries_dir: Path, title: str, slug: str, today: dt.date,
         raise ValueError(f"'{title}' makes no usable file name: give a title with words in "
                          "it, or --slug like-this")
     path = entries_dir / f"{slug}.md"
-    if path.exists():
-        raise ValueError(f"{path} already exists; choose another title or --slug")
     files = [full for full, _ in entry_files(entries_dir)]
+    for full in [path] if path.exists() else [f for f in files if Path(f).stem == slug]:
+        raise ValueError(f"{full} already exists; choose another title or --slug")
     for owner in alias_owners(files, slug):
         raise ValueError(f"{owner} keeps '{slug}' as an old address (its aliases); choose "
                          "another title or --slug")

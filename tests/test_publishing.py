@@ -214,6 +214,11 @@ def test_kb_new_writes_a_draft_that_check_rejects_until_its_placeholders_are_rep
     assert taken.returncode == 1 and "moved.md keeps 'old-name' as an old address" in \
         taken.stderr and not (entries_dir / "old-name.md").exists()
     assert kb("new", "Old name two", "--entries", str(entries_dir)).returncode == 0
+    (entries_dir / "sub").mkdir()  # an entry in a subfolder has its address all the same
+    (entries_dir / "sub" / "filed-away.md").write_text("---\ntitle: Filed away\n---\n")
+    filed = kb("new", "Filed away again", "--slug", "filed-away", "--entries", str(entries_dir))
+    assert filed.returncode == 1 and "filed-away.md already exists" in filed.stderr
+    assert not (entries_dir / "filed-away.md").exists()
     bad = kb("new", "X", "--sector", "helth", "--entries", str(entries_dir))
     assert bad.returncode == 2 and "did you mean 'health'" in bad.stderr
     nameless = kb("new", "!!!", "--entries", str(entries_dir))
