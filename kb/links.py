@@ -244,9 +244,11 @@ def check_anchor(known: Known, target: str, fragment: str) -> None:
                      f"{', '.join(ABOUT_IDS)}")
 
 
-# The About page's headings' ids, as its template gives them
-ABOUT_IDS = re.findall(r'<h[1-6][^>]* id="([^"]+)"', (
-    Path(__file__).resolve().parent.parent / "templates" / "about.tpl").read_text("utf-8"))
+# The About page's ids, as its template and the page around it give them: its headings', as
+# entries make them, and the older ones kept inside them ('searching')
+ABOUT_IDS = re.findall(r'\bid="([^"]+)"', "".join(
+    (Path(__file__).resolve().parent.parent / "templates" / name).read_text("utf-8")
+    for name in ("about.tpl", "base.tpl")))
 
 
 def check_heading(known: Known, slug: str, fragment: str, target: str = "") -> None:

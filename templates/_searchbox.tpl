@@ -4,5 +4,5 @@
     <input type="search" id="q" name="q" value="{{q}}" maxlength="500" autocomplete="off">
     <button type="submit">Search</button>
   </div>
-  <p class="searchbox-help"><a href="/about#searching">How to search</a></p>
+  <p class="searchbox-help"><a href="/about#how-to-search">How to search</a></p>
 </div>

@@ -10,10 +10,10 @@
   <dd>{{p['description']}}</dd>
 % end
 </dl>
-<h2 id="searching">How to search</h2>
+<h2 id="how-to-search"><span id="searching"></span>How to search</h2>
 <ul>
   <li><strong>Type what you are looking for in your own words</strong>, as a few words or a question: <em>light touch monitoring for small grants</em>. Every example that has any of your words is found; those with more of them, close together or in the title, come first. Plurals, British and American spellings, hyphens (<em>co-production</em>, <em>coproduction</em>), numbers (<em>12 weeks</em>, <em>twelve weeks</em>), common acronyms and older or newer names for the same thing (<em>BME</em>, <em>BAME</em>; <em>PCT</em>, <em>CCG</em>, <em>ICB</em>) all find each other.</li>
-  <li><strong>Topics:</strong> a word that names a Compact principle, a sector or a stage (<em>core costs</em> names full cost recovery) also finds the examples tagged with it, listed after those that use your words, and the page says so.</li>
+  <li><strong>Topics:</strong> a word that names a Compact principle, a sector, a stage or a region (<em>core costs</em> names full cost recovery; a place's name, <em>Hackney</em>, names its region) also finds the examples tagged with it, listed after those that use your words, and the page says so.</li>
   <li><strong>Spelling:</strong> a word no example uses and no dictionary knows is searched as the nearest word that examples do use, and the page says which; a correctly spelt word is never changed, though a better-known phrase may be offered as <em>Did you mean</em>.</li>
   <li><strong>Exact words:</strong> put a phrase in quotation marks (<em>"payment by results"</em>); put a minus sign before a word to leave out the examples that have it (<em>grants -lottery</em>); write <em>OR</em> between words when either will do (<em>hospice OR palliative</em>), and <em>NOT</em> or brackets for more (<em>(youth OR children) NOT schools</em>); end a word with <em>*</em> for every word that starts so (<em>volunt*</em>). Put <em>+</em> before a word every result must have (<em>+hospice funding</em>). Beside a phrase, a +word or an OR, your other words are not needed, only preferred: results with them rank higher.</li>
   <li><strong>Filters:</strong> tick values under Filter results. Several in one group give examples with any of them; values in different groups must all hold. The number beside each value is how many examples have it, given your words and the other groups' filters.</li>
@@ -21,7 +21,7 @@
   <li><strong>Order:</strong> best matches first, or newest, oldest, most recently added here, or by title.</li>
   <li><strong>Sharing:</strong> the address of any search, with its filters, order and page, can be copied into an email or a guidance document and will show the same search for years.</li>
 </ul>
-<h2 id="contributing">How to contribute</h2>
+<h2 id="how-to-contribute"><span id="contributing"></span>How to contribute</h2>
 <p>Every example is a Markdown file kept in Git. To add or correct one, open a pull request: the project's CONTRIBUTING guide explains each field, and every change is checked automatically before it is published.</p>
 % if ctx.get('propose_url'):
 <p><a href="{{ctx['propose_url']}}">Propose a new example</a> (opens a new file in the site's Git host, filled in with the sections to complete)</p>

@@ -129,10 +129,10 @@ def test_every_search_box_links_to_how_to_search(client):
     """The search syntax, topics, spelling, filters and dates are explained on the site, not
     only in the README: every search box links there, and the link lands on its heading."""
     for path in ("/", "/search?q=grants"):
-        assert '<a href="/about#searching">How to search</a>' in client.get(path).body
+        assert '<a href="/about#how-to-search">How to search</a>' in client.get(path).body
     about = Page(client.get("/about").body)
-    heading = about.find("h2", id="searching")
-    assert heading and "How to search" in about.text
+    assert about.find("h2", id="how-to-search") and "How to search" in about.text
+    assert about.find("span", id="searching")  # the older anchor, kept for links made to it
     for said in ("quotation marks", "financial year", "OR", "Did you mean"):
         assert said in about.text, said
 
