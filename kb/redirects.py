@@ -45,10 +45,11 @@ def respelt(library: Library, head: str, name: str):
     if not slug:
         raise PageError(404, "Page not found", "There is no page at this address. Try "
                                                "searching instead.")
-    if head == "entries":
-        contexts.find_entry(library, slug, "")  # unknown: its 404, naming a search
-    elif not library.taxonomy[FACET_OF[head]].resolve(slug):
+    if head == "entries":  # unknown: its 404, naming a search; an old slug: the new one
+        found = contexts.find_entry(library, slug, "")
+        slug = found.url.rsplit("/", 1)[1] if isinstance(found, contexts.Redirect) else slug
+    elif not (slug := library.taxonomy[FACET_OF[head]].resolve(slug) or ""):
         raise PageError(404, "Page not found", f"There is no such term. See all of them at "
                                                f"/{head}.")
-    query = bottle.request.query_string
+    query = bottle.request.query_string  # one redirect, straight to the page's address
     bottle.redirect(f"/{head}/{slug}{suffix}" + ("?" + query if query else ""), 301)

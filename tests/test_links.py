@@ -288,7 +288,17 @@ ADDRESSES = [
     "/embed/entries/co-design", "/embed/entries/old-framework", "/embed/entries/nope",
     "/embed/nowhere", "/entries/co-design/history", "/entries/old-framework/history.json",
     "/search.atom?q=grants&page=2&sort=title", "/search.csv?q=grants&page=3",
+    "/entries/Old-Framework", "/entries/Old_Framework.json", "/sectors/NHS-Health",
 ]
+
+
+@pytest.mark.parametrize("typed,page", [("/entries/Old-Framework", "/entries/joint-framework"),
+                                        ("/entries/OLD_FRAMEWORK.md",
+                                         "/entries/joint-framework.md"),
+                                        ("/sectors/NHS-Health", "/sectors/health")])
+def test_an_old_address_typed_another_way_redirects_once_to_the_page(client, typed, page):
+    moved = client.get(typed)
+    assert moved.status == 301 and moved.headers["location"].endswith(page)
 
 
 @pytest.mark.parametrize("address", ADDRESSES)
