@@ -49,7 +49,19 @@ def respelt(library: Library, head: str, name: str):
         found = contexts.find_entry(library, slug, "")
         slug = found.url.rsplit("/", 1)[1] if isinstance(found, contexts.Redirect) else slug
     elif not (slug := library.taxonomy[FACET_OF[head]].resolve(slug) or ""):
-        raise PageError(404, "Page not found", f"There is no such term. See all of them at "
-                                               f"/{head}.")
+        raise PageError(404, "Page not found", _no_such_term(library, head, name))
     query = bottle.request.query_string  # one redirect, straight to the page's address
     bottle.redirect(f"/{head}/{slug}{suffix}" + ("?" + query if query else ""), 301)
+
+
+def _no_such_term(library: Library, head: str, name: str) -> str:
+    """Why /<head>/<name> is no term's page: '/sectors/health.atom' is a term's, in a form it
+    does not have (its examples' feed and CSV are a search's)."""
+    stem, _, ending = name.rpartition(".")
+    facet = FACET_OF[head]
+    term = library.taxonomy[facet].resolve(slugify(stem)) if stem else None
+    if term is None:
+        return f"There is no such term. See all of them at /{head}."
+    return (f"/{head}/{term} has no .{ending} form: its page is /{head}/{term} and its data "
+            f"/{head}/{term}.json; its examples as a feed or CSV are at "
+            f"/search.atom?{facet}={term} and /search.csv?{facet}={term}.")

@@ -133,14 +133,14 @@ class Responder:
                            links=alternates(searched))
 
     def problem(self, exc: PageError) -> str:
-        """An error as the page asked for: HTML, JSON, or for a feed or a CSV download
-        (read by programs, not browsers) plain text."""
+        """An error as the page asked for: HTML, JSON, or for a feed, a CSV download or an
+        entry's Markdown (read by programs, not browsers) plain text."""
         ctx = {"error": {"status": exc.status, "title": exc.title, "message": exc.message}}
         if wants_json():
             bottle.response.status = exc.status
             bottle.response.content_type = "application/json; charset=utf-8"
             return to_json(ctx)
-        if bottle.request.path.endswith((".csv", ".atom")):
+        if bottle.request.path.endswith((".csv", ".atom", ".md")):
             bottle.response.status = exc.status
             bottle.response.content_type = "text/plain; charset=utf-8"
             return f"{exc.status} {exc.title}: {exc.message}\n"

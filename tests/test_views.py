@@ -377,3 +377,15 @@ def test_a_failed_edit_shows_its_errors_not_every_other_files_warnings(index_dir
         "entries/synonyms.yaml:99: error: not valid YAML",
         "entries/synonyms.yaml:3: warning: a repeat"]
     assert "40 warnings in other files are not shown here" in Page(body).text
+
+
+@pytest.mark.parametrize("path,said", [
+    ("/sectors/health.atom", "/sectors/health has no .atom form: its page is /sectors/health"),
+    ("/principles/Full-Cost-Recovery.csv", "/search.csv?principle=full-cost-recovery"),
+    ("/sectors/nope.atom", "There is no such term. See all of them at /sectors."),
+    ("/entries/nope.md", "There is no entry at /entries/nope."),
+])
+def test_a_form_a_page_does_not_have_is_a_plain_404_that_says_which_it_has(client, path, said):
+    resp = client.get(path)
+    assert resp.status == 404 and resp.headers["content-type"].startswith("text/plain")
+    assert said in resp.body
