@@ -1,11 +1,9 @@
 """The checks of an entry's Markdown text, below its front matter: not too much, no HTML
-(shown as text, since Markdown renders with raw HTML off), headings that link apart, and the
-sections commissioners look for; these are warnings: the entry still publishes. What would
-certainly publish broken is an error: no text at all or a whole report, a link or a heading
-the page would show as typed ('[text](address' never closed, '##Outcomes'), a link to a file
-on the writer's own computer or network, and control characters (a question mark in a
-diamond).
-"""
+(shown as text: raw HTML is off), headings that link apart and step down one level at a time,
+the sections commissioners look for: warnings; the entry still publishes. What would surely
+publish broken is an error: no text or a whole report, a link or heading shown as typed
+('[text](address' never closed, '##Outcomes'), a link to a file on the writer's computer or
+network, and control characters (a question mark in a diamond)."""
 
 from __future__ import annotations
 
@@ -35,8 +33,7 @@ CONFLICT_MARK = re.compile(r"^(?:<{7}|>{7})(?: |$)|^={7}$")
 
 
 def merge_conflicts(text: str) -> list[int]:
-    """The first line of each unresolved Git merge conflict in a file (<<<<<<< ... =======
-    ... >>>>>>>); a lone marker line counts as one too."""
+    """Each unresolved Git merge conflict's first line (<<<<<<< ... >>>>>>>), or a lone marker."""
     lines = text.splitlines()
     starts = [n for n, line in enumerate(lines, 1) if CONFLICT_START.match(line)]
     return starts or [n for n, line in enumerate(lines, 1)
@@ -44,9 +41,8 @@ def merge_conflicts(text: str) -> list[int]:
 
 
 def check_body(r: Problems, body: str, body_line: int) -> None:
-    """Warn of what would make the entry's page wrong or hard to use (no text at all, or a
-    whole report pasted in, is an error: it cannot be published). Code (fenced blocks
-    and `spans`) is shown as written, so it is not read for headings, HTML or links."""
+    """Warn of what would make the entry's page wrong or hard to use (no text, or a whole
+    report, is an error). Code (fenced blocks, `spans`) is not read for headings or links."""
     if not body.strip():
         r.error(body_line, "the entry has no text below the front matter: write what the "
                            "source says under '## What they did' and '## Learning points'")
@@ -93,9 +89,8 @@ CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 
 
 def without_code(body: str, r: Problems | None = None, body_line: int = 1) -> str:
-    """The text with its code blanked out, line for line: fenced blocks' lines emptied and
-    `code spans` turned to spaces. A fence never closed (it hides the rest of the text on the
-    page) is a warning in `r`."""
+    """The text with its code blanked out, line for line (fenced blocks' lines emptied, `code
+    spans` turned to spaces); a fence never closed hides the rest: a warning in `r`."""
     out, fence, opened = [], None, 0
     for n, line in enumerate(body.split("\n")):
         m = FENCE.match(line)
@@ -140,9 +135,15 @@ RESERVED_IDS = {"main": "the page's own main content", "sources": "the page's ow
 def _headings(r: Problems, lines: list[str], body_line: int) -> set[str]:
     """The '## ' sections (lowercase); a warning for each heading that links as an earlier
     one does (its id gets '-2': links to it land on the first), or as a part of the page."""
-    sections, first = set(), {}  # heading id -> (line, text) of the first heading with it
+    sections, first, above = set(), {}, 1  # heading id -> (line, text) of the first with it
     for n, level, text in _each_heading(lines):
-        hid = heading_id(text)
+        if level == 1 and text not in REQUIRED_SECTIONS:  # those are told as such, below
+            r.warning(body_line + n, f"'# {text}' is a heading at the level of the page's "
+                                     f"title: write '## {text}'")
+        elif level > above + 1:  # screen readers list and skip through headings by level
+            r.warning(body_line + n, f"the heading '{text}' is level {level} under a level "
+                                     f"{above} one: write '{'#' * (above + 1)} {text}'")
+        above, hid = max(level, 2), heading_id(text)
         if hid in first:
             at, earlier = first[hid]
             same = _visible(earlier).lower() == _visible(text).lower()
@@ -213,8 +214,7 @@ def _missing_section(r: Problems, section: str, lines: list[str], body_line: int
 
 def _similar(text: str, section: str, ratio: float) -> bool:
     """Whether some text is near enough a section's name to have been meant as it."""
-    return difflib.SequenceMatcher(None, _visible(text).lower(),
-                                   section.lower()).ratio() >= ratio
+    return difflib.SequenceMatcher(None, _visible(text).lower(), section.lower()).ratio() >= ratio
 
 
 def _visible(text: str) -> str:

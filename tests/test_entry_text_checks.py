@@ -212,3 +212,20 @@ def test_an_entry_with_no_text_or_a_whole_report_cannot_be_published(entries_dir
                                                                       body, said):
     _, problems = problems_of(entries_dir, taxonomy, body=body)
     assert any(p.severity == "error" and said in p.message for p in problems)
+
+
+def test_headings_step_down_one_level_at_a_time_under_the_title(entries_dir, taxonomy):
+    """Screen reader users list and skip through a page's headings by level: a '#' heading
+    is a second title, and a '####' under a '##' leaves a level out. Each is a warning at its
+    line with the heading to write; headings that step down one at a time are not told."""
+    body = ("# Background\n\nText.\n\n## What they did\n\nText.\n\n### Detail\n\nText.\n\n"
+            "#### Finer\n\nText.\n\n## Learning points\n\n- A lesson.\n\n#### Contact\n\nNone.\n")
+    path = write_entry(entries_dir, "levels", VALID, body=body)
+    _, problems = read_entry(path, "levels.md", taxonomy)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    told = [(lines[p.line - 1], p.message) for p in problems if "level" in p.message]
+    assert told == [
+        ("# Background", "'# Background' is a heading at the level of the page's title: write "
+                         "'## Background'"),
+        ("#### Contact", "the heading 'Contact' is level 4 under a level 2 one: write "
+                         "'### Contact'")]
