@@ -209,6 +209,7 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
     if not re.fullmatch(r"[0-9]{1,6}", page_text) or not 1 <= int(page_text) <= MAX_PAGE:
         raise QueryError(f"'page' must be a whole number from 1 to {MAX_PAGE}", "page")
     query = Query(text, filters, date_from, date_to, sort, int(page_text))
+    canonical &= len(get_all("sort")) <= 1 and len(get_all("page")) <= 1  # the last counts
     return query, canonical and not _form_leftovers(get_all)
 
 

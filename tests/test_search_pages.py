@@ -225,6 +225,16 @@ def test_a_repeated_date_counts_once(client):
     assert resp.headers["location"].endswith("/search?q=grant&from=2010-01-01")
 
 
+@pytest.mark.parametrize("given,canonical", [
+    ("q=grant&sort=newest&sort=title", "q=grant&sort=title"),
+    ("q=grant&page=2&page=3", "q=grant&page=3"),
+    ("q=grant&from=2019/20&from=2020", "q=grant&from=2020-01-01")])
+def test_an_order_page_or_date_given_twice_redirects_to_the_last(client, given, canonical):
+    """As a date does, so a shared link has one address: the last value counts."""
+    resp = client.get("/search?" + given)
+    assert resp.status == 301 and resp.headers["location"].endswith("/search?" + canonical)
+
+
 def test_the_page_title_says_how_many_results_a_search_found(client):
     """A screen reader reads the title when the page loads, as ticking a filter reloads it."""
     data = client.get("/search.json?q=hospices&sector=health").json()
