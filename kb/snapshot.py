@@ -170,6 +170,26 @@ class Snapshot:
                     used[term] = max(used.get(term, 0), reader.doc_frequency(field, word))
         return sorted(used, key=lambda t: -used[t])[:most]
 
+    def starting_compound(self, prefix: str, most: int) -> list[tuple[str, ...]]:
+        """For a prefix with a hyphen ('co-des*', 'light-tou*'): the compounds entries write
+        that start so, closed ('codesign': the rest a word) or as two words side by side,
+        hyphenated or spaced ('co-design', 'light touch'), as index terms; not every word
+        that starts with the letters ('codes'). Those of the `most` used first."""
+        parts = [p for p in HYPHENS.split(prefix.lower()) if p]
+        head, tail, used = "".join(parts[:-1]), parts[-1], {}
+        with self.whoosh() as searcher:
+            reader = searcher.reader()
+            for word in reader.expand_prefix("spell", head + tail):
+                text = word.decode("utf-8") if isinstance(word, bytes) else word
+                if is_english(text[len(head):]) or reader.doc_frequency("spell", text[len(head):]):
+                    used[(index_term(text),)] = reader.doc_frequency("spell", word)
+            for word in reader.expand_prefix("spell", tail):
+                text = word.decode("utf-8") if isinstance(word, bytes) else word
+                terms = (index_term(parts[-2]), index_term(text))
+                if found := reader.doc_frequency("pairs", pair_term(*terms)):
+                    used[terms] = max(used.get(terms, 0), found)
+        return sorted(used, key=lambda t: -used[t])[:most]
+
     def split(self, word: str) -> tuple[str, str] | None:
         """Two words entries use side by side that make up a closed compound ('multiyear' ->
         multi, year), the most even split first; None when there are none. ('tenderring' is

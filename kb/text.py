@@ -192,8 +192,9 @@ def _exact_clause(kind: str, sign: str, text: str, lexicon) -> tuple[Clause, str
         alternatives = exact(text, lexicon)
         return (Clause(f'"{text}"', alternatives, exact=True),
                 SIGNED.get(sign, "must")) if alternatives else None
-    terms = lexicon.starting(text, MAX_STARTING) if lexicon is not None else []
-    return (Clause(f"{text}*", [Alternative((t,)) for t in terms or [text]], exact=True),
+    terms = [] if lexicon is None else lexicon.starting_compound(text, MAX_STARTING) \
+        if HYPHENS.search(text) else [(t,) for t in lexicon.starting(text, MAX_STARTING)]
+    return (Clause(f"{text}*", [Alternative(t) for t in terms or [(text,)]], exact=True),
             SIGNED.get(sign, "should"))
 
 

@@ -663,6 +663,18 @@ def test_a_star_after_a_compound_finds_the_compound_written_either_way(tmp_path)
     assert slugs(library, "production -co-prod*") == {"other"}
 
 
+def test_a_star_after_a_hyphen_finds_compounds_not_every_word_with_those_letters(tmp_path):
+    """'co-des*' is co-design, however written ('co-design', 'codesign', 'co design'), not
+    'codes'; 'light-tou*' finds 'light touch' spaced as well as hyphenated."""
+    library = library_of(tmp_path, {"hyphen": "Services co-designed with residents.",
+                                    "closed": "A codesign workshop.",
+                                    "spaced": "Light touch monitoring, co design too.",
+                                    "codes": "The Codes of Good Practice.",
+                                    "lighter": "A light-touch return."})
+    assert slugs(library, "co-des*") == {"hyphen", "closed", "spaced"}
+    assert slugs(library, "light-tou*") == {"spaced", "lighter"}
+
+
 def test_a_field_named_before_a_word_searches_the_word(tmp_path):
     """'title:youth', as other search boxes allow, is 'youth': every field is searched."""
     library = library_of(tmp_path, {"youth": "A youth club.",
