@@ -8,7 +8,7 @@
     <tr>
       <th scope="col">Principle</th>
 % for s in ctx['sectors']:
-      <th scope="col">{{s['label']}}</th>
+      <th scope="col"><a href="/sectors/{{s['sector']}}">{{s['label']}}</a></th>
 % end
     </tr>
   </thead>

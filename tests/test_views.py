@@ -99,6 +99,10 @@ def test_coverage_page_and_json_agree(client):
         if c["count"]:
             assert c["url"] in links(page, "/search?")
     assert len(page.find("td", class_="gap")) == data["gaps"]
+    # each row and column heading leads to its term's page
+    assert {f"/sectors/{s['sector']}" for s in data["sectors"]} <= set(links(page, "/sectors/"))
+    assert {f"/principles/{r['principle']}" for r in data["rows"]} <= \
+        set(links(page, "/principles/"))
     # The cell counts are the search's own counts for that filter pair.
     some = next(c for c in cells if c["count"])
     assert client.get(some["url"].replace("/search", "/search.json")).json()["total"] == \
