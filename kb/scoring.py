@@ -9,32 +9,29 @@ the query's boolean tree combines them. How they rank:
             + PROXIMITY x (BM25 of each two neighbouring query words found side by side)
 
 A clause's score is its best alternative's BM25F: the word's frequency in each field normalised
-by the field's length, weighted (title x3, summary x2, organisations x2, body x1) and summed,
-then saturated once and multiplied by the word's idf (in an entry that has the word only
-through its stem, not as typed give or take plural and spelling, STEM_ONLY of that:
-'organisations' is found in entries about organising, below those about organisations); a
-phrase scores as one rare term through the index's pairs of neighbouring words; a corrected
-spelling counts as the word typed right would ('comissioning' ranks as 'commissioning'); a
-word and its synonyms weigh as one word, with the idf of the most used of them. An
-entry that matches a clause only through a concept (it is tagged with the term the words name)
-scores CONCEPT x the clause's idf (for a word no entry uses, the idf of its tag); one that
-matches directly and carries the tag gets a TAGGED bonus on top. Either way a tagged entry
-gains up to AFFINITY x the clause's idf more, by how much its text uses the term's own words
-(its label and its commissioners' words: see concept_affinity), so the tagged entries most
-about the term come first; but one found only through the tag stays below every entry that has
-the clause's words (TAG_CEILING). A phrase of several words that a term lists (not its
-label) names the term once: where some entry has all its k words, an entry found only through
-the tag matches each of them at 1/k, in its score and its coordination ('community asset
-transfer' finds the transfers before Community development's other entries that say
-'community'; see _phrase_shares). The coordination factor puts entries that match more of the
-query first, and the proximity term rewards the words together as typed. When the words are
-typical of a term (kb.topics suggests it), the entries tagged with it that have some of the
-words themselves gain SUGGESTED x the suggestion's weight x the query's idf, times the
-coordination factor too: an entry with half the words gains half as much ('pooled budget'
-puts the entry with both words above those that only say 'budget'). Last, feedback from the
-best results: an entry with some of the words gains up to FEEDBACK x the best score for
-sharing the principles, sectors and stages of the FEEDBACK_TOP best (rare tags count more), so
-examples of the same kind as the best matches rise among the rest.
+by the field's length, weighted (title x3, summary x2, organisations x2, body x1), saturated
+once and multiplied by the word's idf (STEM_ONLY of that where an entry has the word only
+through its stem: 'organisations' finds entries about organising below those about
+organisations); a phrase scores as one rare term through the index's pairs of neighbouring
+words; a corrected spelling as the word typed right; a word and its synonyms as one word,
+with the idf of the most used. An entry matching a clause only through a concept (tagged with
+the term the words name) scores CONCEPT x the clause's idf (for a word no entry uses, its
+tag's idf); one that matches directly and carries the tag gets TAGGED instead; for the
+words of a phrase naming the term, an entry with them apart, not side by side, gets APART
+('social care ... value for money' is less surely 'social value': _phrased). Either way a tagged
+entry gains up to AFFINITY x the clause's idf more, by how much its text uses the term's own
+words (see concept_affinity); one found only through the tag stays below every entry with the
+clause's words (TAG_CEILING). A phrase of several words a term lists (not its label) names the
+term once: where some entry has all its k words, an entry found only through the tag matches
+each at 1/k, in score and coordination ('community asset transfer' finds the transfers before
+Community development's other entries: _phrase_shares). The coordination factor puts entries
+matching more of the query first; the proximity term rewards the words together as typed.
+When the words are typical of a term (kb.topics), the tagged entries with some of the words
+gain SUGGESTED x the suggestion's weight x the query's idf, times the coordination factor: an
+entry with half the words gains half as much ('pooled budget'). Last, feedback from the best
+results: an entry with some of the words gains up to FEEDBACK x the best score for sharing the
+principles, sectors and stages of the FEEDBACK_TOP best (rare tags count more), so examples
+of the same kind as the best matches rise among the rest.
 
 Scores are vectors over every document number (numpy): a query matching nine entries in ten
 is summed and ranked in a few array operations, not a Python step per entry.
@@ -54,6 +51,7 @@ from kb.postings import bm25_idf
 from kb.vocabulary import Concept, label_phrases, phrase_forms
 
 CONCEPT = 0.5  # an entry found through its tag scores this share of the clause's idf
+APART = 0.75  # what TAGGED is for the words of a term's phrase an entry has apart
 TAGGED = 1.0  # bonus share of the clause's idf for a direct match tagged with the concept
 COORDINATION = 1.0  # exponent of the share of clauses matched
 PROXIMITY = 0.25  # weight of neighbouring query words found side by side
@@ -83,6 +81,7 @@ class Match:
     lifts: list[tuple[int, float]]  # per suggested term: (its tagged entries, their gain)
     affinity: list[np.ndarray | None]  # per clause naming terms: see concept_affinity
     shares: list[float]  # per clause: the share of it a tag alone matches (_phrase_shares)
+    phrased: list[int | None]  # per clause of a term's phrase: the entries that have it
 
     def words_matched(self, d: int) -> list[int]:
         """The clauses an entry matches directly, through its own words."""
@@ -203,7 +202,19 @@ def match(snap, query: ParsedQuery) -> Match:
     lifts = [(snap.masks[c.facet].get(c.slug, 0), SUGGESTED * weight * whole)
              for c, weight in suggested]
     return Match(query, mask, direct, own, written, tagged, units, masks, proximity, suggested,
-                 lifts, affinity, _phrase_shares(snap, query, own))
+                 lifts, affinity, _phrase_shares(snap, query, own), _phrased(snap, query))
+
+
+def _phrased(snap, query: ParsedQuery) -> list[int | None]:
+    """Per word of a phrase naming a term ('social value'), the entries with the phrase (its
+    words side by side), which the term's tag confirms; None for other clauses."""
+    out: list[int | None] = [None] * len(query.clauses)
+    for concept in (c for c in query.concepts if len(c.clauses) > 1 and c.facet != "region"):
+        held = union(snap.postings.scored(terms)[2] for phrase in concept.phrase.split(", ")
+                     for terms in phrase_forms(phrase) if len(terms) > 1)
+        for i in concept.clauses:
+            out[i] = held | (out[i] or 0)
+    return out
 
 
 def _phrase_shares(snap, query: ParsedQuery, own: list[int]) -> list[float]:
@@ -288,7 +299,8 @@ def rank(snap, m: Match, final: int, limit: int) -> tuple[list[tuple[int, float]
         tags_kept = m.tagged[i] & final
         tagged = as_vector(tags_kept, size)
         if tags_kept:
-            clauses += _tag_scores(m, i, own, tagged, final_)
+            confirmed = own if m.phrased[i] is None else own & as_vector(m.phrased[i], size)
+            clauses += _tag_scores(m, i, own, tagged, final_, confirmed)
         either = own | tagged
         matched += np.where(own, unit, np.where(tagged, unit * m.shares[i], 0.0))
         scored |= either
@@ -368,12 +380,13 @@ def _tagged_entries(snap, facet: str, slug: str) -> np.ndarray:
 
 
 def _tag_scores(m: Match, i: int, own: np.ndarray, tagged: np.ndarray,
-                final: np.ndarray) -> np.ndarray:
+                final: np.ndarray, confirmed: np.ndarray) -> np.ndarray:
     """What clause `i` adds to each entry tagged with a term it names (TAGGED or CONCEPT of
     its idf, up to AFFINITY more for using the term's words). An entry found only through the
     tag stays below every entry that has the words ('dementia' first finds those saying it)."""
     unit = m.units[i]
-    extra = np.where(tagged, np.where(own, TAGGED * unit, CONCEPT * unit), 0.0)
+    extra = np.where(tagged, np.where(confirmed, TAGGED * unit, np.where(
+        own, APART * unit, CONCEPT * unit)), 0.0)
     if m.affinity[i] is not None:
         extra += np.where(tagged, AFFINITY * unit * m.affinity[i], 0.0)
     only, direct = tagged & ~own, own & final

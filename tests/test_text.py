@@ -1057,3 +1057,21 @@ def test_a_term_named_by_a_word_and_its_corrected_spelling_is_named_once():
                             Concept("region", "south-west", "South West", "plymouth", (0,))],
                            set())
     assert [(c.phrase, c.clauses) for c in named] == [("Plymouth", (0,))]
+
+
+def test_a_terms_phrase_is_confirmed_by_its_tag_only_where_an_entry_has_the_phrase(tmp_path):
+    """'social value' names Funding and procurement, which tags many examples: its tag backs
+    an entry that says 'social value' more than one that has 'social' and 'value' apart
+    (adult social care, value for money), whose words are not the phrase."""
+    from tests.test_text import library_of_fronts
+
+    phrase, apart = "Contracts weighed social value.", "Social care judged on value for money."
+    library = library_of_fronts(tmp_path, {
+        "phrase-tagged": tagged("funding-and-procurement", phrase),
+        "phrase": tagged("partnership-working", phrase),
+        "apart-tagged": tagged("funding-and-procurement", apart),
+        "apart": tagged("partnership-working", apart), **OTHERS})
+    score = {h.slug: h.score for h in library.search(Query(text="social value")).hits}
+    backs_phrase = score["phrase-tagged"] - score["phrase"]
+    backs_apart = score["apart-tagged"] - score["apart"]
+    assert backs_phrase > 1.1 * backs_apart > 0, (backs_phrase, backs_apart)
