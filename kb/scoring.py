@@ -11,30 +11,30 @@ the query's boolean tree combines them. How they rank:
 A clause's score is its best alternative's BM25F: the word's frequency in each field normalised
 by the field's length, weighted (title x3, summary x2, organisations x2, body x1), saturated
 once and multiplied by the word's idf (STEM_ONLY of that where an entry has the word only
-through its stem: 'organisations' finds entries about organising below those about
-organisations); a phrase scores as one rare term through the index's pairs of neighbouring
-words; a corrected spelling as the word typed right; a word and its synonyms as one word,
-with the idf of the most used. An entry matching a clause only through a concept (tagged with
-the term the words name) scores CONCEPT x the clause's idf (for a word no entry uses, its
-tag's idf); one that matches directly and carries the tag gets TAGGED instead; for the
-words of a phrase naming the term, an entry with them apart, not side by side, gets APART
-('social care ... value for money' is less surely 'social value': _phrased). Either way a tagged
-entry gains up to AFFINITY x the clause's idf more, by how much its text uses the term's own
-words (see concept_affinity); one found only through the tag stays below every entry with the
-clause's words (TAG_CEILING). A phrase of several words a term lists (not its label) names the
-term once: where some entry has all its k words, an entry found only through the tag matches
-each at 1/k, in score and coordination ('community asset transfer' finds the transfers before
-Community development's other entries: _phrase_shares). The coordination factor puts entries
-matching more of the query first; the proximity term rewards the words together as typed.
-When the words are typical of a term (kb.topics), the tagged entries with some of the words
-gain SUGGESTED x the suggestion's weight x the query's idf, times the coordination factor: an
-entry with half the words gains half as much ('pooled budget'). Last, feedback from the best
-results: an entry with some of the words gains up to FEEDBACK x the best score for sharing the
+through its stem: 'organisations' finds entries about organising after those about
+organisations); a phrase scores as one rare term through the pairs of neighbouring words; a
+corrected spelling as the word typed right; a word and its synonyms as one word, with the idf
+of the most used, a synonym SYNONYM of the word ('PCT' finds the PCTs, then the CCGs). An
+entry matching a clause only through a concept (tagged with the term the words name) scores
+CONCEPT x the clause's idf (for a word no entry uses, its tag's idf); one that matches
+directly and carries the tag gets TAGGED instead, or APART for the words of a phrase naming
+the term that it has apart ('social care ... value for money' is less surely 'social value':
+_phrased). Either way a tagged entry gains up to AFFINITY x the clause's idf more, by how much
+its text uses the term's own words (concept_affinity); one found only through the tag stays
+below every entry with the clause's words (TAG_CEILING). A phrase of several words a term
+lists (not its label) names the term once: where some entry has all its k words, an entry
+found only through the tag matches each at 1/k, in score and coordination ('community asset
+transfer' finds the transfers before Community development's other entries: _phrase_shares).
+The coordination factor puts entries matching more of the query first; the proximity term
+rewards the words together as typed. When the words are typical of a term (kb.topics), the
+tagged entries with some of the words gain SUGGESTED x the suggestion's weight x the query's
+idf, times the coordination factor ('pooled budget'). Last, feedback from the best results:
+an entry with some of the words gains up to FEEDBACK x the best score for sharing the
 principles, sectors and stages of the FEEDBACK_TOP best (rare tags count more), so examples
 of the same kind as the best matches rise among the rest.
 
-Scores are vectors over every document number (numpy): a query matching nine entries in ten
-is summed and ranked in a few array operations, not a Python step per entry.
+Scores are numpy vectors over every document number: a query matching nine entries in ten is
+ranked in a few array operations.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ TAG_CEILING = 0.99  # a tag-only entry's share, at most, of the weakest with the
 FEEDBACK = 0.6  # share of the best score an entry tagged like the best results gains at most
 FEEDBACK_TOP = 10  # the best results whose tags count
 FEEDBACK_FACETS = ("principle", "sector", "stage")  # what an example is about, not where
+SYNONYM = 0.8  # share of a word's score in an entry that has only a synonym of it
 STEM_ONLY = 0.5  # share of a word's score in an entry that has it only through its stem
 
 
@@ -111,8 +112,7 @@ def _clause(snap, clause) -> tuple[np.ndarray, int, int]:
         mask |= alt_mask
         if alt.why != "synonym":
             written |= alt_mask
-        if alt.weight * rarity != 1.0:
-            scores = scores * (alt.weight * rarity)
+        scores = scores * (alt.weight * rarity * (SYNONYM if alt.why == "synonym" else 1.0))
         if own_word:
             scores = np.where(typed[docs], scores, scores * STEM_ONLY)
         best[docs] = np.maximum(best[docs], scores)
