@@ -20,11 +20,12 @@ from kb import history
 from kb.clauses import ParsedQuery, respelt_text
 from kb.facets import FacetValue, count_facets, coverage, in_order, tagged, union
 from kb.generations import CURRENT
+from kb.matched import any_two, complete, complete_mask, said_apart
 from kb.near_phrases import near_phrase
 from kb.query import Query
 from kb.reading import MINUS_DASHES
 from kb.related import most_alike
-from kb.scoring import Match, complete, complete_mask, match, rank, said_apart
+from kb.scoring import Match, match, rank
 from kb.snapshot import Snapshot
 from kb.snippets import snippet
 from kb.taxonomy import Taxonomy
@@ -84,6 +85,7 @@ class Results:
     left_out: int = 0  # results the search would have without its '-word' and NOT exclusions
     tag_only: int = 0  # results there only through a topic the words name, using no word
     tags_apart: bool = False  # ranked so, and every result using some word comes before them
+    one_word_each: bool = False  # three or more words, and no result matches two of them
 
 
 class Library:
@@ -151,8 +153,6 @@ class Library:
             self.failure = {"generation": target, "error": error, "at": time.monotonic()}
             return
         self._target, self.failure = target, None
-
-    # -- search --
 
     def search(self, query: Query, snippets: bool = True) -> Results:
         snap = self.snapshot()
@@ -249,8 +249,6 @@ class Library:
             highlights=snippet(body, *marks) if body else "",
             matched_words=words, matched_tags=tags, suggested_tags=suggested,
         )
-
-    # -- lookups for pages --
 
     def entry(self, slug: str) -> dict | None:
         """The full stored record of an entry (metadata, HTML, source), or None."""
@@ -361,6 +359,7 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
     results.words = [query.clauses[i].text for i in query.positive]
     results.complete = complete(found, final)
     results.complete_words = complete(found, final, itself=True)
+    results.one_word_each = len(query.positive) > 2 and not any_two(found, final)
     results.either = query.either
     results.ranking_only = [query.clauses[i].text for i in query.ranking_only]
     results.unmatched = list(dict.fromkeys(query.clauses[i].text for i in query.positive

@@ -131,6 +131,9 @@ def _partial_note(results: Results) -> str:
     ranked = results.sort == "relevance"
     others = "the others match some of them" if ranked else \
         "they come first, then those that match some of them"
+    if results.one_word_each:  # 'football transfer window': a word each, far from the topic
+        return (f"Each result has only one of your {len(results.words)} words (or a topic one "
+                "names): the examples here may not cover what you are looking for.")
     if not whole:
         return ("No example matches all your words (or the topics they name): these match "
                 "some of them" + (", best matches first." if ranked else "."))

@@ -61,8 +61,9 @@ def test_whoosh_internals_are_used_in_one_module_only(path):
 FLOW = ("entry entry_files yaml_errors front_matter taxonomy synonyms dates sources render "
         "body_checks across_files anchors validate publishing history numbers word_forms analysis "
         "spelling schema whoosh_internals generations workers build query vocabulary syntax "
-        "clauses compounds reading naming text facets topics postings scoring related near_phrases "
-        "snippets snapshot library urls wording contexts changes formats redirects headers web "
+        "clauses compounds reading naming text facets topics postings scoring matched related "
+        "near_phrases snippets snapshot library urls wording contexts changes formats redirects "
+        "headers web "
         "documents links entry_links cli").split()
 
 

@@ -795,3 +795,25 @@ def test_words_beside_an_or_a_phrase_or_a_plus_word_are_said_to_only_rank(tmp_pa
     notes = result_notes(library.search(Query(text='"youth clubs" parcks')))
     assert "‘parks’ is not needed, only preferred: results with it rank higher. Put + before a " \
            "word to need it (+parks)." in notes, notes
+
+
+def test_results_that_each_have_only_one_of_three_words_are_said_to_be_far_off(tmp_path):
+    """'premier league football': a word each, in examples about other things; the page says
+    the examples may not cover it. Two words together in one example are a real match."""
+    from kb.query import Query
+    from kb.wording import result_notes
+    from tests.test_text import library_of
+
+    library = library_of(tmp_path, {"league": "A league of councils met.",
+                                    "premier": "The premier event of the year.",
+                                    "window": "A window for bids opened.",
+                                    "both": "The league opened a bidding window."})
+    far = library.search(Query(text="premier league football"))
+    assert far.total and far.one_word_each
+    assert result_notes(far)[0] == ("Each result has only one of your 3 words (or a topic one "
+                                    "names): the examples here may not cover what you are "
+                                    "looking for.")
+    near = library.search(Query(text="league bidding window"))
+    assert not near.one_word_each and not any("only one of your" in n
+                                              for n in result_notes(near))
+    assert not library.search(Query(text="league window")).one_word_each  # two words: enough
