@@ -359,7 +359,7 @@ def _describe(results: Results, snap: Snapshot, found: Match, final: int, text: 
     results.words = [query.clauses[i].text for i in query.positive]
     results.complete = complete(found, final)
     results.complete_words = complete(found, final, itself=True)
-    results.one_word_each = len(query.positive) > 2 and not any_two(found, final)
+    results.one_word_each = len(query.positive) > 2 and not (query.either or any_two(found, final))
     results.either = query.either
     results.ranking_only = [query.clauses[i].text for i in query.ranking_only]
     results.unmatched = list(dict.fromkeys(query.clauses[i].text for i in query.positive

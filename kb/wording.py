@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from kb.analysis import is_stop_word
+from kb.analysis import PREFIXES, is_stop_word
 from kb.clauses import in_case_of
 from kb.library import EXCLUSION, Results
 from kb.query import Query
@@ -71,6 +71,7 @@ def result_notes(results: Results) -> list[str]:
                      f"‘{in_case_of(word, searched)}’.")
     if missing:
         notes.append(f"No example mentions {_quoted(missing, 'or')}.")
+    notes += _prefix_left_out(results)
     for phrase in dict.fromkeys(_typed_phrases(p, typed) for p in results.apart):
         notes.append(f"No example uses the phrase {phrase}" + (
             ", only its words apart." if results.complete_words else "."))
@@ -96,6 +97,19 @@ def result_notes(results: Results) -> list[str]:
         notes.append(f"Your words {_typed_phrases(c.phrase, typed)} are typical of examples "
                      f"tagged {c.label}, so those rank higher.")
     return notes
+
+
+def _prefix_left_out(results: Results) -> list[str]:
+    """'multi-agency' that no example writes, joined or apart, is searched as 'agency': the
+    prefix alone is no word to search for, and the page says so."""
+    searched = {w.lower() for w in results.words}
+    out = []
+    for token in re.findall(r"(?<![\w-])\w+(?:-\w+)+", results.query.text):
+        first, _, rest = token.partition("-")
+        if first.lower() in PREFIXES and token.lower() not in searched and \
+                set(rest.lower().split("-")) <= searched:
+            out.append(f"No example writes ‘{token}’, so the search is for ‘{rest}’.")
+    return out
 
 
 def _tag_only(results: Results, tags: int) -> str:

@@ -817,3 +817,19 @@ def test_results_that_each_have_only_one_of_three_words_are_said_to_be_far_off(t
     assert not near.one_word_each and not any("only one of your" in n
                                               for n in result_notes(near))
     assert not library.search(Query(text="league window")).one_word_each  # two words: enough
+    assert not library.search(Query(text="premier OR league OR window")).one_word_each  # asked
+
+
+def test_a_prefixed_word_no_example_writes_is_said_to_be_searched_without_its_prefix(tmp_path):
+    """'multi-agency' that no example writes is searched as 'agency' (a prefix alone is no
+    word): the page says so, rather than listing 'agency' results as if they were it."""
+    from kb.query import Query
+    from kb.wording import result_notes
+    from tests.test_text import library_of
+
+    library = library_of(tmp_path, {"agency": "A lettings agency was funded.",
+                                    "coprod": "Designed by co-production."})
+    notes = result_notes(library.search(Query(text="multi-agency")))
+    assert "No example writes ‘multi-agency’, so the search is for ‘agency’." in notes, notes
+    assert not any("writes" in n for n in result_notes(library.search(Query(
+        text="co-production"))))
