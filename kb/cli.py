@@ -289,8 +289,7 @@ def new(title: str, entries_dir: Path, principles: tuple, sectors: tuple, slug: 
     """Start a new entry: writes entries/<slug>.md with the usual sections to fill in.
 
     Every '[Replace this: ...]' it writes must be replaced before kb check passes, so a draft
-    cannot be published by accident. Refuses to overwrite a file or repeat a title.
-    """
+    cannot be published by accident. Refuses to overwrite a file or repeat a title."""
     taxonomy = _taxonomy(entries_dir)
     for facet, values in (("principle", principles), ("sector", sectors)):
         for value in values:
@@ -305,12 +304,13 @@ def new(title: str, entries_dir: Path, principles: tuple, sectors: tuple, slug: 
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     rel = Path(os.path.relpath(path)) if path.is_relative_to(Path.cwd()) else path
-    click.echo(f"Wrote {rel.as_posix()}. Next:\n"
-               f"  1. Replace every '{PLACEHOLDER} ...]' in it with what your source says, and "
-               "set the tags and the source's date.\n"
-               f"  2. kb check                lists anything left to do, with its line\n"
-               f"  3. kb serve --reload       previews it at http://127.0.0.1:8080/entries/"
-               f"{path.stem} once step 2 finds no error (till then each page lists them)")
+    where = f" --entries {entries_dir}" if click.get_current_context().get_parameter_source(
+        "entries_dir") is click.core.ParameterSource.COMMANDLINE else ""
+    click.echo(f"Wrote {rel.as_posix()}. Next:\n  1. Replace every '{PLACEHOLDER} ...]' in it "
+               "with what your source says, and set the tags and the source's date.\n"
+               f"  2. kb check{where} {rel.as_posix()}\n     lists what is left to do in it, "
+               f"each with its line\n  3. kb serve --reload{where}\n     previews it at http://"
+               f"127.0.0.1:8080/entries/{path.stem} once step 2 finds no error")
 
 
 @main.command()

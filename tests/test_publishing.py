@@ -177,7 +177,12 @@ def test_kb_new_writes_a_draft_that_check_rejects_until_its_placeholders_are_rep
     out = kb("new", "Hospice funding: a county", "--principle", "full-cost-recovery",
              "--sector", "health", cwd=entries_dir)  # from inside entries/, no --entries
     assert out.returncode == 0, out.stderr
-    assert "Wrote hospice-funding-a-county.md. Next:" in out.stdout and "kb check" in out.stdout
+    assert "Wrote hospice-funding-a-county.md. Next:" in out.stdout
+    # the check to run is of the new file alone: its mistakes, not every other file's warnings
+    assert "  2. kb check hospice-funding-a-county.md\n" in out.stdout
+    given = kb("new", "Another county", "--entries", str(entries_dir), cwd=entries_dir.parent)
+    assert f"  2. kb check --entries {entries_dir} " in given.stdout
+    (entries_dir / "another-county.md").unlink()
     path = entries_dir / "hospice-funding-a-county.md"
     text = path.read_text()
     assert "principles: [full-cost-recovery]" in text and "## Learning points" in text
