@@ -45,6 +45,11 @@ def respelt(library: Library, head: str, name: str):
     if not slug:
         raise PageError(404, "Page not found", "There is no page at this address. Try "
                                                "searching instead.")
+    stem, _, ending = name.rpartition(".")
+    if head == "entries" and ending in ("atom", "csv") and (
+            library.entry(slugify(stem)) or library.resolve_alias(slugify(stem))):
+        raise PageError(404, "Page not found", f"/entries/{slugify(stem)} has no .{ending} "
+                        "form: it is there as a page, .json and .md; searches have feeds and CSV.")
     if head == "entries":  # unknown: its 404, naming a search; an old slug: the new one
         found = contexts.find_entry(library, slug, "")
         slug = found.url.rsplit("/", 1)[1] if isinstance(found, contexts.Redirect) else slug

@@ -388,6 +388,8 @@ def test_a_failed_edit_shows_its_errors_not_every_other_files_warnings(index_dir
     ("/principles/Full-Cost-Recovery.csv", "/search.csv?principle=full-cost-recovery"),
     ("/sectors/nope.atom", "There is no such term. See all of them at /sectors."),
     ("/entries/nope.md", "There is no entry at /entries/nope."),
+    ("/entries/pct-hospice-grants.atom", "/entries/pct-hospice-grants has no .atom form"),
+    ("/entries/PCT-Hospice-Grants.csv", "/entries/pct-hospice-grants has no .csv form"),
 ])
 def test_a_form_a_page_does_not_have_is_a_plain_404_that_says_which_it_has(client, path, said):
     resp = client.get(path)
