@@ -127,6 +127,7 @@ def _raw_html(r: Problems, lines: list[str], body_line: int) -> None:
                   f"{len(found) - MAX_HTML_REPORTED} more lines with HTML from here")
 
 
+SECTIONS = ("what they did", "outcomes", "learning points", "contact")  # as kb new writes them
 RESERVED_IDS = {"main": "the page's own main content", "sources": "the page's own Sources list",
                 "cite-title": "the page's citation", "related-title": "the related examples",
                 "embed-code": "the page's embed code"}
@@ -141,8 +142,10 @@ def _headings(r: Problems, lines: list[str], body_line: int) -> set[str]:
             r.warning(body_line + n, f"'# {text}' is a heading at the level of the page's "
                                      f"title: write '## {text}'")
         elif level > above + 1:  # screen readers list and skip through headings by level
+            fix = 2 if text.lower() in SECTIONS else above + 1  # the template's own: a section
             r.warning(body_line + n, f"the heading '{text}' is level {level} under a level "
-                                     f"{above} one: write '{'#' * (above + 1)} {text}'")
+                                     f"{above} one: write '{'#' * fix} {text}'")
+            level = fix  # the headings after it are judged as under the level to write
         above, hid = max(level, 2), heading_id(text)
         if hid in first:
             at, earlier = first[hid]
@@ -160,8 +163,7 @@ def _headings(r: Problems, lines: list[str], body_line: int) -> set[str]:
 
 
 def _empty_sections(r: Problems, lines: list[str], body_line: int) -> None:
-    """A warning for each heading with no text before the next one (or the end): the
-    template's sections left empty publish as bare headings."""
+    """A warning for each heading with no text before the next (or the end): a bare heading."""
     headings = [n for n, _, _ in _each_heading(lines)] + [len(lines)]
     for n, after in zip(headings, headings[1:], strict=False):
         text = [line for line in lines[n + 1:after] if line.strip() and not SETEXT.match(line)]
@@ -173,8 +175,7 @@ def _empty_sections(r: Problems, lines: list[str], body_line: int) -> None:
 
 
 def _each_heading(lines: list[str]):
-    """(line index, level, text) of each heading, without the anchors it keeps: '## Text', or
-    text underlined with '===' or '---'."""
+    """(line index, level, text) of each heading, without its kept anchors ('## Text', '===')."""
     for n, line in enumerate(lines):
         heading = HEADING.match(line)
         if heading:
@@ -235,8 +236,7 @@ MAX_CONTROL_REPORTED = 10  # lines with control characters named one by one
 
 def _control_characters(r: Problems, body: str, body_line: int) -> None:
     """An error for each line with a control character (NUL, form feed, ...), code included:
-    pasted from another program, it shows on the page as '\ufffd' or as nothing (and XML
-    forbids it). The first ten lines; then how many more."""
+    it shows as '\ufffd' or nothing (XML forbids it). The first ten lines; then how many more."""
     found = [(n, line) for n, line in enumerate(body.split("\n"))
              if CONTROL_CHARACTERS.search(line)]
     for n, line in found[:MAX_CONTROL_REPORTED]:

@@ -219,7 +219,8 @@ def test_headings_step_down_one_level_at_a_time_under_the_title(entries_dir, tax
     is a second title, and a '####' under a '##' leaves a level out. Each is a warning at its
     line with the heading to write; headings that step down one at a time are not told."""
     body = ("# Background\n\nText.\n\n## What they did\n\nText.\n\n### Detail\n\nText.\n\n"
-            "#### Finer\n\nText.\n\n## Learning points\n\n- A lesson.\n\n#### Contact\n\nNone.\n")
+            "#### Finer\n\nText.\n\n## Learning points\n\n- A lesson.\n\n#### Contact\n\nNone.\n"
+            "\n#### Deeper\n\nText.\n")
     path = write_entry(entries_dir, "levels", VALID, body=body)
     _, problems = read_entry(path, "levels.md", taxonomy)
     lines = path.read_text(encoding="utf-8").split("\n")
@@ -228,4 +229,6 @@ def test_headings_step_down_one_level_at_a_time_under_the_title(entries_dir, tax
         ("# Background", "'# Background' is a heading at the level of the page's title: write "
                          "'## Background'"),
         ("#### Contact", "the heading 'Contact' is level 4 under a level 2 one: write "
-                         "'### Contact'")]
+                         "'## Contact'"),  # a section of its own, as kb new writes it
+        ("#### Deeper", "the heading 'Deeper' is level 4 under a level 2 one: write "
+                        "'### Deeper'")]
