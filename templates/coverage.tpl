@@ -16,9 +16,9 @@
 % for row in ctx['rows']:
     <tr>
       <th scope="row"><a href="/principles/{{row['principle']}}">{{row['label']}}</a></th>
-%   for c in row['cells']:
+%   for c, s in zip(row['cells'], ctx['sectors']):
 %     if c['count']:
-      <td><a href="{{c['url']}}">{{c['count']}}</a></td>
+      <td><a href="{{c['url']}}">{{c['count']}}<span class="visually-hidden"> example{{'' if c['count'] == 1 else 's'}} of {{row['label']}} in {{s['label']}}</span></a></td>
 %     else:
       <td class="gap">0<span class="visually-hidden"> (gap)</span></td>
 %     end

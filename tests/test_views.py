@@ -99,6 +99,11 @@ def test_coverage_page_and_json_agree(client):
         if c["count"]:
             assert c["url"] in links(page, "/search?")
     assert len(page.find("td", class_="gap")) == data["gaps"]
+    # each count says, to a screen reader listing the links, what it counts
+    row, cell = next((r, c) for r in data["rows"] for c in r["cells"] if c["count"])
+    sector = data["sectors"][row["cells"].index(cell)]["label"]
+    assert f"{cell['count']} example{'s' if cell['count'] != 1 else ''} of {row['label']} in " \
+           f"{sector}" in page.text
     # each row and column heading leads to its term's page
     assert {f"/sectors/{s['sector']}" for s in data["sectors"]} <= set(links(page, "/sectors/"))
     assert {f"/principles/{r['principle']}" for r in data["rows"]} <= \
