@@ -151,7 +151,7 @@ def _partial_note(results: Results) -> str:
     if not whole:
         return ("No example matches all your words (or the topics they name): these match "
                 "some of them" + (", best matches first." if ranked else "."))
-    lead = "Best matches first: " if ranked else ""
+    lead = "Best matches first. " if ranked else ""  # not: these are the best
     if words == whole:
         return (f"{lead}{whole} of {total} match all your words (or the topics they name); "
                 f"{others}.")

@@ -62,7 +62,7 @@ def test_nonsense_and_out_of_scope_searches_get_nothing_and_advice(client, q):
 def test_the_result_sentence_stays_honest_about_partial_matches(client):
     page, data = page_and_json(client, "q=grant+cut+mediation")
     assert data["total"] > data["matched_all"] >= 1
-    note = (f"Best matches first: {data['matched_all']} of {data['total']} match all your "
+    note = (f"Best matches first. {data['matched_all']} of {data['total']} match all your "
             "words")
     assert any(n.startswith(note) for n in data["notes"]) and note in page.text
 
@@ -118,7 +118,7 @@ def test_the_note_tells_words_used_apart_from_topics_named(client):
     data = client.get("/search.json?q=full+cost+recovery+volunteers").json()
     whole, words = data["matched_all"], data["matched_all_words"]
     assert 0 == words < whole < data["total"]
-    assert f"Best matches first: {whole} of {data['total']} match all your words or the " \
+    assert f"Best matches first. {whole} of {data['total']} match all your words or the " \
            "topics they name, none of them with every word itself (not a synonym)" in \
         " ".join(data["notes"])
     data = client.get("/search.json?q=core+costs").json()
