@@ -12,12 +12,16 @@ from kb.library import Library
 from kb.taxonomy import FACET_OF
 
 
-def without_trailing_slash(path: str):
+def without_trailing_slash(library: Library, path: str):
     """/search/ is /search: a link typed or pasted with a trailing slash still works. (Leading
-    slashes are folded into one, so //elsewhere/ stays on this site.) Folders of /static/
-    are not pages: they stay absent."""
+    slashes are folded into one, so //elsewhere/ stays on this site.) An entry's or a term's
+    address goes straight to its page, however typed ('/entries/Old-Name/'). Folders of
+    /static/ are not pages: they stay absent."""
     if path.startswith("static/"):
         raise PageError(404, "Page not found", "There is no file at this address.")
+    parts = path.strip("/").split("/")
+    if len(parts) == 2 and (parts[0] == "entries" or parts[0] in FACET_OF):
+        respelt(library, *parts)  # one redirect, to the page
     query = bottle.request.query_string
     bottle.redirect("/" + path.strip("/") + ("?" + query if query else ""), 301)
 

@@ -234,7 +234,7 @@ def add_routes(app, library: Library, page, answer, site) -> None:
     route("/entries", lambda: bottle.redirect("/search", 301))  # every example, listed
     route("/healthz", lambda: health(library, app.config.get("kb.build_problems") or []))
     route("/static/<filename:path>", static_file)
-    route("/<path:re:.+/>", redirects.without_trailing_slash)
+    route("/<path:re:.+/>", lambda path: redirects.without_trailing_slash(library, path))
     route(f"/<head:re:entries|{FACET_PATHS}>/<name:re:[^/]+>",
           lambda head, name: redirects.respelt(library, head, name))
 

@@ -295,7 +295,10 @@ ADDRESSES = [
 @pytest.mark.parametrize("typed,page", [("/entries/Old-Framework", "/entries/joint-framework"),
                                         ("/entries/OLD_FRAMEWORK.md",
                                          "/entries/joint-framework.md"),
-                                        ("/sectors/NHS-Health", "/sectors/health")])
+                                        ("/sectors/NHS-Health", "/sectors/health"),
+                                        ("/entries/old-framework/", "/entries/joint-framework"),
+                                        ("/entries/Old-Framework/", "/entries/joint-framework"),
+                                        ("/sectors/nhs-health/", "/sectors/health")])
 def test_an_old_address_typed_another_way_redirects_once_to_the_page(client, typed, page):
     moved = client.get(typed)
     assert moved.status == 301 and moved.headers["location"].endswith(page)
