@@ -181,7 +181,8 @@ def date_parts(value: str) -> tuple[int, int | None, int | None] | None:
 
 
 # a financial year: 2019/20, 2019/2020, 2019–20, 2019-2020 (but 2011-12 is December 2011)
-FINANCIAL_YEAR = re.compile(r"(\d{4})\s*(?:[/\u2013]\s*|-(?=\d{4}))(\d{2}|\d{4})")
+FINANCIAL_YEAR = re.compile(r"(?:FY\s*)?(\d{4})\s*(?:[/\u2013]\s*|-(?=\d{4}))(\d{2}|\d{4})",
+                            re.IGNORECASE)
 
 
 def financial_year(value: str) -> int | None:

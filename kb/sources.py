@@ -65,7 +65,9 @@ def _date(r: Problems, line: int, value) -> str | None:
         meant = meant_date(value)
         r.error(line, f"source date '{plain(value)}' must be YYYY-MM-DD (or YYYY-MM, or YYYY "
                       "when the source gives only that)" + (f": write date: {meant}" if meant
-                                                            else financial_year_hint(text)))
+                                                            else financial_year_hint(text) or
+                                                            ": write the date the source shows, "
+                                                            "or its year or month"))
         return None
     try:
         day = dt.date.fromisoformat((text + "-01-01")[:10] if len(text) < 10 else text)

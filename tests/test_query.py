@@ -49,7 +49,7 @@ def test_a_submitted_forms_leftovers_are_not_canonical(params, canonical):
     ("1-Apr-2010", "2010-04-01", "2010-04-01"), ("04/2010", "2010-04-01", "2010-04-30"),
     ("2019/20", "2019-04-01", "2020-03-31"), ("2019/2020", "2019-04-01", "2020-03-31"),
     ("1999/00", "1999-04-01", "2000-03-31"), ("2011-12", "2011-12-01", "2011-12-31"),
-    ("2019-2020", "2019-04-01", "2020-03-31")])
+    ("2019-2020", "2019-04-01", "2020-03-31"), ("FY2019/20", "2019-04-01", "2020-03-31")])
 def test_dates_are_read_as_written_in_britain(typed, start, end):
     """A year or a month means its first day as From and its last as To; a day may be written
     day first, as in Britain (1/4/2010 is 1 April), and a month by its name; a financial year

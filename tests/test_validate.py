@@ -628,6 +628,11 @@ def test_the_templates_sample_values_cannot_be_published(entries_dir, taxonomy, 
     ("    date: 2009-01-05\n  - title: B\n    url: https://example.org/b\n    date: 2019/20",
      "source date '2019/20' must be YYYY-MM-DD (or YYYY-MM, or YYYY when the source gives only "
      "that): 2019/20 is a financial year"),
+    ("    date: 2009-01-05\n  - title: B\n    url: https://example.org/b\n    date: next year",
+     "source date 'next year' must be YYYY-MM-DD (or YYYY-MM, or YYYY when the source gives "
+     "only that): write the date the source shows, or its year or month"),
+    ("published: FY2019/20", "got 'FY2019/20': FY2019/20 is a financial year (1 April 2019 to "
+                             "31 March 2020)"),
     ("    date: 2009-01-05\n  - title: B\n    url: https://example.org/b\n    date: 2019-02-30",
      "source date '2019-02-30' is not a real date (February 2019 has 28 days)"),
     # review_by is the editors' choice: a day a year on is a fair example, financial year or no
