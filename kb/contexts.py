@@ -114,7 +114,7 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
     ctx = results_context(library.search(query, snippets=snippets), site.base)
     ctx["first_url"] = search_url(asked.replace(page=1))  # the page a feed or download follows
     ctx["embed_code"] = iframe(site.base + "/embed" + search_url(query.replace(page=1)),
-                               "Examples from Compact Practice", 480)
+                               f"{ctx['sentence']} (Compact Practice)", 720)  # a phone's fill
     if errors:  # only the HTML page has them: elsewhere a bad date is a 400
         ctx["errors"], ctx["searched_params"] = errors, params
         for error in errors:
@@ -299,7 +299,7 @@ def entry(library: Library, site: Site, slug: str, suffix: str = "",
     ctx["url"] = site.base + entry_url(record["slug"])
     ctx["related"] = [card(r, site.base) for r in library.related(slug)]
     ctx["embed_code"] = iframe(site.base + "/embed" + entry_url(record["slug"]),
-                               f"{record['title']} (Compact Practice)", 360)
+                               f"{record['title']} (Compact Practice)", 520)
     revs = library.revisions(record["slug"]) or []
     ctx["updates"] = len(revs) - 1 if revs else None  # the first revision published it
     ctx["last_change"] = revs[0]["date"][:10] if revs else None  # of the file, in Git

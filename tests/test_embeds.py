@@ -68,6 +68,8 @@ def test_pages_offer_the_iframe_code_to_copy(client):
     data = client.get("/search.json?q=hospice&sector=health").json()
     assert 'src="https://example.test/embed/search?q=hospice&amp;sector=health"' in \
         data["embed_code"]
+    # its name says which search, so two embeds on one page are told apart
+    assert f'title="{html.escape(data["sentence"])} (Compact Practice)"' in data["embed_code"]
 
 
 def test_an_embeds_error_is_a_compact_page_whose_links_leave_the_frame(client):
