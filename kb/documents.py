@@ -1,7 +1,8 @@
 """The links in a guidance document, and where each one is: Markdown (`[text](url)`, reference
-definitions and bare addresses), HTML (`<a href>`, and addresses written as text), plain text,
-Word (.docx: hyperlinks, hyperlink fields and addresses in the text; the paragraph number) and
-PDF (link annotations and addresses in the text; the page number)."""
+definitions and bare addresses), HTML (`<a href>`, an embed's `<iframe src>`, and addresses
+written as text), plain text, Word (.docx: hyperlinks, hyperlink fields and addresses in the
+text; the paragraph number) and PDF (link annotations and addresses in the text; the page
+number)."""
 
 from __future__ import annotations
 
@@ -65,8 +66,8 @@ def markdown_links(text: str) -> list[Link]:
 
 
 class _Anchors(HTMLParser):
-    """Collects <a href> and <area href> with their lines, and addresses written as text
-    outside links."""
+    """Collects <a href>, <area href> and <iframe src> (an embed of the site) with their
+    lines, and addresses written as text outside links."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -74,8 +75,8 @@ class _Anchors(HTMLParser):
         self.in_link = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("a", "area"):
-            href = dict(attrs).get("href")
+        if tag in ("a", "area", "iframe"):
+            href = dict(attrs).get("src" if tag == "iframe" else "href")
             if href:
                 self.found.append(Link(None, self.getpos()[0], href.strip()))
             self.in_link += tag == "a"

@@ -356,3 +356,14 @@ def test_every_wrong_parameter_of_a_search_link_is_named_at_once(library, tmp_pa
     for part in ("unknown search parameter 'colour'", "unknown sector 'helth'",
                  "unknown region 'londn'", "From date 2010-13-01 is not a real date"):
         assert part in said, part
+
+
+def test_an_embed_in_a_guidance_page_is_checked_like_a_link(library, tmp_path):
+    """A guidance web page that frames an example (the embed code the site offers) breaks
+    when that address does: its <iframe src> is checked as its links are."""
+    guide = tmp_path / "guide.html"
+    guide.write_text(f'<p>Example:</p>\n<iframe src="{BASE}/embed/entries/co-design" title="a">'
+                     f'</iframe>\n<iframe src="{BASE}/embed/entries/no-such-example" title="b">'
+                     "</iframe>\n", encoding="utf-8")
+    findings, _ = check_documents(library, {guide: read_links(guide)}, BASE)
+    assert [(f.severity, f.link.line) for f in findings] == [("error", 3)]
