@@ -52,12 +52,14 @@ class Known:
     alias: Mapping[str, str]
     taxonomy: Taxonomy
     anchors: Callable[[str], list[str] | None]  # None when the entry cannot be read
+    versions: Callable[[str], list[str] | None] = lambda slug: None  # its commits, if known
 
 
 def known_in_index(library: Library) -> Known:
     snap = library.snapshot()
     return Known(snap.records, snap.alias, library.taxonomy,
-                 lambda slug: heading_ids(library.entry(slug) or {}))
+                 lambda slug: heading_ids(library.entry(slug) or {}),
+                 lambda slug: [r["commit"] for r in library.revisions(slug) or []] or None)
 
 
 class Broken(Exception):
@@ -162,10 +164,14 @@ def _instead(known: Known, path: str, query: str) -> str:
 
 
 def entry_page(known: Known, slug: str, tail: str) -> str:
-    if slug in known.slugs:
+    if slug in known.slugs or slug in known.alias:
+        slug = slug if slug in known.slugs else known.alias[slug]
+        commit = tail[4:].removesuffix(".json").lower() if tail.startswith("/at/") else None
+        versions = known.versions(slug) if commit else None
+        if versions and not any(c.startswith(commit) for c in versions):
+            raise Broken(f"{entry_url(slug)} has no version {commit}: its versions are listed "
+                         f"at {entry_url(slug)}/history")
         return entry_url(slug) + tail
-    if slug in known.alias:
-        return entry_url(known.alias[slug]) + tail
     guess = difflib.get_close_matches(slug, [*known.slugs, *known.alias], n=1, cutoff=0.6)
     raise Broken(f"there is no entry at /entries/{slug}: " + (
         f"did you mean {entry_url(known.alias.get(guess[0], guess[0]))}?" if guess else

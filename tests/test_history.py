@@ -236,3 +236,23 @@ def test_an_example_of_an_old_source_reaches_feed_readers_when_it_is_added(entri
     assert first.link.endswith("/not-committed") and not first.published.startswith("2001")
     found = client.get("/search.json?q=valid&sort=added").json()["results"][0]
     assert found["slug"] == "not-committed" and found["added"] == first.published[:10]
+
+
+def test_kb_links_knows_an_entrys_versions(edited, tmp_path):
+    """A guidance document may link to a version of an entry (/at/<commit>): one the entry
+    had is good (through its old address, a redirect to update); one it never had is an
+    error naming where its versions are listed."""
+    from kb.documents import read_links
+    from kb.library import Library
+    from kb.links import check_documents
+
+    _, commits, index = edited
+    guide = tmp_path / "guide.md"
+    guide.write_text(f"[a](/entries/new-name/at/{commits[0][:12]})\n"
+                     f"[b](/entries/old-name/at/{commits[1][:7]})\n"
+                     "[c](/entries/new-name/at/deadbeef)\n", encoding="utf-8")
+    findings, _ = check_documents(Library(index), {guide: read_links(guide)}, "")
+    said = {f.link.line: (f.severity, f.message) for f in findings}
+    assert 1 not in said and said[2][0] == "warning"
+    assert said[3] == ("error", "/entries/new-name has no version deadbeef: its versions are "
+                                "listed at /entries/new-name/history")
