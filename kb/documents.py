@@ -142,8 +142,14 @@ def pdf_links(path: Path) -> list[Link]:
             action = action.get_object() if action is not None else {}
             if annotation.get("/Subtype") == "/Link" and action.get("/S") == "/URI":
                 found.append(Link(number, None, str(action.get("/URI", "")).strip()))
-        found += [Link(number, None, url) for url in bare_urls(page.extract_text() or "")]
+        found += [Link(number, None, url) for url in bare_urls(unwrapped(page.extract_text()))]
     return found
+
+
+def unwrapped(text: str | None) -> str:
+    """A PDF page's text with an address that the layout broke after a hyphen made whole
+    again ('.../telford-wrekin-' at a line's end, 'ccg-...' on the next)."""
+    return re.sub(r"(https?://\S*-)\n(?=[\w/])", r"\1", text or "")
 
 
 def read_text(path: Path) -> str:

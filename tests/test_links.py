@@ -367,3 +367,12 @@ def test_an_embed_in_a_guidance_page_is_checked_like_a_link(library, tmp_path):
                      "</iframe>\n", encoding="utf-8")
     findings, _ = check_documents(library, {guide: read_links(guide)}, BASE)
     assert [(f.severity, f.link.line) for f in findings] == [("error", 3)]
+
+
+def test_an_address_a_pdf_wraps_after_a_hyphen_is_read_whole():
+    from kb.documents import bare_urls, unwrapped
+
+    text = "See https://practice.example.org/entries/telford-wrekin-\nccg-severn-hospice for it.\n"
+    assert bare_urls(unwrapped(text)) == [
+        "https://practice.example.org/entries/telford-wrekin-ccg-severn-hospice"]
+    assert bare_urls(unwrapped("https://a.example/x\nNext line")) == ["https://a.example/x"]
