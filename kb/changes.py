@@ -28,10 +28,11 @@ def _entry(library: Library, slug: str, tail: str) -> tuple[dict, list[dict]] | 
     return record, library.revisions(slug) or []
 
 
-def _revision(r: dict, slug: str) -> dict:
+def _revision(r: dict, slug: str, base: str) -> dict:
+    """A version for pages and JSON; its `url` absolute with the site's base, as an entry's."""
     url = revision_url(slug, r["commit"])
     return {**r, "short": url.rsplit("/", 1)[1], "day": r["date"][:10],
-            "when": human_date(r["date"][:10]), "url": url}
+            "when": human_date(r["date"][:10]), "url": base + url}
 
 
 def history(library: Library, site: Site, slug: str, suffix: str = "") -> dict | Redirect:
@@ -41,7 +42,7 @@ def history(library: Library, site: Site, slug: str, suffix: str = "") -> dict |
     if isinstance(found, Redirect):
         return found
     record, revs = found
-    out = [_revision(r, slug) for r in revs]
+    out = [_revision(r, slug, site.base) for r in revs]
     for newer, older in zip(out, out[1:], strict=False):
         newer["changes_url"] = f"{entry_url(slug)}/diff?from={older['short']}&to={newer['short']}"
     return {"slug": slug, "title": record["title"], "url": site.base + entry_url(slug),
@@ -66,7 +67,7 @@ def revision(library: Library, site: Site, slug: str, rev: str,
     if isinstance(found, Redirect):
         return found
     record, revs = found
-    r = _revision(find(revs, rev, slug), slug)
+    r = _revision(find(revs, rev, slug), slug, site.base)
     text = library.revision_text(slug, r["commit"])
     meta, body = _parts(text)
     rendered = render_markdown(body)
@@ -76,8 +77,8 @@ def revision(library: Library, site: Site, slug: str, rev: str,
             "summary": str(meta.get("summary") or ""), "html": rendered.html,
             "current_url": site.base + entry_url(slug),
             "changes_url": None if newest else
-            f"{entry_url(slug)}/diff?from={r['short']}&to={_revision(revs[0], slug)['short']}",
-            "permanent_url": site.base + r["url"]}
+            f"{entry_url(slug)}/diff?from={r['short']}&to={_revision(revs[0], slug, '')['short']}",
+            "permanent_url": r["url"]}
 
 
 def _parts(text: str) -> tuple[dict, str]:
@@ -113,7 +114,8 @@ def diff(library: Library, site: Site, slug: str, params: list[tuple[str, str]],
     before = library.revision_text(slug, old["commit"]).splitlines() if old else []
     after = library.revision_text(slug, new["commit"]).splitlines()
     return {"slug": slug, "title": record["title"], "url": site.base + entry_url(slug),
-            "from": _revision(old, slug) if old else None, "to": _revision(new, slug),
+            "from": _revision(old, slug, site.base) if old else None,
+            "to": _revision(new, slug, site.base),
             "hunks": hunks(before, after)}
 
 

@@ -256,3 +256,16 @@ def test_kb_links_knows_an_entrys_versions(edited, tmp_path):
     assert 1 not in said and said[2][0] == "warning"
     assert said[3] == ("error", "/entries/new-name has no version deadbeef: its versions are "
                                 "listed at /entries/new-name/history")
+
+
+def test_version_addresses_in_the_json_are_absolute_with_the_sites_base(edited):
+    """As an entry's own url: a reuser cites a version wherever the JSON was read."""
+    _, commits, index = edited
+    client = WsgiClient(create_app(index, base_url="https://practice.example.org"))
+    base = "https://practice.example.org/entries/new-name/at/"
+    history = client.get("/entries/new-name/history.json").json()
+    assert all(r["url"].startswith(base) for r in history["revisions"])
+    at = client.get(f"/entries/new-name/at/{commits[0][:12]}.json").json()
+    assert at["permanent_url"].startswith(base) and at["revision"]["url"].startswith(base)
+    changes = client.get("/entries/new-name/diff.json").json()
+    assert changes["to"]["url"].startswith(base) and changes["from"]["url"].startswith(base)
