@@ -42,9 +42,10 @@ def respelt_address(head: str, name: str) -> str | None:
     return f"/{head}/{slug}{suffix}" if slug else None
 
 
-def respelt(library: Library, head: str, name: str):
+def respelt(library: Library, head: str, name: str, prefix: str = ""):
     """/sectors/Health, /entries/Derby_Compact.json, /principles/Social%20value: an address
-    typed with capitals, spaces or underscores redirects to the page its slug names, if any."""
+    typed with capitals, spaces or underscores redirects to the page its slug names, if any
+    (`prefix`: '/embed', for an embed's)."""
     slug, suffix = _slug_and_suffix(head, name)
     if not slug:
         raise PageError(404, "Page not found", "There is no page at this address. Try "
@@ -60,7 +61,7 @@ def respelt(library: Library, head: str, name: str):
     elif not (slug := library.taxonomy[FACET_OF[head]].resolve(slug) or ""):
         raise PageError(404, "Page not found", _no_such_term(library, head, name))
     query = bottle.request.query_string  # one redirect, straight to the page's address
-    bottle.redirect(f"/{head}/{slug}{suffix}" + ("?" + query if query else ""), 301)
+    bottle.redirect(f"{prefix}/{head}/{slug}{suffix}" + ("?" + query if query else ""), 301)
 
 
 def _no_such_term(library: Library, head: str, name: str) -> str:

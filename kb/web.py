@@ -237,6 +237,8 @@ def add_routes(app, library: Library, page, answer, site) -> None:
     route("/<path:re:.+/>", lambda path: redirects.without_trailing_slash(library, path))
     route(f"/<head:re:entries|{FACET_PATHS}>/<name:re:[^/]+>",
           lambda head, name: redirects.respelt(library, head, name))
+    route("/embed/entries/<name:re:[^/]+>",  # 'Some_Title': as /entries/ redirects it
+          lambda name: redirects.respelt(library, "entries", name, prefix="/embed"))
 
 
 def search_feed(library: Library, site: Site) -> str:

@@ -86,3 +86,10 @@ def test_an_embeds_data_links_lead_to_its_full_pages_data(client, path):
     links = re.findall(r"<([^>]+)>", client.get(path).headers["link"])
     assert links and all(not link.startswith("/embed") for link in links), links
     assert all(client.get(link).status == 200 for link in links)
+
+
+def test_an_embed_address_typed_with_capitals_redirects_as_the_page_does(client):
+    moved = client.get("/embed/entries/PCT_Hospice_Grants")
+    assert moved.status == 301
+    assert moved.headers["location"].endswith("/embed/entries/pct-hospice-grants")
+    assert client.get("/embed/entries/No_Such_Example").status == 404
