@@ -256,7 +256,7 @@ def serve(entries_dir: Path, index_dir: Path, host: str, port: int, threads: int
             stop.wait(0.1)
     try:
         app = create_app(index_dir)
-    except IndexMissing as exc:
+    except (IndexMissing, ValueError) as exc:  # no index; KB_EMBED_ORIGINS not addresses
         raise click.ClickException(str(exc)) from None
     app.config["kb.build_problems"] = problems
     server = waitress.create_server(request_log(app), host=host, port=port, threads=threads,

@@ -5,6 +5,7 @@ client's copy is still current)."""
 from __future__ import annotations
 
 import email.utils
+import re
 
 import bottle
 
@@ -48,7 +49,7 @@ def response_headers(embed_origins: str):
     except the embeds (/embed/...), which the origins in `embed_origins` may frame. The data
     views (JSON, Atom, CSV, Markdown) may be read by scripts on any site."""
     embed_policy = SECURITY_HEADERS["Content-Security-Policy"].replace(
-        "frame-ancestors 'none'", f"frame-ancestors {embed_origins}")
+        "frame-ancestors 'none'", f"frame-ancestors {frame_sources(embed_origins)}")
 
     def hook() -> None:
         embed = bottle.request.path.startswith("/embed/")
@@ -69,3 +70,15 @@ def preflight():
     """The answer to a browser asking whether another site's script may send a conditional
     request (If-None-Match) for a data view: yes, for GET."""
     return bottle.HTTPResponse(status=204, headers=PREFLIGHT)
+
+
+def frame_sources(origins: str) -> str:
+    """KB_EMBED_ORIGINS as the header's list: origins apart by spaces or commas (as people
+    write lists), each a site's address ('https://www.gov.uk') or '*'. Anything else would
+    break the header or open it: ValueError naming it, so the server does not start wrong."""
+    sources = [o for o in re.split(r"[\s,]+", origins.strip()) if o] or ["*"]
+    for source in sources:
+        if source != "*" and not re.fullmatch(r"https?://[\w.-]+(?::\d+)?/?", source):
+            raise ValueError(f"KB_EMBED_ORIGINS: '{source}' is no site's address; write each "
+                             "as https://host (apart by spaces or commas), or * for any site")
+    return " ".join(sources)

@@ -32,6 +32,15 @@ def test_embed_origins_are_configurable(index_dir, monkeypatch):
     client = WsgiClient(create_app(index_dir))
     policy = client.get("/embed/search").headers["content-security-policy"]
     assert "frame-ancestors https://guidance.example.org" in policy
+    # a list written with commas, as people write lists, is the header's list of origins
+    monkeypatch.setenv("KB_EMBED_ORIGINS", "https://www.gov.uk, https://guidance.example.org")
+    policy = WsgiClient(create_app(index_dir)).get("/embed/search").headers[
+        "content-security-policy"]
+    assert policy.endswith("frame-ancestors https://www.gov.uk https://guidance.example.org")
+    # what is no site's address would break or open the header: the app does not start
+    monkeypatch.setenv("KB_EMBED_ORIGINS", "https://www.gov.uk; script-src *")
+    with pytest.raises(ValueError, match="KB_EMBED_ORIGINS: 'https://www.gov.uk;'"):
+        create_app(index_dir)
 
 
 def test_an_embedded_search_lists_the_first_results_and_links_to_all(client):
