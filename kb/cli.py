@@ -146,8 +146,7 @@ def build_cmd(entries_dir: Path, index_dir: Path, full: bool) -> None:
     """Validate the entries, build a new index generation and swap it in atomically.
 
     Only files changed since the last build are re-read and re-indexed. On any error the
-    previous index is left in place and serving, and the command exits 1.
-    """
+    previous index is left in place and serving, and the command exits 1."""
     try:
         result = build(entries_dir, index_dir, full=full, check_links=link_problems_in)
     except BuildError as exc:
@@ -362,8 +361,7 @@ def links_cmd(files: tuple[Path, ...], base: str, index_dir: Path, fmt: str) -> 
     message` for each link to a missing entry, heading, term page or filter value, a bad date
     or an unknown address (a Word paragraph's number, or `page N` of a PDF, for the line),
     and a warning with the address to use for each old address that now redirects; then a
-    summary. Exits 1 when a link is broken, 0 otherwise.
-    """
+    summary. Exits 1 when a link is broken, 0 otherwise."""
     from kb.documents import DocumentError, UnsupportedFormat, read_links
     from kb.library import IndexMissing, Library
     from kb.links import BadBase, check_documents, format_findings
@@ -390,10 +388,12 @@ def report() -> None:
               help="Pretend today is this date (YYYY-MM-DD).")
 def stale(entries_dir: Path, today) -> None:
     """List entries past review_by, or with none and not committed for two years."""
-    entries, _ = load_entries(entries_dir, _taxonomy(entries_dir))
+    entries, problems = load_entries(entries_dir, _taxonomy(entries_dir))
     for entry, reason in stale_entries(entries, today.date() if today else dt.date.today(),
                                        last_commits(entries_dir, [e.path for e in entries])):
         click.echo(f"{(entries_dir / entry.path).as_posix()}: {reason}")
+    if broken := {p.path for p in problems if p.severity == "error"}:  # said, not dropped
+        click.echo(f"{len(broken)} file(s) with errors not judged: kb check lists them", err=True)
 
 
 if __name__ == "__main__":

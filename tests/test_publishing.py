@@ -266,6 +266,12 @@ def test_stale_report(entries_dir):
     assert len(lines) == 2
     assert "due.md: review was due 2010-01-01" in lines[0]
     assert "old.md: its source is dated 2009-01-05" in lines[1]
+    assert out.stderr == ""
+    # a file with an error cannot be judged: it is counted, not silently left out
+    write_entry(entries_dir, "broken", VALID.replace("[health]", "[helth]"))
+    out = kb("report", "stale", "--today", "2026-06-01", "--entries", str(entries_dir))
+    assert len(out.stdout.splitlines()) == 2
+    assert "1 file(s) with errors not judged: kb check lists them" in out.stderr
 
 
 def test_stale_report_goes_by_when_an_entry_was_last_committed(entries_dir):
