@@ -264,8 +264,10 @@ def check_heading(known: Known, slug: str, fragment: str, target: str = "") -> N
         return
     ids = known.anchors(slug)
     if ids is not None and anchor not in ids:  # None: the entry's headings are not known
-        raise Broken(f"no heading '{anchor}' in {target or 'this entry'}"
-                     f"{near_miss(anchor, ids)}; its headings are: {', '.join(ids) or 'none'}")
+        grown = [i for i in ids if anchor in i.split("-")]  # '#outcomes': 'outcomes-and-results'
+        hint = f" (did you mean '{grown[0]}'?)" if len(grown) == 1 else near_miss(anchor, ids)
+        raise Broken(f"no heading '{anchor}' in {target or 'this entry'}{hint}; its headings "
+                     f"are: {', '.join(ids) or 'none'}")
 
 
 def check_link(known: Known, path: str, link: Link, site: tuple[str, str],

@@ -376,3 +376,15 @@ def test_an_address_a_pdf_wraps_after_a_hyphen_is_read_whole():
     assert bare_urls(unwrapped(text)) == [
         "https://practice.example.org/entries/telford-wrekin-ccg-severn-hospice"]
     assert bare_urls(unwrapped("https://a.example/x\nNext line")) == ["https://a.example/x"]
+
+
+def test_a_lost_anchor_is_offered_the_heading_that_grew_from_it():
+    """'#outcomes' after '## Outcomes' became '## Outcomes and results': the hint is that
+    heading, not the nearest spelling ('sources')."""
+    from kb.links import Broken, Known, check_heading
+
+    known = Known({"x"}, {}, None, lambda slug: ["what-they-did", "outcomes-and-results",
+                                                  "learning-points", "sources"])
+    with pytest.raises(Broken, match=r"no heading 'outcomes' in this entry \(did you mean "
+                                     r"'outcomes-and-results'\?\)"):
+        check_heading(known, "x", "outcomes")
