@@ -56,8 +56,8 @@ def result_notes(results: Results) -> list[str]:
         notes.append(_partial_note(results))
     if results.ranking_only and results.total:  # a misspelt one as it is searched
         meant = {w: m for w, m in results.corrections if not m.endswith("*")}
-        words = [in_case_of(_as_typed(w, typed), meant[w]) if w in meant else _as_typed(w, typed)
-                 for w in results.ranking_only]
+        words = list(dict.fromkeys(in_case_of(_as_typed(w, typed), meant[w]) if w in meant
+                                   else _as_typed(w, typed) for w in results.ranking_only))
         notes.append(f"{_quoted(words)} {'is' if len(words) == 1 else 'are'} not needed, only "
                      f"preferred: results with {'it' if len(words) == 1 else 'them'} rank "
                      f"higher. Put + before a word to need it (+{words[0]}).")
@@ -106,8 +106,8 @@ def _prefix_left_out(results: Results) -> list[str]:
     out = []
     for token in re.findall(r"(?<![\w-])\w+(?:-\w+)+", results.query.text):
         first, _, rest = token.partition("-")
-        if first.lower() in PREFIXES and token.lower() not in searched and \
-                set(rest.lower().split("-")) <= searched:
+        if first.lower() in PREFIXES and {first.lower(), token.lower()}.isdisjoint(searched) \
+                and set(rest.lower().split("-")) <= searched:  # 'co' kept: bound to its word
             out.append(f"No example writes ‘{token}’, so the search is for ‘{rest}’.")
     return out
 
