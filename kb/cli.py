@@ -155,9 +155,8 @@ def build_cmd(entries_dir: Path, index_dir: Path, full: bool) -> None:
     except (TaxonomyError, OSError) as exc:  # or a folder it cannot read or write: which, why
         raise click.ClickException(str(exc)) from None
     _echo_problems(entries_dir, result.warnings, err=True)
-    how = "changed" if result.incremental else "all"
     click.echo(f"indexed {result.entries} entries into {index_dir} ({result.reindexed} read: "
-               f"{how}) in {result.seconds:.2f}s", err=True)
+               f"{'changed' if result.incremental else 'all'}) in {result.seconds:.2f}s", err=True)
 
 
 def allowed_values(facet: str) -> str:
@@ -165,11 +164,10 @@ def allowed_values(facet: str) -> str:
     here = Path.cwd()
     for folder in (here, *here.parents):
         for path in (folder / "entries" / "taxonomy.yaml", folder / "taxonomy.yaml"):
-            if path.exists():
-                try:
-                    return "one of: " + ", ".join(load_taxonomy(path)[facet].terms)
-                except TaxonomyError:
-                    break
+            try:
+                return "one of: " + ", ".join(load_taxonomy(path)[facet].terms)
+            except (TaxonomyError, OSError):  # none there, or none that reads: look further
+                continue
     return "see entries/taxonomy.yaml"
 
 
@@ -332,11 +330,13 @@ def export(index_dir: Path, fmt: str, base_url: str) -> None:
     """Print every published entry's metadata, newest first, as JSON or CSV."""
     from kb.formats import results_csv
     from kb.library import IndexMissing, Library
+    from kb.links import BadBase, parse_base
     from kb.urls import entry_url
 
     try:
+        parse_base(base_url)  # 'x.org' would write x.org/entries/...: no address
         records = Library(index_dir).records()
-    except IndexMissing as exc:
+    except (IndexMissing, BadBase) as exc:
         raise click.ClickException(str(exc)) from None
     rows = [{**r, "url": base_url.rstrip("/") + entry_url(r["slug"])} for r in records]
     if fmt == "csv":
