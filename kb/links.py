@@ -32,6 +32,7 @@ TERM = re.compile(rf"/(?P<field>{FIELDS})/(?P<slug>{SLUG})(?P<tail>\.json)?")
 SEARCH = re.compile(r"/search(?:\.json|\.atom|\.csv)?")
 RESPELT = re.compile(rf"/(entries|{FIELDS})/([^/]+)")  # written another way: kb.redirects
 PAGES = re.compile(rf"/|/index\.json|/feed\.atom|/healthz|/(?:{FIELDS}|coverage|about)(?:\.json)?")
+EVERY_EXAMPLE = {"/entries": "/search", "/embed": "/embed/search"}
 SEARCH_PARAMETERS = ("q", *FACETS, "from", "to", "sort", "page")
 SITE_PAGES = ("/, /search?q=..., /entries/<slug>, " + ", ".join(
     f"/{field}/<slug>" for field in FIELD.values()) + ", /coverage, /about, /feed.atom, "
@@ -132,6 +133,8 @@ def resolve(known: Known, path: str, query: str) -> str:
         return "/embed" + entry_page(known, match["slug"], "")
     if PAGES.fullmatch(path) or path.startswith("/static/") and static_file(path[8:]):
         return here
+    if path in EVERY_EXAMPLE:  # the site redirects them to every example, listed or framed
+        return EVERY_EXAMPLE[path]
     if (match := RESPELT.fullmatch(path)) and (respelt := respelt_address(*match.groups())):
         return resolve(known, respelt, query)  # '/sectors/Health': the site redirects it
     lower = _resolves(known, path.lower(), query) if path != path.lower() else None

@@ -232,6 +232,7 @@ def add_routes(app, library: Library, page, answer, site) -> None:
     route(f"/embed/entries/<slug:{SLUG}>", lambda slug: answer(
         "embed-entry.tpl", contexts.entry(library, site(), slug, prefix="/embed")))
     route("/entries", lambda: bottle.redirect("/search", 301))  # every example, listed
+    route("/embed", lambda: bottle.redirect("/embed/search", 301))  # every example, framed
     route("/healthz", lambda: health(library, app.config.get("kb.build_problems") or []))
     route("/static/<filename:path>", static_file)
     route("/<path:re:.+/>", lambda path: redirects.without_trailing_slash(library, path))

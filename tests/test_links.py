@@ -289,6 +289,7 @@ ADDRESSES = [
     "/embed/nowhere", "/entries/co-design/history", "/entries/old-framework/history.json",
     "/search.atom?q=grants&page=2&sort=title", "/search.csv?q=grants&page=3",
     "/entries/Old-Framework", "/entries/Old_Framework.json", "/sectors/NHS-Health",
+    "/entries", "/embed", "/embed/",
 ]
 
 
