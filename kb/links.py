@@ -122,8 +122,11 @@ def resolve(known: Known, path: str, query: str) -> str:
         return resolve(known, "/" + path.strip("/"), query)  # the site drops the slash
     here = path + (f"?{query}" if query else "")
     if match := ENTRY.fullmatch(path):
-        return entry_page(known, match["slug"], match["tail"] or "") + \
-            (f"?{query}" if query else "")
+        page = entry_page(known, match["slug"], match["tail"] or "")
+        if (match["tail"] or "").startswith("/diff"):  # from= and to= are its versions
+            for _, commit in (kv for kv in parse_qsl(query) if kv[0] in ("from", "to")):
+                entry_page(known, match["slug"], f"/at/{commit}")
+        return page + (f"?{query}" if query else "")
     if match := TERM.fullmatch(path):
         return term_page(known, FACET_OF[match["field"]], match["slug"],
                          match["tail"] or "") + (f"?{query}" if query else "")

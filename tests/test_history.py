@@ -250,12 +250,15 @@ def test_kb_links_knows_an_entrys_versions(edited, tmp_path):
     guide = tmp_path / "guide.md"
     guide.write_text(f"[a](/entries/new-name/at/{commits[0][:12]})\n"
                      f"[b](/entries/old-name/at/{commits[1][:7]})\n"
-                     "[c](/entries/new-name/at/deadbeef)\n", encoding="utf-8")
+                     "[c](/entries/new-name/at/deadbeef)\n"
+                     f"[d](/entries/new-name/diff?from={commits[0][:7]}&to={commits[2][:7]})\n"
+                     "[e](/entries/new-name/diff?from=zzzz)\n", encoding="utf-8")
     findings, _ = check_documents(Library(index), {guide: read_links(guide)}, "")
     said = {f.link.line: (f.severity, f.message) for f in findings}
     assert 1 not in said and said[2][0] == "warning"
     assert said[3] == ("error", "/entries/new-name has no version deadbeef: its versions are "
                                 "listed at /entries/new-name/history")
+    assert 4 not in said and said[5][0] == "error"  # a diff's from and to are versions too
 
 
 def test_version_addresses_in_the_json_are_absolute_with_the_sites_base(edited):
