@@ -32,14 +32,17 @@ class UnsupportedFormat(DocumentError):
 @dataclass(frozen=True, order=True)
 class Link:
     """A link as written, with where it is: a line (of a text file) or paragraph (of a Word
-    document), or a page (of a PDF)."""
+    document: of its body, or of a `part`, 'header' or 'footer'), or a page (of a PDF)."""
     page: int | None
     line: int | None
     url: str
+    part: str = ""
 
     @property
     def where(self) -> str:
-        return f"page {self.page}" if self.page is not None else str(self.line)
+        if self.page is not None:
+            return f"page {self.page}"
+        return f"{self.part} paragraph {self.line}" if self.part else str(self.line)
 
 
 def bare_urls(text: str) -> list[str]:
@@ -113,15 +116,21 @@ def docx_links(path: Path) -> list[Link]:
     from docx.text.paragraph import Paragraph
 
     document = docx.Document(str(path))
+    parts = [("", document, document.element.body)] + [  # then each section's own headers
+        (name.split("_")[-1], hf, hf._element) for section in document.sections
+        for name in ("header", "first_page_header", "even_page_header", "footer",
+                     "first_page_footer", "even_page_footer")
+        if not (hf := getattr(section, name)).is_linked_to_previous]
     found = []
-    for number, element in enumerate(document.element.body.iter(qn("w:p")), 1):
-        paragraph = Paragraph(element, document)
-        urls = [h.url for h in paragraph.hyperlinks if h.url]
-        fields = [e.text or "" for e in element.xpath("./w:r/w:instrText")]
-        fields += [e.get(qn("w:instr")) or "" for e in element.xpath("./w:fldSimple")]
-        for match in WORD_FIELD.finditer(" ".join(fields)):
-            urls.append(match.group(1) + (f"#{match.group(2)}" if match.group(2) else ""))
-        found += [Link(None, number, url) for url in urls + bare_urls(paragraph.text)]
+    for part, owner, root in parts:
+        for number, element in enumerate(root.iter(qn("w:p")), 1):
+            paragraph = Paragraph(element, owner)
+            urls = [h.url for h in paragraph.hyperlinks if h.url]
+            fields = [e.text or "" for e in element.xpath("./w:r/w:instrText")]
+            fields += [e.get(qn("w:instr")) or "" for e in element.xpath("./w:fldSimple")]
+            for match in WORD_FIELD.finditer(" ".join(fields)):
+                urls.append(match.group(1) + (f"#{match.group(2)}" if match.group(2) else ""))
+            found += [Link(None, number, url, part) for url in urls + bare_urls(paragraph.text)]
     return found
 
 

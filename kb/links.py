@@ -330,7 +330,8 @@ def format_findings(findings: list[Finding], summary: dict, fmt: str = "text") -
     of it as one JSON document."""
     if fmt == "json":
         return json.dumps({"problems": [
-            {"path": f.path, "line": f.link.line, "page": f.link.page, "link": f.link.url,
+            {"path": f.path, "line": f.link.line, "page": f.link.page,
+             "part": f.link.part or None, "link": f.link.url,  # part: a Word header or footer
              "severity": f.severity, "message": f.message, "update_to": f.update_to}
             for f in findings], "summary": summary}, ensure_ascii=False, indent=2)
     line = (f"{_plural(summary['links'], 'link')} to the site checked in "

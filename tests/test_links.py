@@ -389,3 +389,34 @@ def test_a_lost_anchor_is_offered_the_heading_that_grew_from_it():
     with pytest.raises(Broken, match=r"no heading 'outcomes' in this entry \(did you mean "
                                      r"'outcomes-and-results'\?\)"):
         check_heading(known, "x", "outcomes")
+
+
+def test_links_in_a_word_documents_header_and_footer_are_checked(tmp_path):
+    """A guide's footer often carries the site's address: a link there is read, and said to
+    be in the footer, with its paragraph."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    document.add_paragraph("The body.")
+    footer = document.sections[0].footer
+    footer.paragraphs[0].text = f"More at {BASE}/entries/co-design"
+    paragraph = document.sections[0].header.paragraphs[0]
+    rel = document.sections[0].header.part.relate_to(f"{BASE}/entries/nope",
+                                                     RELATIONSHIP_TYPE.HYPERLINK,
+                                                     is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel)
+    run, label = OxmlElement("w:r"), OxmlElement("w:t")
+    label.text = "an example"
+    run.append(label)
+    link.append(run)
+    paragraph._p.append(link)
+    guide = tmp_path / "guide.docx"
+    document.save(str(guide))
+    links = read_links(guide)
+    assert [(link.where, link.url) for link in links] == [
+        ("header paragraph 1", f"{BASE}/entries/nope"),
+        ("footer paragraph 1", f"{BASE}/entries/co-design")]
