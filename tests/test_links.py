@@ -130,7 +130,8 @@ def test_json_lists_the_problems_and_the_summary(site, tmp_path):
     assert data["summary"] == {"files": 1, "links": 5, "broken": 3, "redirects": 1,
                                "base": BASE}
     first = data["problems"][0]
-    assert first == {"path": guide.as_posix(), "line": 5, "page": None, "link": RENAMED,
+    assert first == {"path": guide.as_posix(), "line": 5, "page": None, "part": None,
+                     "link": RENAMED,
                      "severity": "warning", "message": first["message"],
                      "update_to": f"{BASE}/entries/joint-framework"}
     assert [(p["line"], p["severity"]) for p in data["problems"]] == [
