@@ -117,7 +117,7 @@ def docx_links(path: Path) -> list[Link]:
 
     document = docx.Document(str(path))
     parts = [("", document, document.element.body)] + [  # then each section's own headers
-        (name.split("_")[-1], hf, hf._element) for section in document.sections
+        (name.split("_")[-1], hf, hf.part.element) for section in document.sections
         for name in ("header", "first_page_header", "even_page_header", "footer",
                      "first_page_footer", "even_page_footer")
         if not (hf := getattr(section, name)).is_linked_to_previous]
