@@ -207,12 +207,13 @@ def match(snap, query: ParsedQuery) -> Match:
 
 def _phrased(snap, query: ParsedQuery) -> list[int | None]:
     """Per word of a phrase naming a term ('social value'), the entries with the phrase (its
-    words side by side), which the term's tag confirms; None for other clauses."""
+    words side by side), which the term's tag confirms; None for other clauses, and where no
+    entry has the phrase (then the tag is its best evidence, as in _phrase_shares)."""
     out: list[int | None] = [None] * len(query.clauses)
     for concept in (c for c in query.concepts if len(c.clauses) > 1 and c.facet != "region"):
         held = union(snap.postings.scored(terms)[2] for phrase in concept.phrase.split(", ")
-                     for terms in phrase_forms(phrase) if len(terms) > 1)
-        for i in concept.clauses:
+                     for terms in phrase_forms(phrase) if len(terms) > 1) & snap.live
+        for i in concept.clauses if held else ():
             out[i] = held | (out[i] or 0)
     return out
 

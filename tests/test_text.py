@@ -1078,3 +1078,20 @@ def test_a_terms_phrase_is_confirmed_by_its_tag_only_where_an_entry_has_the_phra
     backs_phrase = score["phrase-tagged"] - score["phrase"]
     backs_apart = score["apart-tagged"] - score["apart"]
     assert backs_phrase > 1.1 * backs_apart > 0, (backs_phrase, backs_apart)
+
+
+def test_where_no_entry_has_a_terms_phrase_its_tag_backs_the_words_apart_in_full(tmp_path):
+    """As for an entry found by the tag alone (_phrase_shares): with no entry saying 'social
+    value', the tag is the best evidence of it, and counts in full for the words apart."""
+    from kb import scoring
+    from tests.test_text import library_of_fronts
+
+    apart = "Social care judged on value for money."
+    library = library_of_fronts(tmp_path, {
+        "apart-tagged": tagged("funding-and-procurement", apart),
+        "apart": tagged("partnership-working", apart), **OTHERS})
+    snap = library.snapshot()
+    found = scoring.match(snap, parse_query("social value", snap.vocabulary, snap))
+    assert found.phrased == [None] * len(found.query.clauses)
+    score = {h.slug: h.score for h in library.search(Query(text="social value")).hits}
+    assert score["apart-tagged"] > score["apart"]
