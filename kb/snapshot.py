@@ -158,15 +158,15 @@ class Snapshot:
     def starting(self, prefix: str, most: int) -> list[str]:
         """The index terms of the words entries write starting with `prefix` ('volunt*':
         voluntary, volunteers -> voluntari, volunt), those of the `most` used words; and of
-        the compounds they write ('co-prod*' and 'coprod*': co-production -> coproduct)."""
-        prefix = HYPHENS.sub("", prefix.lower())
+        the compounds they write ('coprod*': co-production -> coproduct). A prefix with a
+        hyphen is starting_compound's."""
+        prefix = prefix.lower()
         used: dict[str, int] = {}
         with self.whoosh() as searcher:
             reader = searcher.reader()
             for field, as_term in (("spell", index_term), ("body", str)):
                 for word in reader.expand_prefix(field, prefix):
-                    text = word.decode("utf-8") if isinstance(word, bytes) else word
-                    term = as_term(text)
+                    term = as_term(_decoded(word))
                     used[term] = max(used.get(term, 0), reader.doc_frequency(field, word))
         return sorted(used, key=lambda t: -used[t])[:most]
 
@@ -180,11 +180,11 @@ class Snapshot:
         with self.whoosh() as searcher:
             reader = searcher.reader()
             for word in reader.expand_prefix("spell", head + tail):
-                text = word.decode("utf-8") if isinstance(word, bytes) else word
+                text = _decoded(word)
                 if is_english(text[len(head):]) or reader.doc_frequency("spell", text[len(head):]):
                     used[(index_term(text),)] = reader.doc_frequency("spell", word)
             for word in reader.expand_prefix("spell", tail):
-                text = word.decode("utf-8") if isinstance(word, bytes) else word
+                text = _decoded(word)
                 terms = (index_term(parts[-2]), index_term(text))
                 if found := reader.doc_frequency("pairs", pair_term(*terms)):
                     used[terms] = max(used.get(terms, 0), found)
@@ -376,3 +376,8 @@ def _reordered(order: list[int], gone: list[int], new: dict[int, str], key) -> l
     for d in new:
         bisect.insort(out, d, key=key)
     return out
+
+
+def _decoded(word) -> str:
+    """A term as the index's reader gives it (bytes or text), as text."""
+    return word.decode("utf-8") if isinstance(word, bytes) else word
