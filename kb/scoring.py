@@ -19,12 +19,15 @@ entry matching a clause only through a concept (tagged with the term the words n
 CONCEPT x the clause's idf (for a word no entry uses, its tag's idf); one that matches
 directly and carries the tag gets TAGGED instead, or APART for the words of a phrase naming
 the term that it has apart ('social care ... value for money' is less surely 'social value':
-_phrased). Either way a tagged entry gains up to AFFINITY x the clause's idf more, by how much
-its text uses the term's own words (concept_affinity); one found only through the tag stays
-below every entry with the clause's words (TAG_CEILING). A phrase of several words a term
-lists (not its label) names the term once: where some entry has all its k words, an entry
-found only through the tag matches each at 1/k, in score and coordination ('community asset
-transfer' finds the transfers before Community development's other entries: _phrase_shares).
+_phrased); an entry that says the phrase without the tag gains TAGGED as well, for it is
+about the term in its own words ('nature-based social prescribing' in an environment example
+passes Health's examples that say only 'social'). A tagged entry gains up to AFFINITY x the
+clause's idf more, by how much its text uses the term's own words (concept_affinity); one
+found only through the tag stays below every entry with the clause's words (TAG_CEILING). A
+phrase of several words a term lists (not its label) names the term once: where some entry
+has all its k words, an entry found only through the tag matches each at 1/k, in score and
+coordination ('community asset transfer' finds the transfers before Community development's
+other entries: _phrase_shares).
 The coordination factor puts entries matching more of the query first; the proximity term
 rewards the words together as typed. When the words are typical of a term (kb.topics), the
 tagged entries with some of the words gain SUGGESTED x the suggestion's weight x the query's
@@ -281,6 +284,9 @@ def rank(snap, m: Match, final: int, limit: int) -> tuple[list[tuple[int, float]
         if tags_kept:
             confirmed = own if m.phrased[i] is None else own & as_vector(m.phrased[i], size)
             clauses += _tag_scores(m, i, own, tagged, final_, confirmed)
+        if m.phrased[i] is not None:  # an untagged entry saying the term's phrase itself
+            said_so = own & as_vector(m.phrased[i] & ~m.tagged[i] & final, size)
+            clauses += np.where(said_so, TAGGED * unit, 0.0)
         either = own | tagged
         matched += np.where(own, unit, np.where(tagged, unit * m.shares[i], 0.0))
         scored |= either

@@ -1075,9 +1075,28 @@ def test_a_terms_phrase_is_confirmed_by_its_tag_only_where_an_entry_has_the_phra
         "apart-tagged": tagged("funding-and-procurement", apart),
         "apart": tagged("partnership-working", apart), **OTHERS})
     score = {h.slug: h.score for h in library.search(Query(text="social value")).hits}
-    backs_phrase = score["phrase-tagged"] - score["phrase"]
+    backs_phrase = score["phrase-tagged"] - score["apart"]
     backs_apart = score["apart-tagged"] - score["apart"]
     assert backs_phrase > 1.1 * backs_apart > 0, (backs_phrase, backs_apart)
+
+
+def test_an_entry_saying_a_terms_phrase_untagged_passes_tagged_ones_with_one_word(tmp_path):
+    """An entry that says 'social value' is about it in its own words, though not tagged with
+    the term the phrase names: it ranks above the term's examples that say only 'social'
+    ('nature-based social prescribing' in an environment example, above Health's examples
+    of adult social care)."""
+    from tests.test_text import library_of_fronts
+
+    long = ("The council let its day centre contracts again after a long review of the needs "
+            "of older people, the costs of running the centres, the travel to them and the "
+            "views of the people who use them; the award weighed social value.")
+    library = library_of_fronts(tmp_path, {
+        "said": tagged("partnership-working", long),
+        **{f"tagged-{n}": tagged("funding-and-procurement", f"Social care {thing}.")
+           for n, thing in enumerate(("grants", "contracts", "funding"))},
+        **OTHERS})
+    found = [h.slug for h in library.search(Query(text="social value")).hits]
+    assert found[0] == "said", found
 
 
 def test_where_no_entry_has_a_terms_phrase_its_tag_backs_the_words_apart_in_full(tmp_path):
