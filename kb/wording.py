@@ -140,7 +140,8 @@ def _tag_only(results: Results, tags: int) -> str:
 def _partial_note(results: Results) -> str:
     """How many results match all the words, and how many of those use every word themselves
     rather than through a topic a word names or a synonym (a broad topic can tag most
-    examples). 'Best matches first' only when they are so sorted."""
+    examples). 'Best matches first' only when they are so sorted, and not as a claim that
+    those with all the words lead."""
     whole, total, words = results.complete, results.total, results.complete_words
     ranked = results.sort == "relevance"
     others = "the others match some of them" if ranked else \
@@ -151,10 +152,13 @@ def _partial_note(results: Results) -> str:
     if not whole:
         return ("No example matches all your words (or the topics they name): these match "
                 "some of them" + (", best matches first." if ranked else "."))
-    lead = "Best matches first. " if ranked else ""  # not: these are the best
+    # the best matches lead, and need not be those with all the words ('mental health
+    # crisis': examples about mental health can pass one that mentions a crisis in passing)
+    after = " Best matches first, which need not be those with all your words." if ranked \
+        else ""
     if words == whole:
-        return (f"{lead}{whole} of {total} match all your words (or the topics they name); "
-                f"{others}.")
+        return (f"{whole} of {total} match all your words (or the topics they name); "
+                f"{others}.{after}")
     itself = f"{words} of them" if words else "none of them"
     if whole == total and results.either:  # one word is all 'a OR b' asks for
         return ("The one result matches" if total == 1 else f"All {total} match") + \
@@ -166,8 +170,8 @@ def _partial_note(results: Results) -> str:
                     "every word itself (not a synonym).")
         return (f"All {total} match {yours} or the topics they name, {itself} with every "
                 "word itself (not a synonym).")
-    return (f"{lead}{whole} of {total} match all your words or the topics they name, "
-            f"{itself} with every word itself (not a synonym); {others}.")
+    return (f"{whole} of {total} match all your words or the topics they name, "
+            f"{itself} with every word itself (not a synonym); {others}.{after}")
 
 
 def result_sentence(results: Results, labels: dict) -> str:
