@@ -9,11 +9,44 @@ import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-MARKDOWN.enable("table")
-MARKDOWN.enable("strikethrough")
+MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+MARKDOWN.enable(["table", "strikethrough", "linkify"])  # a bare address links, as on GitHub
+
+
+def _table_open(renderer, tokens, idx, options, env) -> str:
+    """A table scrolls sideways in its own box, which a keyboard can reach and a screen
+    reader names ('Table 2'), so a wide one never widens the page on a phone."""
+    env["tables"] = env.get("tables", 0) + 1
+    return (f'<div class="table-scroll" role="region" tabindex="0" '
+            f'aria-label="Table {env["tables"]}">\n'
+            + renderer.renderToken(tokens, idx, options, env))
+
+
+def _table_close(renderer, tokens, idx, options, env) -> str:
+    return renderer.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
+def _image_as_link(renderer, tokens, idx, options, env) -> str:
+    """Entry pages show no pictures (they load images from the site alone, which keeps none
+    for entries): an image is a link to the picture, named by its description, or the
+    description alone inside another link or for an address on no other site (refused, or
+    a file beside the entry's, which the site does not serve)."""
+    token = tokens[idx]
+    words = renderer.renderInlineAsText(token.children or [], options, env)
+    src = token.attrGet("src") or ""
+    opened = sum(+1 if t.type == "link_open" else -1 if t.type == "link_close" else 0
+                 for t in tokens[:idx])
+    if not src.startswith(("https://", "http://")) or opened:  # none beside the entry
+        return escapeHtml(words)
+    return f'<a href="{escapeHtml(src)}">{escapeHtml(words or src)}</a>'
+
+
+MARKDOWN.add_render_rule("table_open", _table_open)
+MARKDOWN.add_render_rule("table_close", _table_close)
+MARKDOWN.add_render_rule("image", _image_as_link)
 
 
 @dataclass(frozen=True)

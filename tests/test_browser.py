@@ -386,3 +386,38 @@ def test_embeds_pass_axe(browser, live_server, path):
         assert [(v["id"], v["help"]) for v in result["violations"]] == []
     finally:
         context.close()
+
+
+def test_long_words_addresses_and_wide_tables_never_scroll_a_phone_sideways(
+        browser, entries_dir, tmp_path):
+    """An editor's unbroken word, bare address or eight-column table wraps or scrolls inside
+    its own box at 360 px, on the entry page, in the results and in the embed; the page as a
+    whole never scrolls sideways."""
+    from kb.build import build
+    from tests.conftest import VALID, write_entry
+
+    word = "commissioningvoluntarycommunitysectorframeworkagreement" * 3
+    address = "https://www.example.org/" + "-".join(["commissioning-guidance"] * 5) + ".pdf"
+    table = ("| " + " | ".join(f"Column heading {n}" for n in range(8)) + " |\n"
+             "|" + "---|" * 8 + "\n| " + " | ".join(["£1,250,000 a year"] * 8) + " |\n")
+    write_entry(entries_dir, "long-words", VALID.replace(
+        "A short summary of the entry.", f"A summary with {word} in it."),
+        body=f"## What they did\n\nSee {address} and {word}.\n\n{table}\n"
+             "## Learning points\n\n- A lesson.\n")
+    build(entries_dir, tmp_path / "ix")
+    server, url = serve_in_thread(create_app(tmp_path / "ix"))
+    context, page = new_page(browser, width=360)
+    try:
+        for path in ("/entries/long-words", "/search?q=summary", "/embed/entries/long-words",
+                     "/embed/search?q=summary"):
+            page.goto(url + path)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{path} scrolls sideways at 360px by {overflow}px"
+        page.goto(url + "/entries/long-words")
+        region = page.locator(".entry-body .table-scroll")
+        assert region.count() == 1 and region.get_attribute("tabindex") == "0"
+        assert region.get_attribute("role") == "region" and region.get_attribute("aria-label")
+    finally:
+        context.close()
+        server.close()

@@ -58,3 +58,33 @@ def test_a_heading_keeps_old_anchors_after_every_headings_own():
         ("results", "Results", ("outcomes",)), ("early", "Early", ()),
         ("learning-points", "Learning points", ()), ("get-in-touch", "Get in touch", ("contact",))]
     assert "zebra" not in out.text and "Found." in out.text
+
+
+def test_a_bare_address_is_a_link_as_on_github_but_never_an_unsafe_one():
+    out = render_markdown("See https://www.example.org/report.pdf, www.gov.uk/guidance and "
+                          "javascript:alert(1).")
+    assert '<a href="https://www.example.org/report.pdf">' in out.html
+    assert '<a href="http://www.gov.uk/guidance">www.gov.uk/guidance</a>' in out.html
+    assert 'href="javascript:' not in out.html and "javascript:alert(1)" in out.html
+
+
+def test_an_image_is_a_link_to_the_picture_named_by_its_description():
+    """Entry pages load no pictures from other sites: the description links to it, alone
+    inside another link (no link in a link) or where its address is refused."""
+    out = render_markdown('![Grants by year](https://example.org/chart.png "x") and '
+                          "[![logo](https://example.org/l.png)](https://example.org) and "
+                          "![bad](javascript:alert(1)) and ![<b>](https://example.org/b.png) and "
+                          "![beside](images/chart.png)")
+    assert "<img" not in out.html
+    assert '<a href="https://example.org/chart.png">Grants by year</a>' in out.html
+    assert '<a href="https://example.org">logo</a>' in out.html
+    assert 'href="javascript:' not in out.html and "<b>" not in out.html
+    assert "beside" in out.html and "images/chart.png" not in out.html
+
+
+def test_a_table_scrolls_in_a_named_box_a_keyboard_can_reach():
+    table = "| a | b |\n|---|---|\n| 1 | 2 |\n"
+    out = render_markdown(f"{table}\n{table}")
+    assert out.html.count('<div class="table-scroll" role="region" tabindex="0"') == 2
+    assert 'aria-label="Table 1"' in out.html and 'aria-label="Table 2"' in out.html
+    assert out.html.count("</table>\n</div>") == 2
