@@ -12,13 +12,7 @@ import re
 
 from markdown_it import MarkdownIt
 
-from kb.entry import (
-    CONTROL_CHARACTERS,
-    INVISIBLE,
-    REQUIRED_SECTIONS,
-    Problems,
-    invisible_character,
-)
+from kb.entry import CONTROL_CHARACTERS, INVISIBLE, REQUIRED_SECTIONS, Problems, invisible_character
 from kb.render import MARKDOWN, heading_id, split_kept
 
 RAW_HTML = re.compile(r"<!--.*?(?:-->|$)|</?[A-Za-z][\w-]*(\s[^<>]*)?/?>")
@@ -71,12 +65,12 @@ FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
 
 
 def _unsupported(r: Problems, lines: list[str], body_line: int) -> None:
-    """Markdown the site does not show as written: images (the site's pages load images from
-    itself alone, and it keeps none for entries) and footnotes (shown as '[^1]')."""
+    """Markdown the site does not show as written: images (kb.render links to them: pages
+    load images from the site alone, which keeps none) and footnotes (shown as '[^1]')."""
     for n, line in enumerate(lines):
         if IMAGE.search(line):
-            r.warning(body_line + n, "an image: entry pages show no images; say in words what "
-                                     "it shows, or link to it where the source has it")
+            r.warning(body_line + n, "an image: entry pages show no pictures, only a link to "
+                                     "it named by its description; say in words what it shows")
         note = FOOTNOTE.search(line)
         if note:
             r.warning(body_line + n, f"a footnote '{note.group()}': the page shows it as typed; "
@@ -387,6 +381,10 @@ def _broken_links(r: Problems, body: str, body_line: int) -> None:
 
 def _link_fix(rest: str) -> str:
     """How to mend a link Markdown could not read, from what follows its '](' on the line."""
+    refused = re.match(r"\s*<?(javascript|vbscript|data):", rest, re.IGNORECASE)
+    if refused:  # markdown-it links to none of these: they run or hide what they open
+        return (f"the site never links to a {refused.group(1).lower()}: address; link to the "
+                "page or document meant, with its https:// address")
     if ")" not in rest:
         return "close the link with ')' straight after the address"
     address, _, after = rest.split(")")[0].strip().partition(" ")

@@ -128,6 +128,11 @@ class _Aliases(Mapping):
         return len(self._all())
 
 
+# A web address typed without its scheme: 'www.' or a host ending in a common domain
+HOST_FIRST = re.compile(r"(?:www\d?\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:uk|org|com|net|gov|nhs|ac"
+                        r"|eu|info|io)(?:[/:?#]|$))", re.IGNORECASE)
+
+
 def _relative(known: Known, url: str) -> str | None:
     """What is wrong with a link that works in an editor but not on the site: relative to the
     file ('other-entry.md', '../entries/x.md') or to a preview on this computer."""
@@ -141,6 +146,9 @@ def _relative(known: Known, url: str) -> str | None:
     if not local and (parts.scheme or parts.netloc or url.startswith(("/", "#")) or
                       not parts.path):
         return None
+    if not local and HOST_FIRST.match(parts.path):  # '(www.example.org/report.pdf)'
+        return (f"the link '{url}' has no https:// before it, so the page takes it for a "
+                f"file beside the entry: write https://{url.strip()}")
     name = parts.path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".md")
     target = parts.path if local else (
         f"/entries/{name}" if name in known.slugs or name in known.alias else None)

@@ -70,7 +70,7 @@ def test_links_that_work_only_in_an_editor_are_errors_naming_the_address(entries
     write_entry(entries_dir, "target", VALID.replace("A valid entry", "Target"))
     body = ("## What they did\n\n[a](target.md) [b](../entries/target.md)\n"
             "[c](http://127.0.0.1:8080/entries/target) [d](mailto:x@example.org)\n"
-            "[e](other-thing)\n\n## Learning points\n\n- A.\n")
+            "[e](other-thing) [f](www.example.org/report.pdf)\n\n## Learning points\n\n- A.\n")
     write_entry(entries_dir, "linking", VALID, body=body)
     entries, _ = load_entries(entries_dir, taxonomy)
     said = [p.message for p in entry_link_problems(entries_dir, entries, taxonomy)]
@@ -82,7 +82,9 @@ def test_links_that_work_only_in_an_editor_are_errors_naming_the_address(entries
         "the link 'http://127.0.0.1:8080/entries/target' leads to a preview on this computer: "
         "write the site's address, /entries/target",
         "the link 'other-thing' leads to this file, which the site does not serve: write the "
-        "site's address, /entries/<slug> of the entry meant"], said
+        "site's address, /entries/<slug> of the entry meant",
+        "the link 'www.example.org/report.pdf' has no https:// before it, so the page takes it "
+        "for a file beside the entry: write https://www.example.org/report.pdf"], said
 
 
 def test_a_link_to_a_file_on_a_shared_drive_is_not_told_to_link_to_an_entry(entries_dir,
