@@ -13,7 +13,7 @@ import re
 from markdown_it import MarkdownIt
 
 from kb.entry import CONTROL_CHARACTERS, INVISIBLE, REQUIRED_SECTIONS, Problems, invisible_character
-from kb.render import MARKDOWN, heading_id, split_kept
+from kb.render import MARKDOWN, heading_id, names_as_text, split_kept
 
 RAW_HTML = re.compile(r"<!--.*?(?:-->|$)|</?[A-Za-z][\w-]*(\s[^<>]*)?/?>")
 MAX_BODY = 100_000  # characters: a page read on phones, a summary of its sources
@@ -313,7 +313,8 @@ def _markdown_parser() -> MarkdownIt:
     character ('\\[') kept as a token of its own: brackets written to be shown are no link."""
     parser = MarkdownIt("zero", dict(MARKDOWN.options))
     parser.enable([rule for rules in MARKDOWN.get_active_rules().values()
-                   for rule in rules])
+                   for rule in rules if rule != "names_as_text"])
+    parser.core.ruler.after("linkify", "names_as_text", names_as_text)
     return parser.disable("text_join")
 
 

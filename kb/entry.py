@@ -142,15 +142,15 @@ def slugify(text: str) -> str:
     return re.sub(r"(?:-(?:a|an|and|at|by|for|from|in|of|on|or|the|to|with))+$", "", cut)
 
 
-def closest(word: str, choices) -> str | None:
+def closest(word: str, choices, cutoff: float = 0.6) -> str | None:
     """The choice a word most likely meant, or None when none is near."""
-    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=cutoff)
     return match[0] if match else None
 
 
-def near_miss(word: str, choices) -> str:
+def near_miss(word: str, choices, cutoff: float = 0.6) -> str:
     """" (did you mean 'x'?)" for a near miss, else ""."""
-    match = closest(word, choices)
+    match = closest(word, choices, cutoff)
     return f" (did you mean '{match}'?)" if match else ""
 
 

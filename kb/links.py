@@ -263,6 +263,9 @@ ABOUT_IDS = re.findall(r'\bid="([^"]+)"', "".join(
     for name in ("about.tpl", "base.tpl")))
 
 
+TYPO = 0.8  # how like a heading's id an anchor is, at least, to be taken for a typo of it
+
+
 def check_heading(known: Known, slug: str, fragment: str, target: str = "") -> None:
     """Raise Broken unless #fragment is a heading of the entry (or the top of its page)."""
     anchor = unquote(fragment)
@@ -271,7 +274,8 @@ def check_heading(known: Known, slug: str, fragment: str, target: str = "") -> N
     ids = known.anchors(slug)
     if ids is not None and anchor not in ids:  # None: the entry's headings are not known
         grown = [i for i in ids if anchor in i.split("-")]  # '#outcomes': 'outcomes-and-results'
-        hint = f" (did you mean '{grown[0]}'?)" if len(grown) == 1 else near_miss(anchor, ids)
+        hint = f" (did you mean '{grown[0]}'?)" if len(grown) == 1 else near_miss(
+            anchor, ids, TYPO)  # a heading renamed is no typo: 'outcomes' is not 'sources'
         raise Broken(f"no heading '{anchor}' in {target or 'this entry'}{hint}; its headings "
                      f"are: {', '.join(ids) or 'none'}")
 

@@ -44,6 +44,28 @@ def _image_as_link(renderer, tokens, idx, options, env) -> str:
     return f'<a href="{escapeHtml(src)}">{escapeHtml(words or src)}</a>'
 
 
+def names_as_text(state) -> None:
+    """Linkify also finds names written as sites in prose ('GOV.UK', 'Leigh-on-Sea.com'): as
+    on GitHub, only an address with its scheme, one starting 'www.', or an email address
+    becomes a link."""
+    for block in (t for t in state.tokens if t.type == "inline" and t.children):
+        kids, kept, i = block.children, [], 0
+        while i < len(kids):
+            found = kids[i].type == "link_open" and kids[i].markup == "linkify"
+            if found and i + 2 < len(kids) and not _an_address(kids[i + 1].content):
+                kept.append(kids[i + 1])  # the text alone; text_join merges it after
+                i += 3
+                continue
+            kept.append(kids[i])
+            i += 1
+        block.children = kept
+
+
+def _an_address(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://", "www.")) or "@" in text
+
+
+MARKDOWN.core.ruler.after("linkify", "names_as_text", names_as_text)
 MARKDOWN.add_render_rule("table_open", _table_open)
 MARKDOWN.add_render_rule("table_close", _table_close)
 MARKDOWN.add_render_rule("image", _image_as_link)

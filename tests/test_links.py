@@ -421,3 +421,18 @@ def test_links_in_a_word_documents_header_and_footer_are_checked(tmp_path):
     assert [(link.where, link.url) for link in links] == [
         ("header paragraph 1", f"{BASE}/entries/nope"),
         ("footer paragraph 1", f"{BASE}/entries/co-design")]
+
+
+def test_a_renamed_heading_is_not_offered_a_heading_that_merely_looks_alike():
+    """'#outcomes' after '## Outcomes' became '## Results': 'sources' looks a little like it
+    but is no typo of it, so no hint sends readers to the list of sources; a typo still
+    gets one ('learning-point')."""
+    from kb.links import Broken, Known, check_heading
+
+    known = Known({"x"}, {}, None, lambda slug: ["what-they-did", "results",
+                                                  "learning-points", "sources"])
+    with pytest.raises(Broken) as raised:
+        check_heading(known, "x", "outcomes")
+    assert "did you mean" not in str(raised.value) and "its headings are" in str(raised.value)
+    with pytest.raises(Broken, match=r"did you mean 'learning-points'"):
+        check_heading(known, "x", "learning-point")

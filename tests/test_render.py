@@ -88,3 +88,12 @@ def test_a_table_scrolls_in_a_named_box_a_keyboard_can_reach():
     assert out.html.count('<div class="table-scroll" role="region" tabindex="0"') == 2
     assert 'aria-label="Table 1"' in out.html and 'aria-label="Table 2"' in out.html
     assert out.html.count("</table>\n</div>") == 2
+
+
+def test_a_name_written_as_a_site_in_prose_stays_text():
+    """'GOV.UK' and 'Leigh-on-Sea.com' are names in a sentence; GitHub links neither."""
+    out = render_markdown("Published on GOV.UK by Leigh-on-Sea.com, see www.gov.uk/x or "
+                          "grants@example.org.")
+    assert "GOV.UK by Leigh-on-Sea.com" in out.html and 'href="http://GOV.UK"' not in out.html
+    assert '<a href="http://www.gov.uk/x">' in out.html
+    assert '<a href="mailto:grants@example.org">' in out.html
