@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Characters no text should hold: YAML refuses them or reads a line break, XML forbids them
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+# and the direction overrides and isolates, which show the text after them reversed or moved
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]|"
+                                + BIDI_CONTROLS.pattern)
 # Characters that show as nothing (soft hyphen, zero-width spaces and joiners, direction
 # marks, byte order mark): pasted with text, they make a word differ from itself.
 ZERO_WIDTH = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from kb.analysis import analyse
 from kb.dates import date_parts, financial_year, period_end
 from kb.entry import (
+    BIDI_CONTROLS,
     CONTROL_CHARACTERS,
     ZERO_WIDTH,
     closest,
@@ -164,8 +165,9 @@ def query_from_params(get_all, taxonomy: Taxonomy) -> tuple[Query, bool]:
     """
     texts = get_all("q")
     typed = " ".join(t for t in texts if t)
-    # a zero-width space pasted with the words; a line or page break from Word or a PDF
-    cleaned = SPACE_LIKE.sub(" ", ZERO_WIDTH.sub("", typed))
+    # a zero-width space or a direction override pasted with the words; a line or page
+    # break from Word or a PDF
+    cleaned = SPACE_LIKE.sub(" ", ZERO_WIDTH.sub("", BIDI_CONTROLS.sub("", typed)))
     text = cleaned.strip()
     if len(text) > MAX_QUERY_CHARS:  # a pasted paragraph: its words can be searched
         raise QueryError(f"the search text is {len(text)} characters; the limit is "

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.entry import ZERO_WIDTH
+from kb.entry import BIDI_CONTROLS, ZERO_WIDTH
 from kb.query import SPACE_LIKE
 from kb.taxonomy import FACETS, load_taxonomy
 from tests.conftest import FIXTURES as ENTRIES
@@ -31,7 +31,8 @@ def test_any_query_text_gives_200_or_400(client, text, json_view):
     # an empty search box's ?q= redirects to the address without it; invisible characters
     # pasted with the words (a soft hyphen) to the address without them, and a line or page
     # break to the address with a space
-    redirects = not text.strip() or ZERO_WIDTH.search(text) or SPACE_LIKE.search(text)
+    redirects = not text.strip() or ZERO_WIDTH.search(text) or SPACE_LIKE.search(text) or \
+        BIDI_CONTROLS.search(text)
     assert resp.status in (200, 400) or (redirects and resp.status == 301), (text, resp.status)
 
 
@@ -51,3 +52,10 @@ def test_any_parameter_mix_gives_200_301_or_400_and_consistent_counts(client, pa
                 assert sum(v["count"] for v in selected) >= data["total"]
             else:  # every result carries at most all terms; a count never exceeds the total
                 assert all(v["count"] <= data["total"] for v in values)
+
+
+def test_a_direction_override_pasted_with_the_words_is_dropped_not_refused(client):
+    """U+202E, pasted with words copied from a right-to-left page, shows what follows it
+    reversed: the search is for the words alone, at the address without it."""
+    resp = client.get("/search?" + urlencode({"q": "funding \u202ehospice"}))
+    assert resp.status == 301 and resp.headers["location"].endswith("q=funding+hospice")

@@ -461,6 +461,8 @@ def test_every_mistake_in_the_front_matter_is_reported_not_only_the_first(entrie
      "the value of 'title' starts with '!', which YAML reads as markup and drops"),
     ("title: A valid entry", "title: A valid\x0bentry", 2,
      "this line has an invisible control character (U+000B, pasted with the text?)"),
+    ("title: A valid entry", "title: A \u202evalid entry", 2,  # shows 'yrtne dilav'
+     "this line has an invisible control character (U+202E, pasted with the text?)"),
     ("sectors: [health]", "sectors: [[health]]", 5,
      "'sectors' items must be text; a list inside the list: write the values plainly"),
     ("sectors: [health]", "sectors: [health]\norganisations: [Matrix Law: chambers]", 6,
