@@ -5,6 +5,7 @@ results could not tell apart."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -85,8 +86,9 @@ def title_problems(titles: list[tuple[str, int, str]],
 
 def title_key(title: str) -> str:
     """A title as commissioners would tell it apart: case, spacing, punctuation and quote
-    marks aside."""
-    return " ".join(re.sub(r"[^\w\s]", "", title.casefold()).split())
+    marks aside, and how an accent was typed ('é' as one character or 'e' and a mark)."""
+    same = unicodedata.normalize("NFKC", title).casefold()
+    return " ".join(re.sub(r"[^\w\s]", "", same).split())
 
 
 def titled(paths: list[str], title: str) -> list[str]:

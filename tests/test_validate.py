@@ -347,6 +347,17 @@ def test_two_entries_with_one_title_are_a_warning_on_each(entries_dir, taxonomy)
     assert "first.md has this title too" in problems[1].message
 
 
+def test_a_title_with_an_accent_typed_two_ways_is_one_title(entries_dir, taxonomy):
+    """'Café' as one character and as 'e' with a combining accent look the same on the page:
+    the whole check and the check of one file both say they are one title."""
+    write_entry(entries_dir, "first", VALID.replace("A valid entry", "Caf\u00e9 grants"))
+    new = write_entry(entries_dir, "second", VALID.replace("A valid entry", "Cafe\u0301 grants"))
+    _, problems = load_entries(entries_dir, taxonomy)
+    assert {p.path for p in problems if "title too" in p.message} == {"first.md", "second.md"}
+    assert [p.path for p in check_files(entries_dir, [new], taxonomy)
+            if "title too" in p.message] == ["second.md"]
+
+
 def test_a_title_another_entry_has_is_told_when_checking_one_file_and_despite_errors(
         entries_dir, taxonomy):
     """The pre-commit hook checks only the files being committed: a new entry with another
