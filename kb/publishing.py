@@ -365,8 +365,8 @@ def write_new_entry(entries_dir: Path, title: str, slug: str, today: dt.date,
                          f"{slugify(slug.removesuffix('.md')) or 'this-example'}")
     slug = slug or slugify(title)
     if not SLUG_RE.match(slug):
-        raise ValueError(f"'{title}' makes no usable file name: give a title with words in "
-                         "it, or --slug like-this")
+        raise ValueError(f"'{title}' makes no file name of plain letters a to z: give "
+                         "--slug, in lowercase words joined by hyphens, like-this")
     path = entries_dir / f"{slug}.md"
     files = [full for full, _ in entry_files(entries_dir)]
     for full in [path] if path.exists() else [f for f in files if Path(f).stem == slug]:
@@ -391,7 +391,8 @@ def new_entry_text(title: str, principles: list[str], sectors: list[str],
                 "characters]",
         principles=principles, sectors=sectors, stages=[], regions=[], organisations=[],
         published=today)
-    text = frontmatter.dumps(post, sort_keys=False, default_flow_style=None) + "\n"
+    text = re.sub(r"(?<!\\)\\U([0-9A-F]{8})", lambda m: chr(int(m.group(1), 16)),  # emoji
+                  frontmatter.dumps(post, sort_keys=False, default_flow_style=None) + "\n")
     text = text.replace("\n---\n", f"\n{NEW_ENTRY_SOURCES}---\n", 1)
     for key, note in NEW_ENTRY_NOTES.items():
         text = "\n".join(line + f"  # {note}" if line.startswith(key) else line

@@ -227,8 +227,15 @@ def test_kb_new_writes_a_draft_that_check_rejects_until_its_placeholders_are_rep
     bad = kb("new", "X", "--sector", "helth", "--entries", str(entries_dir))
     assert bad.returncode == 2 and "did you mean 'health'" in bad.stderr
     nameless = kb("new", "!!!", "--entries", str(entries_dir))
-    assert nameless.returncode == 1 and "makes no usable file name" in nameless.stderr
+    assert nameless.returncode == 1 and "makes no file name of plain letters a to z: give " \
+        "--slug" in nameless.stderr
     assert not (entries_dir / ".md").exists()
+    arabic = kb("new", "\u0645\u0646\u062d \u0627\u0644\u0645\u062c\u062a\u0645\u0639",
+                "--slug", "community-grants-in-arabic", "--entries", str(entries_dir))
+    assert arabic.returncode == 0
+    party = kb("new", "Street party \U0001F389 grants", "--entries", str(entries_dir))
+    written = (entries_dir / "street-party-grants.md").read_text(encoding="utf-8")
+    assert party.returncode == 0 and 'title: "Street party \U0001F389 grants"' in written
     bad_slug = kb("new", "Test thing", "--slug", "Bad Slug", "--entries", str(entries_dir))
     assert bad_slug.returncode == 1 and "--slug 'Bad Slug' is not a usable file name" in \
         bad_slug.stderr and "like bad-slug" in bad_slug.stderr
