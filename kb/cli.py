@@ -207,11 +207,11 @@ def search_cmd(text: str, date_from: str, date_to: str, sort: str, page: str, as
     if as_json:
         click.echo(json.dumps(ctx, ensure_ascii=False, indent=2))
         return
-    click.echo(ctx["sentence"])
-    if ctx["suggestion"]:
-        click.echo(f"Did you mean: {ctx['suggestion']}")
+    suggestion = ctx["suggestion"] and f"Did you mean: {ctx['suggestion']}?"
+    click.echo("\n".join(filter(None, [ctx["sentence"], *ctx["notes"], suggestion])))
     for n, hit in enumerate(ctx["results"], (query.page - 1) * query.page_size + 1):
-        click.echo(f"\n{n}. {hit['title']}\n   {hit['url']}\n   {hit['summary']}")
+        click.echo(f"\n{n}. {hit['title']}\n   {hit['url']}\n   {hit['summary']}" + (
+            "" if hit["matched"]["words"] else "\n   (here for a topic your words name)"))
 
 
 @main.command()

@@ -48,6 +48,20 @@ def test_build_then_search_in_the_terminal(entries_dir, tmp_path):
     assert data["total"] == 1
 
 
+def test_search_in_the_terminal_says_the_pages_notes_and_marks_results_for_a_topic(
+        index_dir):
+    """As the web page: the notes under the result sentence (how the words matched, topics
+    named), and which results are there for a topic alone, without the words."""
+    out = kb("search", "reporting burden", "--index", str(index_dir))
+    page = json.loads(kb("search", "reporting burden", "--json", "--index",
+                         str(index_dir)).stdout)
+    assert out.returncode == 0 and page["notes"]
+    for note in page["notes"]:
+        assert f"\n{note}\n" in out.stdout
+    alone = [r for r in page["results"] if not r["matched"]["words"]]
+    assert alone and out.stdout.count("(here for a topic your words name)") == len(alone)
+
+
 def test_build_failure_exits_non_zero_with_file_line(entries_dir, tmp_path):
     write_entry(entries_dir, "bad", VALID.replace("2009-01-05", "2009-02-30"))
     out = kb("build", "--entries", str(entries_dir), "--index", str(tmp_path / "ix"))
