@@ -1,16 +1,17 @@
 """The links in a guidance document, and where each one is: Markdown (`[text](url)`, reference
 definitions and bare addresses), HTML (`<a href>`, an embed's `<iframe src>`, and addresses
-written as text), plain text, Word (.docx: hyperlinks, hyperlink fields and addresses in the
-text; the paragraph number) and PDF (link annotations and addresses in the text; the page
-number)."""
+written as text; read from its `<base href>`), plain text, Word (.docx: hyperlinks, hyperlink
+fields and addresses in the text; the paragraph number) and PDF (link annotations and
+addresses in the text; the page number)."""
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 # An address written out: up to white space or a character that cannot end one in prose.
 BARE_URL = re.compile(r"https?://[^\s<>\"'`\[\]{}|\\^]+", re.IGNORECASE)
@@ -76,8 +77,11 @@ class _Anchors(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.found: list[Link] = []
         self.in_link = 0
+        self.base = ""  # the first <base href>: what the page's relative links are read from
 
     def handle_starttag(self, tag, attrs):
+        if tag == "base" and not self.base:
+            self.base = (dict(attrs).get("href") or "").strip()
         if tag in ("a", "area", "iframe"):
             href = dict(attrs).get("src" if tag == "iframe" else "href")
             if href:
@@ -97,10 +101,13 @@ class _Anchors(HTMLParser):
 
 
 def html_links(text: str) -> list[Link]:
+    """The page's links, those relative to its <base href> read from it as a browser does."""
     parser = _Anchors()
     parser.feed(text)
     parser.close()
-    return parser.found
+    if not parser.base:
+        return parser.found
+    return [replace(link, url=urljoin(parser.base, link.url)) for link in parser.found]
 
 
 def text_links(text: str) -> list[Link]:

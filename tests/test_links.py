@@ -371,6 +371,18 @@ def test_an_embed_in_a_guidance_page_is_checked_like_a_link(library, tmp_path):
     assert [(f.severity, f.link.line) for f in findings] == [("error", 3)]
 
 
+def test_a_guidance_pages_relative_links_are_read_from_its_base(library, tmp_path):
+    """With <base href> set to the site, 'entries/x' and an embed's 'embed/entries/x' are
+    addresses of the site, as a browser reads them, and are checked."""
+    guide = tmp_path / "guide.html"
+    guide.write_text(f'<head><base href="{BASE}/"></head>\n<a href="entries/co-design">ok</a>'
+                     '\n<a href="entries/no-such-example">gone</a>\n'
+                     '<iframe src="embed/entries/no-such-embed" title="b"></iframe>\n',
+                     encoding="utf-8")
+    findings, _ = check_documents(library, {guide: read_links(guide)}, BASE)
+    assert [(f.severity, f.link.line) for f in findings] == [("error", 3), ("error", 4)]
+
+
 def test_an_address_a_pdf_wraps_after_a_hyphen_is_read_whole():
     from kb.documents import bare_urls, unwrapped
 
