@@ -4,6 +4,7 @@ revisions, the entry as it was at one of them, and what changed between two."""
 from __future__ import annotations
 
 import difflib
+import re
 from urllib.parse import urlencode
 
 import yaml
@@ -106,7 +107,7 @@ def diff(library: Library, site: Site, slug: str, params: list[tuple[str, str]],
     if not revs:
         raise PageError(404, "No recorded versions",
                         f"/entries/{slug} has no recorded history to compare.")
-    given = dict(params)
+    given = _versions_given(params, slug)
     new = find(revs, given["to"], slug) if given.get("to") else revs[0]
     older = revs[revs.index(new) + 1:]
     old = find(revs, given["from"], slug) if given.get("from") else (older[0] if older
@@ -117,6 +118,23 @@ def diff(library: Library, site: Site, slug: str, params: list[tuple[str, str]],
             "from": _revision(old, slug, site.base) if old else None,
             "to": _revision(new, slug, site.base),
             "hunks": hunks(before, after)}
+
+
+def _versions_given(params: list[tuple[str, str]], slug: str) -> dict[str, str]:
+    """`from` and `to` as given; a 400 for either given twice, or one that is no commit id
+    (a 404 is for a well-formed version the entry never had)."""
+    given = {}
+    for name in ("from", "to"):
+        values = [v.strip() for k, v in params if k == name]
+        if len(values) > 1:
+            raise PageError(400, "Bad request", f"'{name}' is given {len(values)} times: give "
+                                                "one version to compare")
+        if values and values[0] and not re.fullmatch(r"[0-9a-fA-F]{7,40}", values[0]):
+            raise PageError(400, "Bad request", f"'{name}={values[0][:40]}' is no version: give "
+                                                "7 or more characters of one listed at "
+                                                f"/entries/{slug}/history", typed=True)
+        given[name] = values[0] if values else ""
+    return given
 
 
 def hunks(before: list[str], after: list[str]) -> list[list[dict]]:

@@ -124,7 +124,12 @@ def test_old_addresses_keep_working_after_a_rename_and_later_edits(edited):
     assert odd.headers["location"].endswith(
         "/entries/new-name/diff?from=a%0D%0ASet-Cookie%3Ax&to=b+c")
     assert client.get(f"/entries/new-name/at/{'0' * 12}").status == 404
-    assert client.get("/entries/new-name/diff?from=zzzzzzz").status == 404
+    assert client.get(f"/entries/new-name/diff?from={'0' * 12}").status == 404  # none such
+    malformed = client.get("/entries/new-name/diff?from=zzzzzzz")  # no commit id at all
+    assert malformed.status == 400 and "&#039;from=zzzzzzz&#039; is no version" in malformed.body
+    twice = client.get(f"/entries/new-name/diff.json?from={commits[0][:7]}&to={commits[1][:7]}"
+                       f"&to={commits[2][:7]}")
+    assert twice.status == 400 and "'to' is given 2 times" in twice.body
 
 
 def test_a_renamed_entry_keeps_its_feed_id_so_readers_do_not_see_it_as_new(edited):
