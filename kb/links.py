@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
@@ -250,17 +251,20 @@ def check_anchor(known: Known, target: str, fragment: str) -> None:
     match = ENTRY.fullmatch(target)
     if match and not match["tail"]:
         check_heading(known, match["slug"], fragment, target)
-    elif target == "/about" and unquote(fragment) not in ("", "top", *ABOUT_IDS):
+    elif target == "/about" and unquote(fragment) not in ("", "top", *about_ids()):
         raise Broken(f"no heading '{unquote(fragment)}' in /about"
-                     f"{near_miss(unquote(fragment), ABOUT_IDS)}; its headings are: "
-                     f"{', '.join(i for i in ABOUT_IDS if i != 'main')}")
+                     f"{near_miss(unquote(fragment), about_ids())}; its headings are: "
+                     f"{', '.join(i for i in about_ids() if i != 'main')}")
 
 
-# The About page's ids, as its template and the page around it give them: its headings', as
-# entries make them, and the older ones kept inside them ('searching')
-ABOUT_IDS = re.findall(r'\bid="([^"]+)"', "".join(
-    (Path(__file__).resolve().parent.parent / "templates" / name).read_text("utf-8")
-    for name in ("about.tpl", "base.tpl")))
+@cache
+def about_ids() -> list[str]:
+    """The About page's ids, as its template and the page around it give them: its headings',
+    as entries make them, and the older ones kept inside them ('searching'). Read when a link
+    to /about is checked, not on import: kb runs where the templates are not installed."""
+    return re.findall(r'\bid="([^"]+)"', "".join(
+        (Path(__file__).resolve().parent.parent / "templates" / name).read_text("utf-8")
+        for name in ("about.tpl", "base.tpl")))
 
 
 TYPO = 0.8  # how like a heading's id an anchor is, at least, to be taken for a typo of it
