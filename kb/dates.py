@@ -1,6 +1,6 @@
-"""An entry's dates (published, updated, review_by): read as year-month-day, with the date
-meant when they are written another common way ('2 Dec 2008', '02/12/2008', '1st February
-2019'), and checked against each other and today. `published` may be a year or a year and
+"""An entry's dates (published, updated, review_by, withdrawn): read as year-month-day, with
+the date meant when they are written another common way ('2 Dec 2008', '02/12/2008', '1st
+February 2019'), and checked against each other and today. `published` may be a year or a year and
 month (2017, 2017-03) when the source gives no more: it then stands for the first day of that
 period, and pages show no more than the source gives. date_parts reads a date as people type
 it ('April 2010', '1-Apr-2010', '04/2010'), for the fixes kb check names and the search's
@@ -17,24 +17,36 @@ PRECISION = {4: "year", 7: "month", 10: "day"}  # by the length of the date as w
 PARTIAL = re.compile(r"\d{4}(?:-\d{1,2})?")
 
 
-def read_dates(r: Problems, fields) -> tuple[dt.date | None, str, dt.date | None, dt.date | None]:
-    """(published, its precision, updated, review_by), each checked, and checked against each
-    other."""
+def read_dates(r: Problems, fields) -> tuple[dt.date | None, str, dict[str, dt.date | None]]:
+    """(published, its precision, {updated, review_by, withdrawn}), each checked, and checked
+    against each other."""
     published, precision = _partial(r, fields) or (_date(r, fields, "published"), "day")
-    updated = _date(r, fields, "updated")
-    review_by = _date(r, fields, "review_by")
+    others = {key: _date(r, fields, key) for key in ("updated", "review_by", "withdrawn")}
     # a date written another way is compared as meant: every mistake is told at once
     seen = {key: value or _meant(fields, key) for key, value in (
-        ("published", published), ("updated", updated), ("review_by", review_by))}
-    for key in ("updated", "review_by"):
+        ("published", published), *others.items())}
+    for key in others:
         if seen[key] and seen["published"] and seen[key] < seen["published"]:
             r.error(fields[key][0], f"'{key}' ({seen[key]}) is before 'published' "
                                     f"({seen['published']})")
-    for key in ("published", "updated"):
+    for key in ("published", "updated", "withdrawn"):
         if (value := seen[key]) and value > dt.date.today():
-            r.error(fields[key][0], f"'{key}' ({value}) is after today: it is the date the "
-                                   "source was published or changed; check the year")
-    return published, precision, updated, review_by
+            what = "the day the example was withdrawn" if key == "withdrawn" else \
+                "the date the source was published or changed"
+            r.error(fields[key][0], f"'{key}' ({value}) is after today: it is {what}; check "
+                                   "the year")
+    _withdrawn_with_reason(r, fields)
+    return published, precision, others
+
+
+def _withdrawn_with_reason(r: Problems, fields) -> None:
+    """'withdrawn' and 'withdrawn_reason' go together: the page says when and why."""
+    if "withdrawn" in fields and "withdrawn_reason" not in fields:
+        r.error(fields["withdrawn"][0], "'withdrawn' needs 'withdrawn_reason' beside it: why "
+                                        "the example no longer stands, and what to read instead")
+    elif "withdrawn_reason" in fields and "withdrawn" not in fields:
+        r.error(fields["withdrawn_reason"][0], "'withdrawn_reason' goes with 'withdrawn', the "
+                                               "day it was withdrawn: add withdrawn: YYYY-MM-DD")
 
 
 def _meant(fields, key: str) -> dt.date | None:

@@ -56,6 +56,10 @@ FIELDS = {
     "updated": "optional date, YYYY-MM-DD",
     "review_by": "optional date, YYYY-MM-DD",
     "aliases": "optional list of old slugs that redirect here",
+    "withdrawn": "optional date, YYYY-MM-DD: the example no longer stands; its page stays, "
+                 "out of searches",
+    "withdrawn_reason": f"text, at most {MAX_SUMMARY} characters, with 'withdrawn': why, and "
+                        "what to read instead",
     "sources": "list of {title, url, publisher, date}: where the facts come from",
 }
 REQUIRED = ("title", "summary", "principles", "sectors", "published")
@@ -115,6 +119,8 @@ class Entry:
     body_line: int = 1  # file line on which the body starts
     published_precision: str = "day"  # "month" or "year" when the source gives no more
     key_lines: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    withdrawn: dt.date | None = None  # the example no longer stands: its page stays, unlisted
+    withdrawn_reason: str = ""
 
     @property
     def last_changed(self) -> dt.date:

@@ -94,7 +94,7 @@ def count_facets(masks: dict[str, dict[str, int]], taxonomy: Taxonomy, base: int
     return final, facets, relaxations
 
 
-def coverage(masks: dict[str, dict[str, int]], rows: str, columns: str) -> dict:
-    """row term -> column term -> number of entries tagged with both."""
-    return {r: {c: (rm & cm).bit_count() for c, cm in masks[columns].items()}
+def coverage(masks: dict[str, dict[str, int]], rows: str, columns: str, among: int = -1) -> dict:
+    """row term -> column term -> number of entries (`among` those given) tagged with both."""
+    return {r: {c: (rm & cm & among).bit_count() for c, cm in masks[columns].items()}
             for r, rm in masks[rows].items()}

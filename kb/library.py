@@ -156,7 +156,7 @@ class Library:
 
     def search(self, query: Query, snippets: bool = True) -> Results:
         snap = self.snapshot()
-        base = snap.date_mask(query.date_from, query.date_to)
+        base = snap.date_mask(query.date_from, query.date_to) & snap.listed  # not withdrawn
         found = None
         if query.text.strip():
             found = match(snap, parse_query(query.text, snap.vocabulary, lexicon=snap))
@@ -276,7 +276,7 @@ class Library:
 
     def coverage(self) -> dict[str, dict[str, int]]:
         """principle -> sector -> number of entries tagged with both."""
-        return coverage(self.snapshot().masks, "principle", "sector")
+        return coverage((snap := self.snapshot()).masks, "principle", "sector", snap.listed)
 
     def related(self, slug: str, limit: int = 5) -> list[dict]:
         """The entries most like this one (kb.related): sharing the words of its title and
@@ -298,7 +298,8 @@ class Library:
         dates), or with `added`, of those most recently added here."""
         snap = self.snapshot()
         order = snap.added_order if added else snap.order["newest"]
-        return [snap.records[snap.slug_of[d]] for d in order[:limit]]
+        return list(itertools.islice((snap.records[snap.slug_of[d]] for d in order
+                                      if snap.listed >> d & 1), limit))
 
     def dates_here(self, slug: str) -> tuple[str, str] | None:
         """When Git says the entry was added here and last changed (ISO 8601): for a file not
@@ -345,7 +346,7 @@ def _scorable(found: Match) -> int:
 
 def _undated(snap: Snapshot, found: Match | None, query: Query) -> int:
     """The entries the search would find without its dates."""
-    out = snap.live & found.mask if found is not None else snap.live
+    out = snap.listed & found.mask if found is not None else snap.listed
     for facet, values in query.filters.items():
         if values:
             out &= tagged(snap.masks[facet], values)

@@ -55,13 +55,15 @@ class Known:
     taxonomy: Taxonomy
     anchors: Callable[[str], list[str] | None]  # None when the entry cannot be read
     versions: Callable[[str], list[str] | None] = lambda slug: None  # its commits, if known
+    withdrawn: Callable[[str], str | None] = lambda slug: None  # the day, if it was withdrawn
 
 
 def known_in_index(library: Library) -> Known:
     snap = library.snapshot()
     return Known(snap.records, snap.alias, library.taxonomy,
                  lambda slug: heading_ids(library.entry(slug) or {}),
-                 lambda slug: [r["commit"] for r in library.revisions(slug) or []] or None)
+                 lambda slug: [r["commit"] for r in library.revisions(slug) or []] or None,
+                 lambda slug: snap.records.get(slug, {}).get("withdrawn"))
 
 
 class Broken(Exception):
@@ -73,7 +75,8 @@ class Finding:
     """A problem with one link of one document."""
     path: str
     link: Link
-    severity: str  # "error" (a broken link) or "warning" (an old address that redirects)
+    severity: str  # "error" (a broken link) or "warning" (an old address that redirects, or
+    # an example withdrawn)
     message: str
     update_to: str | None = None  # the address to write instead, for a redirect
 
@@ -301,6 +304,11 @@ def check_link(known: Known, path: str, link: Link, site: tuple[str, str],
     except Broken as exc:
         moved = f" ({here} now redirects there: update the link)" if target != here else ""
         return Finding(path, link, "error", f"{exc}{moved}")
+    gone = known.withdrawn(target.split("/")[2]) if target.startswith("/entries/") else None
+    if gone:  # its page stays, out of searches: a guidance note should say what stands now
+        return Finding(path, link, "warning", f"{target} was withdrawn on {gone}: its page "
+                       "says why and what to read instead; link to that, unless the link is "
+                       "to what was withdrawn")
     if target == here:
         return None
     tail = f"#{fragment}" if fragment else ""
@@ -324,7 +332,7 @@ def check_documents(library: Library, documents: dict[Path, list[Link]],
                 findings.append(finding)
     summary = {"files": len(documents), "links": checked,
                "broken": sum(f.severity == "error" for f in findings),
-               "redirects": sum(f.severity == "warning" for f in findings),
+               "redirects": sum(f.update_to is not None for f in findings),
                "base": base.strip().rstrip("/") or None}
     return findings, summary
 

@@ -50,7 +50,7 @@ def most_alike(snap, slug: str, limit: int) -> list[int]:
     mine = [(facet, value) for facet in TAGGED_FACETS for value in record.get(FIELD[facet]) or ()]
     for facet, value in mine:
         tags += as_vector(snap.masks[facet].get(value, 0), snap.size)
-    live = as_vector(snap.live, snap.size).copy()
+    live = as_vector(snap.listed, snap.size).copy()  # a withdrawn example is no one's like
     live[own] = False
     words[~live], tags[~live] = 0.0, 0.0
     score = words / (words.max() or 1.0) + TAGS * tags / (len(mine) or 1)

@@ -16,10 +16,10 @@ from kb.entry import Entry
 from kb.render import render_markdown
 from kb.taxonomy import FACETS, FIELD
 
-SCHEMA_VERSION = 25  # raise it when the fields or what they hold change: forces a full build
+SCHEMA_VERSION = 26  # raise it when the fields or what they hold change: forces a full build
 # The metadata kept in memory for every entry (results, facets, feeds); the rest stays on disk.
 LIGHT_KEYS = ("slug", "path", "title", "summary", *FIELD.values(), "organisations", "published",
-              "published_precision", "updated", "review_by", "aliases")
+              "published_precision", "updated", "review_by", "aliases", "withdrawn")
 
 
 def make_schema() -> Schema:
@@ -61,6 +61,8 @@ def entry_record(entry: Entry) -> dict:
         "updated": entry.updated.isoformat() if entry.updated else None,
         "review_by": entry.review_by.isoformat() if entry.review_by else None,
         "aliases": list(entry.aliases),
+        "withdrawn": entry.withdrawn.isoformat() if entry.withdrawn else None,
+        "withdrawn_reason": entry.withdrawn_reason or None,
         "sources": [{"title": s.title, "url": s.url, "publisher": s.publisher, "date": s.date}
                     for s in entry.sources],
         "headings": [{"level": h.level, "id": h.id, "text": h.text, "kept": list(h.kept)}

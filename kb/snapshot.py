@@ -80,6 +80,10 @@ class Snapshot:
         self.records: dict[str, dict] = apply_delta(self.base_records, self.delta)
         tables = carried_tables(self, previous, reader) if previous is not None else None
         vars(self).update(tables or new_tables(self, reader))
+        # what searches, lists and counts show: every entry but those withdrawn (their pages
+        # stay, so links to them keep working)
+        self.listed = self.live & ~bitset((d for s, d in self.docnum.items()
+                                           if self.records[s].get("withdrawn")), self.size)
         self.live_count = self.live.bit_count()
         self.postings = Postings(self.whoosh, self.size, self.live, self.live_count)
         if warm:

@@ -256,15 +256,16 @@ def read_draft(path: Path | str, rel: str,
     tags = {facet: _terms(r, fields, facet, taxonomy) for facet in FACETS}
     organisations = tuple(v for _, v in _string_list(r, fields, "organisations"))
     aliases = _aliases(r, fields, stem)
-    published, precision, updated, review_by = read_dates(r, fields)
+    published, precision, dates = read_dates(r, fields)
     sources = read_sources(r, fields)
     check_precision(r, fields, published, precision, sources)
     entry = Entry(
         slug=stem, path=rel, title=title, summary=summary,
         principles=tags["principle"], sectors=tags["sector"], stages=tags["stage"],
-        regions=tags["region"], organisations=organisations, published=published,
-        updated=updated, review_by=review_by, aliases=tuple(aliases), sources=sources,
-        body=body, text=text, body_line=body_line, published_precision=precision,
+        regions=tags["region"], organisations=organisations, published=published, **dates,
+        aliases=tuple(aliases), sources=sources, body=body, text=text, body_line=body_line,
+        published_precision=precision,
+        withdrawn_reason=_text(r, fields, "withdrawn_reason", MAX_SUMMARY),
         key_lines={key: line for key, (line, _, _) in fields.items()},
     )
     return entry, r.problems

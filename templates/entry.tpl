@@ -1,6 +1,7 @@
-% rebase('base.tpl', title=ctx['title'])
+% rebase('base.tpl', title=('Withdrawn: ' if ctx.get('withdrawn') else '') + ctx['title'])
 <article class="entry">
 <h1>{{ctx['title']}}</h1>
+% include('_withdrawn.tpl', ctx=ctx)
 <p class="lead">{{ctx['summary']}}</p>
 <dl class="entry-meta">
 % for facet in FACETS:

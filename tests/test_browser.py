@@ -421,3 +421,31 @@ def test_long_words_addresses_and_wide_tables_never_scroll_a_phone_sideways(
     finally:
         context.close()
         server.close()
+
+
+def test_a_withdrawn_examples_notice_passes_axe_and_prints(browser, entries_dir, tmp_path):
+    """The notice on a withdrawn example's page (and its embed) is read as a note, passes
+    axe-core, and is on the printed page."""
+    from kb.build import build
+    from tests.conftest import VALID, write_entry
+
+    write_entry(entries_dir, "gone", VALID.replace(
+        "published: 2009-01-05", "published: 2009-01-05\nwithdrawn: 2012-03-01\n"
+        "withdrawn_reason: The decision was quashed; see the later example."))
+    build(entries_dir, tmp_path / "ix")
+    server, url = serve_in_thread(create_app(tmp_path / "ix"))
+    context, page = new_page(browser, bypass_csp=True)
+    try:
+        for path in ("/entries/gone", "/embed/entries/gone"):
+            page.goto(url + path)
+            note = page.locator(".withdrawn[role=note]")
+            assert note.count() == 1 and "Withdrawn on 1 March 2012." in note.inner_text()
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("async () => await axe.run(document)")
+            assert [v["id"] for v in result["violations"]] == [], path
+        page.emulate_media(media="print")
+        page.goto(url + "/entries/gone")
+        assert page.locator(".withdrawn").is_visible()
+    finally:
+        context.close()
+        server.close()

@@ -1,0 +1,138 @@
+"""Withdrawing an example: its page stays at its address (links to it keep working) with
+when and why it was withdrawn, and searches, lists, counts, feeds and related examples
+leave it out. kb check keeps the date and the reason together."""
+
+import feedparser
+import pytest
+
+from kb.build import build
+from kb.taxonomy import load_taxonomy
+from kb.validate import read_entry
+from kb.web import create_app
+from tests.conftest import FIXTURES, VALID, WsgiClient, write_entry
+from tests.htmlcheck import Page
+
+REASON = "The council's decision was quashed; read the later example instead."
+WITHDRAWN = VALID.replace("A valid entry", "Hospice grants withdrawn example").replace(
+    "published: 2009-01-05",
+    f"published: 2009-01-05\naliases: [hospice-grants-old]\nwithdrawn: 2012-03-01\n"
+    f"withdrawn_reason: \"{REASON}\"")
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("withdrawn") / "entries"
+    folder.mkdir()
+    (folder / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
+    write_entry(folder, "hospice-grants-withdrawn", WITHDRAWN,
+                body="## What they did\n\nHospice grants were cut.\n\n## Learning points\n\n"
+                     "- A lesson.\n")
+    for n in range(2):
+        write_entry(folder, f"hospice-grants-{n}", VALID.replace(
+            "A valid entry", f"Hospice grants example {n}"),
+            body="## What they did\n\nHospice grants were kept.\n\n## Learning points\n\n"
+                 "- A lesson.\n")
+    build(folder, folder.parent / "ix")
+    return folder.parent / "ix"
+
+
+@pytest.fixture(scope="module")
+def client(index):
+    return WsgiClient(create_app(index))
+
+
+def test_the_page_stays_and_says_when_and_why(client):
+    page = client.get("/entries/hospice-grants-withdrawn")
+    assert page.status == 200 and Page(page.body).problems() == []
+    assert "<title>Withdrawn: Hospice grants withdrawn example" in page.body
+    assert "Withdrawn on <time datetime=\"2012-03-01\">1 March 2012</time>" in page.body
+    assert "The council&#039;s decision was quashed" in page.body
+    data = client.get("/entries/hospice-grants-withdrawn.json").json()
+    assert (data["withdrawn"], data["withdrawn_reason"]) == ("2012-03-01", REASON)
+    assert client.get("/entries/hospice-grants-old").status == 301  # its old name too
+    embed = client.get("/embed/entries/hospice-grants-withdrawn")
+    assert embed.status == 200 and "Withdrawn on" in embed.body
+
+
+def test_searches_lists_counts_feeds_and_related_leave_it_out(client):
+    found = client.get("/search.json?q=hospice+grants").json()
+    assert found["total"] == 2
+    assert "hospice-grants-withdrawn" not in [r["slug"] for r in found["results"]]
+    everything = client.get("/search.json").json()
+    assert everything["total"] == 2
+    assert all(v["count"] <= 2 for values in everything["facets"].values() for v in values)
+    assert "hospice-grants-withdrawn" not in client.get("/index.json").body
+    assert "hospice-grants-withdrawn" not in client.get("/principles/partnership-working").body
+    rows = {r["principle"]: r["cells"] for r in client.get("/coverage.json").json()["rows"]}
+    assert rows["partnership-working"][0] == {"sector": "health", "count": 2, "url": (
+        "/search?principle=partnership-working&sector=health")}
+    feed = feedparser.parse(client.get("/search.atom?q=hospice").body)
+    assert len(feed.entries) == 2
+    related = client.get("/entries/hospice-grants-0.json").json()["related"]
+    assert [r["slug"] for r in related] == ["hospice-grants-1"]
+
+
+@pytest.mark.parametrize("change, line, said", [
+    ("withdrawn_reason: \"" + REASON + "\"\n", 8,
+     "'withdrawn' needs 'withdrawn_reason' beside it"),
+    ("withdrawn: 2012-03-01\n", 8, "'withdrawn_reason' goes with 'withdrawn', the day it was "
+                                   "withdrawn: add withdrawn: YYYY-MM-DD"),
+    ("withdrawn: 2012-03-01", 8, "'withdrawn' (2001-03-01) is before 'published' (2009-01-05)"),
+    ("withdrawn: 2012-03-01", 8, "'withdrawn' (2999-03-01) is after today: it is the day the "
+                                 "example was withdrawn"),
+])
+def test_the_date_and_the_reason_go_together(entries_dir, change, line, said):
+    """Each mistake at its line: a date without a reason or a reason without a date, a
+    date before the source's or after today."""
+    if change.startswith("withdrawn:") and not change.endswith("\n"):
+        year = "2001" if "before" in said else "2999"
+        front = WITHDRAWN.replace("withdrawn: 2012", f"withdrawn: {year}")
+    else:
+        front = WITHDRAWN.replace(change, "")
+    path = write_entry(entries_dir, "withdrawn", front)
+    _, problems = read_entry(path, "withdrawn.md", load_taxonomy(FIXTURES / "taxonomy.yaml"))
+    assert [(p.line, p.message[:len(said)]) for p in problems if p.severity == "error"] == [
+        (line, said)], [str(p) for p in problems]
+
+
+def test_a_guidance_link_to_it_is_told_it_was_withdrawn(index, tmp_path):
+    """kb links: the link still works, so it is a warning, not a broken link; its old name
+    too."""
+    from kb.documents import read_links
+    from kb.library import Library
+    from kb.links import check_documents
+
+    guide = tmp_path / "guide.md"
+    guide.write_text("[a](/entries/hospice-grants-withdrawn#what-they-did)\n"
+                     "[b](/entries/hospice-grants-0)\n[c](/entries/hospice-grants-old)\n",
+                     encoding="utf-8")
+    findings, summary = check_documents(Library(index), {guide: read_links(guide)})
+    said = "/entries/hospice-grants-withdrawn was withdrawn on 2012-03-01: its page says why"
+    assert [(f.link.line, f.severity, f.message[:len(said)]) for f in findings] == [
+        (1, "warning", said), (3, "warning", said)]
+    assert (summary["broken"], summary["redirects"]) == (0, 0)
+
+
+def test_withdrawing_in_an_edit_takes_it_out_of_the_served_index(tmp_path):
+    """The build after the edit (incremental, as the live preview's) and the server already
+    running on the index: the example leaves searches, its page gains the notice; restoring
+    it brings it back."""
+    from kb.library import Library
+    from kb.query import Query
+
+    folder = tmp_path / "entries"
+    folder.mkdir()
+    (folder / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
+    for n in range(3):
+        write_entry(folder, f"hospice-{n}", VALID.replace("A valid entry", f"Hospice {n}"))
+    build(folder, tmp_path / "ix")
+    library = Library(tmp_path / "ix")
+    assert library.search(Query(text="hospice")).total == 3
+    write_entry(folder, "hospice-1", WITHDRAWN.replace("Hospice grants withdrawn example",
+                                                       "Hospice 1"))
+    assert build(folder, tmp_path / "ix").incremental
+    assert library.search(Query(text="hospice")).total == 2
+    assert library.entry("hospice-1")["withdrawn"] == "2012-03-01"
+    write_entry(folder, "hospice-1", VALID.replace("A valid entry", "Hospice 1"))
+    build(folder, tmp_path / "ix")
+    assert library.search(Query(text="hospice")).total == 3
