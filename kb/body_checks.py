@@ -151,8 +151,9 @@ def _headings(r: Problems, lines: list[str], body_line: int) -> set[str]:
             r.warning(body_line + n, f"the heading '{text}' links as #{hid}, which is "
                                      f"{RESERVED_IDS[hid]}: call it something else")
         first.setdefault(hid, (body_line + n, text))
-        if level == 2:
-            sections.add(text.lower())
+        if level == 2:  # '## Lessons {#learning-points}' is the Learning points section too
+            kept = split_kept(m.group(2))[1] if (m := HEADING.match(lines[n])) else ()
+            sections |= {text.lower(), *(s.lower() for s in SECTIONS if heading_id(s) in kept)}
     return sections
 
 

@@ -875,6 +875,16 @@ def test_a_renamed_section_that_keeps_its_anchor_is_still_that_section(entries_d
     assert [p.message for p in problems] == []
 
 
+def test_a_section_renamed_keeping_its_old_anchor_is_still_that_section(entries_dir, taxonomy):
+    """CONTRIBUTING's way to rename a heading, '## Lessons for commissioners
+    {#learning-points}', keeps the Learning points section: no warning that it is missing."""
+    body = ("## What they did\n\nDone.\n\n## Lessons for commissioners {#learning-points}\n\n"
+            "- Learnt.\n")
+    path = write_entry(entries_dir, "kept", VALID, body=body)
+    _, problems = read_entry(path, "kept.md", taxonomy)
+    assert [p.message for p in problems] == []
+
+
 @pytest.mark.parametrize("written, fix", [("March 2017", "2017-03"), ("2017-3", "2017-03"),
                                           ("2 Dec 2008", "2008-12-02")])
 def test_a_source_date_written_another_way_names_the_date_to_write(entries_dir, taxonomy,
