@@ -9,7 +9,8 @@ PORT ?= 8080
 
 # Dependencies come from the hash-pinned lock file; the package itself is installed editable.
 $(BIN)/kb: pyproject.toml requirements-test.lock
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# a .venv left without pip by a failed first run (no python3-venv yet) is made again
+	$(BIN)/python -m pip --version >/dev/null 2>&1 || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-test.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
