@@ -76,7 +76,7 @@
 % end
   <p>Citation:</p>
   <p class="citation">{{ctx['citation']}}</p>
-  <p>Also as <a href="{{entry_url(ctx['slug'])}}.json">JSON</a> and <a href="{{entry_url(ctx['slug'])}}.md">Markdown</a>.</p>
+  <p class="data-links">Also as <a href="{{entry_url(ctx['slug'])}}.json">JSON</a> and <a href="{{entry_url(ctx['slug'])}}.md">Markdown</a>.</p>
   <p class="no-print"><label for="embed-code">Show this example on your own web page: copy this code</label></p>
   <textarea id="embed-code" class="embed-code no-print" rows="3" readonly>{{ctx['embed_code']}}</textarea>
 % if ctx.get('edit_url'):

@@ -290,6 +290,13 @@ def test_entry_prints_with_link_addresses(browser, live_server):
         page.emulate_media(media="print")
         assert not page.is_visible(".site-header")
         assert page.is_visible(".cite .print-url")
+        assert not page.is_visible(".data-links")  # the page as JSON is no use on paper
+        # a link to another entry, as editors write it (/entries/x), prints its address
+        after = page.evaluate("""() => { const a = document.createElement('a');
+            a.href = '/entries/other-example'; a.textContent = 'the other example';
+            document.querySelector('.entry-body').appendChild(a);
+            return getComputedStyle(a, '::after').content; }""")
+        assert after == '" (/entries/other-example)"', after
     finally:
         context.close()
 
