@@ -15,7 +15,7 @@ from kb.publishing import PLACEHOLDER, new_entry_text
 from kb.query import Query, QueryError, query_from_params
 from kb.taxonomy import FACETS, FIELD
 from kb.urls import entry_url, revision_url, search_url, term_page_url
-from kb.vocabulary import initials
+from kb.vocabulary import abbreviations
 from kb.wording import date_phrase, human_date, result_notes, result_sentence
 
 FEED_SIZE = 20
@@ -349,8 +349,7 @@ def acronyms_in_capitals(library: Library, words) -> list[str]:
     """A term's words with its acronyms in capitals: a word that is the initials of a phrase
     in its synonym group ('ccg', clinical commissioning group; 'psed', public sector
     equality duty) is written CCG, PSED."""
-    acronyms = {w.lower() for group in library.snapshot().vocabulary.groups for w in group
-                if " " not in w and any(w.lower() in initials(p) for p in group)}
+    acronyms = {a.lower() for a, _ in abbreviations(library.snapshot().generation)}
     return [w.upper() if w.lower() in acronyms else w for w in words]
 
 
@@ -382,6 +381,7 @@ def coverage(library: Library, site: Site) -> dict:
 
 def about(library: Library, site: Site) -> dict:
     return {"entries": library.stats()["entries"], "propose_url": propose_url(site),
+            "abbreviations": abbreviations(library.snapshot().generation),
             "principles": [{"slug": t.slug, "label": t.label, "description": t.description}
                            for t in library.taxonomy["principle"].terms.values()]}
 

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from kb.analysis import (
     STOP_WORDS,
@@ -117,6 +121,26 @@ def initials(phrase: str) -> set[str]:
     words = WORD.findall(phrase.lower())
     kept = [w for w in words if w not in STOP_WORDS]
     return {"".join(w[0] for w in ws) for ws in (words, kept) if len(ws) > 1}
+
+
+@lru_cache(maxsize=8)  # a generation's file never changes
+def abbreviations(folder: Path) -> tuple[tuple[str, str], ...]:
+    """(acronym, what it stands for), from the folder's synonyms.yaml as written (an index
+    generation keeps a copy): each acronym in capitals with the phrase of its group whose
+    initials it is ('CCG', 'clinical commissioning group'), for the About page and term
+    pages; one no phrase spells out is left out."""
+    try:
+        data = yaml.safe_load((folder / "synonyms.yaml").read_text(encoding="utf-8-sig")) or []
+    except (FileNotFoundError, yaml.YAMLError):
+        return ()
+    found: dict[str, str] = {}
+    for group in (g for g in data if isinstance(g, list)) if isinstance(data, list) else ():
+        words = [" ".join(p.split()) for p in group if isinstance(p, str)]
+        for acronym in (w for w in words if re.fullmatch(r"[A-Z]{2,6}", w)):
+            meant = sorted((p for p in words if acronym.lower() in initials(p)),  # small words
+                           key=lambda p: min(initials(p), key=len) != acronym.lower())  # last
+            found.setdefault(acronym, meant[0]) if meant else None
+    return tuple(sorted(found.items()))
 
 
 def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> Vocabulary:

@@ -21,6 +21,15 @@
   <li><strong>Order:</strong> best matches first, or newest, oldest, most recently added here, or by title.</li>
   <li><strong>Sharing:</strong> the address of any search, with its filters, order and page, can be copied into an email or a guidance document and will show the same search for years.</li>
 </ul>
+% if ctx.get('abbreviations'):
+<h2 id="abbreviations">Abbreviations</h2>
+<p>Examples and their sources use these; a search for either form finds both.</p>
+<dl class="abbreviations">
+%   for short, meant in ctx['abbreviations']:
+  <dt><abbr title="{{meant}}">{{short}}</abbr></dt><dd>{{meant}}</dd>
+%   end
+</dl>
+% end
 <h2 id="how-to-contribute"><span id="contributing"></span>How to contribute</h2>
 <p>Every example is a Markdown file kept in Git. To add or correct one, open a pull request: the project's CONTRIBUTING guide explains each field, and every change is checked automatically before it is published.</p>
 % if ctx.get('propose_url'):

@@ -400,3 +400,22 @@ def test_a_form_a_page_does_not_have_is_a_plain_404_that_says_which_it_has(clien
     resp = client.get(path)
     assert resp.status == 404 and resp.headers["content-type"].startswith("text/plain")
     assert said in resp.body
+
+
+def test_about_explains_the_abbreviations_the_synonyms_spell_out(client, tmp_path):
+    """Each acronym of synonyms.yaml with the phrase its letters stand for, as written
+    (small words skipped or counted, the phrase whose own initials it is first); one no
+    phrase spells out is left out."""
+    from kb.vocabulary import abbreviations
+
+    (tmp_path / "synonyms.yaml").write_text(
+        "- [BME, BAME, black and minority ethnic, black Asian and minority ethnic]\n"
+        "- [CVS, council for voluntary service]\n- [SROI, social value]\n", encoding="utf-8")
+    assert abbreviations(tmp_path) == (("BAME", "black Asian and minority ethnic"),
+                                       ("BME", "black and minority ethnic"),
+                                       ("CVS", "council for voluntary service"))
+    data = client.get("/about.json").json()
+    assert ["PCT", "primary care trust"] in data["abbreviations"]
+    page = client.get("/about")
+    assert '<dt><abbr title="primary care trust">PCT</abbr></dt><dd>primary care trust</dd>' \
+        in page.body
