@@ -24,7 +24,7 @@
 %   end
 </div>
 % end
-<p class="mobile-only"><a href="#filters">Filter the results</a></p>
+<p class="jump-to-filters"><a href="#filters">Filter the results</a></p>
 <form action="/search" method="get" class="search-layout" id="search-form" autocomplete="off">
   <div class="search-main">
 % include('_searchbox.tpl', q=ctx['query']['q'])

@@ -456,3 +456,20 @@ def test_a_withdrawn_examples_notice_passes_axe_and_prints(browser, entries_dir,
     finally:
         context.close()
         server.close()
+
+
+def test_a_keyboard_reaches_the_filters_past_the_results_on_a_wide_screen(browser, live_server):
+    """The filters sit beside the results but follow them in the page: the link to them
+    shows when it has the focus, and takes the focus past the results."""
+    context, page = new_page(browser)
+    try:
+        page.goto(live_server + "/search?q=funding")
+        assert not page.locator(".jump-to-filters a").is_visible() or page.evaluate(
+            "document.querySelector('.jump-to-filters a').getBoundingClientRect().left < 0")
+        focus_by_tab(page, "el.closest('.jump-to-filters') !== null")
+        box = page.evaluate("document.activeElement.getBoundingClientRect().left")
+        assert box >= 0, "the focused link is off the screen"
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#filters"
+    finally:
+        context.close()
