@@ -48,7 +48,8 @@ def entry_link_problems(entries_dir: Path, entries: list[Entry],
         ids = [i for h in render_markdown(entry.body).headings for i in (h.id, *h.kept)]
         return ids + ["sources"] if entry.sources and "sources" not in ids else ids
 
-    known = Known(files.keys(), _Aliases(files, entry_of), taxonomy, anchors)
+    known = Known(files.keys(), _Aliases(files, entry_of), taxonomy, anchors, withdrawn=lambda
+                  slug: (e := entry_of(slug)) and e.withdrawn and e.withdrawn.isoformat())
     base = os.environ.get("KB_BASE_URL", "")  # the site's own full addresses are checked too
     try:
         site = parse_base(base)

@@ -136,3 +136,19 @@ def test_withdrawing_in_an_edit_takes_it_out_of_the_served_index(tmp_path):
     write_entry(folder, "hospice-1", VALID.replace("A valid entry", "Hospice 1"))
     build(folder, tmp_path / "ix")
     assert library.search(Query(text="hospice")).total == 3
+
+
+def test_an_entry_linking_to_a_withdrawn_one_is_told_so(entries_dir):
+    """kb check: the link works, so it is a warning on the linking entry's line."""
+    from kb.entry_links import entry_link_problems
+    from kb.validate import load_entries
+
+    taxonomy = load_taxonomy(FIXTURES / "taxonomy.yaml")
+    write_entry(entries_dir, "gone", WITHDRAWN)
+    write_entry(entries_dir, "linking", VALID.replace("A valid entry", "Linking"),
+                body="## What they did\n\nSee [it](/entries/gone).\n\n## Learning points\n\n"
+                     "- A lesson.\n")
+    entries, _ = load_entries(entries_dir, taxonomy)
+    said = [(p.path, p.severity, p.message[:40]) for p in
+            entry_link_problems(entries_dir, entries, taxonomy)]
+    assert said == [("linking.md", "warning", "/entries/gone was withdrawn on 2012-03-0")]
