@@ -354,8 +354,13 @@ def test_pre_commit_environment_has_every_locked_package_kb_needs():
     it must have every package requirements.lock pins, at that version, but the production
     server's (a missing one, numpy, refused every commit with a traceback)."""
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
-    hook = config["repos"][0]["hooks"][0]
+    hook, deleted = config["repos"][0]["hooks"]
     assert hook["entry"].startswith("python -m kb check") and "--against HEAD" in hook["entry"]
+    # pre-commit passes no deleted file to a hook: the second runs whatever is staged, and
+    # checks the addresses when an entry is deleted
+    assert deleted["always_run"] and not deleted["pass_filenames"]
+    assert "--diff-filter=D -- entries/" in deleted["entry"] and "--against HEAD" in deleted["entry"]
+    assert deleted["additional_dependencies"] == hook["additional_dependencies"]
     pinned = {line.split(" ")[0] for line in (ROOT / "requirements.lock").read_text()
               .splitlines() if "==" in line and not line.startswith(" ")}
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
