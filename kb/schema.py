@@ -80,6 +80,9 @@ def light_record(record: dict) -> dict:
 def document(record: dict) -> dict:
     """The Whoosh document of an entry's record. (The vocabulary terms an entry is tagged with
     are matched at query time, from the facets' bitsets: see kb.vocabulary.)"""
+    data = json.dumps({k: v for k, v in record.items() if k != "text"}, ensure_ascii=False)
+    if record.get("withdrawn"):  # its page stays, but no search, spelling or topic reads it
+        record = {**record, "title": "", "summary": "", "organisations": [], "text": ""}
     orgs = " ".join(record["organisations"])
     return {
         "slug": record["slug"],
@@ -97,5 +100,5 @@ def document(record: dict) -> dict:
             [record["title"], record["summary"], orgs, record["text"]]).lower()))),
         **{FIELD[f]: " ".join(record[FIELD[f]]) for f in FACETS},
         "published": dt.datetime.fromisoformat(record["published"]),
-        "data": json.dumps({k: v for k, v in record.items() if k != "text"}, ensure_ascii=False),
+        "data": data,
     }

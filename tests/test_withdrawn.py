@@ -25,8 +25,8 @@ def index(tmp_path_factory):
     folder.mkdir()
     (folder / "taxonomy.yaml").write_bytes((FIXTURES / "taxonomy.yaml").read_bytes())
     write_entry(folder, "hospice-grants-withdrawn", WITHDRAWN,
-                body="## What they did\n\nHospice grants were cut.\n\n## Learning points\n\n"
-                     "- A lesson.\n")
+                body="## What they did\n\nHospice grants were cut in Atcham.\n\n"
+                     "## Learning points\n\n- A lesson.\n")
     for n in range(2):
         write_entry(folder, f"hospice-grants-{n}", VALID.replace(
             "A valid entry", f"Hospice grants example {n}"),
@@ -68,6 +68,10 @@ def test_searches_lists_counts_feeds_and_related_leave_it_out(client):
         "/search?principle=partnership-working&sector=health")}
     feed = feedparser.parse(client.get("/search.atom?q=hospice").body)
     assert len(feed.entries) == 2
+    # nor do its words: no search is spelt towards a word only it uses
+    misspelt = client.get("/search.json?q=atchem").json()
+    assert misspelt["total"] == 0 and misspelt["suggestion"] is None, misspelt["suggestion"]
+    assert client.get("/search.json?q=atcham").json()["total"] == 0
     related = client.get("/entries/hospice-grants-0.json").json()["related"]
     assert [r["slug"] for r in related] == ["hospice-grants-1"]
 
