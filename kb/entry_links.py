@@ -18,7 +18,7 @@ from kb.documents import Link, markdown_links
 from kb.entry import Entry, Problem
 from kb.entry_files import entry_files
 from kb.links import BadBase, Broken, Known, check_heading, check_link, parse_base
-from kb.render import render_markdown
+from kb.render import SITE_PATH, render_markdown
 from kb.taxonomy import Taxonomy
 from kb.validate import read_draft
 
@@ -57,12 +57,21 @@ def entry_link_problems(entries_dir: Path, entries: list[Entry],
         site, base = ("", ""), ""
     problems = []
     for entry in entries:
-        for link in markdown_links(without_code(entry.body)):
-            line = entry.body_line + link.line - 1
+        for link, line in _links_of(entry):
             message = _problem(known, entry, link, site, base)
             if message:
                 problems.append(Problem(entry.path, line, *message))
     return problems
+
+
+def _links_of(entry: Entry) -> list[tuple[Link, int]]:
+    """(link, file line) of each link of the entry's text, and of why it was withdrawn (which
+    names what to read instead: its bare paths link too, kb.render.render_note)."""
+    found = [(link, entry.body_line + link.line - 1)
+             for link in markdown_links(without_code(entry.body))]
+    reason, line = entry.withdrawn_reason, entry.key_lines.get("withdrawn_reason", 1)
+    return found + [(link, line) for link in markdown_links(reason)] + [
+        (Link(None, 1, path), line) for path in SITE_PATH.findall(reason)]
 
 
 def _problem(known: Known, entry: Entry, link: Link, site: tuple[str, str],

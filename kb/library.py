@@ -330,7 +330,8 @@ class Library:
         snap = self.snapshot()
         failed = None if self.failure is None else {
             "generation": self.failure["generation"], "error": self.failure["error"]}
-        return {"entries": len(snap.docnum), "generation": snap.generation.name,
+        return {"entries": (n := snap.listed.bit_count()), "withdrawn": len(snap.docnum) - n,
+                "generation": snap.generation.name,
                 "built_at": snap.meta["built_at"], "commit": snap.meta.get("commit"),
                 "failed_generation": failed}
 

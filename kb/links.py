@@ -287,6 +287,9 @@ def check_heading(known: Known, slug: str, fragment: str, target: str = "") -> N
                      f"are: {', '.join(ids) or 'none'}")
 
 
+ENTRY_PATH = re.compile(r"(?:/embed)?/entries/([^/.?#]+)")
+
+
 def check_link(known: Known, path: str, link: Link, site: tuple[str, str],
                base: str) -> Finding | None:
     """A link's problem, or None when it is good (or not a link to the site)."""
@@ -304,17 +307,17 @@ def check_link(known: Known, path: str, link: Link, site: tuple[str, str],
     except Broken as exc:
         moved = f" ({here} now redirects there: update the link)" if target != here else ""
         return Finding(path, link, "error", f"{exc}{moved}")
-    gone = known.withdrawn(target.split("/")[2]) if target.startswith("/entries/") else None
-    if gone:  # its page stays, out of searches: a guidance note should say what stands now
-        return Finding(path, link, "warning", f"{target} was withdrawn on {gone}: its page "
-                       "says why and what to read instead; link to that, unless the link is "
-                       "to what was withdrawn")
+    shown = ENTRY_PATH.match(target)  # the entry's page, its .json, history or embed
+    gone = known.withdrawn(shown[1]) if shown else None
+    withdrawn = (f"{entry_url(shown[1])} was withdrawn on {gone}: its page says why and what "
+                 "to read instead; link to that, unless the link is to what was withdrawn"
+                 ) if gone else ""
     if target == here:
-        return None
+        return Finding(path, link, "warning", withdrawn) if withdrawn else None
     tail = f"#{fragment}" if fragment else ""
     full = (base.strip().rstrip("/") if urlsplit(link.url).netloc else site[1]) + target + tail
-    return Finding(path, link, "warning",
-                   f"{here}{tail} now redirects to {target}{tail}: update the link", full)
+    return Finding(path, link, "warning", f"{here}{tail} now redirects to {target}{tail}: "
+                   "update the link" + (f"; and {withdrawn}" if withdrawn else ""), full)
 
 
 def check_documents(library: Library, documents: dict[Path, list[Link]],
@@ -333,6 +336,7 @@ def check_documents(library: Library, documents: dict[Path, list[Link]],
     summary = {"files": len(documents), "links": checked,
                "broken": sum(f.severity == "error" for f in findings),
                "redirects": sum(f.update_to is not None for f in findings),
+               "withdrawn": sum(" was withdrawn on " in f.message for f in findings),
                "base": base.strip().rstrip("/") or None}
     return findings, summary
 
@@ -352,7 +356,8 @@ def format_findings(findings: list[Finding], summary: dict, fmt: str = "text") -
             for f in findings], "summary": summary}, ensure_ascii=False, indent=2)
     line = (f"{_plural(summary['links'], 'link')} to the site checked in "
             f"{_plural(summary['files'], 'file')}: {summary['broken']} broken, "
-            f"{_plural(summary['redirects'], 'redirect')}")
+            f"{_plural(summary['redirects'], 'redirect')}" + (
+                f", {summary['withdrawn']} to withdrawn examples" if summary["withdrawn"] else ""))
     if not summary["base"]:
         line += (" (only links starting with / were checked: give the site's address with "
                  "--base or KB_BASE_URL to check full addresses too)")

@@ -65,6 +65,17 @@ def _an_address(text: str) -> bool:
     return text.lower().startswith(("http://", "https://", "www.")) or "@" in text
 
 
+# A path of the site written bare in a note ('see /entries/x'): not in a tag, nor a Markdown
+# link's address '(/entries/x)'
+SITE_PATH = re.compile(r'(?<![\w"/>=.(])(/entries/[a-z0-9]+(?:-[a-z0-9]+)*)')
+
+
+def render_note(text: str) -> str:
+    """A one-line note (why an entry was withdrawn) as HTML: its Markdown links, addresses and
+    entries' paths written bare ('see /entries/x') are links; raw HTML is shown as text."""
+    return SITE_PATH.sub(r'<a href="\1">\1</a>', MARKDOWN.renderInline(text))
+
+
 MARKDOWN.core.ruler.after("linkify", "names_as_text", names_as_text)
 MARKDOWN.add_render_rule("table_open", _table_open)
 MARKDOWN.add_render_rule("table_close", _table_close)

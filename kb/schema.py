@@ -13,7 +13,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from kb.analysis import make_analyzer, make_pairs_analyzer
 from kb.entry import Entry
-from kb.render import render_markdown
+from kb.render import render_markdown, render_note
 from kb.taxonomy import FACETS, FIELD
 
 SCHEMA_VERSION = 26  # raise it when the fields or what they hold change: forces a full build
@@ -63,6 +63,7 @@ def entry_record(entry: Entry) -> dict:
         "aliases": list(entry.aliases),
         "withdrawn": entry.withdrawn.isoformat() if entry.withdrawn else None,
         "withdrawn_reason": entry.withdrawn_reason or None,
+        "withdrawn_reason_html": render_note(entry.withdrawn_reason) if entry.withdrawn else None,
         "sources": [{"title": s.title, "url": s.url, "publisher": s.publisher, "date": s.date}
                     for s in entry.sources],
         "headings": [{"level": h.level, "id": h.id, "text": h.text, "kept": list(h.kept)}

@@ -127,7 +127,7 @@ def test_json_lists_the_problems_and_the_summary(site, tmp_path):
     guide = tmp_path / "guide.md"
     guide.write_text(MARKDOWN, encoding="utf-8")
     data = json.loads(links(site, guide, "--format", "json").stdout)
-    assert data["summary"] == {"files": 1, "links": 5, "broken": 3, "redirects": 1,
+    assert data["summary"] == {"files": 1, "links": 5, "broken": 3, "redirects": 1, "withdrawn": 0,
                                "base": BASE}
     first = data["problems"][0]
     assert first == {"path": guide.as_posix(), "line": 5, "page": None, "part": None,

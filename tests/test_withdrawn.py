@@ -12,7 +12,8 @@ from kb.web import create_app
 from tests.conftest import FIXTURES, VALID, WsgiClient, write_entry
 from tests.htmlcheck import Page
 
-REASON = "The council's decision was quashed; read the later example instead."
+REASON = ("The council's decision was quashed; read /entries/hospice-grants-0 or "
+          "[the other example](/entries/hospice-grants-1) instead.")
 WITHDRAWN = VALID.replace("A valid entry", "Hospice grants withdrawn example").replace(
     "published: 2009-01-05",
     f"published: 2009-01-05\naliases: [hospice-grants-old]\nwithdrawn: 2012-03-01\n"
@@ -46,7 +47,9 @@ def test_the_page_stays_and_says_when_and_why(client):
     assert page.status == 200 and Page(page.body).problems() == []
     assert "<title>Withdrawn: Hospice grants withdrawn example" in page.body
     assert "Withdrawn on <time datetime=\"2012-03-01\">1 March 2012</time>" in page.body
-    assert "The council&#039;s decision was quashed" in page.body
+    assert "The council's decision was quashed; read <a href=\"/entries/hospice-grants-0\">" \
+        "/entries/hospice-grants-0</a> or <a href=\"/entries/hospice-grants-1\">the other " \
+        "example</a> instead." in page.body
     data = client.get("/entries/hospice-grants-withdrawn.json").json()
     assert (data["withdrawn"], data["withdrawn_reason"]) == ("2012-03-01", REASON)
     assert client.get("/entries/hospice-grants-old").status == 301  # its old name too
@@ -108,13 +111,19 @@ def test_a_guidance_link_to_it_is_told_it_was_withdrawn(index, tmp_path):
 
     guide = tmp_path / "guide.md"
     guide.write_text("[a](/entries/hospice-grants-withdrawn#what-they-did)\n"
-                     "[b](/entries/hospice-grants-0)\n[c](/entries/hospice-grants-old)\n",
-                     encoding="utf-8")
+                     "[b](/entries/hospice-grants-0)\n[c](/entries/hospice-grants-old)\n"
+                     "[d](/entries/hospice-grants-withdrawn.json)\n"
+                     "[e](/embed/entries/hospice-grants-withdrawn)\n", encoding="utf-8")
     findings, summary = check_documents(Library(index), {guide: read_links(guide)})
     said = "/entries/hospice-grants-withdrawn was withdrawn on 2012-03-01: its page says why"
-    assert [(f.link.line, f.severity, f.message[:len(said)]) for f in findings] == [
-        (1, "warning", said), (3, "warning", said)]
-    assert (summary["broken"], summary["redirects"]) == (0, 0)
+    found = {f.link.line: f for f in findings}
+    assert sorted(found) == [1, 3, 4, 5] and all(f.severity == "warning" for f in findings)
+    assert all(found[n].message.startswith(said) for n in (1, 4, 5))
+    # an old address: told it redirects, with the address to write, and that it is withdrawn
+    assert found[3].message.startswith("/entries/hospice-grants-old now redirects to "
+                                       "/entries/hospice-grants-withdrawn: update the link; and "
+                                       + said) and found[3].update_to
+    assert (summary["broken"], summary["redirects"], summary["withdrawn"]) == (0, 1, 4)
 
 
 def test_withdrawing_in_an_edit_takes_it_out_of_the_served_index(tmp_path):
@@ -154,5 +163,18 @@ def test_an_entry_linking_to_a_withdrawn_one_is_told_so(entries_dir):
                      "- A lesson.\n")
     entries, _ = load_entries(entries_dir, taxonomy)
     said = [(p.path, p.severity, p.message[:40]) for p in
-            entry_link_problems(entries_dir, entries, taxonomy)]
+            entry_link_problems(entries_dir, entries, taxonomy) if p.path == "linking.md"]
     assert said == [("linking.md", "warning", "/entries/gone was withdrawn on 2012-03-0")]
+
+
+def test_a_link_in_the_reason_that_leads_nowhere_is_an_error_at_its_line(entries_dir):
+    """The reason names what to read instead: kb check follows its links, bare or not."""
+    from kb.entry_links import entry_link_problems
+    from kb.validate import load_entries
+
+    taxonomy = load_taxonomy(FIXTURES / "taxonomy.yaml")
+    write_entry(entries_dir, "hospice-grants-0", VALID)
+    write_entry(entries_dir, "gone", WITHDRAWN)
+    entries, _ = load_entries(entries_dir, taxonomy)
+    said = [(p.line, p.message[:46]) for p in entry_link_problems(entries_dir, entries, taxonomy)]
+    assert said == [(9, "there is no entry at /entries/hospice-grants-1")]
