@@ -359,7 +359,8 @@ def test_pre_commit_environment_has_every_locked_package_kb_needs():
     # pre-commit passes no deleted file to a hook: the second runs whatever is staged, and
     # checks the addresses when an entry is deleted
     assert deleted["always_run"] and not deleted["pass_filenames"]
-    assert "--diff-filter=D -- entries/" in deleted["entry"] and "--against HEAD" in deleted["entry"]
+    assert "--diff-filter=D -- entries/" in deleted["entry"]
+    assert "--against HEAD" in deleted["entry"]
     assert deleted["additional_dependencies"] == hook["additional_dependencies"]
     pinned = {line.split(" ")[0] for line in (ROOT / "requirements.lock").read_text()
               .splitlines() if "==" in line and not line.startswith(" ")}
