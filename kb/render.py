@@ -46,16 +46,21 @@ def _image_as_link(renderer, tokens, idx, options, env) -> str:
 
 def names_as_text(state) -> None:
     """Linkify also finds names written as sites in prose ('GOV.UK', 'Leigh-on-Sea.com'): as
-    on GitHub, only an address with its scheme, one starting 'www.', or an email address
-    becomes a link."""
+    on GitHub, only an address with its scheme, one starting 'www.' (linked as https), or an
+    email address becomes a link. A link whose text is its address is marked 'bare': print
+    does not write the address twice."""
     for block in (t for t in state.tokens if t.type == "inline" and t.children):
         kids, kept, i = block.children, [], 0
         while i < len(kids):
-            found = kids[i].type == "link_open" and kids[i].markup == "linkify"
+            found = kids[i].type == "link_open" and kids[i].markup in ("linkify", "autolink")
             if found and i + 2 < len(kids) and not _an_address(kids[i + 1].content):
                 kept.append(kids[i + 1])  # the text alone; text_join merges it after
                 i += 3
                 continue
+            if found:
+                kids[i].attrSet("class", "bare")
+                if kids[i].attrGet("href").startswith("http://www."):
+                    kids[i].attrSet("href", "https://" + kids[i].attrGet("href")[7:])
             kept.append(kids[i])
             i += 1
         block.children = kept

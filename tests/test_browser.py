@@ -297,6 +297,19 @@ def test_entry_prints_with_link_addresses(browser, live_server):
             document.querySelector('.entry-body').appendChild(a);
             return getComputedStyle(a, '::after').content; }""")
         assert after == '" (/entries/other-example)"', after
+        # an address written as the link's text is printed once, not again after it
+        bare = page.evaluate("""() => { const a = document.createElement('a');
+            a.href = 'https://example.org/x'; a.className = 'bare';
+            a.textContent = 'https://example.org/x';
+            document.querySelector('.entry-body').appendChild(a);
+            return getComputedStyle(a, '::after').content; }""")
+        assert bare in ("none", "normal"), bare
+        # a table wider than the paper wraps its cells instead of running off the page
+        width = page.evaluate("""() => { const t = document.createElement('table');
+            t.innerHTML = '<tr>' + '<td>averyveryverylongcellword</td>'.repeat(12) + '</tr>';
+            document.querySelector('.entry-body').appendChild(t);
+            return [t.offsetWidth, document.querySelector('.entry-body').clientWidth]; }""")
+        assert width[0] <= width[1], width
     finally:
         context.close()
 
