@@ -340,7 +340,7 @@ def stale_entries(entries: list[Entry], today: dt.date, changed_here: dict | Non
     years: by their last commit (`changed_here`: path -> date; an entry in none is not
     committed yet, so new); outside Git, by their source's date."""
     out = []
-    for e in entries:
+    for e in (e for e in entries if not e.withdrawn):  # a withdrawn example needs no review
         if changed_here is None:
             last, said = e.last_changed, f"its source is dated {e.last_changed}"
         else:
@@ -364,7 +364,7 @@ def write_new_entry(entries_dir: Path, title: str, slug: str, today: dt.date,
                          f"joined by hyphens, like "
                          f"{slugify(slug.removesuffix('.md')) or 'this-example'}")
     slug = slug or slugify(title)
-    if not SLUG_RE.match(slug):
+    if not (SLUG_RE.match(slug) and re.search("[a-z]", slug)):  # '2024' names nothing
         raise ValueError(f"'{title}' makes no file name of plain letters a to z: give "
                          "--slug, in lowercase words joined by hyphens, like-this")
     path = entries_dir / f"{slug}.md"

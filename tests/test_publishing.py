@@ -240,6 +240,9 @@ def test_kb_new_writes_a_draft_that_check_rejects_until_its_placeholders_are_rep
     bad_slug = kb("new", "Test thing", "--slug", "Bad Slug", "--entries", str(entries_dir))
     assert bad_slug.returncode == 1 and "--slug 'Bad Slug' is not a usable file name" in \
         bad_slug.stderr and "like bad-slug" in bad_slug.stderr
+    digits = kb("new", "\u6570\u5b57 2024", "--entries", str(entries_dir))  # no a to z
+    assert digits.returncode == 1 and "--slug" in digits.stderr
+    assert not (entries_dir / "2024.md").exists()
     accented = kb("new", "Café: a test #1", "--entries", str(entries_dir))
     assert accented.returncode == 0 and (entries_dir / "cafe-a-test-1.md").exists()
 
@@ -269,9 +272,11 @@ def test_stale_report(entries_dir):
     write_entry(entries_dir, "due", VALID + "review_by: 2010-01-01")
     write_entry(entries_dir, "old", VALID)
     write_entry(entries_dir, "fresh", VALID.replace("2009-01-05", "2026-01-05"))
+    write_entry(entries_dir, "withdrawn", VALID + "withdrawn: 2010-02-01\nwithdrawn_reason: "
+                "The decision was quashed.")  # it needs no review
     out = kb("report", "stale", "--today", "2026-06-01", "--entries", str(entries_dir))
     lines = out.stdout.splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 2, lines
     assert "due.md: review was due 2010-01-01" in lines[0]
     assert "old.md: its source is dated 2009-01-05" in lines[1]
     assert out.stderr == ""
