@@ -310,12 +310,12 @@ def _local_file_links(r: Problems, lines: list[str], body_line: int) -> None:
 
 
 def _markdown_parser() -> MarkdownIt:
-    """The site's own Markdown parser (kb.render's rules and options), but with an escaped
-    character ('\\[') kept as a token of its own: brackets written to be shown are no link."""
-    parser = MarkdownIt("zero", dict(MARKDOWN.options))
-    parser.enable([rule for rules in MARKDOWN.get_active_rules().values()
-                   for rule in rules if rule != "names_as_text"])
+    """kb.render's parser, but an escaped '\\[' kept as a token: no link is made of it."""
+    parser = MarkdownIt("zero", dict(MARKDOWN.options)).enable([
+        rule for rules in MARKDOWN.get_active_rules().values() for rule in rules
+        if rule != "names_as_text"])
     parser.core.ruler.after("linkify", "names_as_text", names_as_text)
+    parser.validateLink = MARKDOWN.validateLink  # what the page refuses to link, this does
     return parser.disable("text_join")
 
 

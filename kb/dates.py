@@ -98,8 +98,8 @@ def _date(r: Problems, fields, key: str) -> dt.date | None:
                           "source gives")
             return None
     if value is None:
-        r.error(line, f"'{key}' is empty: write the date the source gives, year-month-day, as "
-                      f"{key}: YYYY-MM-DD")
+        what = "the day it was withdrawn" if key == "withdrawn" else "the date the source gives"
+        r.error(line, f"'{key}' is empty: write {what}, year-month-day, as {key}: YYYY-MM-DD")
         return None
     meant = meant_date(value) if key == "published" else _as_date(value)
     meant = meant.isoformat() if isinstance(meant, dt.date) else meant

@@ -138,6 +138,19 @@ class _Aliases(Mapping):
         return len(self._all())
 
 
+def _written_wrong(url: str) -> str | None:
+    """What an address that is no file beside the entry was meant to be: a web address
+    missing its colon ('https//'), an email address without mailto:, or a document."""
+    if re.match(r"https?//", url, re.IGNORECASE):
+        return f"is missing the ':' after http(s): write {re.sub('//', '://', url, count=1)}"
+    if re.fullmatch(r"[^@\s/]+@[^@\s/]+\.\w+", url):
+        return f"is an email address: write mailto:{url}"
+    if re.search(r"\.(?:pdf|docx?|xlsx?|pptx?|odt|rtf|csv)$", url, re.IGNORECASE):
+        return ("leads to a document beside the entry, which the site does not serve: link "
+                "to its published copy (its https:// address), or name it under 'sources'")
+    return None
+
+
 # A web address typed without its scheme: 'www.' or a host ending in a common domain
 HOST_FIRST = re.compile(r"(?:www\d?\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:uk|org|com|net|gov|nhs|ac"
                         r"|eu|info|io)(?:[/:?#]|$))", re.IGNORECASE)
@@ -159,6 +172,9 @@ def _relative(known: Known, url: str) -> str | None:
     if not local and HOST_FIRST.match(parts.path):  # '(www.example.org/report.pdf)'
         return (f"the link '{url}' has no https:// before it, so the page takes it for a "
                 f"file beside the entry: write https://{url.strip()}")
+    fix = _written_wrong(url.strip())
+    if fix and not local:
+        return f"the link '{url}' {fix}"
     name = parts.path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".md")
     target = parts.path if local else (
         f"/entries/{name}" if name in known.slugs or name in known.alias else None)

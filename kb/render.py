@@ -14,6 +14,9 @@ from markdown_it.token import Token
 
 MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
 MARKDOWN.enable(["table", "strikethrough", "linkify"])  # a bare address links, as on GitHub
+_SAFE = MARKDOWN.validateLink  # markdown-it refuses javascript:, vbscript:, file: and data:,
+MARKDOWN.validateLink = lambda url: _SAFE(url) and not url.strip().lower().startswith(
+    "data:")  # but for pictures; entry pages show none, so none of those either
 
 
 def _table_open(renderer, tokens, idx, options, env) -> str:

@@ -70,7 +70,8 @@ def test_links_that_work_only_in_an_editor_are_errors_naming_the_address(entries
     write_entry(entries_dir, "target", VALID.replace("A valid entry", "Target"))
     body = ("## What they did\n\n[a](target.md) [b](../entries/target.md)\n"
             "[c](http://127.0.0.1:8080/entries/target) [d](mailto:x@example.org)\n"
-            "[e](other-thing) [f](www.example.org/report.pdf)\n\n## Learning points\n\n- A.\n")
+            "[e](other-thing) [f](www.example.org/report.pdf)\n[g](https//example.org/x) "
+            "[h](grants@example.org) [i](report.docx)\n\n## Learning points\n\n- A.\n")
     write_entry(entries_dir, "linking", VALID, body=body)
     entries, _ = load_entries(entries_dir, taxonomy)
     said = [p.message for p in entry_link_problems(entries_dir, entries, taxonomy)]
@@ -84,7 +85,13 @@ def test_links_that_work_only_in_an_editor_are_errors_naming_the_address(entries
         "the link 'other-thing' leads to this file, which the site does not serve: write the "
         "site's address, /entries/<slug> of the entry meant",
         "the link 'www.example.org/report.pdf' has no https:// before it, so the page takes it "
-        "for a file beside the entry: write https://www.example.org/report.pdf"], said
+        "for a file beside the entry: write https://www.example.org/report.pdf",
+        "the link 'https//example.org/x' is missing the ':' after http(s): write "
+        "https://example.org/x",
+        "the link 'grants@example.org' is an email address: write mailto:grants@example.org",
+        "the link 'report.docx' leads to a document beside the entry, which the site does not "
+        "serve: link to its published copy (its https:// address), or name it under "
+        "'sources'"], said
 
 
 def test_a_link_to_a_file_on_a_shared_drive_is_not_told_to_link_to_an_entry(entries_dir,

@@ -41,6 +41,7 @@ def said_at(lines, problems, severity="error") -> dict[str, str]:
     ("Run [this](javascript:alert(1)) now.", "the site never links to a javascript: address; "
                                              "link to the page or document meant"),
     ("See [the chart](DATA:text/html;base64,PGI+) here.", "never links to a data: address"),
+    ("See [it](data:image/png;base64,AAAA) here.", "never links to a data: address"),
 ])
 def test_a_link_markdown_cannot_read_is_an_error_at_its_line_with_its_fix(entries_dir,
                                                                           taxonomy, line, fix):
