@@ -349,8 +349,8 @@ def acronyms_in_capitals(library: Library, words) -> list[str]:
     """A term's words with its acronyms in capitals: a word that is the initials of a phrase
     in its synonym group ('ccg', clinical commissioning group; 'psed', public sector
     equality duty) is written CCG, PSED."""
-    acronyms = {a.lower() for a, _ in abbreviations(library.snapshot().generation)}
-    return [w.upper() if w.lower() in acronyms else w for w in words]
+    acronyms = {a.lower(): a for a, _ in abbreviations(library.snapshot().generation)}
+    return [acronyms.get(w.lower(), w) for w in words]  # 'moj': MoJ, as the synonyms write it
 
 
 def terms(library: Library, site: Site, facet: str) -> dict:

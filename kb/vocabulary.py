@@ -136,11 +136,26 @@ def abbreviations(folder: Path) -> tuple[tuple[str, str], ...]:
     found: dict[str, str] = {}
     for group in (g for g in data if isinstance(g, list)) if isinstance(data, list) else ():
         words = [" ".join(p.split()) for p in group if isinstance(p, str)]
-        for acronym in (w for w in words if re.fullmatch(r"[A-Z]{2,6}", w)):
-            meant = sorted((p for p in words if acronym.lower() in initials(p)),  # small words
-                           key=lambda p: min(initials(p), key=len) != acronym.lower())  # last
+        for acronym in (w for w in words if ACRONYM.fullmatch(w)):  # CCG, MoJ: a phrase with
+            # its small words counted comes after one without them (BAME: black Asian and ...)
+            meant = sorted((p for p in words if " " in p and acronym.lower() in _spelt(p)),
+                           key=lambda p: min(_spelt(p), key=len) != acronym.lower())
             found.setdefault(acronym, meant[0]) if meant else None
-    return tuple(sorted(found.items()))
+    return tuple(sorted(found.items(), key=lambda a: a[0].upper()))
+
+
+ACRONYM = re.compile(r"(?=(?:[a-z]*[A-Z]){2})[A-Z][A-Za-z]{1,6}")  # two capitals at least
+
+
+def _spelt(phrase: str) -> set[str]:
+    """The letters a phrase's acronym may be: initials (as kb.vocabulary.initials), a word in
+    capitals giving all its letters ('HM Prison and Probation Service': hmpps)."""
+    words = phrase.split()
+    if not any(len(w) > 1 and w.isupper() for w in words):
+        return initials(phrase)
+    letters = [w.lower() if len(w) > 1 and w.isupper() else w[0].lower() for w in words
+               if w.lower() not in STOP_WORDS or w.isupper()]
+    return {"".join(letters)} | initials(phrase)
 
 
 def compile_vocabulary(taxonomy: Taxonomy, synonyms: list[tuple[str, ...]]) -> Vocabulary:

@@ -410,10 +410,14 @@ def test_about_explains_the_abbreviations_the_synonyms_spell_out(client, tmp_pat
 
     (tmp_path / "synonyms.yaml").write_text(
         "- [BME, BAME, black and minority ethnic, black Asian and minority ethnic]\n"
-        "- [CVS, council for voluntary service]\n- [SROI, social value]\n", encoding="utf-8")
+        "- [CVS, council for voluntary service]\n- [SROI, social value]\n"
+        "- [HMPPS, HM Prison and Probation Service]\n- [MoJ, Ministry of Justice]\n",
+        encoding="utf-8")
     assert abbreviations(tmp_path) == (("BAME", "black Asian and minority ethnic"),
                                        ("BME", "black and minority ethnic"),
-                                       ("CVS", "council for voluntary service"))
+                                       ("CVS", "council for voluntary service"),
+                                       ("HMPPS", "HM Prison and Probation Service"),
+                                       ("MoJ", "Ministry of Justice"))
     data = client.get("/about.json").json()
     assert ["PCT", "primary care trust"] in data["abbreviations"]
     page = client.get("/about")
