@@ -47,6 +47,7 @@ def history(library: Library, site: Site, slug: str, suffix: str = "") -> dict |
     for newer, older in zip(out, out[1:], strict=False):
         newer["changes_url"] = f"{entry_url(slug)}/diff?from={older['short']}&to={newer['short']}"
     return {"slug": slug, "title": record["title"], "url": site.base + entry_url(slug),
+            "withdrawn": record.get("withdrawn"),
             "recorded": library.revisions(slug) is not None, "revisions": out}
 
 
@@ -74,6 +75,7 @@ def revision(library: Library, site: Site, slug: str, rev: str,
     rendered = render_markdown(body)
     newest = revs[0]["commit"] == r["commit"]
     return {"slug": slug, "revision": r, "newest": newest, "source": text,
+            "withdrawn": record.get("withdrawn"),
             "title": str(meta.get("title") or record["title"]),
             "summary": str(meta.get("summary") or ""), "html": rendered.html,
             "current_url": site.base + entry_url(slug),

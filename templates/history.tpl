@@ -1,5 +1,8 @@
 % rebase('base.tpl', title='History: ' + ctx['title'])
 <h1>History of “{{ctx['title']}}”</h1>
+% if ctx.get('withdrawn'):
+<p class="withdrawn" role="note">This example was withdrawn on <time datetime="{{ctx['withdrawn']}}">{{human_date(ctx['withdrawn'])}}</time>: <a href="{{entry_url(ctx['slug'])}}">its page says why</a>, and what to read instead.</p>
+% end
 % if not ctx['recorded']:
 <p class="lead">No history is recorded for this example: the site was built from files outside a Git repository.</p>
 % elif not ctx['revisions']:

@@ -1,5 +1,8 @@
 % rebase('base.tpl', title=ctx['title'] + ' (version ' + ctx['revision']['short'] + ')')
 <article class="entry">
+% if ctx.get('withdrawn'):
+<p class="withdrawn" role="note">This example was withdrawn on <time datetime="{{ctx['withdrawn']}}">{{human_date(ctx['withdrawn'])}}</time>: <a href="{{entry_url(ctx['slug'])}}">its page says why</a>, and what to read instead.</p>
+% end
 <div class="notice" role="note">
 % if ctx['newest']:
   <p>This is the newest recorded version of this example, as committed on <time datetime="{{ctx['revision']['date']}}">{{ctx['revision']['when']}}</time>.</p>

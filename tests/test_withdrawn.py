@@ -53,6 +53,9 @@ def test_the_page_stays_and_says_when_and_why(client):
     data = client.get("/entries/hospice-grants-withdrawn.json").json()
     assert (data["withdrawn"], data["withdrawn_reason"]) == ("2012-03-01", REASON)
     assert client.get("/entries/hospice-grants-old").status == 301  # its old name too
+    history = client.get("/entries/hospice-grants-withdrawn/history")
+    assert "This example was withdrawn on <time datetime=\"2012-03-01\">1 March 2012</time>" \
+        in history.body and Page(history.body).problems() == []
     embed = client.get("/embed/entries/hospice-grants-withdrawn")
     assert embed.status == 200 and "Withdrawn on" in embed.body
 
