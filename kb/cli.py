@@ -327,7 +327,7 @@ def schema(entries_dir: Path) -> None:
 @click.option("--base-url", default="", envvar="KB_BASE_URL",
               help="Prefix for entry URLs (env KB_BASE_URL).")
 def export(index_dir: Path, fmt: str, base_url: str) -> None:
-    """Print every published entry's metadata, newest first, as JSON or CSV."""
+    """Print every entry's metadata, newest first, as JSON or CSV (withdrawn: the day, if)."""
     from kb.formats import results_csv
     from kb.library import IndexMissing, Library
     from kb.links import BadBase, parse_base
@@ -340,7 +340,7 @@ def export(index_dir: Path, fmt: str, base_url: str) -> None:
         raise click.ClickException(str(exc)) from None
     rows = [{**r, "url": base_url.rstrip("/") + entry_url(r["slug"])} for r in records]
     if fmt == "csv":
-        click.echo(results_csv(rows), nl=False)
+        click.echo(results_csv(rows, ("withdrawn",)), nl=False)
     else:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
 

@@ -25,15 +25,16 @@ def to_json(ctx: dict) -> str:
     return json.dumps(ctx, ensure_ascii=False, separators=(",", ":"))
 
 
-def results_csv(results: list[dict]) -> str:
+def results_csv(results: list[dict], columns: tuple[str, ...] = ()) -> str:
     """One row per result; tags joined with ';'. It starts with the byte order mark
     spreadsheets need to read UTF-8 (£, curly quotes), and a text a spreadsheet would run as a
-    formula ('=HYPERLINK(...') is written with a ' before it, as spreadsheets show text."""
+    formula ('=HYPERLINK(...') is written with a ' before it, as spreadsheets show text.
+    `columns`: any after the usual ones."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow((*CSV_COLUMNS, *columns))
     for r in results:
-        values = [r.get(c) for c in CSV_COLUMNS]  # 'added' is None outside Git
+        values = [r.get(c) for c in (*CSV_COLUMNS, *columns)]  # 'added' is None outside Git
         writer.writerow([_as_text(";".join(v) if isinstance(v, list) else "" if v is None
                                   else v) for v in values])
     return "\ufeff" + out.getvalue()

@@ -96,6 +96,8 @@ def test_export_lists_every_published_entry(index_dir):
     assert [d["slug"] for d in data] == [r["slug"] for r in rows]
     assert data[0]["published"] >= data[-1]["published"]
     assert [d["added"] or "" for d in data] == [r["added"] for r in rows]
+    # a withdrawn example is still published: exported with the day it was withdrawn
+    assert [d["withdrawn"] or "" for d in data] == [r["withdrawn"] for r in rows]
     bare = kb("export", "--base-url", "x.org", "--index", str(index_dir))
     assert bare.returncode == 1 and "'x.org' is not a site's address" in bare.stderr
 
