@@ -206,7 +206,8 @@ def test_kb_new_writes_a_draft_that_check_rejects_until_its_placeholders_are_rep
     assert "'Example Council' is the template's sample publisher" in samples.stdout
     path.write_text(edited.replace("https://example.org/", "https://www.gov.uk/report")
                     .replace("Example Council", "Cabinet Office"))
-    assert kb("check", "--entries", str(entries_dir)).returncode == 0
+    done = kb("check", "--entries", str(entries_dir))
+    assert done.returncode == 0, done.stdout
     again = kb("new", "Hospice funding: a county", "--entries", str(entries_dir))
     assert again.returncode == 1 and "already exists" in again.stderr
     # the same title under another file name: the same example twice, or two no list tells apart
