@@ -79,6 +79,7 @@ class Finding:
     # an example withdrawn)
     message: str
     update_to: str | None = None  # the address to write instead, for a redirect
+    withdrawn: bool = False  # the link leads to a withdrawn example
 
     def __str__(self) -> str:
         return f"{self.path}:{self.link.where}: {self.severity}: {self.message}"
@@ -313,11 +314,12 @@ def check_link(known: Known, path: str, link: Link, site: tuple[str, str],
                  "to read instead; link to that, unless the link is to what was withdrawn"
                  ) if gone else ""
     if target == here:
-        return Finding(path, link, "warning", withdrawn) if withdrawn else None
+        return Finding(path, link, "warning", withdrawn, withdrawn=True) if withdrawn else None
     tail = f"#{fragment}" if fragment else ""
     full = (base.strip().rstrip("/") if urlsplit(link.url).netloc else site[1]) + target + tail
     return Finding(path, link, "warning", f"{here}{tail} now redirects to {target}{tail}: "
-                   "update the link" + (f"; and {withdrawn}" if withdrawn else ""), full)
+                   "update the link" + (f"; and {withdrawn}" if withdrawn else ""), full,
+                   bool(withdrawn))
 
 
 def check_documents(library: Library, documents: dict[Path, list[Link]],
@@ -336,7 +338,7 @@ def check_documents(library: Library, documents: dict[Path, list[Link]],
     summary = {"files": len(documents), "links": checked,
                "broken": sum(f.severity == "error" for f in findings),
                "redirects": sum(f.update_to is not None for f in findings),
-               "withdrawn": sum(" was withdrawn on " in f.message for f in findings),
+               "withdrawn": sum(f.withdrawn for f in findings),
                "base": base.strip().rstrip("/") or None}
     return findings, summary
 

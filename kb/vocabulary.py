@@ -140,7 +140,8 @@ def abbreviations(folder: Path) -> tuple[tuple[str, str], ...]:
             # its small words counted comes after one without them (BAME: black Asian and ...)
             meant = sorted((p for p in words if " " in p and acronym.lower() in _spelt(p)),
                            key=lambda p: min(_spelt(p), key=len) != acronym.lower())
-            found.setdefault(acronym, meant[0]) if meant else None
+            if meant:
+                found.setdefault(acronym, meant[0])
     return tuple(sorted(found.items(), key=lambda a: a[0].upper()))
 
 
