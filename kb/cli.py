@@ -112,11 +112,16 @@ def check(files: tuple[Path, ...], entries_dir: Path, strict: bool, fmt: str,
             else problems
     except ValueError as exc:  # the revision cannot be read (publishing.UnknownRef)
         raise click.ClickException(str(exc)) from None
-    # the vocabularies' problems first: an entry's unknown value may only follow from them
-    problems.sort(key=lambda p: (p.path not in ("taxonomy.yaml", "synonyms.yaml"), p))
+    # the vocabularies' problems first (an entry's unknown value may follow from them), errors
+    problems.sort(key=lambda p: (p.path not in ("taxonomy.yaml", "synonyms.yaml"),
+                                 p.severity != "error", p))  # before warnings, not buried
     _report(entries_dir, problems, fmt)
-    failing = [p for p in problems if p.severity == "error" or strict]
-    sys.exit(1 if failing else 0)
+    errors = sum(p.severity == "error" for p in problems)
+    rule = "--strict fails on warnings too" if strict else "only errors stop publication"
+    if problems and fmt == "text":  # the tally last, where a terminal leaves it in view
+        said = f"{errors} error(s), listed first, and" if errors else "no errors and"
+        click.echo(f"kb check: {said} {len(problems) - errors} warning(s); {rule}", err=True)
+    sys.exit(1 if errors or (problems and strict) else 0)
 
 
 def _report(entries_dir: Path, problems: list[Problem], fmt: str) -> None:
@@ -235,8 +240,7 @@ def serve(entries_dir: Path, index_dir: Path, host: str, port: int, threads: int
     from kb.library import IndexMissing
     from kb.web import create_app, request_log
 
-    stop = threading.Event()
-    problems: list = []
+    stop, problems = threading.Event(), []
     if reload:
         def on_build(found):
             problems[:] = [{"where": f"{(entries_dir / p.path).as_posix()}:{p.line}",
@@ -259,10 +263,7 @@ def serve(entries_dir: Path, index_dir: Path, host: str, port: int, threads: int
     server = waitress.create_server(request_log(app), host=host, port=port, threads=threads,
                                     ident="compact-practice")
 
-    def stop_serving(signum, _frame):
-        raise SystemExit(0)  # waitress finishes the requests in flight, then returns
-
-    signal.signal(signal.SIGTERM, stop_serving)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # in-flight requests finish first
     click.echo(f"Serving Compact Practice on http://{host}:{server.effective_port}/", err=True)
     try:
         server.run()
@@ -315,8 +316,7 @@ def new(title: str, entries_dir: Path, principles: tuple, sectors: tuple, slug: 
 def schema(entries_dir: Path) -> None:
     """Print the JSON Schema of entry front matter, generated from taxonomy.yaml.
 
-    The committed copy is entries/entry.schema.json: kb schema > entries/entry.schema.json
-    """
+    The committed copy is entries/entry.schema.json: kb schema > entries/entry.schema.json"""
     click.echo(json.dumps(entry_schema(_taxonomy(entries_dir)), indent=2, ensure_ascii=False))
 
 

@@ -36,6 +36,26 @@ def test_check_strict_and_json(entries_dir):
     assert {d["severity"] for d in data} == {"warning"} and data[0]["line"] == 13
 
 
+def test_check_lists_errors_before_warnings_and_ends_with_a_tally(entries_dir):
+    """Many warnings must not bury an error: errors come first, and the tally (on stderr,
+    where a terminal leaves it in view) says how many of each and which stop publication."""
+    write_entry(entries_dir, "a-thin", VALID.replace("A valid entry", "Thin"), body="Only.\n")
+    write_entry(entries_dir, "z-bad", VALID.replace("[health]", "[helth]"))
+    out = kb("check", "--entries", str(entries_dir))
+    lines = out.stdout.splitlines()
+    assert out.returncode == 1 and ": error: " in lines[0] and "z-bad.md" in lines[0], lines
+    assert any("a-thin.md" in line and ": warning: " in line for line in lines[1:])
+    warnings = sum(": warning: " in line for line in lines)
+    assert out.stderr == f"kb check: 1 error(s), listed first, and {warnings} warning(s); " \
+                         "only errors stop publication\n"
+    (entries_dir / "z-bad.md").unlink()
+    strict = kb("check", "--entries", str(entries_dir), "--strict")
+    assert strict.returncode == 1 and strict.stderr.startswith("kb check: no errors and ")
+    assert "--strict fails on warnings too" in strict.stderr
+    quiet = kb("check", "--entries", str(entries_dir), "--format", "json")  # a document only
+    assert quiet.returncode == 0 and quiet.stderr == ""
+
+
 def test_build_then_search_in_the_terminal(entries_dir, tmp_path):
     write_entry(entries_dir, "funding-example", VALID.replace("A valid entry", "Hospice funding"))
     out = kb("build", "--entries", str(entries_dir), "--index", str(tmp_path / "ix"))
