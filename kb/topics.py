@@ -11,10 +11,11 @@ query's words (its best alternative: a synonym or a corrected spelling counts) t
 
 with the term's share smoothed towards the collection's by SMOOTHING entries (so a term with
 few entries needs more evidence). The term's score is the mean log lift over the query's words;
-the best term is suggested when it reaches THRESHOLD, with a weight of min(1, score), if
-MIN_WORDS of the query's words lift it (numbers, in figures or words, and places aside: 'six'
-says how many and 'Tower Hamlets' where, not what): 'behavior change' is not Criminal justice
-on the strength of 'behaviour' alone.
+the best term is suggested when it reaches THRESHOLD and leads every other term by MARGIN
+(generic words such as 'services' or 'retender' lift several terms about equally: no topic),
+with a weight of min(1, score), if MIN_WORDS of the query's words lift it (numbers, in figures
+or words, and places aside: 'six' says how many and 'Tower Hamlets' where, not what):
+'behavior change' is not Criminal justice on the strength of 'behaviour' alone.
 Ranking then lifts the entries tagged with it that have some of the words (kb.scoring); what
 matches never changes.
 Computed at query time from the generation's postings and facet bitsets: nothing is built.
@@ -35,6 +36,7 @@ TERM_TEXT = 3.0  # a term's own text counts as this many of its entries
 SMOOTHING = 10.0  # entries' worth of the collection's rate mixed into a term's
 THRESHOLD = 0.5  # mean log lift a term needs to be suggested
 MIN_WORDS = 2  # one word alone ('London', 'tender') is too little evidence of a topic
+MARGIN = 0.1  # how far the best term must lead the next: a near tie is no evidence of either
 
 
 def suggest(snap, query: ParsedQuery) -> list[tuple[Concept, float]]:
@@ -45,17 +47,18 @@ def suggest(snap, query: ParsedQuery) -> list[tuple[Concept, float]]:
     known = [w for w in words if any(snap.postings.scored((term,))[2] for term, _, _ in w[1])]
     if len(known) < MIN_WORDS or not snap.live_count:
         return []
-    best: tuple[float, str, str, list[str]] | None = None
+    scored = []
     for facet in SUGGESTING_FACETS:
         for slug, mask in snap.masks[facet].items():
             own_text = snap.vocabulary.term_text.get((facet, slug), frozenset())
-            score, supporting = _score(mask & snap.live, own_text, words)
-            if score >= THRESHOLD and len(supporting) >= MIN_WORDS and (
-                    best is None or score > best[0]):
-                best = (score, facet, slug, supporting)
-    if best is None:
+            scored.append((*_score(mask & snap.live, own_text, words), facet, slug))
+    scored.sort(key=lambda s: -s[0])
+    if not scored:
         return []
-    score, facet, slug, supporting = best
+    score, supporting, facet, slug = scored[0]
+    if score < THRESHOLD or len(supporting) < MIN_WORDS or (
+            len(scored) > 1 and score - scored[1][0] < MARGIN):
+        return []
     label = snap.taxonomy[facet].label_of(slug)
     return [(Concept(facet, slug, label, ", ".join(supporting)), min(1.0, score))]
 

@@ -199,3 +199,29 @@ def test_a_suggestion_is_not_said_when_it_would_change_nothing(index):
 def test_a_number_written_as_a_word_is_no_evidence_of_a_topic(index):
     """'keyworker seven' is 'keyworker 7': one word of evidence, too little."""
     assert Library(index).search(Query(text="keyworker seven")).suggested == []
+
+
+def test_words_that_lift_two_terms_alike_suggest_neither(tmp_path):
+    """Housing's and Social care's entries use 'keyworker rota' equally: the words say
+    something about both, so neither is the topic (as generic words like 'services' lift
+    several terms at once). With fewer of Social care's entries using them, Housing leads."""
+    folder = tmp_path / "entries"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "taxonomy.yaml", folder / "taxonomy.yaml")
+    for sector, count in (("housing", 12), ("social-care", 12)):
+        for n in range(count):
+            _entry(folder, f"{sector}-rota-{n}", f"Keyworker rota {sector} {n}",
+                   "A keyworker rota gave each tenant one named contact.", sector,
+                   f"2010-01-{n + 1:02}")
+    for n in range(40):
+        _entry(folder, f"clinic-{n}", f"Clinic review {n}", "An annual report on a grant.",
+               "health", f"2011-02-{n % 28 + 1:02}")
+    build(folder, tmp_path / "ix")
+    snap = Library(tmp_path / "ix").snapshot()
+    assert topics.suggest(snap, parse_query("keyworker rota", snap.vocabulary, snap)) == []
+    for n in range(4, 12):
+        (folder / f"social-care-rota-{n}.md").unlink()
+    build(folder, tmp_path / "ix")
+    snap = Library(tmp_path / "ix").snapshot()
+    [(housing, _)] = topics.suggest(snap, parse_query("keyworker rota", snap.vocabulary, snap))
+    assert housing.slug == "housing"
