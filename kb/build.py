@@ -258,7 +258,8 @@ def _write(plan: Plan, gen: Path, prepared: list[Prepared],
     for name in ("taxonomy.yaml", "synonyms.yaml"):
         if (plan.entries_dir / name).exists():
             shutil.copyfile(plan.entries_dir / name, gen / name)
-    history.record_history(plan.entries_dir, gen, plan.table.rels, plan.previous)
+    history.record_history(plan.entries_dir, gen, plan.table.rels, plan.previous,
+                           {rel: names for rel, (_, names) in plan.table.aliases.items()})
     return meta, merge
 
 

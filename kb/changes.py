@@ -64,22 +64,28 @@ def find(revs: list[dict], rev: str, slug: str) -> dict:
 
 def revision(library: Library, site: Site, slug: str, rev: str,
              suffix: str = "") -> dict | Redirect:
-    """The entry as it was at one revision, marked as such, with the way to the current one."""
+    """The entry as it was at one revision, marked as such, with the way to the current one.
+    At an old address whose own file was deleted (merged into another entry), that file's
+    text at the revision, if it had one: what a version link to it showed then."""
     found = _entry(library, slug, f"/at/{rev}{suffix}")
     if isinstance(found, Redirect):
-        return found
+        own = library.revisions(slug)  # the old address's own file, if it had one
+        if not own or not any(len(rev) >= 7 and r["commit"].startswith(rev.lower())
+                              for r in own):
+            return found
+        found = library.entry(library.resolve_alias(slug)), own
     record, revs = found
     r = _revision(find(revs, rev, slug), slug, site.base)
     text = library.revision_text(slug, r["commit"])
     meta, body = _parts(text)
-    rendered = render_markdown(body)
-    newest = revs[0]["commit"] == r["commit"]
+    newest = revs[0]["commit"] == r["commit"] and record["slug"] == slug
     return {"slug": slug, "revision": r, "newest": newest, "source": text,
-            "withdrawn": record.get("withdrawn"),
+            "withdrawn": record.get("withdrawn"), "merged_into": None if record["slug"] == slug
+            else {"title": record["title"], "url": site.base + entry_url(record["slug"])},
             "title": str(meta.get("title") or record["title"]),
-            "summary": str(meta.get("summary") or ""), "html": rendered.html,
-            "current_url": site.base + entry_url(slug),
-            "changes_url": None if newest else
+            "summary": str(meta.get("summary") or ""), "html": render_markdown(body).html,
+            "current_url": site.base + entry_url(record["slug"]),
+            "changes_url": None if newest or record["slug"] != slug else
             f"{entry_url(slug)}/diff?from={r['short']}&to={_revision(revs[0], slug, '')['short']}",
             "permanent_url": r["url"]}
 

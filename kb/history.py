@@ -48,24 +48,37 @@ def _log(entries_dir: Path) -> list[tuple[str, str, str, list[tuple[str, str, st
     return commits
 
 
-def revisions(entries_dir: Path, current: list[str]) -> dict[str, list[dict]]:
-    """Each current entry file's revisions, newest first: {rel: [{commit, date, subject, path,
-    blob}]}. Walking back from the newest commit, a rename hands the file's history on to its
-    old path, and the commit that added the file ends it."""
-    following = {rel: rel for rel in current}  # path at this point in history -> current rel
-    out: dict[str, list[dict]] = {rel: [] for rel in current}
+def revisions(entries_dir: Path, current: list[str], aliases: dict[str, tuple] | None = None
+              ) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
+    """Each current entry file's revisions, newest first ({rel: [{commit, date, subject, path,
+    blob}]}), and those of the deleted files of old addresses (`aliases`: rel -> the entry's
+    old slugs), {old slug: revisions}, so that a version link to them still shows their text.
+    Walking back from the newest commit, a rename hands the file's history on to its old path,
+    and the commit that added the file ends it; unless that commit deleted the file of one of
+    the entry's old addresses: a rename Git did not see, as the text changed too."""
+    old_slugs = {rel: set(names) for rel, names in (aliases or {}).items()}
+    retiring = set().union(*old_slugs.values())
+    following = {rel: rel for rel in current}  # path at this point in history -> whose
+    found: dict[str, list[dict]] = {}
     for commit, date, subject, changes in _log(entries_dir):
+        deleted = {Path(p).stem: p for s, _, p, _ in changes if s == "D" and p not in following}
         for status, blob, path, old in changes:
-            rel = following.get(path)
-            if rel is None or status == "D":
+            key = following.get(path)
+            if key is None or status == "D":
                 continue
-            out[rel].append({"commit": commit, "date": date, "subject": subject,
-                             "path": path, "blob": blob})
+            found.setdefault(key, []).append({"commit": commit, "date": date,
+                                              "subject": subject, "path": path, "blob": blob})
             if status == "R":  # before this commit the file had its old name
                 following[old] = following.pop(path)
-            elif status in "AC":  # the file began here
+            elif status in "AC":  # the file began here, or took over an old address's
                 del following[path]
-    return {rel: revs for rel, revs in out.items() if revs}
+                for name in sorted(old_slugs.get(key, set()) & deleted.keys())[:1]:
+                    following[deleted.pop(name)] = key
+        for name, path in deleted.items():  # an old address's file, deleted here
+            if name in retiring and name not in found:
+                following[path] = name
+    return ({rel: found[rel] for rel in current if found.get(rel)},
+            {name: revs for name, revs in found.items() if name in retiring})
 
 
 def last_commits(entries_dir: Path, current: list[str]) -> dict[str, dt.date] | None:
@@ -74,7 +87,7 @@ def last_commits(entries_dir: Path, current: list[str]) -> dict[str, dt.date] | 
     if head(entries_dir) is None:
         return None
     return {rel: dt.date.fromisoformat(revs[0]["date"][:10])
-            for rel, revs in revisions(entries_dir, current).items()}
+            for rel, revs in revisions(entries_dir, current)[0].items()}
 
 
 def head(entries_dir: Path) -> str | None:
@@ -102,8 +115,9 @@ def repository_path(entries_dir: Path) -> str:
 
 
 def record_history(entries_dir: Path, gen: Path, current: list[str],
-                   previous: Path | None) -> None:
-    """Write the generation's HISTORY and PACK (nothing when the folder is not in Git)."""
+                   previous: Path | None, aliases: dict[str, tuple] | None = None) -> None:
+    """Write the generation's HISTORY and PACK (nothing when the folder is not in Git); with
+    `aliases` (rel -> old slugs), the history of old addresses' deleted files too."""
     commit = head(entries_dir)
     if commit is None:
         return
@@ -112,18 +126,19 @@ def record_history(entries_dir: Path, gen: Path, current: list[str],
         for name in (HISTORY, PACK):
             os.link(previous / name, gen / name)
         return
-    entries = revisions(entries_dir, current)
+    entries, retired = revisions(entries_dir, current, aliases)
     have = dict(old["pack"]) if old else {}
     if old:
         shutil.copyfile(previous / PACK, gen / PACK)
-    wanted = sorted({r["blob"] for revs in entries.values() for r in revs} - set(have))
+    wanted = sorted({r["blob"] for revs in (*entries.values(), *retired.values()) for r in revs}
+                    - set(have))
     with open(gen / PACK, "ab") as pack:
         for blob, text in zip(wanted, cat_files(wanted, entries_dir), strict=True):
             data = zlib.compress(text.encode("utf-8"))
             have[blob] = (pack.tell(), len(data))
             pack.write(data)
-    (gen / HISTORY).write_text(json.dumps({"head": commit, "entries": entries, "pack": have}),
-                               encoding="utf-8")
+    (gen / HISTORY).write_text(json.dumps({"head": commit, "entries": entries,
+                                           "retired": retired, "pack": have}), encoding="utf-8")
 
 
 def read_index(generation: Path) -> dict | None:

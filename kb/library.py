@@ -258,21 +258,22 @@ class Library:
         return json.loads(snap.stored(snap.docnum[slug])["data"])
 
     def revisions(self, slug: str) -> list[dict] | None:
-        """The entry's revisions in Git, newest first ({commit, date, subject, path}); None
-        when the index records no history (the entries were not in a Git work tree)."""
-        snap = self.snapshot()
-        rec = snap.records.get(slug)
-        if rec is None or snap.history is None:
-            return None
-        return [{k: r[k] for k in ("commit", "date", "subject", "path")}
-                for r in snap.history["entries"].get(rec["path"], [])]
+        """The entry's revisions in Git, newest first ({commit, date, subject, path}), or for an
+        old address whose file was deleted, that file's; None when the index records none
+        (the entries were not in a Git work tree, or the slug names neither)."""
+        revs = self._revisions(slug)
+        return None if revs is None else [{k: r[k] for k in ("commit", "date", "subject", "path")}
+                                          for r in revs]
+
+    def _revisions(self, slug: str) -> list[dict] | None:
+        found, rec = self.snapshot().history, self.snapshot().records.get(slug)
+        return None if found is None else found["entries"].get(rec["path"], []) if rec else \
+            found.get("retired", {}).get(slug)
 
     def revision_text(self, slug: str, commit: str) -> str:
-        """The entry's file as it was at one of its revisions (a full commit id)."""
-        snap = self.snapshot()
-        revs = snap.history["entries"][snap.records[slug]["path"]]
-        blob = next(r["blob"] for r in revs if r["commit"] == commit)
-        return history.read_text(snap.generation, snap.history["pack"][blob])
+        """The entry's (or an old address's deleted) file as it was at one of its revisions."""
+        blob = next(r["blob"] for r in self._revisions(slug) if r["commit"] == commit)
+        return history.read_text(self.snapshot().generation, self.snapshot().history["pack"][blob])
 
     def coverage(self) -> dict[str, dict[str, int]]:
         """principle -> sector -> number of entries tagged with both."""
@@ -282,9 +283,8 @@ class Library:
         """The entries most like this one (kb.related): sharing the words of its title and
         summary, then its principles and sectors."""
         snap = self.snapshot()
-        if slug not in snap.records:
-            return []
-        return [snap.records[snap.slug_of[d]] for d in most_alike(snap, slug, limit)]
+        return [snap.records[snap.slug_of[d]] for d in most_alike(snap, slug, limit)] \
+            if slug in snap.records else []
 
     def entries_path(self) -> str:
         """Where the entries folder sits in its git repository ('entries/')."""

@@ -176,8 +176,11 @@ def _instead(known: Known, path: str, query: str) -> str:
 
 def entry_page(known: Known, slug: str, tail: str) -> str:
     if slug in known.slugs or slug in known.alias:
-        slug = slug if slug in known.slugs else known.alias[slug]
         commit = tail[4:].removesuffix(".json").lower() if tail.startswith("/at/") else None
+        if slug in known.alias and commit and any(  # a version of an old address's own file
+                c.startswith(commit) for c in known.versions(slug) or []):
+            return entry_url(slug) + tail
+        slug = slug if slug in known.slugs else known.alias[slug]
         versions = known.versions(slug) if commit else None
         if versions and not any(c.startswith(commit) for c in versions):
             raise Broken(f"{entry_url(slug)} has no version {commit}: its versions are listed "

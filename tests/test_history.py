@@ -277,3 +277,63 @@ def test_version_addresses_in_the_json_are_absolute_with_the_sites_base(edited):
     assert at["permanent_url"].startswith(base) and at["revision"]["url"].startswith(base)
     changes = client.get("/entries/new-name/diff.json").json()
     assert changes["to"]["url"].startswith(base) and changes["from"]["url"].startswith(base)
+
+
+def test_a_rename_git_cannot_see_keeps_the_history_through_the_alias(entries_dir, tmp_path):
+    """Renamed and rewritten in one commit, the file is too changed for Git to call it a
+    rename; the new file's alias says it is one. Its history, first address (the feed id) and
+    day added carry on, and the old version link still shows the old text."""
+    write_entry(entries_dir, "old-name", VALID, BODY.format("three months'"))
+    git(entries_dir.parent, "init", "-q", "-b", "main")
+    first = commit(entries_dir, "Publish the example", 1)
+    (entries_dir / "old-name.md").unlink()
+    write_entry(entries_dir, "new-name", VALID.replace("A valid entry", "Rewritten") +
+                "aliases: [old-name]", "## What they did\n\nEverything is different now, "
+                "sentence by sentence, in other words entirely.\n")
+    last = commit(entries_dir, "Rename and rewrite the example", 5)
+    build(entries_dir, tmp_path / "ix")
+    client = WsgiClient(create_app(tmp_path / "ix"))
+    data = client.get("/entries/new-name/history.json").json()
+    assert [r["commit"] for r in data["revisions"]] == [last, first]
+    assert client.get("/entries/new-name.json").json()["added"] == "2024-03-01"
+    moved = client.get(f"/entries/old-name/at/{first[:12]}")
+    assert moved.status == 301 and moved.headers["location"].endswith(
+        f"/entries/new-name/at/{first[:12]}")
+    old = client.get(f"/entries/new-name/at/{first[:12]}")
+    assert old.status == 200 and "three months'" in Page(old.body).text
+    feed = feedparser.parse(client.get("/feed.atom").body)
+    assert feed.entries[0].id.endswith("/old-name")  # the id it was first announced under
+
+
+def test_a_merged_entrys_old_version_link_shows_its_own_text(entries_dir, tmp_path):
+    """Two examples, then one merged into the other: its file deleted, its address an alias
+    of the one kept. A version link to the merged one must still show its own text, as it
+    was, and say where it went; not the kept entry's text at the same commit."""
+    from kb.documents import read_links
+    from kb.library import Library
+    from kb.links import check_documents
+
+    write_entry(entries_dir, "kept", VALID, BODY.format("three months'"))
+    write_entry(entries_dir, "merged", VALID.replace("A valid entry", "Merged one"),
+                BODY.format("six weeks'"))
+    git(entries_dir.parent, "init", "-q", "-b", "main")
+    first = commit(entries_dir, "Publish both", 1)
+    (entries_dir / "merged.md").unlink()
+    write_entry(entries_dir, "kept", VALID + "aliases: [merged]", BODY.format("three months'"))
+    commit(entries_dir, "Merge the two", 2)
+    build(entries_dir, tmp_path / "ix")
+    client = WsgiClient(create_app(tmp_path / "ix"))
+    page = client.get(f"/entries/merged/at/{first[:12]}")
+    assert page.status == 200 and Page(page.body).problems() == []
+    text = Page(page.body).text
+    assert "six weeks'" in text and "three months'" not in text and "Merged one" in text
+    assert 'renamed or merged into <a href="http://127.0.0.1/entries/kept">A valid entry</a>' \
+        in page.body
+    data = client.get(f"/entries/merged/at/{first[:12]}.json").json()
+    assert data["merged_into"]["url"].endswith("/entries/kept") and not data["changes_url"]
+    assert client.get("/entries/merged").status == 301  # the page itself: the kept entry
+    assert client.get("/entries/merged/at/deadbeef0").status == 301  # no such version of it
+    guide = tmp_path / "guide.md"
+    guide.write_text(f"[a](/entries/merged/at/{first[:12]})\n", encoding="utf-8")
+    findings, _ = check_documents(Library(tmp_path / "ix"), {guide: read_links(guide)}, "")
+    assert findings == []  # the link is right as it is: no advice to cite another text
