@@ -1,5 +1,6 @@
-"""Addresses written another way, redirected to the page they name: a link pasted with a
-trailing slash, or typed with capitals or spaces (/sectors/Health)."""
+"""Redirects: how the site sends a reader on (redirect), and addresses written another way,
+redirected to the page they name: a link pasted with a trailing slash, or typed with capitals
+or spaces (/sectors/Health)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,19 @@ from kb.contexts import PageError
 from kb.entry import slugify
 from kb.library import Library
 from kb.taxonomy import FACET_OF
+
+
+def redirect(url: str) -> None:
+    """Raise a permanent redirect to `url`. A path on this site is made absolute with the
+    site's base address (KB_BASE_URL) when it has one: behind a proxy, the Host and scheme the
+    server sees would send readers to an internal name, or to http from https. Without one,
+    the path is sent as it is, and clients resolve it against the address they asked for."""
+    base = bottle.request.app.config.get("kb.base", "")
+    answer = bottle.response.copy(cls=bottle.HTTPResponse)
+    answer.status, answer.body = 301, ""
+    answer.set_header("Location", base + url if url.startswith("/") and not
+                      url.startswith("//") else url)
+    raise answer
 
 
 def without_trailing_slash(library: Library, path: str):
@@ -23,7 +37,7 @@ def without_trailing_slash(library: Library, path: str):
     if len(parts) == 2 and (parts[0] == "entries" or parts[0] in FACET_OF):
         respelt(library, *parts)  # one redirect, to the page
     query = bottle.request.query_string
-    bottle.redirect("/" + path.strip("/") + ("?" + query if query else ""), 301)
+    redirect("/" + path.strip("/") + ("?" + query if query else ""))
 
 
 def _slug_and_suffix(head: str, name: str) -> tuple[str, str]:
@@ -61,7 +75,7 @@ def respelt(library: Library, head: str, name: str, prefix: str = ""):
     elif not (slug := library.taxonomy[FACET_OF[head]].resolve(slug) or ""):
         raise PageError(404, "Page not found", _no_such_term(library, head, name))
     query = bottle.request.query_string  # one redirect, straight to the page's address
-    bottle.redirect(f"{prefix}/{head}/{slug}{suffix}" + ("?" + query if query else ""), 301)
+    redirect(f"{prefix}/{head}/{slug}{suffix}" + ("?" + query if query else ""))
 
 
 def _no_such_term(library: Library, head: str, name: str) -> str:

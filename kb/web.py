@@ -82,7 +82,7 @@ def create_app(index_dir: Path | str, base_url: str | None = None, edit_url: str
         "base": (base_url or os.environ.get("KB_BASE_URL") or "").rstrip("/"),
         "edit_url": (edit_url or os.environ.get("KB_EDIT_URL") or "").strip(),
         "new_url": (new_url or os.environ.get("KB_NEW_URL") or "").strip()})
-    app.config["kb.library"] = responder.library
+    app.config["kb.library"], app.config["kb.base"] = responder.library, responder.settings["base"]
     add_routes(app, responder.library, responder.page, responder.answer, responder.site)
     add_error_pages(app, responder.problem)
     app.add_hook("after_request", response_headers(
@@ -120,7 +120,7 @@ class Responder:
     def answer(self, template: str, ctx) -> str:
         """A context as the page or its .json twin; a Redirect as a 301."""
         if isinstance(ctx, Redirect):
-            bottle.redirect(ctx.url, 301)
+            redirects.redirect(ctx.url)
         if wants_json():
             bottle.response.content_type = "application/json; charset=utf-8"
             paging = [(rel, ctx.get(f"{rel}_url")) for rel in ("first", "prev", "next", "last")]
@@ -231,8 +231,8 @@ def add_routes(app, library: Library, page, answer, site) -> None:
         library, site(), request_params())))
     route(f"/embed/entries/<slug:{SLUG}>", lambda slug: answer(
         "embed-entry.tpl", contexts.entry(library, site(), slug, prefix="/embed")))
-    route("/entries", lambda: bottle.redirect("/search", 301))  # every example, listed
-    route("/embed", lambda: bottle.redirect("/embed/search", 301))  # every example, framed
+    route("/entries", lambda: redirects.redirect("/search"))  # every example, listed
+    route("/embed", lambda: redirects.redirect("/embed/search"))  # every example, framed
     route("/healthz", lambda: health(library, app.config.get("kb.build_problems") or []))
     route("/static/<filename:path>", static_file)
     route("/<path:re:.+/>", lambda path: redirects.without_trailing_slash(library, path))
@@ -253,7 +253,7 @@ def search_feed(library: Library, site: Site) -> str:
         ctx = contexts.search(library, site, params, "/search.atom", snippets=False,
                               sort="added", page_size=size)
         if isinstance(ctx, Redirect):
-            bottle.redirect(ctx.url, 301)
+            redirects.redirect(ctx.url)
         worded = [r for r in ctx["results"] if r["matched"]["words"]]
         if len(worded) >= contexts.FEED_SIZE or len(ctx["results"]) < size:
             break  # for most feeds; a word used rarely among many topic-only results reads on
@@ -278,7 +278,7 @@ def _unused_dropped(unused: tuple[str, ...]) -> list[tuple[str, str]]:
     params = request_params()
     if any(k in unused for k, _ in params):
         kept = urlencode([(k, v) for k, v in params if k not in unused])
-        bottle.redirect(bottle.request.path + ("?" + kept if kept else ""), 301)
+        redirects.redirect(bottle.request.path + ("?" + kept if kept else ""))
     return params
 
 
@@ -286,7 +286,7 @@ def search_csv(library: Library, site: Site) -> str:
     ctx = contexts.search(library, site, _unused_dropped(("page",)), "/search.csv",
                           snippets=False, page_size=contexts.MAX_CSV_ROWS)
     if isinstance(ctx, Redirect):
-        bottle.redirect(ctx.url, 301)
+        redirects.redirect(ctx.url)
     bottle.response.content_type = "text/csv; charset=utf-8"
     bottle.response.set_header("Content-Disposition",
                                'attachment; filename="compact-practice-search.csv"')
@@ -320,7 +320,7 @@ def _first_slug(library: Library, slug: str) -> str:
 def entry_markdown(library: Library, slug: str) -> str:
     source = contexts.entry_source(library, slug)
     if isinstance(source, Redirect):
-        bottle.redirect(source.url, 301)
+        redirects.redirect(source.url)
     bottle.response.content_type = "text/markdown; charset=utf-8"
     return source
 

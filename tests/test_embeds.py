@@ -108,5 +108,5 @@ def test_an_embed_address_typed_with_capitals_redirects_as_the_page_does(client)
 def test_the_embeds_folder_leads_to_the_embed_of_every_example(client, path):
     resp = client.get(path)
     while resp.status == 301:
-        resp = client.get(resp.headers["location"].removeprefix("http://127.0.0.1"))
+        resp = client.get(resp.headers["location"].removeprefix("https://example.test"))
     assert resp.status == 200 and 'class="embed"' in resp.body

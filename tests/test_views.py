@@ -199,7 +199,7 @@ def test_term_alias_and_unknown_term(client):
 def test_a_submitted_forms_empty_fields_redirect_to_the_short_address(client, path, to):
     resp = client.get(path)
     assert resp.status == 301
-    assert resp.headers["location"].removeprefix("http://127.0.0.1") == to
+    assert resp.headers["location"].removeprefix("https://example.test") == to
 
 
 @pytest.mark.parametrize("path,to", [
@@ -211,7 +211,26 @@ def test_a_submitted_forms_empty_fields_redirect_to_the_short_address(client, pa
 def test_a_trailing_slash_redirects_to_the_address_without_it(client, path, to):
     resp = client.get(path)
     assert resp.status == 301
-    assert resp.headers["location"].removeprefix("http://127.0.0.1") == to
+    assert resp.headers["location"].removeprefix("https://example.test") == to
+
+
+def test_redirects_go_to_the_sites_base_never_to_the_host_the_server_sees(index_dir,
+                                                                          monkeypatch):
+    """Behind a proxy the server sees an internal Host, and http for https: a redirect built
+    from them would send readers there. With KB_BASE_URL it goes to the base; without, it is
+    a path, which clients resolve against the address they asked for."""
+    from kb.web import create_app
+    from tests.conftest import WsgiClient
+
+    monkeypatch.delenv("KB_BASE_URL", raising=False)
+    for base, to in (("https://practice.example.org", "https://practice.example.org"),
+                     ("", "")):
+        client = WsgiClient(create_app(index_dir, base_url=base))
+        for path, where in (("/sectors/Health", "/sectors/health"), ("/embed", "/embed/search"),
+                            ("/principles/", "/principles"), ("//elsewhere.example/",
+                                                              "/elsewhere.example")):
+            resp = client.get(path)  # its Host: 127.0.0.1, which no location may name
+            assert (resp.status, resp.headers["location"]) == (301, to + where), path
 
 
 def test_error_pages_link_the_addresses_they_name(client):
@@ -265,7 +284,7 @@ def test_a_feed_or_csv_error_is_plain_text_for_the_program_reading_it(client, pa
 def test_an_address_typed_with_capitals_or_spaces_redirects_to_its_page(client, path, to):
     resp = client.get(path)
     assert resp.status == 301
-    assert resp.headers["location"].removeprefix("http://127.0.0.1") == to
+    assert resp.headers["location"].removeprefix("https://example.test") == to
 
 
 @pytest.mark.parametrize("path", ["/sectors/No%20Such", "/entries/No_Such_Example",
