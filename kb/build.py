@@ -191,8 +191,8 @@ def _check(plan: Plan, prepared: list[Prepared]) -> list[Problem]:
         problems += address_problems_among(moved, plan.table.rels, plan.table.aliases)
     else:
         problems += address_problems([one.address for one in prepared])
-    problems += synonym_problems(plan.entries_dir / "synonyms.yaml")
-    problems += taxonomy_problems(plan.entries_dir / "taxonomy.yaml")
+    problems += synonym_problems(plan.entries_dir / "synonyms.yaml") + taxonomy_problems(
+        plan.entries_dir / "taxonomy.yaml") + history.shallow_clone(plan.entries_dir)
     for one in prepared:
         plan.table.aliases.pop(one.address.path, None)
         if one.address.aliases:

@@ -17,6 +17,7 @@ import subprocess
 import zlib
 from pathlib import Path
 
+from kb.entry import Problem
 from kb.publishing import cat_files, git
 
 HISTORY = "history.json"
@@ -88,6 +89,20 @@ def last_commits(entries_dir: Path, current: list[str]) -> dict[str, dt.date] | 
         return None
     return {rel: dt.date.fromisoformat(revs[0]["date"][:10])
             for rel, revs in revisions(entries_dir, current)[0].items()}
+
+
+def shallow_clone(entries_dir: Path) -> list[Problem]:
+    """A warning (at the folder) when it is in a shallow Git clone: the history is cut short,
+    so every entry seems added at the oldest commit there, a renamed one loses its first
+    address (its feed id: readers see it again as new) and old version links stop working."""
+    try:
+        shallow = git(entries_dir, "rev-parse", "--is-shallow-repository").strip() == "true"
+    except (ValueError, OSError, subprocess.SubprocessError):
+        return []
+    return [Problem("", 1, "warning", "the Git clone is shallow, so the entries' history is "
+                    "cut short (days added, feed ids, version links): build from a full clone "
+                    "(git fetch --unshallow; in CI, a checkout with fetch-depth: 0)")
+            ] if shallow else []
 
 
 def head(entries_dir: Path) -> str | None:

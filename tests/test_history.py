@@ -337,3 +337,23 @@ def test_a_merged_entrys_old_version_link_shows_its_own_text(entries_dir, tmp_pa
     guide.write_text(f"[a](/entries/merged/at/{first[:12]})\n", encoding="utf-8")
     findings, _ = check_documents(Library(tmp_path / "ix"), {guide: read_links(guide)}, "")
     assert findings == []  # the link is right as it is: no advice to cite another text
+
+
+def test_a_build_in_a_shallow_clone_warns_that_the_history_is_cut_short(entries_dir, tmp_path):
+    """A shallow clone (a CI checkout's default) has the last commit only: every entry would
+    seem added that day, with no earlier versions. The build says so, and how to fix it; a
+    full clone builds without the warning."""
+    write_entry(entries_dir, "one", VALID, BODY.format("three months'"))
+    git(entries_dir.parent, "init", "-q", "-b", "main")
+    commit(entries_dir, "Publish", 1)
+    write_entry(entries_dir, "one", VALID, BODY.format("six months'"))
+    commit(entries_dir, "Correct", 2)
+    said = {}
+    for depth in ("--depth=1", "--no-local"):
+        clone = tmp_path / depth.strip("-")
+        subprocess.run(["git", "clone", "-q", depth, f"file://{entries_dir.parent}", str(clone)],
+                       check=True, capture_output=True)
+        result = build(clone / "entries", tmp_path / f"ix-{depth}")
+        said[depth] = [w.message for w in result.warnings if "shallow" in w.message]
+    assert said["--no-local"] == [] and len(said["--depth=1"]) == 1
+    assert "fetch-depth: 0" in said["--depth=1"][0]
