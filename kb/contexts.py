@@ -340,7 +340,7 @@ def term(library: Library, site: Site, facet: str, slug: str,
         "facet": facet, "facet_label": vocab.label,
         "slug": canonical, "label": t.label, "description": t.description,
         "words": acronyms_in_capitals(library, t.words), "total": ctx["total"],
-        "results": ctx["results"],
+        "results": ctx["results"], "aliases": list(t.aliases),  # old slugs that lead here
         "search_url": search_url(Query(filters={facet: (canonical,)})),
     }
 
@@ -358,8 +358,8 @@ def terms(library: Library, site: Site, facet: str) -> dict:
     vocab = library.taxonomy[facet]
     counts = {v.value: v.count for v in library.search(Query(), snippets=False).facets[facet]}
     return {"facet": facet, "label": vocab.label, "terms": [
-        {"slug": t.slug, "label": t.label, "description": t.description,
-         "count": counts.get(t.slug, 0), "url": term_page_url(facet, t.slug)}
+        {"slug": t.slug, "label": t.label, "description": t.description, "aliases": list(
+            t.aliases), "count": counts.get(t.slug, 0), "url": term_page_url(facet, t.slug)}
         for t in vocab.terms.values()]}
 
 

@@ -169,6 +169,10 @@ def test_old_term_in_a_search_url_redirects_to_the_canonical_one(entries_dir, tm
         resp = client.get("/search.json?q=x&sector=nhs")
         assert resp.status == 301 and resp.headers["location"].endswith(
             "/search.json?q=x&sector=health")
+        # data saved with the old slug can be mapped: the term's JSON names its old slugs
+        listed = {t["slug"]: t for t in client.get("/sectors.json").json()["terms"]}
+        assert listed["health"]["aliases"] == ["nhs"] and listed["housing"]["aliases"] == []
+        assert client.get("/sectors/health.json").json()["aliases"] == ["nhs"]
     finally:
         server.close()
 
