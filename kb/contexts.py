@@ -12,7 +12,7 @@ from urllib.parse import quote, quote_plus, urlencode
 from kb.entry import closest
 from kb.library import Library, Results
 from kb.publishing import PLACEHOLDER, new_entry_text
-from kb.query import Query, QueryError, query_from_params
+from kb.query import Query, QueryError, misnamed, query_from_params
 from kb.taxonomy import FACETS, FIELD
 from kb.urls import entry_url, revision_url, search_url, term_page_url
 from kb.vocabulary import abbreviations
@@ -107,11 +107,10 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
     if not canonical and not errors:
         return Redirect(search_url(query, path))
     asked = query
-    if page_size:
-        query = query.replace(page=1, page_size=page_size)
-    if sort:
-        query = query.replace(sort=sort)
+    query = query.replace(page=1 if page_size else query.page, sort=sort or query.sort,
+                          page_size=page_size or query.page_size)
     ctx = results_context(library.search(query, snippets=snippets), site.base)
+    ctx["notes"] += misnamed(params)  # 'sectors=health' filters nothing: say so
     ctx["first_url"] = search_url(asked.replace(page=1))  # the page a feed or download follows
     ctx["embed_code"] = iframe(site.base + "/embed" + search_url(query.replace(page=1)),
                                f"{ctx['sentence']} (Compact Practice)", 720)  # a phone's fill

@@ -4,6 +4,7 @@ URL parameters (with clear errors) and written back as the canonical address."""
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -222,3 +223,18 @@ def _form_leftovers(get_all) -> bool:
         if any(not value.strip() for value in get_all(name)):
             return True
     return get_all("sort") == ["relevance"]
+
+
+PARAMETERS = ("q", *FACETS, "from", "to", "sort", "page")
+
+
+def misnamed(params: list[tuple[str, str]]) -> list[str]:
+    """Notes for the parameters a search does not use whose names are near one it does
+    ('sectors=health', 'Sector=health', 'form=2010'): it ran without them, which a reader or a
+    script would not otherwise know. Others ('utm_source', a site's own) are no mistake."""
+    notes = []
+    for name in dict.fromkeys(k for k, _ in params if k not in PARAMETERS):
+        near = difflib.get_close_matches(name.lower(), PARAMETERS, n=1, cutoff=0.75)
+        notes += [f"‘{name[:40]}’ is not a search parameter, so this search did not use it: "
+                  f"did you mean ‘{near[0]}’?"] if near else []
+    return notes

@@ -837,3 +837,26 @@ def test_a_prefixed_word_no_example_writes_is_said_to_be_searched_without_its_pr
         assert not any("writes" in n for n in result_notes(library.search(Query(text=bound))))
     twice = result_notes(library.search(Query(text="agency year OR lettings year")))
     assert any(n.startswith("‘agency’ and ‘year’ are not needed") for n in twice), twice
+
+
+@pytest.mark.parametrize("address,named,meant", [
+    ("/search.json?q=hospice&sectors=health", "sectors", "sector"),
+    ("/search.json?q=hospice&Sector=health", "Sector", "sector"),
+    ("/search.json?form=2010", "form", "from"),
+])
+def test_a_misnamed_parameter_is_said_to_be_unused(client, address, named, meant):
+    """A filter's name mistyped filters nothing: the search runs without it, and says so, so
+    neither a reader nor a script takes the results for filtered ones."""
+    notes = client.get(address).json()["notes"]
+    assert f"‘{named}’ is not a search parameter, so this search did not use it: did you mean " \
+           f"‘{meant}’?" in notes
+
+
+def test_other_sites_parameters_are_no_mistake(client):
+    """A campaign's or a site's own parameters ('utm_source') are passed along with links:
+    they name nothing near a search parameter, and no note is made of them."""
+    plain = client.get("/search.json?q=hospice").json()["notes"]
+    assert client.get("/search.json?q=hospice&utm_source=guide&ref=x").json()["notes"] == plain
+    page = client.get("/search?q=hospice&sector%3Cb%3E=x")  # a name shown is escaped
+    assert "‘sector&lt;b&gt;’ is not a search parameter" in page.body
+    assert "sector<b>" not in page.body
