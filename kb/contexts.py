@@ -365,14 +365,15 @@ def terms(library: Library, site: Site, facet: str) -> dict:
 def coverage(library: Library, site: Site) -> dict:
     """The principle x sector matrix of entry counts: where evidence is thin."""
     taxonomy = library.taxonomy
-    matrix = library.coverage()
-    rows = []
+    matrix, rows = library.coverage(), []
+    examples = {v.value: v.count for v in library.search(Query(), snippets=False).facets[
+        "principle"]}  # each once, though it may have several sectors
     for p, t in taxonomy["principle"].terms.items():
         cells = [{"sector": s, "count": matrix[p].get(s, 0),
                   "url": search_url(Query(filters={"principle": (p,), "sector": (s,)}))}
                  for s in taxonomy["sector"].terms]
         rows.append({"principle": p, "label": t.label, "cells": cells,
-                     "total": sum(c["count"] for c in cells)})
+                     "total": examples.get(p, 0)})
     sectors = [{"sector": s, "label": t.label} for s, t in taxonomy["sector"].terms.items()]
     gaps = sum(1 for r in rows for c in r["cells"] if c["count"] == 0)
     return {"sectors": sectors, "rows": rows, "gaps": gaps, "cells": len(rows) * len(sectors)}

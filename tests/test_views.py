@@ -99,6 +99,10 @@ def test_coverage_page_and_json_agree(client):
         if c["count"]:
             assert c["url"] in links(page, "/search?")
     assert len(page.find("td", class_="gap")) == data["gaps"]
+    # a row's total counts its examples once, though one may be in several sectors' cells
+    counts = {t["slug"]: t["count"] for t in client.get("/principles.json").json()["terms"]}
+    assert {r["principle"]: r["total"] for r in data["rows"]} == counts
+    assert all(r["total"] <= sum(c["count"] for c in r["cells"]) for r in data["rows"])
     # each count says, to a screen reader listing the links, what it counts
     row, cell = next((r, c) for r in data["rows"] for c in r["cells"] if c["count"])
     sector = data["sectors"][row["cells"].index(cell)]["label"]
@@ -442,3 +446,15 @@ def test_about_explains_the_abbreviations_the_synonyms_spell_out(client, tmp_pat
     page = client.get("/about")
     assert '<dt><abbr title="primary care trust">PCT</abbr></dt><dd>primary care trust</dd>' \
         in page.body
+
+
+def test_a_coverage_rows_total_counts_an_example_in_two_sectors_once(entries_dir, tmp_path):
+    from kb.build import build
+    from kb.web import create_app
+    from tests.conftest import VALID, WsgiClient, write_entry
+
+    write_entry(entries_dir, "both", VALID.replace("[health]", "[health, housing]"))
+    build(entries_dir, tmp_path / "ix")
+    data = WsgiClient(create_app(tmp_path / "ix")).get("/coverage.json").json()
+    row = next(r for r in data["rows"] if r["principle"] == "partnership-working")
+    assert sum(c["count"] for c in row["cells"]) == 2 and row["total"] == 1
