@@ -267,8 +267,8 @@ def search_feed(library: Library, site: Site) -> str:
             ", those with all of them first" if 0 < ctx["matched_all"] < using else "")
     elif using < ctx["total"]:
         title += f": {using_words}"
-    return _atom(library, site, title, items, bottle.request.url,
-                 site.base + ctx["first_url"])
+    return _atom(library, site, title, items, site.base + "/search.atom" +  # one id per feed
+                 ctx["first_url"].removeprefix("/search"), site.base + ctx["first_url"])
 
 
 def _unused_dropped(unused: tuple[str, ...]) -> list[tuple[str, str]]:

@@ -269,6 +269,11 @@ def test_a_search_feed_follows_the_whole_search_and_links_its_page(client):
         moved = client.get(asked)
         assert moved.status == 301, asked
         assert moved.headers["location"].endswith(asked.split("?")[0] + canonical), asked
+    # the same search written another way (encoding, order) is the same feed: one id
+    ids = {re.search(r"<id>([^<]*)</id>", client.get(asked).body)[1] for asked in (
+        "/search.atom?q=core+costs&sector=health", "/search.atom?q=core%20costs&sector=health",
+        "/search.atom?sector=health&q=core%20costs")}
+    assert ids == {"https://example.test/search.atom?q=core+costs&amp;sector=health"}
 
 
 @pytest.mark.parametrize("path", ["/search.csv?principle=nope", "/search.atom?principle=nope"])
