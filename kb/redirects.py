@@ -4,6 +4,8 @@ or spaces (/sectors/Health)."""
 
 from __future__ import annotations
 
+import re
+
 import bottle
 
 from kb import contexts
@@ -12,17 +14,20 @@ from kb.entry import slugify
 from kb.library import Library
 from kb.taxonomy import FACET_OF
 
+CONTROL = re.compile(r"[\x00-\x20\x7f]")  # no space, tab or line break belongs in an address
+
 
 def redirect(url: str) -> None:
-    """Raise a permanent redirect to `url`. A path on this site is made absolute with the
-    site's base address (KB_BASE_URL) when it has one: behind a proxy, the Host and scheme the
-    server sees would send readers to an internal name, or to http from https. Without one,
-    the path is sent as it is, and clients resolve it against the address they asked for."""
-    base = bottle.request.app.config.get("kb.base", "")
+    """Raise a permanent redirect to `url`, a path on this site, made absolute with the site's
+    base address (KB_BASE_URL; unset, the address the request came to): behind a proxy, the
+    Host and scheme the server sees would send readers to an internal name, or to http from
+    https. Absolute, it can never lead off the site, however the path begins ('//x', '/\\x',
+    a tab: a browser would read those as another host)."""
+    parts = bottle.request.urlparts
+    base = bottle.request.app.config.get("kb.base") or f"{parts.scheme}://{parts.netloc}"
     answer = bottle.response.copy(cls=bottle.HTTPResponse)
     answer.status, answer.body = 301, ""
-    answer.set_header("Location", base + url if url.startswith("/") and not
-                      url.startswith("//") else url)
+    answer.set_header("Location", base + "/" + CONTROL.sub("", url).lstrip("/\\"))
     raise answer
 
 

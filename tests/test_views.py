@@ -220,20 +220,23 @@ def test_a_trailing_slash_redirects_to_the_address_without_it(client, path, to):
 
 def test_redirects_go_to_the_sites_base_never_to_the_host_the_server_sees(index_dir,
                                                                           monkeypatch):
-    """Behind a proxy the server sees an internal Host, and http for https: a redirect built
-    from them would send readers there. With KB_BASE_URL it goes to the base; without, it is
-    a path, which clients resolve against the address they asked for."""
+    """Behind a proxy the server sees an internal Host, and http for https: with KB_BASE_URL
+    a redirect goes to the base, not there. Without it, to the address asked. Either way a
+    path that a browser would read as another host ('/\\evil', a tab) stays on the site."""
     from kb.web import create_app
     from tests.conftest import WsgiClient
 
     monkeypatch.delenv("KB_BASE_URL", raising=False)
     for base, to in (("https://practice.example.org", "https://practice.example.org"),
-                     ("", "")):
+                     ("", "http://127.0.0.1")):  # the Host the test client sends
         client = WsgiClient(create_app(index_dir, base_url=base))
         for path, where in (("/sectors/Health", "/sectors/health"), ("/embed", "/embed/search"),
-                            ("/principles/", "/principles"), ("//elsewhere.example/",
-                                                              "/elsewhere.example")):
-            resp = client.get(path)  # its Host: 127.0.0.1, which no location may name
+                            ("/principles/", "/principles"),
+                            ("//elsewhere.example/", "/elsewhere.example"),
+                            ("/%5Celsewhere.example/", "/elsewhere.example"),
+                            ("/%5C/elsewhere.example/", "/elsewhere.example"),
+                            ("/%09/elsewhere.example/", "/elsewhere.example")):
+            resp = client.get(path)
             assert (resp.status, resp.headers["location"]) == (301, to + where), path
 
 
