@@ -112,9 +112,9 @@ def check(files: tuple[Path, ...], entries_dir: Path, strict: bool, fmt: str,
             else problems
     except ValueError as exc:  # the revision cannot be read (publishing.UnknownRef)
         raise click.ClickException(str(exc)) from None
-    # the vocabularies' problems first (an entry's unknown value may follow from them), errors
-    problems.sort(key=lambda p: (p.path not in ("taxonomy.yaml", "synonyms.yaml"),
-                                 p.severity != "error", p))  # before warnings, not buried
+    # errors before warnings, not buried; the vocabularies' first (an entry's unknown value
+    problems.sort(key=lambda p: (p.severity != "error",  # may follow from them)
+                                 p.path not in ("taxonomy.yaml", "synonyms.yaml"), p))
     _report(entries_dir, problems, fmt)
     errors = sum(p.severity == "error" for p in problems)
     rule = "--strict fails on warnings too" if strict else "only errors stop publication"
@@ -159,15 +159,15 @@ def build_cmd(entries_dir: Path, index_dir: Path, full: bool) -> None:
         raise click.ClickException(str(exc)) from None
     except (TaxonomyError, OSError) as exc:  # or a folder it cannot read or write: which, why
         raise click.ClickException(str(exc)) from None
-    _echo_problems(entries_dir, result.warnings, err=True)
+    # a warning about the whole folder (a shallow clone) last, in view, not among the files'
+    _echo_problems(entries_dir, sorted(result.warnings, key=lambda p: not p.path), err=True)
     click.echo(f"indexed {result.entries} entries into {index_dir} ({result.reindexed} read: "
                f"{'changed' if result.incremental else 'all'}) in {result.seconds:.2f}s", err=True)
 
 
 def allowed_values(facet: str) -> str:
     """'one of: a, b, c' from the repository's vocabularies, for --help (or where to look)."""
-    here = Path.cwd()
-    for folder in (here, *here.parents):
+    for folder in (Path.cwd(), *Path.cwd().parents):
         for path in (folder / "entries" / "taxonomy.yaml", folder / "taxonomy.yaml"):
             try:
                 return "one of: " + ", ".join(load_taxonomy(path)[facet].terms)

@@ -41,10 +41,12 @@ def test_check_lists_errors_before_warnings_and_ends_with_a_tally(entries_dir):
     where a terminal leaves it in view) says how many of each and which stop publication."""
     write_entry(entries_dir, "a-thin", VALID.replace("A valid entry", "Thin"), body="Only.\n")
     write_entry(entries_dir, "z-bad", VALID.replace("[health]", "[helth]"))
+    (entries_dir / "synonyms.yaml").write_text("- [pilot, pilot]\n")  # a vocabulary warning
     out = kb("check", "--entries", str(entries_dir))
     lines = out.stdout.splitlines()
     assert out.returncode == 1 and ": error: " in lines[0] and "z-bad.md" in lines[0], lines
     assert any("a-thin.md" in line and ": warning: " in line for line in lines[1:])
+    assert "synonyms.yaml" in lines[1] and ": warning: " in lines[1]  # warnings: its first
     warnings = sum(": warning: " in line for line in lines)
     assert out.stderr == f"kb check: 1 error(s), listed first, and {warnings} warning(s); " \
                          "only errors stop publication\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 
 import feedparser
 import pytest
@@ -357,3 +358,10 @@ def test_a_build_in_a_shallow_clone_warns_that_the_history_is_cut_short(entries_
         said[depth] = [w.message for w in result.warnings if "shallow" in w.message]
     assert said["--no-local"] == [] and len(said["--depth=1"]) == 1
     assert "fetch-depth: 0" in said["--depth=1"][0]
+    # in the terminal, after the files' own warnings, where it is seen: not buried above them
+    clone = tmp_path / "depth=1"
+    write_entry(clone / "entries", "thin", VALID.replace("A valid entry", "Thin"), "Only.\n")
+    out = subprocess.run([sys.executable, "-m", "kb", "build", "--full", "--entries",
+                          str(clone / "entries"), "--index", str(tmp_path / "ix-cli")],
+                         capture_output=True, text=True, check=True).stderr.splitlines()
+    assert "thin.md" in out[0] and "shallow" in out[-2] and out[-1].startswith("indexed")
