@@ -12,9 +12,9 @@ from urllib.parse import quote, quote_plus, urlencode
 from kb.entry import closest
 from kb.library import Library, Results
 from kb.publishing import PLACEHOLDER, new_entry_text
-from kb.query import Query, QueryError, misnamed, query_from_params
+from kb.query import Query, QueryError, misnamed, query_from_params, unused_note
 from kb.taxonomy import FACETS, FIELD
-from kb.urls import entry_url, revision_url, search_url, term_page_url
+from kb.urls import entry_url, keeping_others, revision_url, search_url, term_page_url
 from kb.vocabulary import abbreviations
 from kb.wording import date_phrase, human_date, result_notes, result_sentence
 
@@ -104,13 +104,14 @@ def search(library: Library, site: Site, params: list[tuple[str, str]], path: st
             params = _without(params, exc)
     for error in errors:  # each misspelt filter value: the search with the value it meant
         error.update(_instead(error, params, library))
-    if not canonical and not errors:
-        return Redirect(search_url(query, path))
+    if not canonical and not errors:  # others' parameters kept: not the search's to drop
+        return Redirect(keeping_others(search_url(query, path), params))
     asked = query
     query = query.replace(page=1 if page_size else query.page, sort=sort or query.sort,
                           page_size=page_size or query.page_size)
     ctx = results_context(library.search(query, snippets=snippets), site.base)
-    ctx["notes"] += misnamed(params)  # 'sectors=health' filters nothing: say so
+    ctx["unused"] = misnamed(params, strict=path.endswith((".atom", ".csv")))  # its notes
+    ctx["notes"] += [unused_note(u) for u in ctx["unused"]]  # last: an embed shows them
     ctx["first_url"] = search_url(asked.replace(page=1))  # the page a feed or download follows
     ctx["embed_code"] = iframe(site.base + "/embed" + search_url(query.replace(page=1)),
                                f"{ctx['sentence']} (Compact Practice)", 720)  # a phone's fill
@@ -140,8 +141,7 @@ def _instead(error: dict, params: list[tuple[str, str]], library: Library) -> di
     a long text, the words searched."""
     if error["field"] == "q":
         return {"searched": error["instead"][1]} if error["instead"] else {}
-    meant = error["instead"][1] if error["instead"] else None
-    if not meant:
+    if not (meant := error["instead"][1] if error["instead"] else None):
         return {}
     fixed = [(k, v) for k, v in params if k != "page"]
     fixed += [] if (error["field"], meant) in fixed else [(error["field"], meant)]

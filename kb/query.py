@@ -4,7 +4,6 @@ URL parameters (with clear errors) and written back as the canonical address."""
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -226,15 +225,38 @@ def _form_leftovers(get_all) -> bool:
 
 
 PARAMETERS = ("q", *FACETS, "from", "to", "sort", "page")
+ALSO_CALLED = {"query": "q", "search": "q", "keywords": "q", "sort_by": "sort", "order": "sort",
+               "date_from": "from", "date_to": "to", "start": "from", "end": "to"}
 
 
-def misnamed(params: list[tuple[str, str]]) -> list[str]:
-    """Notes for the parameters a search does not use whose names are near one it does
-    ('sectors=health', 'Sector=health', 'form=2010'): it ran without them, which a reader or a
-    script would not otherwise know. Others ('utm_source', a site's own) are no mistake."""
-    notes = []
-    for name in dict.fromkeys(k for k, _ in params if k not in PARAMETERS):
-        near = difflib.get_close_matches(name.lower(), PARAMETERS, n=1, cutoff=0.75)
-        notes += [f"‘{name[:40]}’ is not a search parameter, so this search did not use it: "
-                  f"did you mean ‘{near[0]}’?"] if near else []
-    return notes
+def meant_parameter(name: str) -> str | None:
+    """The search parameter a name not the search's most likely meant: the same but for its
+    case or a plural ('Sector', 'sectors'), two letters swapped ('form'), or another site's
+    name for it ('query', 'sort_by'); None for the rest ('utm_source', 'tag', 'age')."""
+    low = name.lower()
+    for known in PARAMETERS:
+        swapped = len(low) == len(known) > 2 and sorted(low) == sorted(known) and [
+            n for n, (a, b) in enumerate(zip(low, known, strict=True)) if a != b] in (
+            [n, n + 1] for n in range(len(low) - 1))
+        if low in (known, known + "s") or swapped:
+            return known
+    return ALSO_CALLED.get(low)
+
+
+def misnamed(params: list[tuple[str, str]], strict: bool = False) -> list[dict]:
+    """The parameters a search does not use that most likely meant one it does
+    (meant_parameter), [{name, meant}]: it ran without them, which a reader or a script
+    would not otherwise know. With `strict` (a feed or a download, which has no notes), a
+    QueryError instead."""
+    wrong = [{"name": name[:40], "meant": meant} for name in dict.fromkeys(k for k, _ in params)
+             if name not in PARAMETERS and (meant := meant_parameter(name))]
+    if wrong and strict:
+        raise QueryError(f"‘{wrong[0]['name']}’ is not a search parameter: write "
+                         f"‘{wrong[0]['meant']}’")
+    return wrong
+
+
+def unused_note(unused: dict) -> str:
+    """The note for a parameter misnamed() found."""
+    return (f"‘{unused['name']}’ is not a search parameter, so this search did not use it: "
+            f"did you mean ‘{unused['meant']}’?")

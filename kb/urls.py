@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 from urllib.parse import quote_plus
 
-from kb.query import Query
+from kb.query import PARAMETERS, Query
 from kb.taxonomy import FIELD
 
 
@@ -23,6 +23,13 @@ def search_url(query: Query, path: str = "/search") -> str:
     params = query.params()
     return path + "?" + "&".join(f"{_quote(k)}={_quote(v)}" for k, v in params) if params \
         else path
+
+
+def keeping_others(url: str, params: list[tuple[str, str]]) -> str:
+    """A search's address with the request's parameters that are not the search's, as they
+    came ('utm_source', a mistyped 'sectors'): a redirect to it loses nothing of the link."""
+    others = "&".join(f"{_quote(k)}={_quote(v)}" for k, v in params if k not in PARAMETERS)
+    return url + ("&" if "?" in url else "?") + others if others else url
 
 
 def json_twin(url: str) -> str:

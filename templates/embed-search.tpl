@@ -1,5 +1,8 @@
 % rebase('embed.tpl', title='Examples', home_url=ctx['home_url'])
 <h1 class="embed-title"><a href="{{ctx['full_url']}}" target="_top">{{ctx['sentence']}}</a></h1>
+% for note in ctx['notes'][len(ctx['notes']) - len(ctx.get('unused', [])):]:
+<p class="embed-note">{{note}}</p>
+% end
 % if ctx['results']:
 <ol class="embed-list">
 %   for hit in ctx['results']:

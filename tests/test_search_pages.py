@@ -856,7 +856,27 @@ def test_other_sites_parameters_are_no_mistake(client):
     """A campaign's or a site's own parameters ('utm_source') are passed along with links:
     they name nothing near a search parameter, and no note is made of them."""
     plain = client.get("/search.json?q=hospice").json()["notes"]
-    assert client.get("/search.json?q=hospice&utm_source=guide&ref=x").json()["notes"] == plain
-    page = client.get("/search?q=hospice&sector%3Cb%3E=x")  # a name shown is escaped
-    assert "‘sector&lt;b&gt;’ is not a search parameter" in page.body
-    assert "sector<b>" not in page.body
+    assert client.get("/search.json?q=hospice&utm_source=guide&ref=x&tag=a&age=3&top=1&state=b"
+                      ).json()["notes"] == plain  # near a name, but no slip of one
+    page = client.get("/search?q=hospice&sector%3Cb%3E=x")  # no slip: not named, not echoed
+    assert "not a search parameter" not in page.body and "sector<b>" not in page.body
+
+
+def test_a_misnamed_parameter_stops_a_feed_or_download_and_shows_in_an_embed(client):
+    """A feed or a CSV has no notes, and an unfiltered one looks like the filtered one: a 400
+    names the parameter to write. An embed, pasted by a guidance author, says it."""
+    for path in ("/search.atom", "/search.csv"):
+        resp = client.get(f"{path}?q=hospice&sectors=health")
+        assert resp.status == 400 and "‘sectors’ is not a search parameter: write ‘sector’" \
+            in resp.body, path
+    embed = client.get("/embed/search?q=hospice&Sector=health")
+    assert embed.status == 200 and "‘Sector’ is not a search parameter" in embed.body
+
+
+def test_a_redirect_to_a_searchs_address_keeps_other_parameters(client):
+    """Written another way, a search redirects to its canonical address, keeping the
+    parameters that are not the search's: a campaign's tag, and a mistyped name whose note
+    then shows."""
+    resp = client.get("/search?q=hospice&sector=Health&utm_source=guide&sectors=x")
+    assert resp.status == 301 and resp.headers["location"].endswith(
+        "/search?q=hospice&sector=health&utm_source=guide&sectors=x")
