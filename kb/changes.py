@@ -20,13 +20,27 @@ from kb.wording import human_date
 CONTEXT_LINES = 3  # unchanged lines shown around each change
 
 
-def _entry(library: Library, slug: str, tail: str) -> tuple[dict, list[dict]] | Redirect:
-    """(the entry's record, its revisions), a redirect from an old slug to the same page
-    of the new one, or a 404."""
+def _entry(library: Library, site: Site, slug: str, tail: str, versions=()
+           ) -> tuple[dict, list[dict]] | Redirect:
+    """(the entry's record, its revisions), a redirect from an old slug to the same page of
+    the new one, or a 404. At an old address whose own file was deleted (an example merged
+    into another, kb.history), that file's revisions, when they have every one of `versions`
+    (for a history, always): what a link to them showed then, with `merged_into`."""
     record = find_entry(library, slug, tail)
-    if isinstance(record, Redirect):
+    if not isinstance(record, Redirect):
+        return {**record, "merged_into": None}, library.revisions(slug) or []
+    own = library.revisions(slug)
+    if not own or not all(_named(own, v) for v in versions if v):
         return record
-    return record, library.revisions(slug) or []
+    kept = library.entry(library.resolve_alias(slug))
+    meta, _ = _parts(library.revision_text(slug, own[0]["commit"]))
+    return {**kept, "slug": slug, "title": str(meta.get("title") or kept["title"]),
+            "merged_into": {"title": kept["title"], "url": site.base + entry_url(kept["slug"])}
+            }, own
+
+
+def _named(revs: list[dict], rev: str) -> bool:
+    return len(rev) >= 7 and any(r["commit"].startswith(rev.lower()) for r in revs)
 
 
 def _revision(r: dict, slug: str, base: str) -> dict:
@@ -39,7 +53,7 @@ def _revision(r: dict, slug: str, base: str) -> dict:
 def history(library: Library, site: Site, slug: str, suffix: str = "") -> dict | Redirect:
     """The history page: every revision of the entry, newest first, each with its change
     note and links to it and to what it changed."""
-    found = _entry(library, slug, "/history" + suffix)
+    found = _entry(library, site, slug, "/history" + suffix)
     if isinstance(found, Redirect):
         return found
     record, revs = found
@@ -47,7 +61,7 @@ def history(library: Library, site: Site, slug: str, suffix: str = "") -> dict |
     for newer, older in zip(out, out[1:], strict=False):
         newer["changes_url"] = f"{entry_url(slug)}/diff?from={older['short']}&to={newer['short']}"
     return {"slug": slug, "title": record["title"], "url": site.base + entry_url(slug),
-            "withdrawn": record.get("withdrawn"),
+            "withdrawn": record.get("withdrawn"), "merged_into": record["merged_into"],
             "recorded": library.revisions(slug) is not None, "revisions": out}
 
 
@@ -67,25 +81,21 @@ def revision(library: Library, site: Site, slug: str, rev: str,
     """The entry as it was at one revision, marked as such, with the way to the current one.
     At an old address whose own file was deleted (merged into another entry), that file's
     text at the revision, if it had one: what a version link to it showed then."""
-    found = _entry(library, slug, f"/at/{rev}{suffix}")
+    found = _entry(library, site, slug, f"/at/{rev}{suffix}", (rev,))
     if isinstance(found, Redirect):
-        own = library.revisions(slug)  # the old address's own file, if it had one
-        if not own or not any(len(rev) >= 7 and r["commit"].startswith(rev.lower())
-                              for r in own):
-            return found
-        found = library.entry(library.resolve_alias(slug)), own
+        return found
     record, revs = found
     r = _revision(find(revs, rev, slug), slug, site.base)
     text = library.revision_text(slug, r["commit"])
     meta, body = _parts(text)
-    newest = revs[0]["commit"] == r["commit"] and record["slug"] == slug
+    merged = record["merged_into"]
+    newest = revs[0]["commit"] == r["commit"] and not merged
     return {"slug": slug, "revision": r, "newest": newest, "source": text,
-            "withdrawn": record.get("withdrawn"), "merged_into": None if record["slug"] == slug
-            else {"title": record["title"], "url": site.base + entry_url(record["slug"])},
+            "withdrawn": record.get("withdrawn"), "merged_into": merged,
             "title": str(meta.get("title") or record["title"]),
             "summary": str(meta.get("summary") or ""), "html": render_markdown(body).html,
-            "current_url": site.base + entry_url(record["slug"]),
-            "changes_url": None if newest or record["slug"] != slug else
+            "current_url": merged["url"] if merged else site.base + entry_url(slug),
+            "changes_url": None if revs[0]["commit"] == r["commit"] else
             f"{entry_url(slug)}/diff?from={r['short']}&to={_revision(revs[0], slug, '')['short']}",
             "permanent_url": r["url"]}
 
@@ -108,7 +118,8 @@ def diff(library: Library, site: Site, slug: str, params: list[tuple[str, str]],
     newest and the one before it), line by line, with a few unchanged lines around each
     change."""
     query = urlencode([(k, v) for k, v in params if k in ("from", "to")])
-    found = _entry(library, slug, f"/diff{suffix}" + (f"?{query}" if query else ""))
+    found = _entry(library, site, slug, f"/diff{suffix}" + (f"?{query}" if query else ""),
+                   [v.strip() for k, v in params if k in ("from", "to")])
     if isinstance(found, Redirect):
         return found
     record, revs = found
@@ -123,6 +134,7 @@ def diff(library: Library, site: Site, slug: str, params: list[tuple[str, str]],
     before = library.revision_text(slug, old["commit"]).splitlines() if old else []
     after = library.revision_text(slug, new["commit"]).splitlines()
     return {"slug": slug, "title": record["title"], "url": site.base + entry_url(slug),
+            "merged_into": record["merged_into"],
             "from": _revision(old, slug, site.base) if old else None,
             "to": _revision(new, slug, site.base),
             "hunks": hunks(before, after)}

@@ -127,10 +127,12 @@ def resolve(known: Known, path: str, query: str) -> str:
         return resolve(known, "/" + path.strip("/"), query)  # the site drops the slash
     here = path + (f"?{query}" if query else "")
     if match := ENTRY.fullmatch(path):
-        page = entry_page(known, match["slug"], match["tail"] or "")
-        if (match["tail"] or "").startswith("/diff"):  # from= and to= are its versions
-            for _, commit in (kv for kv in parse_qsl(query) if kv[0] in ("from", "to")):
-                entry_page(known, match["slug"], f"/at/{commit}")
+        tail = match["tail"] or ""
+        versions = [v.lower() for k, v in parse_qsl(query) if k in ("from", "to") and v] \
+            if tail.startswith("/diff") else []  # a diff's from= and to= are its versions
+        page = entry_page(known, match["slug"], tail, versions)
+        for commit in versions:
+            entry_page(known, match["slug"], f"/at/{commit}")
         return page + (f"?{query}" if query else "")
     if match := TERM.fullmatch(path):
         return term_page(known, FACET_OF[match["field"]], match["slug"],
@@ -174,12 +176,13 @@ def _instead(known: Known, path: str, query: str) -> str:
     return ""
 
 
-def entry_page(known: Known, slug: str, tail: str) -> str:
+def entry_page(known: Known, slug: str, tail: str, versions=()) -> str:
     if slug in known.slugs or slug in known.alias:
         commit = tail[4:].removesuffix(".json").lower() if tail.startswith("/at/") else None
-        if slug in known.alias and commit and any(  # a version of an old address's own file
-                c.startswith(commit) for c in known.versions(slug) or []):
-            return entry_url(slug) + tail
+        own = known.versions(slug) if slug in known.alias else None  # a merged file's own
+        if own and tail.startswith(("/at/", "/history", "/diff")) and all(
+                any(c.startswith(v) for c in own) for v in [*versions, commit] if v):
+            return entry_url(slug) + tail  # its history, versions and diffs: kept there
         slug = slug if slug in known.slugs else known.alias[slug]
         versions = known.versions(slug) if commit else None
         if versions and not any(c.startswith(commit) for c in versions):

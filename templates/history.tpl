@@ -3,6 +3,9 @@
 % if ctx.get('withdrawn'):
 <p class="withdrawn" role="note">This example was withdrawn on <time datetime="{{ctx['withdrawn']}}">{{human_date(ctx['withdrawn'])}}</time>: <a href="{{entry_url(ctx['slug'])}}">its page says why</a>, and what to read instead.</p>
 % end
+% if ctx.get('merged_into'):
+<p class="notice" role="note">This example has since been renamed or merged into <a href="{{ctx['merged_into']['url']}}">{{ctx['merged_into']['title']}}</a>. These are its versions from before.</p>
+% end
 % if not ctx['recorded']:
 <p class="lead">No history is recorded for this example: the site was built from files outside a Git repository.</p>
 % elif not ctx['revisions']:
@@ -22,4 +25,8 @@
 %   end
 </ol>
 % end
+% if ctx.get('merged_into'):
+<p><a href="{{ctx['merged_into']['url']}}">Read the example it became</a></p>
+% else:
 <p><a href="{{entry_url(ctx['slug'])}}">Back to the current version</a></p>
+% end

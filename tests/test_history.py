@@ -319,9 +319,12 @@ def test_a_merged_entrys_old_version_link_shows_its_own_text(entries_dir, tmp_pa
                 BODY.format("six weeks'"))
     git(entries_dir.parent, "init", "-q", "-b", "main")
     first = commit(entries_dir, "Publish both", 1)
+    write_entry(entries_dir, "merged", VALID.replace("A valid entry", "Merged one"),
+                BODY.format("eight weeks'"))
+    second = commit(entries_dir, "Correct the merged one", 2)
     (entries_dir / "merged.md").unlink()
     write_entry(entries_dir, "kept", VALID + "aliases: [merged]", BODY.format("three months'"))
-    commit(entries_dir, "Merge the two", 2)
+    commit(entries_dir, "Merge the two", 3)
     build(entries_dir, tmp_path / "ix")
     client = WsgiClient(create_app(tmp_path / "ix"))
     page = client.get(f"/entries/merged/at/{first[:12]}")
@@ -330,14 +333,25 @@ def test_a_merged_entrys_old_version_link_shows_its_own_text(entries_dir, tmp_pa
     assert "six weeks'" in text and "three months'" not in text and "Merged one" in text
     assert 'renamed or merged into <a href="http://127.0.0.1/entries/kept">A valid entry</a>' \
         in page.body
-    data = client.get(f"/entries/merged/at/{first[:12]}.json").json()
+    data = client.get(f"/entries/merged/at/{second[:12]}.json").json()
     assert data["merged_into"]["url"].endswith("/entries/kept") and not data["changes_url"]
     assert client.get("/entries/merged").status == 301  # the page itself: the kept entry
     assert client.get("/entries/merged/at/deadbeef0").status == 301  # no such version of it
+    # its history and what changed between its own versions stay at its address
+    history = client.get("/entries/merged/history.json").json()
+    assert [r["commit"] for r in history["revisions"]] == [second, first]
+    assert history["title"] == "Merged one" and history["merged_into"]["title"] == "A valid entry"
+    diff = client.get(f"/entries/merged/diff?from={first[:7]}&to={second[:7]}")
+    assert diff.status == 200 and "eight weeks'" in Page(diff.body).text and \
+        "six weeks'" in Page(diff.body).text
+    assert "renamed or merged into" in Page(diff.body).text
     guide = tmp_path / "guide.md"
-    guide.write_text(f"[a](/entries/merged/at/{first[:12]})\n", encoding="utf-8")
+    guide.write_text(f"[a](/entries/merged/at/{first[:12]})\n[b](/entries/merged/history)\n"
+                     f"[c](/entries/merged/diff?from={first[:7]}&to={second[:7]})\n"
+                     "[d](/entries/merged)\n", encoding="utf-8")
     findings, _ = check_documents(Library(tmp_path / "ix"), {guide: read_links(guide)}, "")
-    assert findings == []  # the link is right as it is: no advice to cite another text
+    # the links to its versions are right as they are: no advice to cite another text
+    assert [(f.link.line, f.severity) for f in findings] == [(4, "warning")]
 
 
 def test_a_build_in_a_shallow_clone_warns_that_the_history_is_cut_short(entries_dir, tmp_path):
