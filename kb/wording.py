@@ -54,6 +54,7 @@ def result_notes(results: Results) -> list[str]:
     if results.total and len(results.words) > 1 and results.complete_words < results.total \
             and not all(w in named_only for w in results.words):  # said once, below
         notes.append(_partial_note(results))
+    notes += _through_synonyms(results, typed)
     if results.ranking_only and results.total:  # a misspelt one as it is searched
         meant = {w: m for w, m in results.corrections if not m.endswith("*")}
         words = list(dict.fromkeys(in_case_of(_as_typed(w, typed), meant[w]) if w in meant
@@ -135,6 +136,16 @@ def _tag_only(results: Results, tags: int) -> str:
         return (f" The one result is here for {tag} alone, {words}." if n == 1 else
                 f" {'Both' if n == 2 else f'All {n}'} are here for {tag} alone, {words}.")
     return f" {n} of the {total} results {'is' if n == 1 else 'are'} here for {tag} alone, {words}."
+
+
+def _through_synonyms(results: Results, typed: str) -> list[str]:
+    """For one word that no result uses itself, though some use a synonym ('clawback': they
+    say 'repayment'), a note saying so: the results are not the reader's word."""
+    if len(results.words) == 1 and not results.complete_words and not results.corrections \
+            and results.total > results.tag_only:
+        return [f"No example uses ‘{_as_typed(results.words[0], typed)}’ itself: these use a "
+                "word of the same meaning."]
+    return []
 
 
 def _partial_note(results: Results) -> str:

@@ -880,3 +880,12 @@ def test_a_redirect_to_a_searchs_address_keeps_other_parameters(client):
     resp = client.get("/search?q=hospice&sector=Health&utm_source=guide&sectors=x")
     assert resp.status == 301 and resp.headers["location"].endswith(
         "/search?q=hospice&sector=health&utm_source=guide&sectors=x")
+
+
+def test_a_word_found_only_through_its_synonyms_says_so(client):
+    """'ICB' is in no test entry, but its older names are: the results are right, and the
+    note says none uses the word typed, so the reader does not take it for their word."""
+    data = client.get("/search.json?q=ICB").json()
+    assert data["total"] and "No example uses ‘ICB’ itself: these use a word of the same " \
+                             "meaning." in data["notes"]
+    assert not any("itself" in n for n in client.get("/search.json?q=hospices").json()["notes"])
