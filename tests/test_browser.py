@@ -63,6 +63,15 @@ def browser():
         b.close()
 
 
+@pytest.fixture(scope="module")
+def live_server(index_dir):
+    """The site at the address the browser reaches it by (no base address: with one, a
+    redirect, such as a submitted form's to its short address, goes to the site's base)."""
+    server, url = serve_in_thread(create_app(index_dir, base_url=""))
+    yield url
+    server.close()
+
+
 def new_page(browser, js=True, width=1280, **options):
     context = browser.new_context(java_script_enabled=js,
                                   viewport={"width": width, "height": 900}, **options)
